@@ -1,0 +1,29 @@
+/* cli.h - shared pieces of the `rampart` command-line tool. */
+#ifndef RAMPART_CLI_H
+#define RAMPART_CLI_H
+
+#include <stdio.h>
+
+#include "rampart/rampart.h"
+
+/* Exit statuses (documented in docs/rampart.1.md). */
+enum {
+    CLI_OK = 0,
+    CLI_FAIL = 1,  /* the operation failed (verification, network, I/O, ...) */
+    CLI_USAGE = 2, /* bad command line */
+};
+
+typedef int (*cli_cmd_fn)(int argc, char **argv);
+
+/* Prints "rampart: <what>: <message>" for a failed call to stderr.  The
+ * message from the library is already sanitised. */
+void cli_report(const char *what, int rc, const rampart_error *err);
+/* Prints "rampart: " + formatted text + newline to stderr. */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints untrusted text to `f`, replacing control bytes and invalid UTF-8 with '?'. */
+void cli_print_safe(FILE *f, const char *s);
+
+int cmd_version(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * main.c - `rampart`, the command-line tool: dispatches to one file per
+ * command.  Exit status 0 on success, 1 when the operation failed, 2 for a
+ * bad command line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *help;
+} commands[] = {
+    {"version", cmd_version, "print the version"},
+    {"selftest", cmd_selftest, "run the built-in known-answer self-check"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: rampart [--version] <command> [<args>]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nRun 'rampart <command> --help' for a command's options.\n");
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("rampart: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_report(const char *what, int rc, const rampart_error *err)
+{
+    const char *msg = (err != NULL && err->message[0] != '\0') ? err->message : rampart_strerror(rc);
+    fprintf(stderr, "rampart: %s: %s [%s]\n", what, msg, rampart_error_name(rc));
+}
+
+void cli_print_safe(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        size_t k = 1;
+        while (n > 1 && k < n && (p[k] & 0xC0) == 0x80)
+            k++;
+        if (n == 0 || k != n || (n == 1 && (c < 0x20 || c == 0x7F))) {
+            fputc('?', f);
+            p++;
+            continue;
+        }
+        fwrite(p, 1, n, f);
+        p += n;
+    }
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("rampart %s\n", rampart_version());
+    return CLI_OK;
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    rampart_error err = {0};
+    int rc = rampart_selftest(&err);
+    if (rc != 0) {
+        cli_report("selftest", rc, &err);
+        return CLI_FAIL;
+    }
+    printf("rampart selftest: ok\n");
+    return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
+        return cmd_version(argc - 1, argv + 1);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    cli_errorf("unknown command '%s' (see 'rampart --help')", cmd);
+    return CLI_USAGE;
+}

@@ -1,0 +1,110 @@
+/*
+ * rampart/error.h - error codes and error detail.
+ *
+ * Every fallible function of librampart returns an int: 0 on success or one of
+ * the negative RAMPART_E* codes below.  The codes are shaped by the threat
+ * model so that callers can branch on them: a security failure (a signature
+ * threshold not met, a rollback, an expired role) is never reported as an I/O
+ * or internal error, and vice versa.
+ *
+ * The list is append-only: a code's number never changes.
+ */
+#ifndef RAMPART_ERROR_H
+#define RAMPART_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(RAMPART_STATIC_BUILD)
+#define RAMPART_API __attribute__((visibility("default")))
+#else
+#define RAMPART_API
+#endif
+
+#if defined(__GNUC__)
+#define RAMPART_MUST_USE __attribute__((warn_unused_result))
+#else
+#define RAMPART_MUST_USE
+#endif
+
+/** Error codes.  0 is success; every error is negative.  Never renumbered. */
+enum rampart_error_code {
+    RAMPART_OK = 0,
+    /** A caller passed an invalid argument (NULL handle, bad option, ...). */
+    RAMPART_EINVAL = -1,
+    /** An allocation failed. */
+    RAMPART_ENOMEM = -2,
+    /** A local file-system operation failed (open, read, write, fsync, rename). */
+    RAMPART_EIO = -3,
+    /** Input is malformed: bad JSON, wrong types, missing fields, bad dates. */
+    RAMPART_EFORMAT = -4,
+    /** A signature threshold was not met. */
+    RAMPART_EBADSIG = -5,
+    /** Metadata has expired (freeze attack), judged against the update's start time. */
+    RAMPART_EEXPIRED = -6,
+    /** A version went backwards (rollback attack). */
+    RAMPART_EROLLBACK = -7,
+    /** Hash, length or version differs from what the parent role says (mix-and-match). */
+    RAMPART_EMISMATCH = -8,
+    /** Input exceeds its size cap (endless data). */
+    RAMPART_ETOOLARGE = -9,
+    /** The requested thing does not exist (no such target, role or file). */
+    RAMPART_ENOTFOUND = -10,
+    /** A network transfer failed (connection refused, reset, HTTP error status). */
+    RAMPART_ENET = -11,
+    /** The connection could not be established within the connect timeout. */
+    RAMPART_ECONNTIMEOUT = -12,
+    /** The transfer fell below the minimum throughput for too long (slow retrieval). */
+    RAMPART_ESLOW = -13,
+    /** The transfer did not complete within its total deadline (slow retrieval). */
+    RAMPART_ETIMEOUT = -14,
+    /** TLS failed: untrusted certificate, hostname mismatch, or public-key pin mismatch. */
+    RAMPART_ETLS = -15,
+    /** A transport was refused as insecure: plain http:// to a non-loopback host, or a
+     *  redirect to another scheme or host. */
+    RAMPART_EINSECURE = -16,
+    /** Another updater holds the lock on the metadata folder. */
+    RAMPART_ELOCKED = -17,
+    /** A key type, signature scheme or hash algorithm is not supported. */
+    RAMPART_EUNSUPPORTED = -18,
+    /** A name would escape its folder (absolute path, "..", symlinked component). */
+    RAMPART_EPATH = -19,
+    /** The cryptographic backend failed for a reason other than a bad signature. */
+    RAMPART_ECRYPTO = -20,
+    /** A passphrase was wrong or missing for an encrypted private key. */
+    RAMPART_EPASSPHRASE = -21,
+    /** Something already exists (a duplicate target, a key file that would be overwritten). */
+    RAMPART_EEXIST = -22,
+    /** An internal invariant failed; a bug in librampart. */
+    RAMPART_EINTERNAL = -23,
+};
+
+/**
+ * Error detail, kept on handles (see e.g. rampart_client_last_error()).
+ * `role` is the TUF role concerned ("" when none); `message` is one line of
+ * plain text, already sanitised (no control characters).
+ */
+typedef struct rampart_error {
+    int code;
+    char role[128];
+    char message[512];
+} rampart_error;
+
+/**
+ * Returns a static, human-readable, one-line description of an error code
+ * ("signature threshold not met", ...).  Unknown codes give "unknown error".
+ * The returned string is never NULL and must not be freed.
+ */
+RAMPART_API const char *rampart_strerror(int code);
+
+/**
+ * Returns the symbolic name of an error code ("RAMPART_EBADSIG", ...), or
+ * "RAMPART_E?" for an unknown code.  Never NULL; must not be freed.
+ */
+RAMPART_API const char *rampart_error_name(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RAMPART_ERROR_H */

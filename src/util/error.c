@@ -1,0 +1,139 @@
+/* error.c - error codes, their names and texts, and the error-detail helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/common.h"
+#include "util/banned.h"
+
+static const struct {
+    int code;
+    const char *name;
+    const char *text;
+} error_table[] = {
+    {RAMPART_OK, "RAMPART_OK", "success"},
+    {RAMPART_EINVAL, "RAMPART_EINVAL", "invalid argument"},
+    {RAMPART_ENOMEM, "RAMPART_ENOMEM", "out of memory"},
+    {RAMPART_EIO, "RAMPART_EIO", "local file-system error"},
+    {RAMPART_EFORMAT, "RAMPART_EFORMAT", "malformed input"},
+    {RAMPART_EBADSIG, "RAMPART_EBADSIG", "signature threshold not met"},
+    {RAMPART_EEXPIRED, "RAMPART_EEXPIRED", "metadata expired"},
+    {RAMPART_EROLLBACK, "RAMPART_EROLLBACK", "version rollback"},
+    {RAMPART_EMISMATCH, "RAMPART_EMISMATCH", "hash, length or version mismatch"},
+    {RAMPART_ETOOLARGE, "RAMPART_ETOOLARGE", "input exceeds its size limit"},
+    {RAMPART_ENOTFOUND, "RAMPART_ENOTFOUND", "not found"},
+    {RAMPART_ENET, "RAMPART_ENET", "network transfer failed"},
+    {RAMPART_ECONNTIMEOUT, "RAMPART_ECONNTIMEOUT", "connection timed out"},
+    {RAMPART_ESLOW, "RAMPART_ESLOW", "transfer too slow (possible slow-retrieval attack)"},
+    {RAMPART_ETIMEOUT, "RAMPART_ETIMEOUT", "transfer deadline exceeded (possible slow-retrieval attack)"},
+    {RAMPART_ETLS, "RAMPART_ETLS", "TLS verification failed"},
+    {RAMPART_EINSECURE, "RAMPART_EINSECURE", "insecure transport refused"},
+    {RAMPART_ELOCKED, "RAMPART_ELOCKED", "metadata folder is locked by another updater"},
+    {RAMPART_EUNSUPPORTED, "RAMPART_EUNSUPPORTED", "unsupported key type, scheme or algorithm"},
+    {RAMPART_EPATH, "RAMPART_EPATH", "unsafe path"},
+    {RAMPART_ECRYPTO, "RAMPART_ECRYPTO", "cryptographic backend failure"},
+    {RAMPART_EPASSPHRASE, "RAMPART_EPASSPHRASE", "wrong or missing passphrase"},
+    {RAMPART_EEXIST, "RAMPART_EEXIST", "already exists"},
+    {RAMPART_EINTERNAL, "RAMPART_EINTERNAL", "internal error"},
+};
+
+const char *rampart_strerror(int code)
+{
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(error_table); i++)
+        if (error_table[i].code == code)
+            return error_table[i].text;
+    return "unknown error";
+}
+
+const char *rampart_error_name(int code)
+{
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(error_table); i++)
+        if (error_table[i].code == code)
+            return error_table[i].name;
+    return "RAMPART_E?";
+}
+
+/* Length of the valid UTF-8 sequence at s[0..len), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+void rampart_sanitize(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t o = 0;
+    const unsigned char *s = (const unsigned char *)src;
+    if (cap == 0)
+        return;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq_len(s + i, len - i);
+        if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7F))) {
+            if (o + 1 >= cap)
+                break;
+            dst[o++] = '?';
+            i++;
+            continue;
+        }
+        if (o + n >= cap)
+            break;
+        memcpy(dst + o, s + i, n);
+        o += n;
+        i += n;
+    }
+    dst[o] = '\0';
+}
+
+int rerr_set(rerr *e, int code, const char *role, const char *fmt, ...)
+{
+    if (e == NULL)
+        return code;
+    char raw[sizeof(e->message)];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(raw, sizeof(raw), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        raw[0] = '\0';
+    e->code = code;
+    rampart_sanitize(e->message, sizeof(e->message), raw, strlen(raw));
+    if (role != NULL)
+        rampart_sanitize(e->role, sizeof(e->role), role, strlen(role));
+    else
+        e->role[0] = '\0';
+    return code;
+}
+
+void rerr_clear(rerr *e)
+{
+    if (e == NULL)
+        return;
+    e->code = 0;
+    e->role[0] = '\0';
+    e->message[0] = '\0';
+}

@@ -1,0 +1,89 @@
+/*
+ * jdoc.h - a strict, read-only JSON document for untrusted metadata.
+ *
+ * One pass over the input builds a flat array of nodes (16 bytes each);
+ * strings without escapes point into the input, escaped strings are decoded
+ * once into a side arena.  It applies the same rules as util/json.h:
+ *   - RFC 8259 JSON, one value, only whitespace after it;
+ *   - valid UTF-8 throughout, no unpaired surrogate escapes, no NUL in strings;
+ *   - duplicate object keys rejected (compared after unescaping);
+ *   - nesting at most `max_depth` (default and maximum 64);
+ *   - numbers must be integers that fit int64 (fractions and exponents are
+ *     rejected: TUF's canonical form has integers only);
+ *   - total size at most `max_bytes`.
+ * It then serialises any subtree in canonical JSON (see util/json.h).
+ *
+ * Nodes are addressed by jd_ref indices.  Containers know the extent of
+ * their subtree, so skipping a member is O(1).  An object's members are a
+ * sequence of (key string node, value subtree) pairs.
+ */
+#ifndef RAMPART_UTIL_JDOC_H
+#define RAMPART_UTIL_JDOC_H
+
+#include "util/buf.h"
+
+typedef enum jd_type {
+    JD_NULL = 0,
+    JD_FALSE,
+    JD_TRUE,
+    JD_INT,
+    JD_STRING,
+    JD_ARRAY,
+    JD_OBJECT,
+} jd_type;
+
+typedef uint32_t jd_ref;
+#define JD_NONE UINT32_MAX
+
+typedef struct jd_limits {
+    size_t max_bytes; /* 0: no size limit beyond 4 GiB - 1 */
+    unsigned max_depth; /* 0: 64; values above 64 are clamped to 64 */
+} jd_limits;
+
+typedef struct jdoc jdoc;
+
+/* Parses `len` bytes at `data`.  When `owned` is true the document takes
+ * ownership of `data` (freed with rampart_free by jdoc_free, also on
+ * failure); otherwise `data` must outlive the document.
+ * EFORMAT on any rule above, ETOOLARGE over max_bytes, ENOMEM. */
+int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd_limits *lim, rerr *e) RAMPART_MUST_USE;
+void jdoc_free(jdoc *d);
+static inline void jdoc_free_p(jdoc **d)
+{
+    jdoc_free(*d);
+}
+
+/* The input bytes. */
+rslice jdoc_input(const jdoc *d);
+/* The top-level value (always 0). */
+jd_ref jdoc_root(const jdoc *d);
+jd_type jdoc_type(const jdoc *d, jd_ref r);
+/* A string's decoded bytes (valid UTF-8, no NUL). Empty slice for non-strings. */
+rslice jdoc_str(const jdoc *d, jd_ref r);
+/* An integer's value (0 for non-integers). */
+int64_t jdoc_int(const jdoc *d, jd_ref r);
+/* Number of members (objects) or elements (arrays); 0 otherwise. */
+size_t jdoc_count(const jdoc *d, jd_ref r);
+/* Byte range in the input that the value spans (for diagnostics). */
+rslice jdoc_raw(const jdoc *d, jd_ref r);
+
+/* Array iteration: first element (JD_NONE when empty), next sibling. */
+jd_ref jdoc_first(const jdoc *d, jd_ref container);
+jd_ref jdoc_next(const jdoc *d, jd_ref r);
+/* Object iteration: for (k = jdoc_first(d, obj); k != JD_NONE; k = jdoc_next_key(d, k))
+ *   the key is node k (a string), the value jdoc_value(k). */
+static inline jd_ref jdoc_value(jd_ref key)
+{
+    return key + 1;
+}
+jd_ref jdoc_next_key(const jdoc *d, jd_ref key);
+
+/* The value of member `key` in object `obj`, or JD_NONE (also when obj is
+ * not an object).  Linear in the number of members. */
+jd_ref jdoc_get(const jdoc *d, jd_ref obj, const char *key);
+jd_ref jdoc_getn(const jdoc *d, jd_ref obj, const void *key, size_t keylen);
+
+/* Appends the canonical JSON of the subtree at `r` to `out`. ETOOLARGE at out->max, ENOMEM. */
+int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out) RAMPART_MUST_USE;
+
+#endif

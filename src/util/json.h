@@ -1,0 +1,39 @@
+/*
+ * json.h - strict JSON through jansson, and the canonical JSON form TUF
+ * signs (OLPC canonical JSON as produced by securesystemslib's
+ * encode_canonical): object keys sorted by code point (= UTF-8 byte order),
+ * no whitespace, in strings only '"' and '\' escaped (every other character,
+ * control characters included, passed through as UTF-8), integers only.
+ *
+ * jansson trees are used where JSON is *built or edited* (repository
+ * tooling, reports).  Untrusted metadata on the client's hot path is parsed
+ * by util/jdoc.h instead (see docs/internals/json.md for the measurement that
+ * led there); both parsers apply the same rules and a test checks that they
+ * agree, byte for byte, on the canonical form of every vector.
+ */
+#ifndef RAMPART_UTIL_JSON_H
+#define RAMPART_UTIL_JSON_H
+
+#include <jansson.h>
+
+#include "util/buf.h"
+
+#define RJSON_MAX_DEPTH 64
+
+/* Parses `len` bytes (at most `max_len`, else ETOOLARGE) into *out.
+ * Rejects (EFORMAT): invalid JSON or UTF-8, trailing data after the value,
+ * duplicate object keys, nesting deeper than RJSON_MAX_DEPTH, "\u0000" in
+ * strings, integers outside int64.  Reals (1.5, 1e3) are kept as jansson
+ * reals; rjson_canonical() refuses them. */
+int rjson_parse(const uint8_t *data, size_t len, size_t max_len, json_t **out, rerr *e) RAMPART_MUST_USE;
+
+/* Appends the canonical JSON form of `v` to `out`.  EFORMAT for a real
+ * (TUF metadata has integers only); ETOOLARGE when out->max is reached. */
+int rjson_canonical(const json_t *v, rbuf *out, rerr *e) RAMPART_MUST_USE;
+
+static inline void rjson_decref_p(json_t **v)
+{
+    json_decref(*v);
+}
+
+#endif
