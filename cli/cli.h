@@ -25,5 +25,7 @@ void cli_print_safe(FILE *f, const char *s);
 
 int cmd_version(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
+int cmd_metadata(int argc, char **argv);
+int cmd_client(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static const struct {
 } commands[] = {
     {"version", cmd_version, "print the version"},
     {"selftest", cmd_selftest, "run the built-in known-answer self-check"},
+    {"client", cmd_client, "refresh trusted metadata and download verified targets"},
+    {"metadata", cmd_metadata, "inspect, canonicalise and verify single metadata files"},
 };
 
 static void usage(FILE *f)

@@ -13,6 +13,8 @@
 #include "error.h"
 #include "alloc.h"
 #include "version.h"
+#include "metadata.h"
+#include "client.h"
 
 
 #endif /* RAMPART_RAMPART_H */

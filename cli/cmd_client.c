@@ -1,0 +1,359 @@
+/*
+ * cmd_client.c - `rampart client`: the TUF client from the command line.
+ *
+ *   rampart client --metadata-dir DIR init TRUSTED_ROOT
+ *   rampart client --metadata-dir DIR --metadata-url URL refresh
+ *   rampart client --metadata-dir DIR --metadata-url URL --target-name T [--target-name T2 ...]
+ *                  --target-dir TDIR --target-base-url URL download
+ *
+ * This is exactly the protocol of the TUF conformance suite (options in any
+ * order before the command word; exit 0 on success, 1 on any failure), plus
+ * repeatable URLs (mirrors, tried in order), TLS options, and --json.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "rampart/client.h"
+
+#define MAX_LIST 64
+
+static void client_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: rampart client --metadata-dir DIR init TRUSTED_ROOT\n"
+            "       rampart client --metadata-dir DIR --metadata-url URL [options] refresh\n"
+            "       rampart client --metadata-dir DIR --metadata-url URL --target-dir TDIR\n"
+            "                      --target-base-url URL --target-name PATH [--target-name PATH ...] download\n"
+            "\n"
+            "options:\n"
+            "  --metadata-url URL      metadata base URL (repeat for mirrors, tried in order)\n"
+            "  --target-base-url URL   target base URL (repeat for mirrors)\n"
+            "  --target-name PATH      target to download (repeatable, processed in order)\n"
+            "  --target-dir TDIR       folder to download into (targets land at their path below it)\n"
+            "  --ca-file FILE          trust this CA bundle instead of the system store\n"
+            "  --pin PIN               require this server public key (sha256//BASE64 or a PEM/DER file)\n"
+            "  --allow-insecure-http   allow plain http:// to non-loopback hosts\n"
+            "  --replace               init: replace an existing trusted root\n"
+            "  --json                  print the result as JSON on standard output\n"
+            "  -v, --verbose           log each request and decision to standard error\n"
+            "exit status: 0 success, 1 failure, 2 bad usage\n");
+}
+
+struct client_args {
+    const char *metadata_dir;
+    const char *murls[MAX_LIST];
+    size_t nmurls;
+    const char *turls[MAX_LIST];
+    size_t nturls;
+    const char *names[MAX_LIST * 16];
+    size_t nnames;
+    const char *target_dir;
+    const char *ca_file;
+    const char *pin;
+    int insecure;
+    int replace;
+    int json;
+    int verbose;
+};
+
+static void on_log(void *ctx, int level, const char *msg)
+{
+    (void)ctx;
+    static const char *const names[] = {"debug", "info", "warning"};
+    fprintf(stderr, "rampart: %s: %s\n", names[level >= 0 && level <= 2 ? level : 0], msg);
+}
+
+static int add(const char **list, size_t *n, size_t cap, const char *v, const char *what)
+{
+    if (*n >= cap) {
+        cli_errorf("too many %s options (at most %zu)", what, cap);
+        return CLI_USAGE;
+    }
+    list[(*n)++] = v;
+    return 0;
+}
+
+static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
+{
+    enum { O_MDIR = 256, O_MURL, O_TURL, O_TNAME, O_TDIR, O_CA, O_PIN, O_INSECURE, O_REPLACE, O_JSON };
+    static const struct option opts[] = {
+        {"metadata-dir", required_argument, NULL, O_MDIR},
+        {"metadata-url", required_argument, NULL, O_MURL},
+        {"target-base-url", required_argument, NULL, O_TURL},
+        {"target-name", required_argument, NULL, O_TNAME},
+        {"target-dir", required_argument, NULL, O_TDIR},
+        {"ca-file", required_argument, NULL, O_CA},
+        {"pin", required_argument, NULL, O_PIN},
+        {"allow-insecure-http", no_argument, NULL, O_INSECURE},
+        {"replace", no_argument, NULL, O_REPLACE},
+        {"json", no_argument, NULL, O_JSON},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof(*a));
+    optind = 1;
+    int c, rc = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_MDIR:
+            a->metadata_dir = optarg;
+            break;
+        case O_MURL:
+            rc = add(a->murls, &a->nmurls, MAX_LIST, optarg, "--metadata-url");
+            break;
+        case O_TURL:
+            rc = add(a->turls, &a->nturls, MAX_LIST, optarg, "--target-base-url");
+            break;
+        case O_TNAME:
+            rc = add(a->names, &a->nnames, MAX_LIST * 16, optarg, "--target-name");
+            break;
+        case O_TDIR:
+            a->target_dir = optarg;
+            break;
+        case O_CA:
+            a->ca_file = optarg;
+            break;
+        case O_PIN:
+            a->pin = optarg;
+            break;
+        case O_INSECURE:
+            a->insecure = 1;
+            break;
+        case O_REPLACE:
+            a->replace = 1;
+            break;
+        case O_JSON:
+            a->json = 1;
+            break;
+        case 'v':
+            a->verbose = 1;
+            break;
+        case 'h':
+            client_usage(stdout);
+            return -1;
+        default:
+            client_usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (rc != 0)
+        return rc;
+    if (optind >= argc) {
+        cli_errorf("client: a command is needed (init, refresh or download)");
+        client_usage(stderr);
+        return CLI_USAGE;
+    }
+    if (a->metadata_dir == NULL) {
+        cli_errorf("client: --metadata-dir is required");
+        return CLI_USAGE;
+    }
+    *cmd_index = optind;
+    return 0;
+}
+
+static int do_init(const struct client_args *a, const char *root_path)
+{
+    FILE *f = fopen(root_path, "rb");
+    if (f == NULL) {
+        cli_errorf("cannot open %s", root_path);
+        return CLI_FAIL;
+    }
+    size_t cap = 4u << 20, len = 0;
+    unsigned char *buf = malloc(cap);
+    if (buf == NULL) {
+        fclose(f);
+        cli_errorf("out of memory");
+        return CLI_FAIL;
+    }
+    len = fread(buf, 1, cap, f);
+    int bad = ferror(f) || (len == cap && fgetc(f) != EOF);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        cli_errorf("cannot read %s (or it is larger than 4 MiB)", root_path);
+        return CLI_FAIL;
+    }
+    rampart_error err;
+    int rc = rampart_client_bootstrap(a->metadata_dir, buf, len, a->replace, &err);
+    free(buf);
+    if (rc != 0) {
+        cli_report("init", rc, &err);
+        return CLI_FAIL;
+    }
+    if (a->json)
+        printf("{\"ok\":true,\"command\":\"init\"}\n");
+    else
+        printf("initialised %s with the trusted root from %s\n", a->metadata_dir, root_path);
+    return CLI_OK;
+}
+
+static const char *const roles[] = {"root", "timestamp", "snapshot", "targets"};
+
+static void print_summary(rampart_client *c)
+{
+    for (int i = 0; i < 4; i++) {
+        rampart_role_status s;
+        if (rampart_client_role_status(c, roles[i], &s) != 0 || s.version == 0)
+            continue;
+        char when[32] = "?";
+        time_t t = (time_t)s.expires;
+        struct tm tm;
+        if (gmtime_r(&t, &tm) != NULL)
+            strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (s.updated && s.version_before > 0 && s.version_before != s.version)
+            printf("%-9s version %lld -> %lld (verified, saved), expires %s\n", roles[i], s.version_before, s.version,
+                   when);
+        else if (s.updated)
+            printf("%-9s version %lld (verified, saved), expires %s\n", roles[i], s.version, when);
+        else
+            printf("%-9s version %lld (current), expires %s\n", roles[i], s.version, when);
+    }
+}
+
+static json_t *summary_json(rampart_client *c)
+{
+    json_t *o = json_object();
+    for (int i = 0; o != NULL && i < 4; i++) {
+        rampart_role_status s;
+        if (rampart_client_role_status(c, roles[i], &s) != 0 || s.version == 0)
+            continue;
+        json_t *r = json_pack("{s:I,s:I,s:I,s:b}", "version", (json_int_t)s.version, "previous_version",
+                              (json_int_t)s.version_before, "expires", (json_int_t)s.expires, "updated", s.updated);
+        if (r == NULL || json_object_set_new(o, roles[i], r) != 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+static void report_failure(const struct client_args *a, const char *what, int rc, const rampart_error *err,
+                           rampart_client *c)
+{
+    cli_report(what, rc, err);
+    if (a->json) {
+        json_t *o = json_pack("{s:b,s:s,s:s,s:s,s:s}", "ok", 0, "command", what, "error", rampart_error_name(rc),
+                              "message", err && err->message[0] ? err->message : rampart_strerror(rc), "role",
+                              err ? err->role : "");
+        if (o != NULL && c != NULL) {
+            json_t *s = summary_json(c);
+            if (s != NULL)
+                json_object_set_new(o, "roles", s);
+        }
+        if (o != NULL) {
+            json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+            fputc('\n', stdout);
+        }
+        json_decref(o);
+    }
+}
+
+static int do_update(const struct client_args *a, int download)
+{
+    if (a->nmurls == 0) {
+        cli_errorf("client: --metadata-url is required");
+        return CLI_USAGE;
+    }
+    if (download && (a->nnames == 0 || a->nturls == 0 || a->target_dir == NULL)) {
+        cli_errorf("client download: --target-name, --target-base-url and --target-dir are required");
+        return CLI_USAGE;
+    }
+    rampart_client_options o = RAMPART_CLIENT_OPTIONS_INIT;
+    o.metadata_dir = a->metadata_dir;
+    o.metadata_urls = a->murls;
+    o.metadata_url_count = a->nmurls;
+    o.target_urls = a->turls;
+    o.target_url_count = a->nturls;
+    o.ca_file = a->ca_file;
+    o.pinned_pubkey = a->pin;
+    o.allow_insecure_http = a->insecure;
+    if (a->verbose)
+        o.log = on_log;
+    rampart_client *c = NULL;
+    rampart_error err;
+    int rc = rampart_client_new(&c, &o, &err);
+    if (rc != 0) {
+        report_failure(a, download ? "download" : "refresh", rc, &err, NULL);
+        return CLI_FAIL;
+    }
+    rc = rampart_client_refresh(c);
+    if (rc != 0) {
+        report_failure(a, "refresh", rc, rampart_client_last_error(c), c);
+        rampart_client_free(c);
+        return CLI_FAIL;
+    }
+    json_t *files = a->json ? json_array() : NULL;
+    if (!a->json)
+        print_summary(c);
+    for (size_t i = 0; download && i < a->nnames; i++) {
+        rampart_target *t = NULL;
+        char *path = NULL;
+        rc = rampart_client_get_target_info(c, a->names[i], &t);
+        if (rc == 0)
+            rc = rampart_client_download_target(c, t, a->target_dir, &path);
+        if (rc != 0) {
+            report_failure(a, "download", rc, rampart_client_last_error(c), c);
+            rampart_target_free(t);
+            json_decref(files);
+            rampart_client_free(c);
+            return CLI_FAIL;
+        }
+        if (files != NULL) {
+            const char *alg, *hex;
+            json_t *f = json_pack("{s:s,s:s,s:I,s:s}", "target", rampart_target_path(t), "file", path, "length",
+                                  (json_int_t)rampart_target_length(t), "role", rampart_target_role(t));
+            if (f != NULL && rampart_target_hash(t, 0, &alg, &hex) == 0)
+                json_object_set_new(f, alg, json_string(hex));
+            if (f != NULL)
+                json_array_append_new(files, f);
+        } else {
+            printf("target    ");
+            cli_print_safe(stdout, rampart_target_path(t));
+            printf(": %llu bytes verified -> ", (unsigned long long)rampart_target_length(t));
+            cli_print_safe(stdout, path);
+            printf("\n");
+        }
+        rampart_string_free(path);
+        rampart_target_free(t);
+    }
+    if (a->json) {
+        json_t *o2 = json_pack("{s:b,s:s,s:o}", "ok", 1, "command", download ? "download" : "refresh", "roles",
+                               summary_json(c));
+        if (o2 != NULL && files != NULL)
+            json_object_set(o2, "targets", files);
+        if (o2 != NULL) {
+            json_dumpf(o2, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+            fputc('\n', stdout);
+        }
+        json_decref(o2);
+    }
+    json_decref(files);
+    rampart_client_free(c);
+    return CLI_OK;
+}
+
+int cmd_client(int argc, char **argv)
+{
+    struct client_args a;
+    int ci;
+    int rc = parse(argc, argv, &a, &ci);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    const char *cmd = argv[ci];
+    int rest = argc - ci - 1;
+    if (strcmp(cmd, "init") == 0 && rest == 1)
+        return do_init(&a, argv[ci + 1]);
+    if (strcmp(cmd, "refresh") == 0 && rest == 0)
+        return do_update(&a, 0);
+    if (strcmp(cmd, "download") == 0 && rest == 0)
+        return do_update(&a, 1);
+    cli_errorf("client: unknown command or arguments after '%s'", cmd);
+    client_usage(stderr);
+    return CLI_USAGE;
+}

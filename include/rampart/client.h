@@ -1,0 +1,203 @@
+/*
+ * rampart/client.h - the TUF client: refresh trusted metadata from a
+ * repository, find targets, download and verify them.
+ *
+ * A client works on a metadata folder that holds the trusted metadata of
+ * one repository (root.json, timestamp.json, ...; exact bytes as received,
+ * each written atomically when it verifies).  The folder must first be
+ * initialised with a root obtained out of band (rampart_client_bootstrap).
+ *
+ * Typical use:
+ *
+ *     rampart_client_options o = RAMPART_CLIENT_OPTIONS_INIT;
+ *     const char *mirrors[] = {"https://updates.example.com/metadata/"};
+ *     const char *tmirrors[] = {"https://updates.example.com/targets/"};
+ *     o.metadata_dir = "/var/lib/app/tuf";
+ *     o.metadata_urls = mirrors;  o.metadata_url_count = 1;
+ *     o.target_urls = tmirrors;   o.target_url_count = 1;
+ *     rampart_client *c;
+ *     if (rampart_client_new(&c, &o) != 0) ...
+ *     rampart_target *t;
+ *     int rc = rampart_client_get_target_info(c, "app-1.1.0.tar.gz", &t);   // refreshes first
+ *     char *path;
+ *     if (rc == 0) rc = rampart_client_download_target(c, t, "/var/cache/app", &path);
+ *     if (rc != 0) fprintf(stderr, "%s\n", rampart_client_last_error(c)->message);
+ *
+ * A client handle is not thread-safe; use one per thread.  Every function
+ * that can fail returns 0 or a negative RAMPART_E* code and records the
+ * detail, read with rampart_client_last_error().
+ */
+#ifndef RAMPART_CLIENT_H
+#define RAMPART_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rampart_client rampart_client;
+typedef struct rampart_target rampart_target;
+
+/** Log levels for the optional log callback. */
+enum rampart_log_level { RAMPART_LOG_DEBUG = 0, RAMPART_LOG_INFO = 1, RAMPART_LOG_WARN = 2 };
+
+/** Log callback: `msg` is one sanitised line without a newline. */
+typedef void (*rampart_log_fn)(void *ctx, int level, const char *msg);
+
+/** Clock override (tests, or a trusted time source): seconds since the epoch, UTC. */
+typedef long long (*rampart_clock_fn)(void *ctx);
+
+#define RAMPART_CLIENT_OPTIONS_VERSION 1
+
+/**
+ * Client options.  Start from RAMPART_CLIENT_OPTIONS_INIT and set what you
+ * need; 0 / NULL always means "the documented default".  Strings and arrays
+ * are copied by rampart_client_new().
+ */
+typedef struct rampart_client_options {
+    unsigned version;               /**< RAMPART_CLIENT_OPTIONS_VERSION */
+
+    const char *metadata_dir;       /**< required: folder of trusted metadata (created 0700 if missing) */
+    const char *const *metadata_urls; /**< metadata mirrors, tried in order; each a base URL */
+    size_t metadata_url_count;
+    const char *const *target_urls; /**< target mirrors, tried in order */
+    size_t target_url_count;
+
+    /* Byte caps for metadata whose length the parent role does not state. */
+    size_t max_root_bytes;          /**< default 512000 */
+    size_t max_timestamp_bytes;     /**< default 16384 */
+    size_t max_snapshot_bytes;      /**< default 2000000 */
+    size_t max_targets_bytes;       /**< default 5000000 (targets and delegated roles) */
+    unsigned max_root_rotations;    /**< new root versions accepted per refresh; default 256 */
+    unsigned max_delegations;       /**< roles visited per target search; default 32 */
+
+    /* Network. */
+    long connect_timeout_ms;        /**< default 10000 */
+    long stall_timeout_ms;          /**< abort when fewer than min_bytes_per_sec arrive over this window; default 30000 */
+    long min_bytes_per_sec;         /**< default 1024 */
+    long request_timeout_ms;        /**< total deadline of one request; default 600000; -1 = none */
+    const char *ca_file;            /**< CA bundle (PEM) instead of the system store */
+    const char *ca_path;            /**< CA folder instead of the system store */
+    const char *pinned_pubkey;      /**< libcurl pin: "sha256//BASE64[;sha256//...]" or a PEM/DER file */
+    int allow_insecure_http;        /**< 1: allow http:// to non-loopback hosts (TUF still verifies
+                                         everything, but transport privacy is lost); default 0 */
+    unsigned lock_timeout_ms;       /**< wait this long for the folder lock; default 10000 */
+
+    rampart_clock_fn clock;         /**< default: the system clock (clock_gettime) */
+    void *clock_ctx;
+    rampart_log_fn log;             /**< default: no logging */
+    void *log_ctx;
+} rampart_client_options;
+
+#define RAMPART_CLIENT_OPTIONS_INIT { .version = RAMPART_CLIENT_OPTIONS_VERSION }
+
+/**
+ * Initialises `metadata_dir` (created 0700 if missing) with a trusted root
+ * obtained out of band: the bytes are parsed, must be root metadata signed
+ * by a threshold of its own root keys, and are written atomically as
+ * root.json.  Refuses to overwrite an existing root.json unless `replace`.
+ * No network access.  Errors: RAMPART_EFORMAT, RAMPART_EBADSIG,
+ * RAMPART_EEXIST, RAMPART_EIO, RAMPART_EPATH, RAMPART_ENOMEM, RAMPART_EINVAL.
+ */
+RAMPART_API int rampart_client_bootstrap(const char *metadata_dir, const void *root, size_t len, int replace,
+                                         rampart_error *err);
+
+/**
+ * Creates a client.  Does no I/O beyond checking the options.
+ * Errors: RAMPART_EINVAL (missing metadata_dir, unknown options version, a
+ * URL that is not http(s), an http:// URL to a non-loopback host without
+ * allow_insecure_http), RAMPART_ENOMEM.  `err` may be NULL.
+ */
+RAMPART_API int rampart_client_new(rampart_client **out, const rampart_client_options *opts, rampart_error *err);
+
+/** Frees a client and everything it owns (targets from it stay valid). NULL-safe. */
+RAMPART_API void rampart_client_free(rampart_client *c);
+
+/**
+ * Runs the TUF client workflow (specification §5.1-§5.6): loads the trusted
+ * root, follows root rotations, then updates timestamp, snapshot and
+ * top-level targets, verifying and persisting each.  On failure the folder
+ * keeps every file that did verify (e.g. a newer root) and nothing else.
+ * Errors: any security code (RAMPART_EBADSIG, RAMPART_EEXPIRED,
+ * RAMPART_EROLLBACK, RAMPART_EMISMATCH, RAMPART_ETOOLARGE,
+ * RAMPART_EUNSUPPORTED, RAMPART_EFORMAT), network codes (RAMPART_ENET,
+ * RAMPART_ENOTFOUND, RAMPART_ECONNTIMEOUT, RAMPART_ESLOW, RAMPART_ETIMEOUT,
+ * RAMPART_ETLS, RAMPART_EINSECURE), RAMPART_ELOCKED, RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_client_refresh(rampart_client *c);
+
+/** What one refresh did to a top-level role. */
+typedef struct rampart_role_status {
+    long long version_before;   /**< trusted version before the refresh; 0 when there was none */
+    long long version;          /**< trusted version now; 0 when unknown (refresh failed before it) */
+    long long expires;          /**< expiry of the trusted version, seconds since the epoch */
+    int updated;                /**< 1 when a new version was verified and written */
+} rampart_role_status;
+
+/** Status of a top-level role ("root", "timestamp", "snapshot", "targets")
+ *  after the last refresh.  Errors: RAMPART_EINVAL. */
+RAMPART_API int rampart_client_role_status(const rampart_client *c, const char *role, rampart_role_status *out);
+
+/**
+ * Finds trusted information about target `path` (§5.6.7: pre-order
+ * depth-first search of the delegations), refreshing first if this client
+ * has not refreshed yet.  On success *out is a new rampart_target (free with
+ * rampart_target_free), independent of the client.
+ * Errors: RAMPART_ENOTFOUND (no role lists it), refresh errors, and those of
+ * loading a delegated role on the search path.
+ */
+RAMPART_API int rampart_client_get_target_info(rampart_client *c, const char *path, rampart_target **out);
+
+/**
+ * Looks for a verified copy of `t` in `target_dir` (where
+ * rampart_client_download_target puts it: the target path below the folder).
+ * Returns 0 and a new path string (free with rampart_string_free) when the
+ * file exists with the right length and every hash; RAMPART_ENOTFOUND when it
+ * does not or does not match; RAMPART_EPATH when the target path is unsafe.
+ */
+RAMPART_API int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t,
+                                                  const char *target_dir, char **path_out);
+
+/**
+ * Downloads `t` from the target mirrors into `target_dir`, at the target path
+ * below it (sub-folders created; the path is confined to the folder: no "..",
+ * no absolute names, no symlinked folders).  Bytes are hashed as they arrive
+ * into a hidden temporary file that is renamed into place only after the
+ * length and every listed hash match; a failed download leaves the folder as
+ * it was.  A verified cached copy is reused without network access.
+ * `path_out` may be NULL; else it receives the final path (free with
+ * rampart_string_free).  Errors: RAMPART_EMISMATCH, RAMPART_ETOOLARGE,
+ * RAMPART_EUNSUPPORTED (unknown hash algorithm), RAMPART_EPATH, network codes,
+ * RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_client_download_target(rampart_client *c, const rampart_target *t, const char *target_dir,
+                                               char **path_out);
+
+/** Detail of the last error on this client (code 0 when the last call succeeded). */
+RAMPART_API const rampart_error *rampart_client_last_error(const rampart_client *c);
+
+/** The target path (NUL-terminated UTF-8, untrusted text). */
+RAMPART_API const char *rampart_target_path(const rampart_target *t);
+/** The trusted length in bytes. */
+RAMPART_API uint64_t rampart_target_length(const rampart_target *t);
+/** Number of hashes, and the i-th as algorithm name and lower-case hex (owned by `t`). */
+RAMPART_API size_t rampart_target_hash_count(const rampart_target *t);
+RAMPART_API int rampart_target_hash(const rampart_target *t, size_t i, const char **alg, const char **hex);
+/** The target's "custom" object as canonical JSON, or NULL when it has none (owned by `t`). */
+RAMPART_API const char *rampart_target_custom(const rampart_target *t);
+/** The name of the role that listed the target (owned by `t`). */
+RAMPART_API const char *rampart_target_role(const rampart_target *t);
+/** Frees a target.  NULL-safe. */
+RAMPART_API void rampart_target_free(rampart_target *t);
+
+/** Frees a string returned by librampart.  NULL-safe. */
+RAMPART_API void rampart_string_free(char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RAMPART_CLIENT_H */

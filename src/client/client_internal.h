@@ -1,0 +1,77 @@
+/*
+ * client_internal.h - the state of a rampart_client, shared by the files
+ * that implement it: client.c (options, handles), refresh.c (§5.1-§5.6),
+ * search.c (§5.6.7), download.c (§5.7).
+ */
+#ifndef RAMPART_CLIENT_INTERNAL_H
+#define RAMPART_CLIENT_INTERNAL_H
+
+#include "client/store.h"
+#include "client/transport.h"
+#include "rampart/client.h"
+#include "tuf/trusted.h"
+
+struct rampart_client {
+    char *metadata_dir;
+    char **murls;
+    size_t nmurls;
+    char **turls;
+    size_t nturls;
+    size_t max_root, max_timestamp, max_snapshot, max_targets;
+    unsigned max_root_rotations, max_delegations, lock_timeout_ms;
+    rfetch_opts fetch;
+    rampart_clock_fn clock;
+    void *clock_ctx;
+    rampart_log_fn log;
+    void *log_ctx;
+
+    rtransport *tp;           /* created on first use (tests may install their own) */
+    tuf_trusted *trusted;     /* after a successful refresh */
+    bool refreshed;
+    rampart_role_status status[4];
+    rampart_error err;
+};
+
+struct rampart_target {
+    char *path;
+    char *role;
+    uint64_t length;
+    size_t nhashes;
+    char *alg[8];
+    char *hex[8];
+    char *custom; /* canonical JSON or NULL */
+    bool consistent; /* root's consistent_snapshot when the target was found */
+};
+
+/* Logging through the application's callback (no-op without one). */
+void rclient_log(rampart_client *c, int level, const char *fmt, ...) RAMPART_PRINTF(3, 4);
+/* The transport, created on first use. */
+int rclient_transport(rampart_client *c, rtransport **out) RAMPART_MUST_USE;
+/* Installs a transport (tests); the client takes ownership. */
+void rclient_set_transport(rampart_client *c, rtransport *tp);
+/* T0: the reference time of an update (§5.1). */
+int rclient_now(rampart_client *c, int64_t *out) RAMPART_MUST_USE;
+
+/* Fetches `name` below each base URL in turn (metadata or target mirrors),
+ * at most `cap` bytes each, passing each complete body to `accept` until one
+ * accepts it.  `accept` takes ownership of the bytes.  The error returned
+ * when every mirror fails is the most telling one: a security failure beats
+ * a network failure; ENOTFOUND is returned only when no mirror had anything
+ * else to say. */
+typedef int (*raccept_fn)(void *ctx, uint8_t *data, size_t len, rerr *e);
+int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, raccept_fn accept, void *ctx,
+                           rerr *e) RAMPART_MUST_USE;
+
+/* refresh.c: the workflow, run with the store open. */
+int rclient_refresh_locked(rampart_client *c, rstore *st) RAMPART_MUST_USE;
+/* search.c: §5.6.7, with the store open and trusted state loaded. */
+int rclient_find_target(rampart_client *c, rstore *st, const char *path, rampart_target **out) RAMPART_MUST_USE;
+/* refresh.c: loads (local or downloaded) targets role `name` through `delegator`. */
+int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator,
+                         const tuf_md **out, bool *downloaded) RAMPART_MUST_USE;
+
+/* Security failures (an attack or a broken repository) as opposed to
+ * transport or local failures. */
+bool rclient_is_security_error(int code);
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * refresh.c - the TUF client workflow, TUF specification §5.1-§5.6: the I/O
+ * around the trusted-metadata state machine of src/tuf/trusted.c.  Each
+ * role is written to the metadata folder, as the exact bytes received, as
+ * soon as it verifies, and never before.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client/client_internal.h"
+#include "client/url.h"
+#include "rampart/metadata.h"
+#include "util/banned.h"
+
+/* ---- root (§5.2, §5.3) ------------------------------------------------ */
+
+static int accept_root(void *ctx, uint8_t *data, size_t len, rerr *e)
+{
+    return tuf_trusted_update_root(ctx, data, len, e);
+}
+
+static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
+{
+    /* §5.3: at most max_root_rotations new versions per update (S10). */
+    for (unsigned i = 0; i < c->max_root_rotations; i++) {
+        char name[48];
+        snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
+        int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &c->err);
+        /* 404 (and 403/410) for N+1 means there is no newer root. */
+        if (rc == RAMPART_ENOTFOUND) {
+            rerr_clear(&c->err);
+            return 0;
+        }
+        if (rc != 0)
+            return rc;
+        /* §5.3.8: persist each new root before looking for the next (F8). */
+        rc = rstore_write(st, "root.json", tuf_md_bytes(t->root), &c->err);
+        if (rc != 0)
+            return rc;
+        c->status[TUF_ROOT].updated = 1;
+        c->status[TUF_ROOT].version = t->root->version;
+        c->status[TUF_ROOT].expires = t->root->expires;
+        rclient_log(c, RAMPART_LOG_INFO, "root updated to version %lld", (long long)t->root->version);
+    }
+    return 0;
+}
+
+/* ---- timestamp (§5.4) ------------------------------------------------- */
+
+struct ts_ctx {
+    tuf_trusted *t;
+    bool accepted;
+};
+
+static int accept_timestamp(void *ctx, uint8_t *data, size_t len, rerr *e)
+{
+    struct ts_ctx *x = ctx;
+    return tuf_trusted_update_timestamp(x->t, data, len, &x->accepted, e);
+}
+
+static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
+{
+    uint8_t *data;
+    size_t len;
+    /* A local copy that no longer verifies (rotated keys: fast-forward
+     * recovery, §5.3.11) or is torn (F3) is simply not used. */
+    if (rstore_read(st, "timestamp.json", c->max_timestamp * 4, &data, &len, NULL) == 0) {
+        rerr ignore = {0};
+        if (tuf_trusted_load_local_timestamp(t, data, len, &ignore) == 0) {
+            c->status[TUF_TIMESTAMP].version_before = t->timestamp->version;
+        } else {
+            rclient_log(c, RAMPART_LOG_INFO, "local timestamp not used: %s", ignore.message);
+        }
+    }
+    struct ts_ctx x = {t, false};
+    int rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, &c->err);
+    if (rc != 0)
+        return rc;
+    if (x.accepted) {
+        rc = rstore_write(st, "timestamp.json", tuf_md_bytes(t->timestamp), &c->err);
+        if (rc != 0)
+            return rc;
+        c->status[TUF_TIMESTAMP].updated = 1;
+    }
+    c->status[TUF_TIMESTAMP].version = t->timestamp->version;
+    c->status[TUF_TIMESTAMP].expires = t->timestamp->expires;
+    return 0;
+}
+
+/* ---- snapshot (§5.5) -------------------------------------------------- */
+
+static int accept_snapshot(void *ctx, uint8_t *data, size_t len, rerr *e)
+{
+    return tuf_trusted_update_snapshot(ctx, data, len, e);
+}
+
+static uint64_t cap_for(const tuf_metafile *mf, size_t def)
+{
+    return mf->length >= 0 ? (uint64_t)mf->length : (uint64_t)def;
+}
+
+/* The request name of a role's metadata: VERSION.NAME.json under consistent
+ * snapshots, NAME.json otherwise (NAME percent-encoded). */
+static int role_request_name(const tuf_trusted *t, const char *role, int64_t version, rbuf *out)
+{
+    int rc = 0;
+    if (t->root->consistent_snapshot)
+        rc = rbuf_appendf(out, "%lld.", (long long)version);
+    if (rc == 0)
+        rc = rstore_role_file(out, role);
+    return rc;
+}
+
+static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
+{
+    tuf_metafile want;
+    int rc = tuf_trusted_snapshot_meta(t, &want, &c->err);
+    if (rc != 0)
+        return rc;
+    uint8_t *data;
+    size_t len;
+    bool final = false;
+    size_t localcap = c->max_snapshot * 4;
+    if (want.length >= 0 && (uint64_t)want.length > localcap)
+        localcap = (size_t)want.length;
+    if (rstore_read(st, "snapshot.json", localcap, &data, &len, NULL) == 0) {
+        rerr ignore = {0};
+        if (tuf_trusted_load_local_snapshot(t, data, len, &final, &ignore) == 0)
+            c->status[TUF_SNAPSHOT].version_before = t->snapshot->version;
+        else
+            rclient_log(c, RAMPART_LOG_INFO, "local snapshot not used: %s", ignore.message);
+    }
+    if (!final) {
+        rbuf name;
+        rbuf_init(&name, 512);
+        rc = role_request_name(t, "snapshot", want.version, &name);
+        if (rc == 0)
+            rc = rclient_fetch_metadata(c, (const char *)name.data, cap_for(&want, c->max_snapshot), accept_snapshot,
+                                        t, &c->err);
+        else
+            rerr_set(&c->err, rc, "snapshot", "cannot build the request name");
+        rbuf_free(&name);
+        if (rc != 0)
+            return rc;
+        rc = rstore_write(st, "snapshot.json", tuf_md_bytes(t->snapshot), &c->err);
+        if (rc != 0)
+            return rc;
+        c->status[TUF_SNAPSHOT].updated = 1;
+    }
+    c->status[TUF_SNAPSHOT].version = t->snapshot->version;
+    c->status[TUF_SNAPSHOT].expires = t->snapshot->expires;
+    return 0;
+}
+
+/* ---- targets and delegated roles (§5.6) ------------------------------- */
+
+struct tg_ctx {
+    tuf_trusted *t;
+    const char *name;
+    const tuf_md *delegator;
+    const tuf_md *md;
+};
+
+static int accept_targets(void *ctx, uint8_t *data, size_t len, rerr *e)
+{
+    struct tg_ctx *x = ctx;
+    return tuf_trusted_update_targets(x->t, x->name, x->delegator, data, len, &x->md, e);
+}
+
+int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator,
+                         const tuf_md **out, bool *downloaded)
+{
+    if (downloaded != NULL)
+        *downloaded = false;
+    tuf_trusted *t = c->trusted;
+    /* Verified earlier in this process, through this very delegator? */
+    const tuf_md *have = tuf_trusted_find_targets(t, name, delegator);
+    if (have != NULL) {
+        *out = have;
+        return 0;
+    }
+    /* §5.6.1: a role the snapshot does not list is not downloaded (S38). */
+    tuf_metafile want;
+    int rc = tuf_trusted_role_meta(t, name, &want, &c->err);
+    if (rc != 0)
+        return rc;
+    const tuf_keyset *ks;
+    const tuf_role_auth *auth;
+    if (tuf_trusted_delegation_auth(t, delegator, name, &ks, &auth) != 0)
+        return rerr_set(&c->err, RAMPART_ENOTFOUND, name, "role '%s' is not delegated by its parent", name);
+
+    rbuf fname;
+    rbuf_init(&fname, RSTORE_NAME_MAX);
+    rc = rstore_role_file(&fname, name);
+    if (rc != 0) {
+        rbuf_free(&fname);
+        return rerr_set(&c->err, RAMPART_EPATH, name, "role name too long for a file name");
+    }
+    /* A local copy is used when it passes every check a download would. */
+    uint8_t *data;
+    size_t len;
+    size_t localcap = want.length >= 0 ? (size_t)want.length : c->max_targets * 4;
+    if (rstore_read(st, (const char *)fname.data, localcap, &data, &len, NULL) == 0) {
+        rerr ignore = {0};
+        const tuf_md *md;
+        if (tuf_trusted_update_targets(t, name, delegator, data, len, &md, &ignore) == 0) {
+            rbuf_free(&fname);
+            *out = md;
+            return 0;
+        }
+        rclient_log(c, RAMPART_LOG_INFO, "local %s not used: %s", name, ignore.message);
+    }
+    rbuf req;
+    rbuf_init(&req, 1 << 16);
+    rc = role_request_name(t, name, want.version, &req);
+    if (rc != 0) {
+        rbuf_free(&req);
+        rbuf_free(&fname);
+        return rerr_set(&c->err, rc, name, "cannot build the request name");
+    }
+    struct tg_ctx x = {t, name, delegator, NULL};
+    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), accept_targets, &x,
+                                &c->err);
+    rbuf_free(&req);
+    if (rc == 0)
+        rc = rstore_write(st, (const char *)fname.data, tuf_md_bytes(x.md), &c->err);
+    rbuf_free(&fname);
+    if (rc != 0)
+        return rc;
+    if (downloaded != NULL)
+        *downloaded = true;
+    *out = x.md;
+    return 0;
+}
+
+/* ---- the whole refresh ------------------------------------------------ */
+
+int rclient_refresh_locked(rampart_client *c, rstore *st)
+{
+    rerr_clear(&c->err);
+    memset(c->status, 0, sizeof(c->status));
+    c->refreshed = false;
+    tuf_trusted_free(c->trusted);
+    c->trusted = NULL;
+
+    /* §5.1: one reference time for every expiry check of this update. */
+    int64_t now;
+    int rc = rclient_now(c, &now);
+    if (rc != 0)
+        return rc;
+
+    /* §5.2: the trusted root, verified before any network request (S16). */
+    uint8_t *data;
+    size_t len;
+    rc = rstore_read(st, "root.json", RAMPART_METADATA_MAX_FILE, &data, &len, &c->err);
+    if (rc == RAMPART_ENOTFOUND)
+        return rerr_set(&c->err, rc, "root", "no trusted root in %s (initialise the client first)", c->metadata_dir);
+    if (rc != 0)
+        return rc;
+    tuf_trusted *t = NULL;
+    rc = tuf_trusted_new(&t, data, len, now, &c->err);
+    if (rc != 0) {
+        rerr_set(&c->err, rc, "root", "the trusted root in %s is unusable: %s", c->metadata_dir, c->err.message);
+        return rc;
+    }
+    c->trusted = t;
+    c->status[TUF_ROOT].version_before = c->status[TUF_ROOT].version = t->root->version;
+    c->status[TUF_ROOT].expires = t->root->expires;
+
+    if ((rc = update_root(c, st, t)) != 0)
+        goto fail;
+    /* §5.3.10: freeze protection for the final root (after it was persisted). */
+    if ((rc = tuf_trusted_check_root(t, &c->err)) != 0)
+        goto fail;
+    if ((rc = update_timestamp(c, st, t)) != 0)
+        goto fail;
+    if ((rc = update_snapshot(c, st, t)) != 0)
+        goto fail;
+    const tuf_md *targets;
+    bool downloaded;
+    if ((rc = rclient_load_targets(c, st, "targets", NULL, &targets, &downloaded)) != 0)
+        goto fail;
+    c->status[TUF_TARGETS].updated = downloaded;
+    c->status[TUF_TARGETS].version = targets->version;
+    c->status[TUF_TARGETS].expires = targets->expires;
+    c->refreshed = true;
+    return 0;
+fail:
+    /* Keep nothing in memory that a later call could mistake for a completed refresh. */
+    tuf_trusted_free(c->trusted);
+    c->trusted = NULL;
+    return rc;
+}

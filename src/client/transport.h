@@ -1,0 +1,50 @@
+/*
+ * transport.h - how the updater fetches bytes.  The libcurl transport
+ * (fetch_curl.c) is the real one; tests plug in an in-memory repository
+ * through the same interface.
+ */
+#ifndef RAMPART_CLIENT_TRANSPORT_H
+#define RAMPART_CLIENT_TRANSPORT_H
+
+#include "util/buf.h"
+
+/* Where received bytes go.  `write` returns 0, or an error code that aborts
+ * the transfer and is returned by get(). */
+typedef struct rsink {
+    int (*write)(void *ctx, const uint8_t *p, size_t n);
+    void *ctx;
+} rsink;
+
+typedef struct rtransport rtransport;
+struct rtransport {
+    /* GETs `url`, passing the body to `sink`.  More than `max_bytes` of
+     * body aborts with RAMPART_ETOOLARGE.  Returns 0; RAMPART_ENOTFOUND for
+     * HTTP 403, 404 and 410; RAMPART_ENET (connection failures, other
+     * statuses); RAMPART_ECONNTIMEOUT, RAMPART_ESLOW, RAMPART_ETIMEOUT;
+     * RAMPART_ETLS; RAMPART_EINSECURE (a refused scheme, host or redirect);
+     * or the sink's error. */
+    int (*get)(rtransport *tp, const char *url, uint64_t max_bytes, const rsink *sink, rerr *e);
+    void (*free)(rtransport *tp);
+};
+
+/* Options of the libcurl transport. */
+typedef struct rfetch_opts {
+    long connect_timeout_ms;
+    long stall_timeout_ms;
+    long min_bytes_per_sec;
+    long request_timeout_ms; /* -1: none */
+    const char *ca_file;
+    const char *ca_path;
+    const char *pinned_pubkey;
+    bool allow_insecure_http;
+    unsigned max_redirects;
+} rfetch_opts;
+
+/* The libcurl transport: one easy handle reused across requests, so one
+ * connection serves a whole update where the server allows it. */
+int rfetch_curl_new(rtransport **out, const rfetch_opts *o, rerr *e) RAMPART_MUST_USE;
+
+/* An rsink appending to an rbuf (whose max must be at least the cap). */
+int rsink_rbuf_write(void *ctx, const uint8_t *p, size_t n);
+
+#endif

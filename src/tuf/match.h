@@ -1,0 +1,41 @@
+/*
+ * match.h - which delegated role may speak for a target path (TUF §4.5
+ * "paths" and "path_hash_prefixes"; TAP 15 succinct hash bins).
+ */
+#ifndef RAMPART_TUF_MATCH_H
+#define RAMPART_TUF_MATCH_H
+
+#include "tuf/md.h"
+
+/* Shell-style pattern match as TUF delegations use it: '*' matches any run
+ * of characters and '?' any one character, but neither (nor a bracket
+ * expression "[a-z]", "[!x]") ever matches '/'; everything else matches
+ * itself; case-sensitive.  So "*.md" matches "README.md" but not
+ * "docs/README.md". */
+bool tuf_glob_match(rslice pattern, rslice path);
+
+/* The lower-case hex SHA-256 of a target path (for path_hash_prefixes). */
+typedef struct tuf_path_hash {
+    uint8_t digest[32];
+    char hex[65];
+} tuf_path_hash;
+int tuf_path_hash_compute(rslice path, tuf_path_hash *out) RAMPART_MUST_USE;
+
+/* True when delegation `dr` (of targets metadata `delegator`) covers
+ * `path`: one of its "paths" patterns matches, or the hex hash of the path
+ * starts with one of its "path_hash_prefixes".  A role with neither covers
+ * nothing. */
+bool tuf_delegation_covers(const tuf_md *delegator, const tuf_delegation *dr, rslice path,
+                           const tuf_path_hash *ph);
+
+/* Longest succinct bin name: a prefix plus "-" plus 8 hex digits. */
+#define TUF_SUCCINCT_SUFFIX_MAX 8
+/* TAP 15: the bin role responsible for `path`: NAME_PREFIX-XX..., where the
+ * bin number is the first 32 bits of SHA-256(path) shifted right by
+ * 32 - bit_length, written in ceil(bit_length / 4) lower-case hex digits.
+ * Appends the name to `out`. */
+int tuf_succinct_role_for(const tuf_succinct *s, const tuf_path_hash *ph, rbuf *out) RAMPART_MUST_USE;
+/* TAP 15: true when `name` is one of the 2^bit_length bin names of `s`. */
+bool tuf_succinct_is_role(const tuf_succinct *s, rslice name);
+
+#endif

@@ -1,0 +1,191 @@
+/* md_targets.c - targets metadata with delegations (TUF §4.5, TAP 15;
+ * SECURITY-CHECKLIST P9). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tuf/md_internal.h"
+#include "util/banned.h"
+
+#define CLIP(s) (int)((s).n > 64 ? 64 : (s).n), (const char *)(s).p
+
+/* P9: every target has an integer length >= 0 and non-empty hashes;
+ * "custom", when present, is an object. */
+static int check_target(const mdp *p, rslice path, jd_ref t)
+{
+    if (jdoc_type(p->d, t) != JD_OBJECT)
+        return mdp_fail(p, "target \"%.*s\" must be an object", CLIP(path));
+    int64_t length;
+    jd_ref hashes, custom;
+    int rc = mdp_req_int(p, t, "length", 0, INT64_MAX, "target", &length);
+    if (rc == 0)
+        rc = mdp_req(p, t, "hashes", JD_OBJECT, "target", &hashes);
+    if (rc == 0)
+        rc = mdp_hashes(p, hashes, path, true);
+    if (rc == 0)
+        rc = mdp_opt(p, t, "custom", JD_OBJECT, "target", &custom);
+    return rc;
+}
+
+static int check_string_array(const mdp *p, jd_ref arr, rslice role, const char *field)
+{
+    for (jd_ref s = jdoc_first(p->d, arr); s != JD_NONE; s = jdoc_next(p->d, s))
+        if (jdoc_type(p->d, s) != JD_STRING)
+            return mdp_fail(p, "delegated role \"%.*s\": %s must hold strings only", CLIP(role), field);
+    return 0;
+}
+
+static int parse_delegated_role(const mdp *p, jd_ref r, tuf_delegation *dr)
+{
+    jd_ref name;
+    int rc;
+    if (jdoc_type(p->d, r) != JD_OBJECT)
+        return mdp_fail(p, "delegations.roles entries must be objects");
+    if ((rc = mdp_req(p, r, "name", JD_STRING, "delegated role", &name)) != 0)
+        return rc;
+    rslice nm = jdoc_str(p->d, name);
+    if (nm.n == 0)
+        return mdp_fail(p, "a delegated role has an empty name");
+    /* A delegated role may not take a top-level role's name: its metadata
+     * would be fetched and stored under that role's file name. */
+    for (int t = 0; t < 4; t++)
+        if (rslice_eq_cstr(nm, tuf_type_name((tuf_type)t)))
+            return mdp_fail(p, "a delegated role may not be named \"%s\"", tuf_type_name((tuf_type)t));
+    if ((rc = mdp_req_bool(p, r, "terminating", "delegated role", &dr->terminating)) != 0 ||
+        (rc = mdp_opt(p, r, "paths", JD_ARRAY, "delegated role", &dr->paths)) != 0 ||
+        (rc = mdp_opt(p, r, "path_hash_prefixes", JD_ARRAY, "delegated role", &dr->path_hash_prefixes)) != 0)
+        return rc;
+    /* P9: at most one of paths / path_hash_prefixes. */
+    if (dr->paths != JD_NONE && dr->path_hash_prefixes != JD_NONE)
+        return mdp_fail(p, "delegated role \"%.*s\" sets both paths and path_hash_prefixes", CLIP(nm));
+    if (dr->paths != JD_NONE && (rc = check_string_array(p, dr->paths, nm, "paths")) != 0)
+        return rc;
+    if (dr->path_hash_prefixes != JD_NONE &&
+        (rc = check_string_array(p, dr->path_hash_prefixes, nm, "path_hash_prefixes")) != 0)
+        return rc;
+    return mdp_role_auth(p, r, nm, "delegated role", &dr->auth);
+}
+
+static int parse_succinct(const mdp *p, jd_ref s)
+{
+    tuf_md *md = p->md;
+    jd_ref prefix;
+    int64_t bits;
+    int rc = mdp_req_int(p, s, "bit_length", 1, 32, "succinct_roles", &bits);
+    if (rc == 0)
+        rc = mdp_req(p, s, "name_prefix", JD_STRING, "succinct_roles", &prefix);
+    if (rc != 0)
+        return rc;
+    md->succinct.bit_length = (unsigned)bits;
+    md->succinct.name_prefix = jdoc_str(p->d, prefix);
+    rc = mdp_role_auth(p, s, RSLICE("", 0), "succinct_roles", &md->succinct.auth);
+    if (rc == 0)
+        md->has_succinct = true;
+    return rc;
+}
+
+static int cmp_slice(const void *a, const void *b)
+{
+    const rslice *x = *(const rslice *const *)a, *y = *(const rslice *const *)b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = n ? memcmp(x->p, y->p, n) : 0;
+    return c != 0 ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Sorting keeps this O(n log n) for catalogues with many delegated roles. */
+static int check_unique_names(const mdp *p, const tuf_delegation *dr, size_t n)
+{
+    if (n < 2)
+        return 0;
+    const rslice **names = rampart_calloc(n, sizeof(*names));
+    if (names == NULL)
+        return rerr_set(p->e, RAMPART_ENOMEM, p->role, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        names[i] = &dr[i].auth.name;
+    qsort(names, n, sizeof(*names), cmp_slice);
+    int rc = 0;
+    for (size_t i = 1; i < n && rc == 0; i++)
+        if (rslice_eq(*names[i - 1], *names[i]))
+            rc = mdp_fail(p, "delegated role \"%.*s\" is listed more than once", CLIP(*names[i]));
+    rampart_free(names);
+    return rc;
+}
+
+static int parse_delegations(const mdp *p, jd_ref del)
+{
+    tuf_md *md = p->md;
+    jd_ref keys, roles, succinct;
+    int rc = mdp_req(p, del, "keys", JD_OBJECT, "delegations", &keys);
+    if (rc == 0)
+        rc = mdp_opt(p, del, "roles", JD_ARRAY, "delegations", &roles);
+    if (rc == 0)
+        rc = mdp_opt(p, del, "succinct_roles", JD_OBJECT, "delegations", &succinct);
+    if (rc != 0)
+        return rc;
+    /* TAP 15: exactly one of roles / succinct_roles. */
+    if ((roles == JD_NONE) == (succinct == JD_NONE))
+        return mdp_fail(p, "delegations must set exactly one of roles and succinct_roles");
+    if ((rc = mdp_keyset(p, keys, "delegations.keys", &md->keys)) != 0)
+        return rc;
+    md->has_delegations = true;
+    if (succinct != JD_NONE)
+        return parse_succinct(p, succinct);
+
+    size_t n = jdoc_count(p->d, roles);
+    if (n > TUF_MAX_DELEGATED_ROLES)
+        return mdp_fail(p, "%zu delegated roles is more than the limit of %d", n, TUF_MAX_DELEGATED_ROLES);
+    md->delegations = rampart_calloc(n ? n : 1, sizeof(*md->delegations));
+    if (md->delegations == NULL)
+        return rerr_set(p->e, RAMPART_ENOMEM, p->role, "out of memory");
+    for (jd_ref r = jdoc_first(p->d, roles); r != JD_NONE; r = jdoc_next(p->d, r)) {
+        tuf_delegation *dr = &md->delegations[md->ndelegations];
+        dr->paths = dr->path_hash_prefixes = JD_NONE;
+        rc = parse_delegated_role(p, r, dr);
+        md->ndelegations++; /* counted even on failure, so tuf_md_free releases it */
+        if (rc != 0)
+            return rc;
+    }
+    /* P9: delegated role names are unique (a name is a file on the repository). */
+    return check_unique_names(p, md->delegations, md->ndelegations);
+}
+
+int md_parse_targets(const mdp *p)
+{
+    tuf_md *md = p->md;
+    jd_ref targets, del;
+    int rc = mdp_req(p, md->signed_ref, "targets", JD_OBJECT, "signed", &targets);
+    if (rc == 0)
+        rc = mdp_opt(p, md->signed_ref, "delegations", JD_OBJECT, "signed", &del);
+    if (rc != 0)
+        return rc;
+    for (jd_ref k = jdoc_first(p->d, targets); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
+        rc = check_target(p, jdoc_str(p->d, k), jdoc_value(k));
+        if (rc != 0)
+            return rc;
+    }
+    md->targets = targets;
+    if (del != JD_NONE)
+        return parse_delegations(p, del);
+    return 0;
+}
+
+int tuf_md_target(const tuf_md *md, rslice path, tuf_targetfile *out)
+{
+    if (md->targets == JD_NONE)
+        return RAMPART_ENOTFOUND;
+    jd_ref k = JD_NONE;
+    for (jd_ref it = jdoc_first(md->doc, md->targets); it != JD_NONE; it = jdoc_next_key(md->doc, it)) {
+        if (rslice_eq(jdoc_str(md->doc, it), path)) {
+            k = it;
+            break;
+        }
+    }
+    if (k == JD_NONE)
+        return RAMPART_ENOTFOUND;
+    jd_ref t = jdoc_value(k);
+    out->path = jdoc_str(md->doc, k);
+    out->length = jdoc_int(md->doc, jdoc_get(md->doc, t, "length"));
+    out->hashes = jdoc_get(md->doc, t, "hashes");
+    out->custom = jdoc_get(md->doc, t, "custom");
+    out->entry = t;
+    return 0;
+}
