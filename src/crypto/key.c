@@ -303,13 +303,7 @@ static int verify_init(const rkey *k, EVP_MD_CTX *mctx)
     const EVP_MD *md = k->scheme == RKEY_ED25519 ? NULL : EVP_sha256();
     if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, k->pkey) != 1)
         return RAMPART_ECRYPTO;
-    if (k->scheme == RKEY_RSA_PSS_SHA256) {
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-            EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1 ||
-            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1)
-            return RAMPART_ECRYPTO;
-    }
-    return 0;
+    return k->scheme == RKEY_RSA_PSS_SHA256 ? rcrypto_set_pss(pctx, RSA_PSS_SALTLEN_AUTO) : 0;
 }
 
 int rkey_verify(const rkey *k, const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen)

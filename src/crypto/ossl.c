@@ -5,6 +5,7 @@
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "crypto/ossl.h"
 #include "util/banned.h"
@@ -83,6 +84,23 @@ out:
     return rc;
 }
 
+int rcrypto_set_pss(EVP_PKEY_CTX *pctx, int saltlen)
+{
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1 || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, saltlen) != 1)
+        return RAMPART_ECRYPTO;
+    return 0;
+}
+
+int rcrypto_bio_append(BIO *bio, rbuf *out)
+{
+    char *data = NULL;
+    long len = BIO_get_mem_data(bio, &data);
+    if (len <= 0 || data == NULL)
+        return RAMPART_ECRYPTO;
+    return rbuf_append(out, data, (size_t)len);
+}
+
 void rcrypto_hex_lower(char *out, const uint8_t *in, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
@@ -109,10 +127,11 @@ int rcrypto_hex_decode_exact(uint8_t *out, size_t outlen, const uint8_t *in, siz
     size_t want;
     if (in == NULL || !rsize_mul(outlen, 2, &want) || inlen != want)
         return RAMPART_EFORMAT;
-    for (size_t i = 0; i < inlen; i++)
-        if (hex_nibble(in[i]) < 0)
+    for (size_t i = 0; i < outlen; i++) {
+        int hi = hex_nibble(in[2 * i]), lo = hex_nibble(in[2 * i + 1]);
+        if (hi < 0 || lo < 0)
             return RAMPART_EFORMAT;
-    for (size_t i = 0; i < outlen; i++)
-        out[i] = (uint8_t)((hex_nibble(in[2 * i]) << 4) | hex_nibble(in[2 * i + 1]));
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
     return 0;
 }

@@ -7,7 +7,9 @@
 #ifndef RAMPART_CRYPTO_OSSL_H
 #define RAMPART_CRYPTO_OSSL_H
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include "util/buf.h"
 
@@ -54,11 +56,20 @@ int rcrypto_pem_read_one(const uint8_t *p, size_t n, size_t cap, rcrypto_pem *ou
 /* Wipes and frees the block; NULL-safe and idempotent. */
 void rcrypto_pem_free(rcrypto_pem *pem);
 
+/* Sets RSASSA-PSS with MGF1-SHA256 and `saltlen` (a length in bytes, or
+ * RSA_PSS_SALTLEN_AUTO when verifying) on a sign or verify context whose
+ * digest is already SHA-256.  0 or RAMPART_ECRYPTO. */
+int rcrypto_set_pss(EVP_PKEY_CTX *pctx, int saltlen) RAMPART_MUST_USE;
+
+/* Appends everything written to the memory BIO `bio` to `out` (unchanged
+ * on failure).  ECRYPTO when the BIO is empty, else rbuf_append's code. */
+int rcrypto_bio_append(BIO *bio, rbuf *out) RAMPART_MUST_USE;
+
 /* Lower-case hex of `n` bytes into `out` (2n + 1 bytes, NUL-terminated). */
 void rcrypto_hex_lower(char *out, const uint8_t *in, size_t n);
 /* Decodes exactly 2*outlen hex characters (either case) of `in` into `out`.
- * RAMPART_EFORMAT on a wrong length or a non-hex character; `out` is
- * untouched then. */
+ * RAMPART_EFORMAT on a wrong length or a non-hex character; what `out`
+ * holds then is unspecified. */
 int rcrypto_hex_decode_exact(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen) RAMPART_MUST_USE;
 
 #endif

@@ -9,7 +9,6 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "crypto/ossl.h"
@@ -58,8 +57,8 @@ int rprivkey_generate(rprivkey **out, rkey_scheme scheme, unsigned rsa_bits, rer
     if (out == NULL)
         return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
     if (scheme == RKEY_RSA_PSS_SHA256 && (rsa_bits < RPRIVKEY_RSA_GEN_MIN_BITS || rsa_bits > RPRIVKEY_RSA_GEN_MAX_BITS))
-        return rerr_set(e, RAMPART_EINVAL, NULL, "new RSA keys must have %d to %d bits, not %u", RPRIVKEY_RSA_GEN_MIN_BITS,
-                        RPRIVKEY_RSA_GEN_MAX_BITS, rsa_bits);
+        return rerr_set(e, RAMPART_EINVAL, NULL, "new RSA keys must have %d to %d bits, not %u",
+                        RPRIVKEY_RSA_GEN_MIN_BITS, RPRIVKEY_RSA_GEN_MAX_BITS, rsa_bits);
     if (scheme != RKEY_ED25519 && scheme != RKEY_ECDSA_P256 && scheme != RKEY_RSA_PSS_SHA256)
         return rerr_set(e, RAMPART_EINVAL, NULL, "unknown key scheme %d", (int)scheme);
     rcrypto_err_begin();
@@ -79,8 +78,7 @@ int rprivkey_generate(rprivkey **out, rkey_scheme scheme, unsigned rsa_bits, rer
 
 /* The decrypted (or plain) PrivateKeyInfo of a PEM block.  EFORMAT,
  * EPASSPHRASE. */
-static int p8_from_block(const rcrypto_pem *blk, const char *pass, size_t passlen, PKCS8_PRIV_KEY_INFO **out,
-                         rerr *e)
+static int p8_from_block(const rcrypto_pem *blk, const char *pass, size_t passlen, PKCS8_PRIV_KEY_INFO **out, rerr *e)
 {
     const unsigned char *p = blk->data;
     const unsigned char *end = blk->data + blk->len;
@@ -136,10 +134,13 @@ static int key_from_p8(const PKCS8_PRIV_KEY_INFO *p8, EVP_PKEY **out, rkey_schem
         char group[64];
         if (EVP_PKEY_get_group_name(pk, group, sizeof(group), NULL) != 1 || strcmp(group, SN_X9_62_prime256v1) != 0)
             rc = rerr_set(e, RAMPART_EUNSUPPORTED, NULL, "EC private key is not on the named curve P-256");
-        /* The public key it exports is written in the uncompressed form. */
-        else if (EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+        /* The public key it exports is written the one way rkey_from_tuf
+         * accepts: named curve (even if the file spelled out the P-256
+         * parameters) and an uncompressed point. */
+        else if (EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_GROUP) != 1 ||
+                 EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
                                                 OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1)
-            rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot set the EC point format");
+            rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot set the EC key encoding");
         *scheme = RKEY_ECDSA_P256;
     } else {
         int bits = EVP_PKEY_get_bits(pk);
@@ -225,17 +226,12 @@ int rprivkey_to_pem(const rprivkey *k, const char *pass, size_t passlen, rbuf *o
     if (pass != NULL && passlen > 0)
         rc = write_encrypted(bio, p8, pass, passlen, e);
     else
-        rc = PEM_write_bio_PKCS8_PRIV_KEY_INFO(bio, p8) == 1 ? 0
-                                                             : rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot write the PEM");
+        rc = PEM_write_bio_PKCS8_PRIV_KEY_INFO(bio, p8) == 1
+                 ? 0
+                 : rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot write the PEM");
     if (rc != 0)
         goto out;
-    char *data = NULL;
-    long len = BIO_get_mem_data(bio, &data);
-    if (len <= 0 || data == NULL) {
-        rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "empty PEM output");
-        goto out;
-    }
-    rc = rbuf_append(out, data, (size_t)len);
+    rc = rcrypto_bio_append(bio, out);
     if (rc != 0)
         rc = rerr_set(e, rc, NULL, "cannot store the PEM");
 out:
@@ -268,15 +264,12 @@ int rprivkey_public_tuf(const rprivkey *k, rbuf *out, rerr *e)
         rcrypto_hex_lower(hex, raw, sizeof(raw));
         rc = rbuf_append(out, hex, 64);
     } else {
-        char *data = NULL;
-        long len = 0;
         bio = BIO_new(BIO_s_mem());
-        if (bio == NULL || PEM_write_bio_PUBKEY(bio, k->pkey) != 1 || (len = BIO_get_mem_data(bio, &data)) <= 0 ||
-            data == NULL) {
+        if (bio == NULL || PEM_write_bio_PUBKEY(bio, k->pkey) != 1) {
             rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot write the public key PEM");
             goto out;
         }
-        rc = rbuf_append(out, data, (size_t)len);
+        rc = rcrypto_bio_append(bio, out);
     }
     if (rc != 0)
         rc = rerr_set(e, rc, NULL, "cannot store the public key");
@@ -292,13 +285,7 @@ static int sign_init(const rprivkey *k, EVP_MD_CTX *mctx)
     const EVP_MD *md = k->scheme == RKEY_ED25519 ? NULL : EVP_sha256();
     if (EVP_DigestSignInit(mctx, &pctx, md, NULL, k->pkey) != 1)
         return RAMPART_ECRYPTO;
-    if (k->scheme == RKEY_RSA_PSS_SHA256) {
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-            EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1 ||
-            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, PSS_SALT_LEN) != 1)
-            return RAMPART_ECRYPTO;
-    }
-    return 0;
+    return k->scheme == RKEY_RSA_PSS_SHA256 ? rcrypto_set_pss(pctx, PSS_SALT_LEN) : 0;
 }
 
 int rprivkey_sign(const rprivkey *k, const uint8_t *msg, size_t n, rbuf *sig, rerr *e)

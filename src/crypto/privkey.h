@@ -42,7 +42,8 @@ int rprivkey_generate(rprivkey **out, rkey_scheme scheme, unsigned rsa_bits, rer
  * EINVAL: out NULL, pem NULL with n > 0, passlen > INT_MAX, or a
  *   passphrase containing a NUL byte (OpenSSL would silently ignore every
  *   byte after it).  ENOMEM. */
-int rprivkey_load_pem(rprivkey **out, const uint8_t *pem, size_t n, const char *pass, size_t passlen, rerr *e) RAMPART_MUST_USE;
+int rprivkey_load_pem(rprivkey **out, const uint8_t *pem, size_t n, const char *pass, size_t passlen,
+                      rerr *e) RAMPART_MUST_USE;
 
 /* Appends the PKCS#8 PEM of the key to `out`: an "ENCRYPTED PRIVATE KEY"
  * (PBES2: scrypt N=2^14 r=8 p=1 with a random 16-byte salt, AES-256-CBC)

@@ -18,14 +18,19 @@ static const struct {
     const char *pub, *msg, *sig;
 } rfc8032[] = {
     {"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe246"
+     "55141438e7a100b"},
     {"3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb"
+     "00d291612bb0c00"},
     {"fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
-     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"},
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc"
+     "027beceea1ec40a"},
     {"ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
-     "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
-     "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"},
+     "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2"
+     "a9ac94fa54ca49f",
+     "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad"
+     "9bef1177331a704"},
 };
 
 #define S(str) rslice_cstr(str)
@@ -115,7 +120,8 @@ static void test_ed25519_rfc8032(void)
     /* upper-case hex is the same key */
     char upper[65];
     for (int i = 0; i < 65; i++)
-        upper[i] = (char)(rfc8032[2].pub[i] >= 'a' && rfc8032[2].pub[i] <= 'f' ? rfc8032[2].pub[i] - 32 : rfc8032[2].pub[i]);
+        upper[i] =
+            (char)(rfc8032[2].pub[i] >= 'a' && rfc8032[2].pub[i] <= 'f' ? rfc8032[2].pub[i] - 32 : rfc8032[2].pub[i]);
     rkey *k = load("ed25519", "ed25519", upper);
     CHECK(k != NULL);
     uint8_t msg[2], sig[64];
@@ -411,8 +417,8 @@ static void test_pem_strictness(void)
     CHECK_RC(load_rc(kt, sc, (uint8_t *)pem, n), RAMPART_EFORMAT);
     der[dn - 1] ^= 0x01;
     /* the point at infinity (a one-byte 0x00 encoding) is no public key */
-    static const uint8_t inf[] = {0x30, 0x19, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
-                                  0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x02, 0x00, 0x00};
+    static const uint8_t inf[] = {0x30, 0x19, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+                                  0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x02, 0x00, 0x00};
     n = make_pem(pem, sizeof(pem), "", "PUBLIC KEY", inf, sizeof(inf), "");
     CHECK_RC(load_rc(kt, sc, (uint8_t *)pem, n), RAMPART_EFORMAT);
     /* RFC 1421 headers are refused */

@@ -393,12 +393,14 @@ static void test_cli_keys(void)
     CHECK_RC(load_vec_rc("ed25519-pbkdf2.key.pem", "correct horse battery stapler"), RAMPART_EPASSPHRASE);
     CHECK_RC(load_vec_rc("ed25519-pbkdf2.key.pem", NULL), RAMPART_EPASSPHRASE);
 
-    /* P-256 encrypted by `openssl pkcs8 -scrypt`: its public PEM is the CLI's, byte for byte */
+    /* P-256 encrypted by `openssl pkcs8 -scrypt`, plain, and with the curve
+     * parameters spelled out: the public PEM is the CLI's, byte for byte */
     size_t pn = 0;
     uint8_t *cli_pub = vec_read("ecdsa-p256.pub.pem", &pn);
     CHECK(cli_pub != NULL);
-    static const char *const files[] = {"ecdsa-p256-scrypt.key.pem", "ecdsa-p256.key.pem"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const files[] = {"ecdsa-p256-scrypt.key.pem", "ecdsa-p256.key.pem",
+                                        "ecdsa-p256-explicit.key.pem"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(files); i++) {
         k = load_vec(files[i], i == 0 ? "p256 scrypt pass" : NULL);
         CHECK(k != NULL);
         CHECK_INT(rprivkey_scheme(k), RKEY_ECDSA_P256);
@@ -477,7 +479,8 @@ static void test_unsupported_and_bad_keys(void)
     const char *body = (const char *)pem + strlen("-----BEGIN PRIVATE KEY-----\n");
     const char *end = strstr(body, "-----END");
     CHECK(end != NULL);
-    int w = snprintf(relabel, sizeof(relabel), "-----BEGIN ENCRYPTED PRIVATE KEY-----\n%.*s-----END ENCRYPTED PRIVATE KEY-----\n",
+    int w = snprintf(relabel, sizeof(relabel),
+                     "-----BEGIN ENCRYPTED PRIVATE KEY-----\n%.*s-----END ENCRYPTED PRIVATE KEY-----\n",
                      (int)(end - body), body);
     CHECK(w > 0);
     CHECK_RC(load_rc(relabel, (size_t)w, "pw"), RAMPART_EFORMAT);
