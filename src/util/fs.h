@@ -9,6 +9,19 @@
  * Names from untrusted sources go through rfs_confine_check() and are opened
  * with the *at() functions below, which walk one component at a time with
  * O_NOFOLLOW, so a relative name can only resolve inside its folder.
+ *
+ * Errors: every function that touches the file system takes an optional
+ * `rerr *e` (may be NULL) that receives a one-line message.  The codes:
+ *   EPATH      a name is unsafe, or a component is a symlink, or something is
+ *              not the kind of file expected (a folder, a FIFO, ...);
+ *   ENOTFOUND  the file or a folder on the way does not exist;
+ *   ETOOLARGE  a file exceeds the caller's cap;
+ *   EIO        any other system-call failure (ENOSPC, EDQUOT, EIO, EFBIG,
+ *              EACCES, ...); the message names the errno, e.g.
+ *              "fsync of temporary file for 'root.json': No space left on
+ *              device (ENOSPC)";
+ *   EINVAL     a NULL pointer or an out-of-range argument from the caller.
+ * Names in messages are sanitised by rerr_set().
  */
 #ifndef RAMPART_UTIL_FS_H
 #define RAMPART_UTIL_FS_H
@@ -18,55 +31,130 @@
 #include "util/buf.h"
 
 /* Prefix of every temporary file this module creates (".rampart-tmp-"),
- * so interrupted writes can be recognised and cleaned up. */
+ * so interrupted writes can be recognised and cleaned up.  Final names may
+ * not start with it. */
 #define RFS_TMP_PREFIX ".rampart-tmp-"
 
-/* Checks that `name` (n bytes) is a safe relative path: non-empty, not
- * absolute, no NUL or backslash or control bytes, no empty, "." or ".."
- * components, and at most `max_depth` components.  EPATH otherwise. */
+/* The most components rfs_open_parent() and rfs_read_file() walk; callers
+ * that want fewer check with rfs_confine_check() first. */
+#define RFS_MAX_DEPTH 64
+
+/* Checks that name[0..n) is a safe relative path, so that walking it below
+ * a folder cannot leave that folder: non-empty; not absolute; no NUL,
+ * backslash, control byte (0x01-0x1f) or DEL (0x7f); no empty components
+ * (so no "//" and no trailing '/'); no "." or ".." components; no component
+ * longer than NAME_MAX (255) bytes, no name of PATH_MAX (4096) bytes or
+ * more; and at most `max_depth` components.  Bytes >= 0x80 are allowed
+ * (UTF-8 names).  Only the n bytes given are looked at.  Returns 0, EPATH,
+ * or EINVAL when name is NULL.  Pure: touches no file. */
 int rfs_confine_check(const char *name, size_t n, unsigned max_depth) RAMPART_MUST_USE;
 
-/* Opens folder `path` (O_DIRECTORY|O_CLOEXEC; O_NOFOLLOW on the last
- * component only when `nofollow`), creating it with mode 0755 (or 0700 when
- * `private_dir`) first when `create` is set.  Returns the fd in *fd. */
-int rfs_open_dir(const char *path, bool create, bool private_dir, int *fd) RAMPART_MUST_USE;
+/* Opens folder `path`, a trusted path from the application's configuration
+ * (absolute, or relative to the working directory), and returns a new fd in
+ * *fd (O_RDONLY|O_DIRECTORY|O_CLOEXEC; the caller closes it).  The path is
+ * walked one component at a time with O_NOFOLLOW, so a symlink anywhere in
+ * it is EPATH: canonicalise the path first (realpath(3)) to accept symlinks
+ * the administrator made.  Empty and "." components are skipped, ".." is
+ * walked as given.  When `create` is set, missing folders (the last one and
+ * any before it) are created with mode 0755, or 0700 when `private_dir`, less
+ * the umask; an existing folder keeps its mode, and a folder created
+ * concurrently by someone else is accepted (EEXIST), then opened with
+ * O_NOFOLLOW like any other.  Errors: EINVAL (NULL or empty path, NULL fd),
+ * EPATH (symlink, not a folder, a component too long), ENOTFOUND (missing
+ * and !create), EIO. */
+int rfs_open_dir(const char *path, bool create, bool private_dir, int *fd, rerr *e) RAMPART_MUST_USE;
 
-/* Opens the parent folder of confined relative name `name` below `dirfd`,
- * walking each component with O_NOFOLLOW (a symlinked component is EPATH),
- * creating missing folders when `create`.  Stores the parent's fd in
- * *parent_fd and a pointer to the last component inside `name` in *base. */
-int rfs_open_parent(int dirfd, const char *name, bool create, int *parent_fd, const char **base) RAMPART_MUST_USE;
+/* Opens the parent folder of relative name `name` (NUL-terminated) below
+ * `dirfd` (an open folder, or AT_FDCWD for the working directory).  `name`
+ * is first checked with rfs_confine_check(name, strlen(name), RFS_MAX_DEPTH)
+ * (EPATH).  Each folder component is opened with O_NOFOLLOW|O_DIRECTORY, so
+ * a symlinked or non-folder component is EPATH; a missing one is ENOTFOUND,
+ * or is created (mode 0755, less the umask; a concurrent creation is
+ * tolerated) when `create`.  The last component is not opened.  On success
+ * *parent_fd is a new fd the caller closes (a duplicate of dirfd for a
+ * one-component name) and *base points at the last component inside `name`.
+ * Errors: EINVAL (NULL arguments), EPATH, ENOTFOUND, EIO. */
+int rfs_open_parent(int dirfd, const char *name, bool create, int *parent_fd, const char **base,
+                    rerr *e) RAMPART_MUST_USE;
 
-/* Reads the whole regular file `name` (relative to `dirfd`, or an absolute
- * or cwd-relative path when dirfd is AT_FDCWD) into `out`, failing with
- * ETOOLARGE when it is larger than out->max.  ENOTFOUND when it does not
- * exist, EPATH when it is a symlink (O_NOFOLLOW) or not a regular file. */
-int rfs_read_file(int dirfd, const char *name, rbuf *out) RAMPART_MUST_USE;
+/* Reads the whole regular file `name` and appends its bytes to `out`.
+ * With dirfd == AT_FDCWD, `name` is a trusted absolute or cwd-relative path
+ * and only its last component is opened with O_NOFOLLOW.  With a folder fd,
+ * `name` is a relative name walked like rfs_open_parent() (confined, no
+ * symlinks anywhere).  The file is opened O_RDONLY|O_NOFOLLOW|O_CLOEXEC|
+ * O_NONBLOCK (so a FIFO cannot block) and must be a regular file.  Errors,
+ * with `out` unchanged: EPATH (a symlink, a folder, a FIFO, a device, an
+ * unsafe name), ENOTFOUND (it or a folder on the way does not exist),
+ * ETOOLARGE (out->len plus the file's size would pass out->max: judged from
+ * fstat first and again while reading, because the file may grow or lie
+ * about its size, like /proc files), ENOMEM, EIO, EINVAL (NULL name/out). */
+int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e) RAMPART_MUST_USE;
 
-/* Atomically replaces `name` in folder `dirfd` with `len` bytes of `data`,
- * file mode `mode`.  `name` is a single component (no '/').  On failure the
- * old file is untouched and no temporary file remains. */
-int rfs_write_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode) RAMPART_MUST_USE;
+/* Atomically replaces `name` in folder `dirfd` with `len` bytes of `data`
+ * (rfs_tmp_open, rfs_tmp_write, rfs_tmp_commit).  `name` is a single
+ * component (rfs_confine_check depth 1) that does not start with
+ * RFS_TMP_PREFIX (EPATH, checked before anything is created).  The file gets
+ * exactly mode `mode` (0000-0777; the umask does not apply), whatever the
+ * old file's mode was; a symlink at `name` is replaced, never followed.  On
+ * failure the old file (if any) is untouched and no
+ * temporary file remains, except as described for rfs_tmp_commit() when the
+ * final folder fsync fails.  ENOSPC, EDQUOT, EIO, EFBIG, EISDIR, ... are all
+ * EIO with the errno named in the message; EINVAL for data NULL with len > 0,
+ * a bad mode or dirfd AT_FDCWD. */
+int rfs_write_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
 
 /* A temporary file being written, to be committed under a final name later
- * (used for streamed downloads). */
+ * (used for streamed downloads).  It holds a file only between a successful
+ * rfs_tmp_open() and the commit, discard or failure that ends it; otherwise
+ * fd is -1 and name "".  A zero-initialised rfs_tmp also holds nothing
+ * (name ""), so discarding it never closes fd 0. */
 typedef struct rfs_tmp {
     int dirfd; /* borrowed */
     int fd;
     char name[64];
 } rfs_tmp;
-/* Creates a fresh temporary file (O_EXCL, random name with RFS_TMP_PREFIX) in `dirfd`. */
-int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode) RAMPART_MUST_USE;
-/* Writes all `len` bytes (retrying short writes and EINTR). */
-int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len) RAMPART_MUST_USE;
-/* fsync, close, rename over `final_name` in the same folder, fsync the folder. */
-int rfs_tmp_commit(rfs_tmp *t, const char *final_name) RAMPART_MUST_USE;
-/* Closes and unlinks the temporary file.  Safe after a failed commit and on an unopened rfs_tmp (fd -1). */
+
+/* Creates a fresh temporary file in `dirfd`, named RFS_TMP_PREFIX plus 32
+ * random hex digits from getrandom(2), with openat(O_WRONLY|O_CREAT|O_EXCL|
+ * O_NOFOLLOW|O_CLOEXEC) (so an existing file or symlink of that name is never
+ * opened; a clash draws a new name, a few times), and sets its mode to
+ * exactly `mode` (0000-0777).  `dirfd` must be an open folder fd (not
+ * AT_FDCWD), since the folder is fsynced on commit.  Always initialises *t,
+ * so rfs_tmp_discard() is safe after a failure.  Errors: EINVAL (NULL t,
+ * bad mode, AT_FDCWD), EIO. */
+int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* Writes all `len` bytes (retrying short writes and EINTR).  On failure the
+ * temporary file is discarded, so a later rfs_tmp_commit() fails with EINVAL
+ * instead of committing a short file.  Errors: EINVAL (no open file, data
+ * NULL with len > 0), EIO. */
+int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e) RAMPART_MUST_USE;
+
+/* fsync, close, rename over `final_name` (one component, not starting with
+ * RFS_TMP_PREFIX) in the same folder, fsync the folder.  After it returns,
+ * success or not, *t holds no file.  A failure up to and including the
+ * rename unlinks the temporary file and leaves the old final file as it
+ * was; an fsync failure is never retried (the kernel may have dropped the
+ * dirty pages).  If only the last step, the folder fsync, fails, the new
+ * file is already in place but may not survive a crash: EIO all the same.
+ * Errors: EINVAL (no open file), EPATH (bad final name), EIO. */
+int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e) RAMPART_MUST_USE;
+
+/* Closes and unlinks the temporary file, if any.  Safe on NULL, on a
+ * committed or failed rfs_tmp, and on an rfs_tmp whose open failed. */
 void rfs_tmp_discard(rfs_tmp *t);
 
-/* Writes all bytes to fd, retrying short writes and EINTR. EIO on failure. */
-int rfs_write_all(int fd, const void *data, size_t len) RAMPART_MUST_USE;
-/* Removes leftover RFS_TMP_PREFIX files in a folder (after a crash). */
-int rfs_remove_stale_tmp(int dirfd) RAMPART_MUST_USE;
+/* Writes all `len` bytes of `data` to fd, retrying short writes and EINTR.
+ * Errors: EINVAL (data NULL with len > 0), EIO (errno named). */
+int rfs_write_all(int fd, const void *data, size_t len, rerr *e) RAMPART_MUST_USE;
+
+/* Removes leftover temporary files (regular files named RFS_TMP_PREFIX...)
+ * in folder `dirfd` after a crash.  Reads the folder through a duplicate of
+ * dirfd (which stays open and usable); never follows symlinks, and leaves
+ * symlinks, folders and other names alone.  It cannot tell a crash's
+ * leftover from a file another writer is still writing, so call it only
+ * while holding the folder's lock (e.g. at the start of an update).  Goes
+ * on after a failed unlink and reports the first error: EIO. */
+int rfs_remove_stale_tmp(int dirfd, rerr *e) RAMPART_MUST_USE;
 
 #endif
