@@ -70,7 +70,7 @@ int rampart_metadata_load(rampart_metadata **out, const char *path, rampart_erro
         return rerr_set(err, RAMPART_EINVAL, NULL, "invalid argument");
     rbuf b;
     rbuf_init(&b, RAMPART_METADATA_MAX_FILE);
-    int rc = rfs_read_file(AT_FDCWD, path, &b);
+    int rc = rfs_read_file(AT_FDCWD, path, &b, NULL);
     if (rc != 0) {
         rbuf_free(&b);
         if (rc == RAMPART_ENOTFOUND)

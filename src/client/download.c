@@ -96,10 +96,10 @@ static int open_dest(rampart_client *c, const rampart_target *t, const char *tar
     int rc = rfs_confine_check(t->path, strlen(t->path), TARGET_MAX_DEPTH);
     if (rc != 0)
         return rerr_set(&c->err, RAMPART_EPATH, t->role, "target path '%s' would escape the target folder", t->path);
-    rc = rfs_open_dir(target_dir, create, false, dirfd);
+    rc = rfs_open_dir(target_dir, create, false, dirfd, NULL);
     if (rc != 0)
         return rerr_set(&c->err, rc, NULL, "cannot open target folder %s", target_dir);
-    rc = rfs_open_parent(*dirfd, t->path, create, parentfd, base);
+    rc = rfs_open_parent(*dirfd, t->path, create, parentfd, base, NULL);
     if (rc != 0) {
         close(*dirfd);
         *dirfd = -1;
@@ -209,7 +209,7 @@ static int tsink_write(void *ctx, const uint8_t *p, size_t n)
     tsink *s = ctx;
     int rc = hashes_update(s->hs, p, n);
     if (rc == 0)
-        rc = rfs_tmp_write(s->tmp, p, n);
+        rc = rfs_tmp_write(s->tmp, p, n, NULL);
     if (rc == 0)
         s->n += n;
     return rc;
@@ -254,7 +254,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         return rc;
     }
     rfs_tmp tmp = {.fd = -1};
-    rc = rfs_tmp_open(&tmp, parentfd, 0644);
+    rc = rfs_tmp_open(&tmp, parentfd, 0644, e);
     if (rc != 0) {
         hashes_free(&hs);
         rbuf_free(&url);
@@ -271,9 +271,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     if (rc == 0)
         rc = hashes_check(&hs, t, e);
     if (rc == 0) {
-        rc = rfs_tmp_commit(&tmp, base);
-        if (rc != 0)
-            rerr_set(e, rc, NULL, "cannot move '%s' into place", t->path);
+        rc = rfs_tmp_commit(&tmp, base, e);
     }
     if (rc != 0)
         rfs_tmp_discard(&tmp);

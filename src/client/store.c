@@ -21,9 +21,9 @@ static void sleep_ms(long ms)
 int rstore_open(rstore *s, const char *dir, bool create, unsigned lock_timeout_ms, rerr *e)
 {
     s->dirfd = s->lockfd = -1;
-    int rc = rfs_open_dir(dir, create, true, &s->dirfd);
+    int rc = rfs_open_dir(dir, create, true, &s->dirfd, e);
     if (rc != 0)
-        return rerr_set(e, rc, NULL, "cannot open metadata folder %s", dir);
+        return rc;
     s->lockfd = openat(s->dirfd, RSTORE_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (s->lockfd < 0) {
         rc = rerr_set(e, RAMPART_EIO, NULL, "cannot create the lock file in %s: %s", dir, strerror(errno));
@@ -71,12 +71,12 @@ int rstore_read(rstore *s, const char *fname, size_t max, uint8_t **data, size_t
 {
     rbuf b;
     rbuf_init(&b, max);
-    int rc = rfs_read_file(s->dirfd, fname, &b);
+    int rc = rfs_read_file(s->dirfd, fname, &b, e);
     if (rc != 0) {
         rbuf_free(&b);
         if (rc == RAMPART_ENOTFOUND)
             return rc;
-        return rerr_set(e, rc, NULL, "cannot read %s from the metadata folder", fname);
+        return rc;
     }
     uint8_t *d = rbuf_detach(&b, len);
     if (d == NULL)
@@ -87,10 +87,7 @@ int rstore_read(rstore *s, const char *fname, size_t max, uint8_t **data, size_t
 
 int rstore_write(rstore *s, const char *fname, rslice bytes, rerr *e)
 {
-    int rc = rfs_write_atomic(s->dirfd, fname, bytes.p, bytes.n, 0644);
-    if (rc != 0)
-        return rerr_set(e, rc, NULL, "cannot write %s to the metadata folder", fname);
-    return 0;
+    return rfs_write_atomic(s->dirfd, fname, bytes.p, bytes.n, 0644, e);
 }
 
 int rstore_remove(rstore *s, const char *fname, rerr *e)

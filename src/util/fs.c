@@ -126,9 +126,9 @@ int rfs_confine_check(const char *name, size_t n, unsigned max_depth)
 
 /* Opens folder `comp` (one component) below `at` without following a
  * symlink, creating it first with `mode` if it is missing and `create`. */
-static int open_subdir(int at, const char *comp, bool create, mode_t mode, int *out, rerr *e)
+static int open_subdir(int at, const char *comp, bool create, mode_t mode, bool follow, int *out, rerr *e)
 {
-    const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
     int fd = openat(at, comp, flags);
     if (fd < 0 && errno == ENOENT && create) {
         /* EEXIST: someone made it meanwhile; the O_NOFOLLOW open below still
@@ -178,7 +178,7 @@ int rfs_open_dir(const char *path, bool create, bool private_dir, int *fd, rerr 
         if (len == 0 || strcmp(comp, ".") == 0)
             continue;
         int next = -1;
-        rc = open_subdir(cur, comp, create, mode, &next, e);
+        rc = open_subdir(cur, comp, create, mode, true, &next, e);
         if (rc != 0)
             break;
         close_quietly(cur);
@@ -215,7 +215,7 @@ int rfs_open_parent(int dirfd, const char *name, bool create, int *parent_fd, co
         if (rc != 0)
             break;
         int next = -1;
-        rc = open_subdir(cur >= 0 ? cur : dirfd, comp, create, 0755, &next, e);
+        rc = open_subdir(cur >= 0 ? cur : dirfd, comp, create, 0755, false, &next, e);
         if (rc != 0)
             break;
         close_quietly(cur);

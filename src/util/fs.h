@@ -52,16 +52,15 @@ int rfs_confine_check(const char *name, size_t n, unsigned max_depth) RAMPART_MU
 /* Opens folder `path`, a trusted path from the application's configuration
  * (absolute, or relative to the working directory), and returns a new fd in
  * *fd (O_RDONLY|O_DIRECTORY|O_CLOEXEC; the caller closes it).  The path is
- * walked one component at a time with O_NOFOLLOW, so a symlink anywhere in
- * it is EPATH: canonicalise the path first (realpath(3)) to accept symlinks
- * the administrator made.  Empty and "." components are skipped, ".." is
+ * walked one component at a time; symlinks an administrator placed in it
+ * are followed (the path is configuration, not input), unlike names handled
+ * by rfs_open_parent().  Empty and "." components are skipped, ".." is
  * walked as given.  When `create` is set, missing folders (the last one and
  * any before it) are created with mode 0755, or 0700 when `private_dir`, less
  * the umask; an existing folder keeps its mode, and a folder created
- * concurrently by someone else is accepted (EEXIST), then opened with
- * O_NOFOLLOW like any other.  Errors: EINVAL (NULL or empty path, NULL fd),
- * EPATH (symlink, not a folder, a component too long), ENOTFOUND (missing
- * and !create), EIO. */
+ * concurrently by someone else is accepted (EEXIST).  Errors: EINVAL (NULL or
+ * empty path, NULL fd), EPATH (not a folder, a component too long),
+ * ENOTFOUND (missing and !create), EIO. */
 int rfs_open_dir(const char *path, bool create, bool private_dir, int *fd, rerr *e) RAMPART_MUST_USE;
 
 /* Opens the parent folder of relative name `name` (NUL-terminated) below
