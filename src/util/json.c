@@ -59,10 +59,18 @@ int rjson_parse(const uint8_t *data, size_t len, size_t max_len, json_t **out, r
     if (len > max_len)
         return rerr_set(e, RAMPART_ETOOLARGE, NULL, "JSON document of %zu bytes exceeds the limit of %zu", len,
                         max_len);
+    /* Zeroed: jansson does not set the error code on every failure path,
+     * and an unset code must read as "unknown", not as stack garbage. */
     json_error_t jerr;
+    memset(&jerr, 0, sizeof(jerr));
     json_t *v = json_loadb(len != 0 ? (const char *)data : "", len, RJSON_FLAGS, &jerr);
     if (v == NULL) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        /* jansson returns NULL without recording an error (code "unknown")
+         * when its first allocations fail.  Later allocation failures it
+         * may report as syntax errors, which we cannot tell apart: those
+         * come out as EFORMAT (still failing closed). */
+        enum json_error_code jc = json_error_code(&jerr);
+        if (jc == json_error_out_of_memory || jc == json_error_unknown)
             return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory parsing JSON");
         return rerr_set(e, RAMPART_EFORMAT, NULL, "invalid JSON at byte %d: %s", jerr.position, jerr.text);
     }

@@ -26,7 +26,7 @@ static void test_valid_vectors(void)
     size_t n = jv_index("valid.txt", &v);
     CHECK(n >= 40);
     for (size_t i = 0; i < n; i++) {
-        size_t len, clen;
+        size_t len = 0, clen = 0;
         uint8_t *in = jv_vector("valid", v[i].name, ".json", &len);
         uint8_t *want = jv_vector("valid", v[i].name, ".canon", &clen);
         CHECK(in != NULL && want != NULL);
@@ -51,7 +51,7 @@ static void test_invalid_vectors(void)
     size_t n = jv_index("invalid.txt", &v);
     CHECK(n >= 100);
     for (size_t i = 0; i < n; i++) {
-        size_t len;
+        size_t len = 0;
         uint8_t *in = jv_vector("invalid", v[i].name, ".json", &len);
         CHECK(in != NULL);
         rbuf out;
@@ -112,7 +112,7 @@ static void test_size_cap(void)
 
 static void test_ten_megabyte_string(void)
 {
-    size_t len;
+    size_t len = 0;
     uint8_t *s = jv_big_string(10 * MB, &len);
     CHECK(s != NULL);
     json_t *v = NULL;
@@ -132,7 +132,7 @@ static void test_ten_megabyte_string(void)
 
 static void test_depth(void)
 {
-    size_t len;
+    size_t len = 0;
     uint8_t *d64 = jv_nest(64, "[", "", "]", &len);
     json_t *v = NULL;
     CHECK_OK(rjson_parse(d64, len, MB, &v, NULL));
@@ -248,6 +248,73 @@ static void test_output_cap(void)
     json_decref(v);
 }
 
+/* jansson's allocator fails after `jfail_after` successful calls. */
+static int jfail_after;
+static void *jfail_malloc(size_t n)
+{
+    return jfail_after-- > 0 ? malloc(n) : NULL;
+}
+
+static void *fail_malloc(size_t n, void *ctx)
+{
+    (void)n, (void)ctx;
+    return NULL;
+}
+static void *fail_realloc(void *p, size_t n, void *ctx)
+{
+    (void)p, (void)n, (void)ctx;
+    return NULL;
+}
+static void plain_free(void *p, void *ctx)
+{
+    (void)ctx;
+    free(p);
+}
+
+static void test_out_of_memory(void)
+{
+    const char *doc = "{\"b\":[1,2],\"a\":{\"c\":\"x\"}}";
+    json_t *v = NULL;
+    rerr e = {0};
+    /* jansson's first allocation failing is ENOMEM; later failures it may
+     * report as syntax errors (EFORMAT), but parsing never succeeds and
+     * never leaks (ASan judges) */
+    bool parsed = false;
+    for (int budget = 0; budget < 200 && !parsed; budget++) {
+        jfail_after = budget;
+        json_set_alloc_funcs(jfail_malloc, free);
+        int rc = rjson_parse((const uint8_t *)doc, strlen(doc), 100, &v, &e);
+        json_set_alloc_funcs(malloc, free);
+        if (budget == 0) {
+            CHECK_RC(rc, RAMPART_ENOMEM);
+            CHECK_STR(e.message, "out of memory parsing JSON");
+        }
+        if (rc == 0) {
+            parsed = true;
+            json_decref(v);
+            v = NULL;
+        } else {
+            CHECK(rc == RAMPART_ENOMEM || rc == RAMPART_EFORMAT);
+            CHECK(v == NULL);
+        }
+    }
+    CHECK(parsed);
+    CHECK_OK(rjson_parse((const uint8_t *)doc, strlen(doc), 100, &v, NULL));
+    /* the member table of an object comes from the rampart allocator */
+    rbuf out;
+    rbuf_init(&out, 100);
+    CHECK_OK(rbuf_append_str(&out, "kept"));
+    rampart_allocator a = {fail_malloc, fail_realloc, plain_free, NULL};
+    CHECK_OK(rampart_set_allocator(&a));
+    int rc = rjson_canonical(v, &out, &e);
+    CHECK_OK(rampart_set_allocator(NULL));
+    CHECK_RC(rc, RAMPART_ENOMEM);
+    CHECK_STR(e.message, "out of memory serialising JSON");
+    CHECK_MEM(out.data, out.len, "kept", 4);
+    rbuf_free(&out);
+    json_decref(v);
+}
+
 int main(void)
 {
     RUN(test_valid_vectors);
@@ -260,5 +327,6 @@ int main(void)
     RUN(test_error_detail);
     RUN(test_built_trees);
     RUN(test_output_cap);
+    RUN(test_out_of_memory);
     return th_summary("test_json");
 }
