@@ -36,7 +36,7 @@ typedef uint32_t jd_ref;
 #define JD_NONE UINT32_MAX
 
 typedef struct jd_limits {
-    size_t max_bytes; /* 0: no size limit beyond 4 GiB - 1 */
+    size_t max_bytes; /* 0: no size limit beyond 4 GiB - 1 (offsets are 32-bit) */
     unsigned max_depth; /* 0: 64; values above 64 are clamped to 64 */
 } jd_limits;
 
@@ -44,46 +44,72 @@ typedef struct jdoc jdoc;
 
 /* Parses `len` bytes at `data`.  When `owned` is true the document takes
  * ownership of `data` (freed with rampart_free by jdoc_free, also on
- * failure); otherwise `data` must outlive the document.
- * EFORMAT on any rule above, ETOOLARGE over max_bytes, ENOMEM. */
+ * failure, whatever the error); otherwise `data` must outlive the document.
+ * `lim` may be NULL (all defaults).  The size cap is checked before any
+ * work.  EFORMAT on any rule above (`e`'s message names the rule and the
+ * byte offset: "invalid escape at byte 1234"), ETOOLARGE over max_bytes,
+ * ENOMEM, EINVAL for a NULL `out` (or NULL `data` with len > 0).  *out is
+ * written only on success. */
 int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd_limits *lim, rerr *e) RAMPART_MUST_USE;
+/* Frees the document (and the input, if owned).  NULL-safe. */
 void jdoc_free(jdoc *d);
 static inline void jdoc_free_p(jdoc **d)
 {
     jdoc_free(*d);
 }
 
+/*
+ * Accessors.  They never fail and are memory-safe for any ref: JD_NONE or
+ * a ref past the last node reads as an empty JD_NULL (so check for JD_NONE
+ * before asking for a type when "missing" and "null" must differ).
+ * Returned slices point into the document and live as long as it does.
+ */
+
 /* The input bytes. */
 rslice jdoc_input(const jdoc *d);
 /* The top-level value (always 0). */
 jd_ref jdoc_root(const jdoc *d);
+/* The value's type (JD_NULL for an invalid ref). */
 jd_type jdoc_type(const jdoc *d, jd_ref r);
-/* A string's decoded bytes (valid UTF-8, no NUL). Empty slice for non-strings. */
+/* A string's decoded bytes (valid UTF-8, no NUL). Empty slice for non-strings.
+ * Strings without escapes point into the input (zero-copy). */
 rslice jdoc_str(const jdoc *d, jd_ref r);
 /* An integer's value (0 for non-integers). */
 int64_t jdoc_int(const jdoc *d, jd_ref r);
 /* Number of members (objects) or elements (arrays); 0 otherwise. */
 size_t jdoc_count(const jdoc *d, jd_ref r);
-/* Byte range in the input that the value spans (for diagnostics). */
+/* Byte range in the input that the value spans, without surrounding
+ * whitespace (for diagnostics; linear in the container sizes it crosses). */
 rslice jdoc_raw(const jdoc *d, jd_ref r);
 
-/* Array iteration: first element (JD_NONE when empty), next sibling. */
+/* Array iteration: first element (JD_NONE when empty), next sibling (JD_NONE
+ * after the last), both O(1):
+ *   for (r = jdoc_first(d, arr); r != JD_NONE; r = jdoc_next(d, r)) ...
+ * On an object, jdoc_first gives the first key; jdoc_next on a member's
+ * value gives the next key. */
 jd_ref jdoc_first(const jdoc *d, jd_ref container);
 jd_ref jdoc_next(const jdoc *d, jd_ref r);
 /* Object iteration: for (k = jdoc_first(d, obj); k != JD_NONE; k = jdoc_next_key(d, k))
- *   the key is node k (a string), the value jdoc_value(k). */
+ *   the key is node k (a string), the value jdoc_value(k).  Members come in
+ *   document order. */
 static inline jd_ref jdoc_value(jd_ref key)
 {
     return key + 1;
 }
+/* The key after `key` (a key ref from jdoc_first or jdoc_next_key), or JD_NONE. */
 jd_ref jdoc_next_key(const jdoc *d, jd_ref key);
 
 /* The value of member `key` in object `obj`, or JD_NONE (also when obj is
- * not an object).  Linear in the number of members. */
+ * not an object).  Keys compare as decoded bytes.  Linear in the number of
+ * members. */
 jd_ref jdoc_get(const jdoc *d, jd_ref obj, const char *key);
 jd_ref jdoc_getn(const jdoc *d, jd_ref obj, const void *key, size_t keylen);
 
-/* Appends the canonical JSON of the subtree at `r` to `out`. ETOOLARGE at out->max, ENOMEM. */
+/* Appends the canonical JSON of the subtree at `r` to `out`: keys sorted by
+ * UTF-8 bytes, no whitespace, only '"' and '\' escaped (see util/json.h);
+ * byte-identical to rjson_canonical of the same input.  ETOOLARGE at
+ * out->max, ENOMEM, EINVAL for a NULL argument or an invalid ref.  On
+ * failure `out` is cut back to its length on entry. */
 int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out) RAMPART_MUST_USE;
 
 #endif

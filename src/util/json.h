@@ -20,15 +20,27 @@
 
 #define RJSON_MAX_DEPTH 64
 
-/* Parses `len` bytes (at most `max_len`, else ETOOLARGE) into *out.
- * Rejects (EFORMAT): invalid JSON or UTF-8, trailing data after the value,
- * duplicate object keys, nesting deeper than RJSON_MAX_DEPTH, "\u0000" in
- * strings, integers outside int64.  Reals (1.5, 1e3) are kept as jansson
- * reals; rjson_canonical() refuses them. */
+/* Parses `len` bytes (at most `max_len`, else ETOOLARGE, checked before any
+ * parsing) into *out, a new reference the caller releases with json_decref.
+ * Any JSON value may stand at the top level (canonical vectors include
+ * scalars; TUF callers check that they got an object).
+ * Rejects (EFORMAT): invalid JSON or UTF-8 (overlong forms, encoded
+ * surrogates, raw control characters in strings, unpaired surrogate
+ * escapes), trailing data after the value, duplicate object keys (compared
+ * after unescaping), containers nested deeper than RJSON_MAX_DEPTH, "\u0000"
+ * in strings, integers outside int64.  Reals (1.5, 1e3) are kept as jansson
+ * reals; rjson_canonical() refuses them.  ENOMEM when jansson runs out of
+ * memory, EINVAL for a NULL `out` (or NULL `data` with len > 0).  *out is
+ * written only on success; `e` (may be NULL) gets the detail, with the byte
+ * offset jansson reports. */
 int rjson_parse(const uint8_t *data, size_t len, size_t max_len, json_t **out, rerr *e) RAMPART_MUST_USE;
 
 /* Appends the canonical JSON form of `v` to `out`.  EFORMAT for a real
- * (TUF metadata has integers only); ETOOLARGE when out->max is reached. */
+ * anywhere in the tree (TUF metadata has integers only), for a string or key
+ * containing NUL (possible only in trees built in code; no parser of ours
+ * accepts it) and for nesting deeper than RJSON_MAX_DEPTH (which also stops
+ * a reference cycle); ETOOLARGE when out->max is reached; ENOMEM.  On
+ * failure `out` is cut back to its length on entry. */
 int rjson_canonical(const json_t *v, rbuf *out, rerr *e) RAMPART_MUST_USE;
 
 static inline void rjson_decref_p(json_t **v)

@@ -1,0 +1,69 @@
+/* jcanon.c - canonical JSON emitters shared by util/json.c and util/jdoc_canon.c. */
+#include <string.h>
+
+#include "util/jcanon.h"
+#include "util/banned.h"
+
+int jcanon_string(rbuf *out, const uint8_t *s, size_t n)
+{
+    size_t esc = 0, total;
+    for (size_t i = 0; i < n; i++)
+        esc += (s[i] == '"' || s[i] == '\\');
+    /* One reservation for the exact size, so the appends below cannot fail
+     * half-way and leave a torn string in `out`. */
+    if (!rsize_add(n, esc, &total) || !rsize_add(total, 2, &total))
+        return RAMPART_ETOOLARGE;
+    int rc = rbuf_reserve(out, total);
+    if (rc != 0)
+        return rc;
+    rc = rbuf_append_byte(out, '"');
+    size_t run = 0;
+    for (size_t i = 0; esc != 0 && i < n && rc == 0; i++) {
+        if (s[i] != '"' && s[i] != '\\')
+            continue;
+        /* The run before the special byte, then a backslash; the byte
+         * itself starts the next run. */
+        rc = rbuf_append(out, s + run, i - run);
+        if (rc == 0)
+            rc = rbuf_append_byte(out, '\\');
+        run = i;
+    }
+    if (rc == 0)
+        rc = rbuf_append(out, s + run, n - run);
+    if (rc == 0)
+        rc = rbuf_append_byte(out, '"');
+    return rc;
+}
+
+int jcanon_int(rbuf *out, int64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+    /* The magnitude as unsigned, so INT64_MIN does not overflow. */
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--i] = (char)('0' + (m % 10));
+        m /= 10;
+    } while (m != 0);
+    if (v < 0)
+        tmp[--i] = '-';
+    return rbuf_append(out, tmp + i, sizeof(tmp) - i);
+}
+
+int jcanon_keycmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c != 0)
+        return c;
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+void jcanon_truncate(rbuf *out, size_t len)
+{
+    if (len > out->len)
+        return;
+    out->len = len;
+    if (out->data != NULL)
+        out->data[len] = '\0';
+}

@@ -1,0 +1,37 @@
+/*
+ * jcanon.h - the pieces of canonical JSON that util/json.c (over jansson
+ * trees) and util/jdoc_canon.c (over jdoc nodes) share, so that the two
+ * serialisers cannot drift apart on the details: how strings are escaped,
+ * how integers are written and how object keys are ordered.
+ *
+ * The form is the one securesystemslib's encode_canonical produces (OLPC
+ * canonical JSON as TUF uses it): in strings only '"' and '\' are escaped,
+ * as \" and \\; every other byte, control characters included, is copied
+ * raw.  Keys sort by their UTF-8 bytes, which is code-point order.
+ */
+#ifndef RAMPART_UTIL_JCANON_H
+#define RAMPART_UTIL_JCANON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/* Appends `n` bytes of `s` as a canonical JSON string (quotes included).
+ * The bytes are not validated here: callers pass decoded, valid UTF-8.
+ * ETOOLARGE at out->max, ENOMEM; `out` is unchanged on failure. */
+int jcanon_string(rbuf *out, const uint8_t *s, size_t n) RAMPART_MUST_USE;
+
+/* Appends `v` in decimal ("-0" cannot occur: it is the integer 0).
+ * ETOOLARGE at out->max, ENOMEM; `out` is unchanged on failure. */
+int jcanon_int(rbuf *out, int64_t v) RAMPART_MUST_USE;
+
+/* Orders two keys the way canonical JSON sorts them: bytewise (memcmp) over
+ * the common prefix, then the shorter key first.  <0, 0 or >0. */
+int jcanon_keycmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+
+/* Cuts `out` back to `len` bytes (len <= out->len), keeping it terminated:
+ * how a failed serialisation leaves the caller's buffer as it found it. */
+void jcanon_truncate(rbuf *out, size_t len);
+
+#endif

@@ -1,0 +1,99 @@
+/* jdoc_canon.c - canonical JSON (see util/jcanon.h) of a jdoc subtree. */
+#include <string.h>
+
+#include "util/jcanon.h"
+#include "util/jdoc_internal.h"
+#include "util/banned.h"
+
+static int emit(const jdoc *d, jd_ref r, rbuf *out);
+
+static int emit_string(const jdoc *d, const jd_node *n, rbuf *out)
+{
+    /* Without escapes the input bytes between the quotes hold no '"' or
+     * '\\', so the raw string, quotes included, is already canonical. */
+    if (!(n->flags & JDF_ESCAPED))
+        return rbuf_append(out, d->in + n->u.s.b, (size_t)n->len + 2);
+    return jcanon_string(out, jd_strp(d, n), n->len);
+}
+
+static int emit_member(const jdoc *d, jd_ref key, bool first, rbuf *out)
+{
+    int rc = first ? 0 : rbuf_append_byte(out, ',');
+    if (rc == 0)
+        rc = emit_string(d, &d->nodes[key], out);
+    if (rc == 0)
+        rc = rbuf_append_byte(out, ':');
+    if (rc == 0)
+        rc = emit(d, jdoc_value(key), out);
+    return rc;
+}
+
+/* Keys that arrived out of order are sorted here, into a temporary index. */
+static int emit_unsorted_object(const jdoc *d, jd_ref obj, rbuf *out)
+{
+    uint32_t n = d->nodes[obj].len;
+    uint32_t *idx = rampart_calloc(n, 2 * sizeof(uint32_t));
+    if (idx == NULL)
+        return RAMPART_ENOMEM;
+    (void)jd_sort_keys(d, obj, idx, idx + n); /* the parser proved the keys distinct */
+    int rc = rbuf_append_byte(out, '{');
+    for (uint32_t i = 0; i < n && rc == 0; i++)
+        rc = emit_member(d, idx[i], i == 0, out);
+    if (rc == 0)
+        rc = rbuf_append_byte(out, '}');
+    rampart_free(idx);
+    return rc;
+}
+
+/* Recursion is bounded by the parse-time depth limit (64). */
+static int emit(const jdoc *d, jd_ref r, rbuf *out)
+{
+    const jd_node *n = &d->nodes[r];
+    int rc;
+    switch ((jd_type)n->type) {
+    case JD_NULL:
+        return rbuf_append(out, "null", 4);
+    case JD_FALSE:
+        return rbuf_append(out, "false", 5);
+    case JD_TRUE:
+        return rbuf_append(out, "true", 4);
+    case JD_INT:
+        return jcanon_int(out, n->u.i);
+    case JD_STRING:
+        return emit_string(d, n, out);
+    case JD_ARRAY:
+        rc = rbuf_append_byte(out, '[');
+        for (jd_ref c = jdoc_first(d, r); c != JD_NONE && rc == 0; c = jdoc_next(d, c)) {
+            if (c != r + 1)
+                rc = rbuf_append_byte(out, ',');
+            if (rc == 0)
+                rc = emit(d, c, out);
+        }
+        return rc == 0 ? rbuf_append_byte(out, ']') : rc;
+    case JD_OBJECT:
+        if (n->flags & JDF_UNSORTED)
+            return emit_unsorted_object(d, r, out);
+        rc = rbuf_append_byte(out, '{');
+        for (jd_ref k = jdoc_first(d, r); k != JD_NONE && rc == 0; k = jdoc_next_key(d, k))
+            rc = emit_member(d, k, k == r + 1, out);
+        return rc == 0 ? rbuf_append_byte(out, '}') : rc;
+    }
+    return RAMPART_EINTERNAL;
+}
+
+int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out)
+{
+    if (d == NULL || out == NULL || r >= d->count)
+        return RAMPART_EINVAL;
+    size_t start = out->len;
+    /* The canonical form is never longer than the input it came from
+     * (whitespace goes, escapes shrink or stay), so one reservation of the
+     * raw size, clipped to what out->max allows, avoids every regrowth. */
+    size_t hint = jdoc_raw(d, r).n, room = out->max - out->len;
+    int rc = rbuf_reserve(out, hint < room ? hint : room);
+    if (rc == 0)
+        rc = emit(d, r, out);
+    if (rc != 0)
+        jcanon_truncate(out, start);
+    return rc;
+}
