@@ -3,6 +3,7 @@
  * verification V1-V4 (SECURITY-CHECKLIST §1; scenarios S3, S4, S12-S15,
  * S25, S49, S54-S59).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -51,6 +52,25 @@ static char *edited(sim *s, const char *role, const char *edit_json)
 static int parse_edited(sim *s, const char *role, tuf_type type, const char *edit)
 {
     char *t = edited(s, role, edit);
+    int rc = parse_text(t, type);
+    free(t);
+    return rc;
+}
+
+/* The newest bytes of a role with the first `from` replaced by `to` (for
+ * values jansson itself cannot represent). */
+static int parse_replaced(sim *s, const char *role, tuf_type type, const char *from, const char *to)
+{
+    size_t len;
+    const char *b = (const char *)sim_version_bytes(s, role, sim_version(s, role), &len);
+    const char *at = strstr(b, from);
+    if (at == NULL)
+        abort();
+    size_t off = (size_t)(at - b), fl = strlen(from), tl = strlen(to);
+    char *t = malloc(len - fl + tl + 1);
+    memcpy(t, b, off);
+    memcpy(t + off, to, tl);
+    memcpy(t + off + tl, at + fl, len - off - fl + 1);
     int rc = parse_text(t, type);
     free(t);
     return rc;
@@ -141,25 +161,18 @@ static void test_spec_version(void)
 static void test_version_values(void)
 {
     sim *s = sim_new();
-    const char *bad[] = {"{\"version\":0}",
-                         "{\"version\":-1}",
-                         "{\"version\":\"1\"}",
-                         "{\"version\":1.0}",
-                         "{\"version\":1e3}",
-                         "{\"version\":9007199254740993}",
-                         "{\"version\":9223372036854775807}",
-                         "{\"version\":9223372036854775808}",
-                         "{\"version\":18446744073709551616}",
-                         "{\"version\":true}",
-                         "{\"version\":null}"};
+    const char *bad[] = {"0", "-1", "\"1\"", "1.0", "1e3", "9007199254740993", "9223372036854775807",
+                         "9223372036854775808", "18446744073709551616", "true", "null", "-0", "01"};
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
-        int rc = parse_edited(s, "timestamp", TUF_TIMESTAMP, bad[i]);
+        char to[64];
+        snprintf(to, sizeof(to), "\n  \"version\": %s", bad[i]);
+        int rc = parse_replaced(s, "timestamp", TUF_TIMESTAMP, "\n  \"version\": 1", to);
         if (rc != RAMPART_EFORMAT) {
-            TH_FAIL("%s: got %s", bad[i], rampart_error_name(rc));
+            TH_FAIL("version %s: got %s", bad[i], rampart_error_name(rc));
             return;
         }
     }
-    CHECK_OK(parse_edited(s, "timestamp", TUF_TIMESTAMP, "{\"version\":9007199254740992}"));
+    CHECK_OK(parse_replaced(s, "timestamp", TUF_TIMESTAMP, "\n  \"version\": 1", "\n  \"version\": 9007199254740992"));
     sim_free(s);
 }
 
