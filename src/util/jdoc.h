@@ -36,7 +36,7 @@ typedef uint32_t jd_ref;
 #define JD_NONE UINT32_MAX
 
 typedef struct jd_limits {
-    size_t max_bytes; /* 0: no size limit beyond 4 GiB - 1 (offsets are 32-bit) */
+    size_t max_bytes;   /* 0: no size limit beyond 4 GiB - 1 (offsets are 32-bit) */
     unsigned max_depth; /* 0: 64; values above 64 are clamped to 64 */
 } jd_limits;
 

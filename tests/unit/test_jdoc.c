@@ -120,8 +120,7 @@ static void test_error_messages(void)
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
         jdoc *d = NULL;
         rerr e = {0};
-        CHECK_RC(jdoc_parse(&d, (const uint8_t *)cases[i].in, strlen(cases[i].in), false, NULL, &e),
-                 RAMPART_EFORMAT);
+        CHECK_RC(jdoc_parse(&d, (const uint8_t *)cases[i].in, strlen(cases[i].in), false, NULL, &e), RAMPART_EFORMAT);
         CHECK_STR(e.message, cases[i].msg);
     }
 }
