@@ -94,7 +94,8 @@ jd_ref jdoc_next(const jdoc *d, jd_ref r);
  *   document order. */
 static inline jd_ref jdoc_value(jd_ref key)
 {
-    return key + 1;
+    /* JD_NONE stays JD_NONE rather than wrapping round to the root. */
+    return key == JD_NONE ? JD_NONE : key + 1;
 }
 /* The key after `key` (a key ref from jdoc_first or jdoc_next_key), or JD_NONE. */
 jd_ref jdoc_next_key(const jdoc *d, jd_ref key);

@@ -207,6 +207,8 @@ static void test_accessors(void)
     CHECK(jdoc_first(d, JD_NONE) == JD_NONE);
     CHECK(jdoc_next(d, JD_NONE) == JD_NONE);
     CHECK(jdoc_next_key(d, JD_NONE) == JD_NONE);
+    /* the value of "no key" is no value, not the root */
+    CHECK(jdoc_value(jdoc_first(d, jdoc_get(d, root, "empty"))) == JD_NONE);
     CHECK(jdoc_get(d, JD_NONE, "a") == JD_NONE);
     CHECK_INT(jdoc_raw(d, JD_NONE).n, 0);
     jdoc_free(d);
