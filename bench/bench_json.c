@@ -34,8 +34,9 @@ static int gen_targets(rbuf *b, unsigned n)
         h[i] = hex[i % 16];
     h[64] = '\0';
     rc = rc ? rc : rbuf_appendf(b, "%s\",\n   \"sig\": \"%s%s\"\n  }\n ],\n", h, h, h);
-    rc = rc ? rc : rbuf_append_str(b, " \"signed\": {\n  \"_type\": \"targets\",\n  \"expires\": \"2030-01-01T00:00:00Z\",\n"
-                                      "  \"spec_version\": \"1.0.31\",\n  \"targets\": {\n");
+    rc = rc ? rc
+            : rbuf_append_str(b, " \"signed\": {\n  \"_type\": \"targets\",\n  \"expires\": \"2030-01-01T00:00:00Z\",\n"
+                                 "  \"spec_version\": \"1.0.31\",\n  \"targets\": {\n");
     for (unsigned t = 0; t < n && rc == 0; t++) {
         for (int i = 0; i < 128; i++) {
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;

@@ -22,7 +22,7 @@ typedef struct frame {
     jd_ref last;     /* the last element / member value begun, or JD_NONE */
     jd_ref prev_key; /* objects: the previous key, or JD_NONE */
     uint32_t count;
-    bool sorted;     /* objects: keys so far strictly increasing */
+    bool sorted; /* objects: keys so far strictly increasing */
 } frame;
 
 typedef struct parser {
@@ -40,6 +40,7 @@ typedef struct parser {
 /* Bytes that end a run of plain string bytes: control characters, '"',
  * '\\' and every byte >= 0x80 (which starts a UTF-8 check). */
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+// clang-format off
 static const uint8_t special[256] = {
     R16(1), R16(1),                                 /* 0x00-0x1f */
     0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20-0x2f: '"' */
@@ -48,6 +49,7 @@ static const uint8_t special[256] = {
     R16(0), R16(0),                                 /* 0x60-0x7f */
     R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
 };
+// clang-format on
 #undef R16
 
 static int fail(parser *p, size_t at, const char *what)
@@ -357,7 +359,7 @@ static int begin_value(parser *p, bool *opened)
     *opened = false;
     if (p->pos >= p->len)
         return fail(p, p->pos, "unexpected end of input");
-    jd_ref r;
+    jd_ref r = JD_NONE;
     int rc = new_node(p, &r);
     if (rc != 0)
         return rc;
@@ -409,7 +411,7 @@ static int parse_key(parser *p)
 {
     if (p->pos >= p->len || p->in[p->pos] != '"')
         return fail(p, p->pos, "expected a string key");
-    jd_ref k;
+    jd_ref k = JD_NONE;
     int rc = new_node(p, &k);
     if (rc == 0)
         rc = parse_string(p, k);

@@ -36,7 +36,7 @@ typedef uint32_t jd_ref;
 #define JD_NONE UINT32_MAX
 
 typedef struct jd_limits {
-    size_t max_bytes; /* 0: no size limit beyond 4 GiB - 1 (offsets are 32-bit) */
+    size_t max_bytes;   /* 0: no size limit beyond 4 GiB - 1 (offsets are 32-bit) */
     unsigned max_depth; /* 0: 64; values above 64 are clamped to 64 */
 } jd_limits;
 
@@ -94,7 +94,8 @@ jd_ref jdoc_next(const jdoc *d, jd_ref r);
  *   document order. */
 static inline jd_ref jdoc_value(jd_ref key)
 {
-    return key + 1;
+    /* JD_NONE stays JD_NONE rather than wrapping round to the root. */
+    return key == JD_NONE ? JD_NONE : key + 1;
 }
 /* The key after `key` (a key ref from jdoc_first or jdoc_next_key), or JD_NONE. */
 jd_ref jdoc_next_key(const jdoc *d, jd_ref key);

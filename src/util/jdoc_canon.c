@@ -1,6 +1,4 @@
 /* jdoc_canon.c - canonical JSON (see util/jcanon.h) of a jdoc subtree. */
-#include <string.h>
-
 #include "util/jcanon.h"
 #include "util/jdoc_internal.h"
 #include "util/banned.h"

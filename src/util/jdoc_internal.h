@@ -49,11 +49,11 @@ _Static_assert(sizeof(jd_node) == 16, "jdoc nodes are 16 bytes");
 struct jdoc {
     const uint8_t *in; /* the input */
     size_t in_len;
-    bool owned;        /* free `in` with the document */
+    bool owned; /* free `in` with the document */
     jd_node *nodes;
-    uint32_t count;    /* nodes in use */
-    uint32_t cap;      /* nodes allocated */
-    rbuf arena;        /* decoded bytes of strings that had escapes */
+    uint32_t count; /* nodes in use */
+    uint32_t cap;   /* nodes allocated */
+    rbuf arena;     /* decoded bytes of strings that had escapes */
 };
 
 static inline bool jd_is_container(const jd_node *n)

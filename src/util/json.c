@@ -40,15 +40,12 @@ static int check_depth(const json_t *v, unsigned depth, rerr *e)
         }
         return 0;
     }
-    const char *key;
-    json_t *val;
-    /* json_object_foreach takes a non-const object; it only reads it. */
-    json_object_foreach ((json_t *)v, key, val) {
-        int rc = check_depth(val, depth + 1, e);
+    /* jansson's iterators take a non-const object; they only read it. */
+    for (void *it = json_object_iter((json_t *)v); it != NULL; it = json_object_iter_next((json_t *)v, it)) {
+        int rc = check_depth(json_object_iter_value(it), depth + 1, e);
         if (rc != 0)
             return rc;
     }
-    (void)key;
     return 0;
 }
 
@@ -61,8 +58,7 @@ int rjson_parse(const uint8_t *data, size_t len, size_t max_len, json_t **out, r
                         max_len);
     /* Zeroed: jansson does not set the error code on every failure path,
      * and an unset code must read as "unknown", not as stack garbage. */
-    json_error_t jerr;
-    memset(&jerr, 0, sizeof(jerr));
+    json_error_t jerr = {0};
     json_t *v = json_loadb(len != 0 ? (const char *)data : "", len, RJSON_FLAGS, &jerr);
     if (v == NULL) {
         /* jansson returns NULL without recording an error (code "unknown")
@@ -129,14 +125,8 @@ static int canon_object(const json_t *v, rbuf *out, unsigned depth, rerr *e)
     member *m = rampart_calloc(n, sizeof(*m));
     if (m == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory serialising JSON");
-    const char *key;
-    size_t keylen;
-    json_t *val;
-    json_object_keylen_foreach ((json_t *)v, key, keylen, val) {
-        if (i == n)
-            break; /* cannot happen: the size was read just above */
-        m[i++] = (member){key, keylen, val};
-    }
+    for (void *it = json_object_iter((json_t *)v); it != NULL && i < n; it = json_object_iter_next((json_t *)v, it))
+        m[i++] = (member){json_object_iter_key(it), json_object_iter_key_len(it), json_object_iter_value(it)};
     qsort(m, i, sizeof(*m), member_cmp);
     int rc = rbuf_append_byte(out, '{');
     for (size_t j = 0; j < i && rc == 0; j++) {

@@ -120,8 +120,7 @@ static void test_error_messages(void)
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
         jdoc *d = NULL;
         rerr e = {0};
-        CHECK_RC(jdoc_parse(&d, (const uint8_t *)cases[i].in, strlen(cases[i].in), false, NULL, &e),
-                 RAMPART_EFORMAT);
+        CHECK_RC(jdoc_parse(&d, (const uint8_t *)cases[i].in, strlen(cases[i].in), false, NULL, &e), RAMPART_EFORMAT);
         CHECK_STR(e.message, cases[i].msg);
     }
 }
@@ -208,6 +207,8 @@ static void test_accessors(void)
     CHECK(jdoc_first(d, JD_NONE) == JD_NONE);
     CHECK(jdoc_next(d, JD_NONE) == JD_NONE);
     CHECK(jdoc_next_key(d, JD_NONE) == JD_NONE);
+    /* the value of "no key" is no value, not the root */
+    CHECK(jdoc_value(jdoc_first(d, jdoc_get(d, root, "empty"))) == JD_NONE);
     CHECK(jdoc_get(d, JD_NONE, "a") == JD_NONE);
     CHECK_INT(jdoc_raw(d, JD_NONE).n, 0);
     jdoc_free(d);

@@ -128,11 +128,11 @@ static uint64_t rng(void)
  * deletions, duplications) and requires the parsers to agree on each. */
 static void test_mutations(void)
 {
-    static const uint8_t interesting[] = {'"', '\\', '/', 'u', '{', '}', '[', ']', ',', ':', '0', '1', '-', '.',
-                                          'e', ' ', '\n', 0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc0, 0xc3, 0xe0, 0xed,
-                                          0xf0, 0xf4, 0xff, 'a', 'd', 'D', '8', 't', 'n'};
+    static const uint8_t interesting[] = {'"',  '\\', '/',  'u',  '{',  '}',  '[',  ']',  ',',  ':',  '0',  '1',
+                                          '-',  '.',  'e',  ' ',  '\n', 0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc0, 0xc3,
+                                          0xe0, 0xed, 0xf0, 0xf4, 0xff, 'a',  'd',  'D',  '8',  't',  'n'};
     static const char *seeds[] = {"escapes_in_keys", "key_order_unicode", "unicode_astral_escapes", "ints_array",
-                                  "nested_mixed", "ws_variants", "quotes_backslashes", "key_prefixes",
+                                  "nested_mixed",    "ws_variants",       "quotes_backslashes",     "key_prefixes",
                                   "control_escapes", "tuf_root_canonical"};
     unsigned accepted = 0, rejected = 0;
     for (size_t s = 0; s < RAMPART_ARRAY_LEN(seeds); s++) {
