@@ -113,7 +113,7 @@ static int role_request_name(const tuf_trusted *t, const char *role, int64_t ver
 
 static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
 {
-    tuf_metafile want;
+    tuf_metafile want = {0, -1, JD_NONE};
     int rc = tuf_trusted_snapshot_meta(t, &want, &c->err);
     if (rc != 0)
         return rc;
@@ -180,7 +180,7 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
         return 0;
     }
     /* §5.6.1: a role the snapshot does not list is not downloaded (S38). */
-    tuf_metafile want;
+    tuf_metafile want = {0, -1, JD_NONE};
     int rc = tuf_trusted_role_meta(t, name, &want, &c->err);
     if (rc != 0)
         return rc;

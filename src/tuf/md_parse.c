@@ -66,7 +66,7 @@ int mdp_opt(const mdp *p, jd_ref obj, const char *key, jd_type t, const char *wh
 
 int mdp_req(const mdp *p, jd_ref obj, const char *key, jd_type t, const char *where, jd_ref *out)
 {
-    jd_ref r;
+    jd_ref r = JD_NONE;
     int rc = mdp_opt(p, obj, key, t, where, &r);
     if (rc != 0)
         return rc;

@@ -223,7 +223,7 @@ static int load_snapshot(tuf_trusted *t, uint8_t *data, size_t len, tuf_md **out
 
 int tuf_trusted_load_local_snapshot(tuf_trusted *t, uint8_t *data, size_t len, bool *final, rerr *e)
 {
-    tuf_metafile want;
+    tuf_metafile want = {0, -1, JD_NONE};
     int rc = tuf_trusted_snapshot_meta(t, &want, e);
     if (rc != 0 || t->snapshot != NULL) {
         rampart_free(data);
@@ -245,7 +245,7 @@ static int check_snapshot_rollback(const tuf_md *old, const tuf_md *nw, rerr *e)
     const jdoc *d = old->doc;
     for (jd_ref k = jdoc_first(d, old->meta); k != JD_NONE; k = jdoc_next_key(d, k)) {
         rslice name = jdoc_str(d, k);
-        tuf_metafile was, now;
+        tuf_metafile was = {0, -1, JD_NONE}, now = {0, -1, JD_NONE};
         if (tuf_md_metafile(old, name, &was) != 0)
             continue;
         if (tuf_md_metafile(nw, name, &now) != 0)
@@ -261,7 +261,7 @@ static int check_snapshot_rollback(const tuf_md *old, const tuf_md *nw, rerr *e)
 
 int tuf_trusted_update_snapshot(tuf_trusted *t, uint8_t *data, size_t len, rerr *e)
 {
-    tuf_metafile want;
+    tuf_metafile want = {0, -1, JD_NONE};
     int rc = tuf_trusted_snapshot_meta(t, &want, e);
     if (rc != 0) {
         rampart_free(data);
@@ -303,7 +303,7 @@ out:
 
 int tuf_trusted_role_meta(const tuf_trusted *t, const char *name, tuf_metafile *out, rerr *e)
 {
-    tuf_metafile want;
+    tuf_metafile want = {0, -1, JD_NONE};
     int rc = tuf_trusted_snapshot_meta(t, &want, e);
     if (rc != 0)
         return rc;
@@ -395,7 +395,7 @@ static int remember(tuf_trusted *t, const char *name, const tuf_md *delegator, t
 int tuf_trusted_update_targets(tuf_trusted *t, const char *name, const tuf_md *delegator, uint8_t *data, size_t len,
                                const tuf_md **out, rerr *e)
 {
-    tuf_metafile want;
+    tuf_metafile want = {0, -1, JD_NONE};
     const tuf_keyset *ks;
     const tuf_role_auth *auth;
     /* §5.6.1: the role must be listed in the (final) snapshot. */

@@ -240,7 +240,7 @@ static void test_generate_refusals(void)
 /* The DER inside a PEM held in `b` (test-side decoding). */
 static size_t pem_der(const rbuf *b, uint8_t *der, size_t cap)
 {
-    char b64[8192];
+    char b64[8192] = {0};
     size_t bl = 0;
     const char *p = memchr(b->data, '\n', b->len);
     const char *end = strstr((const char *)b->data, "-----END");
