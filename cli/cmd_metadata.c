@@ -39,7 +39,7 @@ static int parse_md_args(int argc, char **argv, struct md_args *a)
     memset(a, 0, sizeof(*a));
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "+hr:n:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hr:n:", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             a->delegator = optarg;

@@ -108,7 +108,8 @@ typedef struct tuf_md {
     rslice spec_version;
     size_t nsigs;
     tuf_sig *sigs;
-    rbuf canonical; /* canonical bytes of "signed", computed on first use */
+    rbuf canonical; /* canonical bytes of "signed", computed on first use... */
+    rslice canonical_view; /* ...or the raw bytes of "signed" when they are canonical already */
     bool have_canonical;
 
     /* root */

@@ -296,6 +296,16 @@ rslice tuf_md_bytes(const tuf_md *md)
 
 int tuf_md_canonical(tuf_md *md, rslice *out)
 {
+    /* Metadata written in canonical form (as Rampart's repository tooling
+     * writes it) is verified over its own bytes, without a copy. */
+    if (!md->have_canonical && jdoc_is_canonical(md->doc, md->signed_ref)) {
+        md->canonical_view = jdoc_raw(md->doc, md->signed_ref);
+        md->have_canonical = true;
+    }
+    if (md->have_canonical && md->canonical_view.p != NULL) {
+        *out = md->canonical_view;
+        return 0;
+    }
     if (!md->have_canonical) {
         rbuf_reset(&md->canonical);
         /* The canonical form is never longer than the input. */

@@ -1,5 +1,7 @@
 /* alloc.c - the allocation hooks of rampart/alloc.h. */
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "util/common.h"
@@ -84,4 +86,17 @@ void rampart_free_secret(void *p, size_t n)
     /* explicit_bzero is not elided by the optimiser. */
     explicit_bzero(p, n);
     rampart_free(p);
+}
+
+void rampart_advise_huge(void *p, size_t n)
+{
+    /* Only the 2 MiB-aligned interior can use transparent huge pages. */
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (p == NULL || n < 2 * huge)
+        return;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
+#ifdef MADV_HUGEPAGE
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+#endif
 }

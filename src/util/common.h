@@ -48,6 +48,12 @@ char *rampart_strndup(const char *s, size_t n);
  * may not elide (for secrets).  NULL-safe. */
 void rampart_free_secret(void *p, size_t n);
 
+/* Advises the kernel to back the large buffer p[0..n) with transparent huge
+ * pages: one page fault per 2 MiB instead of per 4 KiB when a multi-megabyte
+ * metadata buffer is first written.  A hint only; does nothing for small
+ * buffers or where unsupported. */
+void rampart_advise_huge(void *p, size_t n);
+
 /* Checked size arithmetic: false on overflow, *out untouched then. */
 static inline bool rsize_add(size_t a, size_t b, size_t *out)
 {

@@ -124,6 +124,7 @@ static int new_node(parser *p, jd_ref *r)
             return nomem(p);
         d->nodes = nn;
         d->cap = (uint32_t)ncap;
+        rampart_advise_huge(nn, bytes);
     }
     *r = d->count++;
     return 0;
@@ -264,11 +265,31 @@ static int parse_escaped(parser *p, jd_ref r, size_t raw, size_t i)
 
 /* A string at in[pos] == '"' into node r.  Without escapes the node points
  * into the input. */
+/* SWAR: true when any of the 8 bytes in w is '"', '\\', below 0x20 or
+ * 0x80 and above, i.e. when the byte loop must look at this word. */
+static inline bool word_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t has_q = (q - ones) & ~q, has_b = (b - ones) & ~b, has_ctl = (w - ones * 0x20) & ~w;
+    return ((has_q | has_b | has_ctl) & highs) != 0 || (w & highs) != 0;
+}
+
 static int parse_string(parser *p, jd_ref r)
 {
     const uint8_t *in = p->in;
     size_t raw = p->pos, i = raw + 1;
     while (i < p->len) {
+        /* Skip plain ASCII eight bytes at a time (hashes, paths, names). */
+        while (i + 8 <= p->len) {
+            uint64_t w;
+            memcpy(&w, in + i, 8);
+            if (word_special(w))
+                break;
+            i += 8;
+        }
+        if (i >= p->len)
+            break;
         uint8_t c = in[i];
         if (!special[c]) {
             i++;
@@ -562,6 +583,7 @@ static int doc_new(jdoc **out, const uint8_t *data, size_t len, bool owned)
         return RAMPART_ENOMEM;
     }
     d->cap = (uint32_t)cap;
+    rampart_advise_huge(d->nodes, bytes);
     *out = d;
     return 0;
 }

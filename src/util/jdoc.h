@@ -106,6 +106,12 @@ jd_ref jdoc_next_key(const jdoc *d, jd_ref key);
 jd_ref jdoc_get(const jdoc *d, jd_ref obj, const char *key);
 jd_ref jdoc_getn(const jdoc *d, jd_ref obj, const void *key, size_t keylen);
 
+/* True when the input bytes of the subtree at `r` (jdoc_raw) are already
+ * exactly its canonical JSON: no whitespace, keys in canonical order,
+ * integers in canonical form, strings without escapes.  Then the raw slice
+ * can stand in for jdoc_canonical's output without copying it. */
+bool jdoc_is_canonical(const jdoc *d, jd_ref r);
+
 /* Appends the canonical JSON of the subtree at `r` to `out`: keys sorted by
  * UTF-8 bytes, no whitespace, only '"' and '\' escaped (see util/json.h);
  * byte-identical to rjson_canonical of the same input.  ETOOLARGE at

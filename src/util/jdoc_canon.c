@@ -1,4 +1,7 @@
 /* jdoc_canon.c - canonical JSON (see util/jcanon.h) of a jdoc subtree. */
+#include <stdio.h>
+#include <string.h>
+
 #include "util/jcanon.h"
 #include "util/jdoc_internal.h"
 #include "util/banned.h"
@@ -94,4 +97,92 @@ int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out)
     if (rc != 0)
         jcanon_truncate(out, start);
     return rc;
+}
+
+/* True when the input bytes at *pos are exactly the canonical form of the
+ * subtree at r; advances *pos past them.  Bounded by the depth limit. */
+static bool canon_at(const jdoc *d, jd_ref r, size_t *pos)
+{
+    const jd_node *n = &d->nodes[r];
+    size_t p = *pos;
+    switch ((jd_type)n->type) {
+    case JD_NULL:
+    case JD_TRUE:
+        if (n->len != p)
+            return false;
+        *pos = p + 4;
+        return true;
+    case JD_FALSE:
+        if (n->len != p)
+            return false;
+        *pos = p + 5;
+        return true;
+    case JD_INT: {
+        /* Only the decimal form the canonical writer produces ("-0" is not). */
+        char digits[24];
+        int k = snprintf(digits, sizeof(digits), "%lld", (long long)n->u.i);
+        bool ok = k > 0 && n->len == p && p + (size_t)k <= d->in_len && memcmp(d->in + p, digits, (size_t)k) == 0;
+        *pos = p + (size_t)(k > 0 ? k : 0);
+        return ok;
+    }
+    case JD_STRING:
+        if (n->u.s.b != p)
+            return false;
+        /* Unescaped bytes hold no '"', '\\' or control byte: canonical as they are. */
+        if (!(n->flags & JDF_ESCAPED)) {
+            *pos = p + n->len + 2;
+            return true;
+        }
+        /* Escaped: canonical only when every escape is \" or \\ (the parser
+         * already validated the string, so the scan ends at its closing quote). */
+        for (size_t i = p + 1; i < d->in_len; i++) {
+            if (d->in[i] == '"') {
+                *pos = i + 1;
+                return true;
+            }
+            if (d->in[i] == '\\') {
+                if (i + 1 >= d->in_len || (d->in[i + 1] != '"' && d->in[i + 1] != '\\'))
+                    return false;
+                i++;
+            }
+        }
+        return false;
+    case JD_ARRAY:
+    case JD_OBJECT: {
+        bool obj = n->type == JD_OBJECT;
+        if (n->u.s.a != p || (obj && (n->flags & JDF_UNSORTED)))
+            return false;
+        p++;
+        for (jd_ref c = jdoc_first(d, r); c != JD_NONE; c = obj ? jdoc_next_key(d, c) : jdoc_next(d, c)) {
+            if (c != r + 1) {
+                if (p >= d->in_len || d->in[p] != ',')
+                    return false;
+                p++;
+            }
+            if (!canon_at(d, c, &p))
+                return false;
+            if (obj) {
+                if (p >= d->in_len || d->in[p] != ':')
+                    return false;
+                p++;
+                if (!canon_at(d, jdoc_value(c), &p))
+                    return false;
+            }
+        }
+        if (p >= d->in_len || d->in[p] != (obj ? '}' : ']'))
+            return false;
+        *pos = p + 1;
+        return true;
+    }
+    }
+    return false;
+}
+
+bool jdoc_is_canonical(const jdoc *d, jd_ref r)
+{
+    if (d == NULL || r >= d->count)
+        return false;
+    rslice raw = jdoc_raw(d, r);
+    size_t pos = (size_t)(raw.p - d->in);
+    return canon_at(d, r, &pos) && pos == (size_t)(raw.p - d->in) + raw.n;
 }

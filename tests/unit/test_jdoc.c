@@ -44,6 +44,78 @@ static void test_valid_vectors(void)
     free(v);
 }
 
+/* jdoc_is_canonical says yes exactly when the raw bytes equal the
+ * canonical form: checked on every vector, and on every canonical output
+ * that is itself valid JSON (which must then be recognised). */
+static bool is_canon_text(const uint8_t *p, size_t n)
+{
+    jdoc *d = NULL;
+    if (jdoc_parse(&d, p, n, false, NULL, NULL) != 0)
+        return false;
+    rslice raw = jdoc_raw(d, jdoc_root(d));
+    bool yes = jdoc_is_canonical(d, jdoc_root(d)) && raw.n == n;
+    jdoc_free(d);
+    return yes;
+}
+
+static void test_is_canonical(void)
+{
+    jv_entry *v = NULL;
+    size_t n = jv_index("valid.txt", &v);
+    CHECK(n >= 40);
+    size_t recognised = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0, clen = 0;
+        uint8_t *in = jv_vector("valid", v[i].name, ".json", &len);
+        uint8_t *want = jv_vector("valid", v[i].name, ".canon", &clen);
+        CHECK(in != NULL && want != NULL);
+        jdoc *d = NULL;
+        CHECK_OK(jdoc_parse(&d, in, len, false, NULL, NULL));
+        rslice raw = jdoc_raw(d, jdoc_root(d));
+        bool same = raw.n == clen && memcmp(raw.p, want, clen) == 0;
+        if (jdoc_is_canonical(d, jdoc_root(d)) != same) {
+            TH_FAIL("vector %s: is_canonical %d, raw==canonical %d", v[i].name, !same, same);
+            return;
+        }
+        jdoc_free(d);
+        /* a canonical output that parses must be recognised as canonical */
+        d = NULL;
+        if (jdoc_parse(&d, want, clen, false, NULL, NULL) == 0) {
+            CHECK(jdoc_is_canonical(d, jdoc_root(d)));
+            recognised++;
+            jdoc_free(d);
+        }
+        free(in);
+        free(want);
+    }
+    CHECK(recognised >= 20);
+    free(v);
+    const char *yes[] = {"{}", "[]", "{\"a\":[1,-2,{\"b\":null}],\"b\":true,\"c\":\"x\\\"y\"}", "0", "-5",
+                         "\"\"", "{\"a\":{},\"aa\":[],\"b\":false}"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(yes); i++) {
+        if (!is_canon_text((const uint8_t *)yes[i], strlen(yes[i]))) {
+            TH_FAIL("\"%s\" not taken as canonical", yes[i]);
+            return;
+        }
+    }
+    const char *no[] = {"{ }", "[1, 2]", "{\"b\":1,\"a\":2}", "\"a\\/b\"", "\"\\u0041\"", "-0",
+                        "{\"a\":1} ", " 1", "[\n]", "{\"a\" :1}", "{\"a\": 1}", "[1 ,2]"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(no); i++) {
+        if (is_canon_text((const uint8_t *)no[i], strlen(no[i]))) {
+            TH_FAIL("\"%s\" taken as canonical", no[i]);
+            return;
+        }
+    }
+    /* A subtree can be canonical inside a document that is not. */
+    const char *mixed = "{ \"signed\": {\"a\":1,\"b\":[2]}, \"x\": 1 }";
+    jdoc *d = NULL;
+    CHECK_OK(jdoc_parse(&d, (const uint8_t *)mixed, strlen(mixed), false, NULL, NULL));
+    CHECK(!jdoc_is_canonical(d, jdoc_root(d)));
+    CHECK(jdoc_is_canonical(d, jdoc_get(d, jdoc_root(d), "signed")));
+    CHECK(!jdoc_is_canonical(d, JD_NONE));
+    jdoc_free(d);
+}
+
 static void test_invalid_vectors(void)
 {
     jv_entry *v = NULL;
@@ -447,6 +519,7 @@ static void test_arguments(void)
 int main(void)
 {
     RUN(test_valid_vectors);
+    RUN(test_is_canonical);
     RUN(test_invalid_vectors);
     RUN(test_big_string);
     RUN(test_error_messages);
