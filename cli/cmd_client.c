@@ -10,6 +10,7 @@
  * order before the command word; exit 0 on success, 1 on any failure), plus
  * repeatable URLs (mirrors, tried in order), TLS options, and --json.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -38,6 +39,10 @@ static void client_usage(FILE *f)
             "  --ca-file FILE          trust this CA bundle instead of the system store\n"
             "  --pin PIN               require this server public key (sha256//BASE64 or a PEM/DER file)\n"
             "  --allow-insecure-http   allow plain http:// to non-loopback hosts\n"
+            "  --connect-timeout MS    give up connecting after MS milliseconds (default 10000)\n"
+            "  --stall-timeout MS      abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)\n"
+            "  --min-rate BYTES        minimum transfer rate in bytes per second (default 1024)\n"
+            "  --timeout MS            total deadline of each request (default 600000)\n"
             "  --replace               init: replace an existing trusted root\n"
             "  --json                  print the result as JSON on standard output\n"
             "  -v, --verbose           log each request and decision to standard error\n"
@@ -56,6 +61,7 @@ struct client_args {
     const char *ca_file;
     const char *pin;
     int insecure;
+    long connect_ms, stall_ms, min_rate, timeout_ms;
     int replace;
     int json;
     int verbose;
@@ -80,7 +86,8 @@ static int add(const char **list, size_t *n, size_t cap, const char *v, const ch
 
 static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
 {
-    enum { O_MDIR = 256, O_MURL, O_TURL, O_TNAME, O_TDIR, O_CA, O_PIN, O_INSECURE, O_REPLACE, O_JSON };
+    enum { O_MDIR = 256, O_MURL, O_TURL, O_TNAME, O_TDIR, O_CA, O_PIN, O_INSECURE, O_REPLACE, O_JSON, O_CONNECT,
+           O_STALL, O_RATE, O_TIMEOUT };
     static const struct option opts[] = {
         {"metadata-dir", required_argument, NULL, O_MDIR},
         {"metadata-url", required_argument, NULL, O_MURL},
@@ -91,6 +98,10 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         {"pin", required_argument, NULL, O_PIN},
         {"allow-insecure-http", no_argument, NULL, O_INSECURE},
         {"replace", no_argument, NULL, O_REPLACE},
+        {"connect-timeout", required_argument, NULL, O_CONNECT},
+        {"stall-timeout", required_argument, NULL, O_STALL},
+        {"min-rate", required_argument, NULL, O_RATE},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
         {"json", no_argument, NULL, O_JSON},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -98,8 +109,8 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
     };
     memset(a, 0, sizeof(*a));
     optind = 1;
-    int c, rc = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+    int c, rc = 0, optindex = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, "+vh", opts, &optindex)) != -1) {
         switch (c) {
         case O_MDIR:
             a->metadata_dir = optarg;
@@ -128,6 +139,20 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         case O_REPLACE:
             a->replace = 1;
             break;
+        case O_CONNECT:
+        case O_STALL:
+        case O_RATE:
+        case O_TIMEOUT: {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || v <= 0) {
+                cli_errorf("client: %s needs a positive number, not '%s'", opts[optindex].name, optarg);
+                return CLI_USAGE;
+            }
+            *(c == O_CONNECT ? &a->connect_ms : c == O_STALL ? &a->stall_ms : c == O_RATE ? &a->min_rate : &a->timeout_ms) = v;
+            break;
+        }
         case O_JSON:
             a->json = 1;
             break;
@@ -273,6 +298,10 @@ static int do_update(const struct client_args *a, int download)
     o.ca_file = a->ca_file;
     o.pinned_pubkey = a->pin;
     o.allow_insecure_http = a->insecure;
+    o.connect_timeout_ms = a->connect_ms;
+    o.stall_timeout_ms = a->stall_ms;
+    o.min_bytes_per_sec = a->min_rate;
+    o.request_timeout_ms = a->timeout_ms;
     if (a->verbose)
         o.log = on_log;
     rampart_client *c = NULL;

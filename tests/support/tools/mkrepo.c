@@ -1,0 +1,105 @@
+/*
+ * mkrepo.c - writes a small signed TUF repository to a folder, for the
+ * integration tests that serve it with a real web server:
+ *
+ *   mkrepo OUT            OUT/metadata/{1.root.json,timestamp.json,N.snapshot.json,N.targets.json}
+ *                         OUT/targets/<sha256>.<name> for each target, OUT/root.json
+ *   mkrepo OUT --expired-timestamp   the timestamp (only) has expired
+ *
+ * Targets: "app-1.0.0.tar.gz" and "docs/readme.txt" with fixed contents.
+ * Built with the test simulator (tests/support/sim.c), so the repository is
+ * exactly what the unit tests use.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crypto/hash.h"
+#include "sim.h"
+#include "util/codec.h"
+
+static const struct {
+    const char *name;
+    const char *content;
+} files[] = {
+    {"app-1.0.0.tar.gz", "application 1.0.0 payload\n"},
+    {"docs/readme.txt", "Rampart integration test repository\n"},
+};
+
+static void put(const char *out, const char *rel, const void *data, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", out, rel);
+    /* create parent folders */
+    for (char *p = path + strlen(out) + 1; (p = strchr(p, '/')) != NULL; p++) {
+        *p = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+            perror(path);
+            exit(1);
+        }
+        *p = '/';
+    }
+    sim_write_file(out, rel, data, len);
+}
+
+static void put_versions(sim *s, const char *out, const char *role)
+{
+    for (int64_t v = 1; v <= sim_version(s, role); v++) {
+        size_t len;
+        const uint8_t *b = sim_version_bytes(s, role, v, &len);
+        if (b == NULL)
+            continue;
+        char rel[256];
+        snprintf(rel, sizeof(rel), "metadata/%lld.%s.json", (long long)v, role);
+        put(out, rel, b, len);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: mkrepo OUT [--expired-timestamp]\n");
+        return 2;
+    }
+    const char *out = argv[1];
+    bool expired = argc > 2 && strcmp(argv[2], "--expired-timestamp") == 0;
+    if (mkdir(out, 0755) != 0 && errno != EEXIST) {
+        perror(out);
+        return 1;
+    }
+    sim *s = sim_new();
+    sim_set_meta_hashes(s, true);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        sim_add_target(s, "targets", files[i].name, files[i].content, strlen(files[i].content));
+        uint8_t d[RHASH_MAX_LEN];
+        char hex[65], rel[512];
+        if (rhash_digest(RHASH_SHA256, files[i].content, strlen(files[i].content), d) != 0)
+            return 1;
+        rhex_encode(hex, d, 32);
+        const char *slash = strrchr(files[i].name, '/');
+        snprintf(rel, sizeof(rel), "targets/%.*s%s.%s", slash ? (int)(slash - files[i].name + 1) : 0, files[i].name,
+                 hex, slash ? slash + 1 : files[i].name);
+        put(out, rel, files[i].content, strlen(files[i].content));
+    }
+    /* The sim's clock is SIM_NOW (2030); give the real-time tests metadata
+     * that is valid now and until far in the future. */
+    const char *roles[] = {"root", "timestamp", "snapshot", "targets"};
+    for (int i = 0; i < 4; i++)
+        sim_set_expires(s, roles[i], 4102444800LL); /* 2100-01-01 */
+    if (expired)
+        sim_set_expires(s, "timestamp", 946684800LL); /* 2000-01-01 */
+    sim_publish(s, "root");
+    sim_update(s, "targets");
+    for (int i = 0; i < 4; i++)
+        if (strcmp(roles[i], "timestamp") != 0)
+            put_versions(s, out, roles[i]);
+    size_t len;
+    const uint8_t *ts = sim_version_bytes(s, "timestamp", sim_version(s, "timestamp"), &len);
+    put(out, "metadata/timestamp.json", ts, len);
+    /* The root clients start from: version 1 (they walk to version 2). */
+    const uint8_t *r1 = sim_version_bytes(s, "root", 1, &len);
+    put(out, "root.json", r1, len);
+    sim_free(s);
+    return 0;
+}
