@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "client/client_internal.h"
+#include "client/hashpipe.h"
 #include "client/url.h"
 #include "crypto/hash.h"
 #include "util/codec.h"
@@ -24,21 +25,14 @@
 /* Deepest target path accepted (components). */
 #define TARGET_MAX_DEPTH 64
 
-typedef struct hashes {
-    size_t n;
-    rhash h[8];
-    rhash_alg alg[8];
-    uint8_t want[8][RHASH_MAX_LEN];
-} hashes;
-
-static void hashes_free(hashes *hs)
+static void hashes_free(rhashset *hs)
 {
     for (size_t i = 0; i < hs->n; i++)
         rhash_free(&hs->h[i]);
     hs->n = 0;
 }
 
-static int hashes_init(hashes *hs, const rampart_target *t, rerr *e)
+static int hashes_init(rhashset *hs, const rampart_target *t, rerr *e)
 {
     memset(hs, 0, sizeof(*hs));
     for (size_t i = 0; i < t->nhashes; i++) {
@@ -61,7 +55,7 @@ static int hashes_init(hashes *hs, const rampart_target *t, rerr *e)
     return 0;
 }
 
-static int hashes_update(hashes *hs, const uint8_t *p, size_t n)
+static int hashes_update(rhashset *hs, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < hs->n; i++) {
         int rc = rhash_update(&hs->h[i], p, n);
@@ -72,7 +66,7 @@ static int hashes_update(hashes *hs, const uint8_t *p, size_t n)
 }
 
 /* 0 when every digest matches; EMISMATCH naming the first that does not. */
-static int hashes_check(hashes *hs, const rampart_target *t, rerr *e)
+static int hashes_check(rhashset *hs, const rampart_target *t, rerr *e)
 {
     for (size_t i = 0; i < hs->n; i++) {
         uint8_t got[RHASH_MAX_LEN];
@@ -133,7 +127,7 @@ static int verify_file(int parentfd, const char *base, const rampart_target *t, 
     int rc = RAMPART_ENOTFOUND;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != t->length)
         goto out;
-    hashes hs;
+    rhashset hs;
     if ((rc = hashes_init(&hs, t, e)) != 0)
         goto out;
     uint8_t *buf = rampart_malloc(1 << 20);
@@ -197,19 +191,16 @@ int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t
     return 0;
 }
 
-/* The sink of a target download: hash, then write to the temporary file. */
+/* The sink of a target download: into the hash pipe (file + hashes). */
 typedef struct tsink {
-    hashes *hs;
-    rfs_tmp *tmp;
+    rhashpipe *hp;
     uint64_t n;
 } tsink;
 
 static int tsink_write(void *ctx, const uint8_t *p, size_t n)
 {
     tsink *s = ctx;
-    int rc = hashes_update(s->hs, p, n);
-    if (rc == 0)
-        rc = rfs_tmp_write(s->tmp, p, n, NULL);
+    int rc = rhashpipe_feed(s->hp, p, n);
     if (rc == 0)
         s->n += n;
     return rc;
@@ -247,7 +238,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         rbuf_free(&url);
         return rerr_set(e, rc, NULL, "target URL too long");
     }
-    hashes hs;
+    rhashset hs;
     rc = hashes_init(&hs, t, e);
     if (rc != 0) {
         rbuf_free(&url);
@@ -260,11 +251,23 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         rbuf_free(&url);
         return rerr_set(e, rc, NULL, "cannot create a temporary file for '%s'", t->path);
     }
-    tsink ts = {&hs, &tmp, 0};
+    rhashpipe *hp = NULL;
+    rc = rhashpipe_start(&hp, &hs, &tmp, t->length, e);
+    if (rc != 0) {
+        rfs_tmp_discard(&tmp);
+        hashes_free(&hs);
+        rbuf_free(&url);
+        return rc;
+    }
+    tsink ts = {hp, 0};
     rsink sink = {tsink_write, &ts};
     rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);
     /* §5.7.3: read at most `length` bytes (endless data stops at length + 1). */
     rc = tp->get(tp, (const char *)url.data, t->length, &sink, e);
+    int prc = rhashpipe_finish(hp);
+    rhashpipe_free(hp);
+    if (rc == 0 && prc != 0)
+        rc = rerr_set(e, prc, NULL, "cannot write or hash '%s'", t->path);
     if (rc == 0 && ts.n != t->length)
         rc = rerr_set(e, RAMPART_EMISMATCH, t->role, "target '%s' is %llu bytes, expected %llu", t->path,
                       (unsigned long long)ts.n, (unsigned long long)t->length);

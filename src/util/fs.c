@@ -411,9 +411,17 @@ int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e)
     if (!tmp_is_open(t))
         return rerr_set(e, RAMPART_EINVAL, NULL, "no open temporary file");
     int rc = write_fully(t->fd, data, len, t->name, e);
-    if (rc != 0)
+    if (rc != 0) {
         rfs_tmp_discard(t); /* a short file must never be committed */
-    return rc;
+        return rc;
+    }
+    t->written += len;
+    if (t->written - t->kicked >= RFS_WRITEBACK_STEP) {
+        /* Start (not wait for) writeback of what has accumulated. */
+        (void)sync_file_range(t->fd, (off64_t)t->kicked, (off64_t)(t->written - t->kicked), SYNC_FILE_RANGE_WRITE);
+        t->kicked = t->written;
+    }
+    return 0;
 }
 
 int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)

@@ -111,6 +111,8 @@ typedef struct rfs_tmp {
     int dirfd; /* borrowed */
     int fd;
     char name[64];
+    uint64_t written;  /* bytes written so far */
+    uint64_t kicked;   /* bytes already handed to writeback (see rfs_tmp_write) */
 } rfs_tmp;
 
 /* Creates a fresh temporary file in `dirfd`, named RFS_TMP_PREFIX plus 32
@@ -122,6 +124,12 @@ typedef struct rfs_tmp {
  * so rfs_tmp_discard() is safe after a failure.  Errors: EINVAL (NULL t,
  * bad mode, AT_FDCWD), EIO. */
 int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* (rfs_tmp_write also starts the writeback of every further RFS_WRITEBACK_STEP
+ * bytes with sync_file_range(SYNC_FILE_RANGE_WRITE), so the disk works while
+ * a large download is still arriving and the fsync at commit finds little
+ * left to do.  A hint: the fsync at commit stays the only durability point.) */
+#define RFS_WRITEBACK_STEP (8u << 20)
 
 /* Writes all `len` bytes (retrying short writes and EINTR).  On failure the
  * temporary file is discarded, so a later rfs_tmp_commit() fails with EINVAL

@@ -1,0 +1,44 @@
+/*
+ * hashpipe.h - streaming target verification off the network thread.
+ *
+ * A target's bytes go to a temporary file and through every listed hash.
+ * For large targets the hashing runs on a second thread, overlapped with the
+ * transfer and the file writes (a 1 GiB download is bound by the disk, and
+ * SHA-256 would otherwise add its own time to it).  Memory is a fixed pool
+ * of RHASHPIPE_BUFS buffers of RHASHPIPE_BUF bytes, whatever the target size.
+ * Small targets are hashed inline.
+ */
+#ifndef RAMPART_CLIENT_HASHPIPE_H
+#define RAMPART_CLIENT_HASHPIPE_H
+
+#include "crypto/hash.h"
+#include "util/fs.h"
+
+#define RHASHPIPE_BUF (256u << 10)
+#define RHASHPIPE_BUFS 4
+/* Targets at least this long are hashed on the second thread. */
+#define RHASHPIPE_THREAD_MIN (8u << 20)
+
+/* The hashes a target lists, with the digests expected. */
+typedef struct rhashset {
+    size_t n;
+    rhash h[8];
+    rhash_alg alg[8];
+    uint8_t want[8][RHASH_MAX_LEN];
+} rhashset;
+
+typedef struct rhashpipe rhashpipe;
+
+/* Starts verifying `length` bytes into `tmp` with the hashes in `hs` (whose
+ * contexts are initialised and owned by the caller).  ENOMEM, EINTERNAL
+ * (thread creation failed). */
+int rhashpipe_start(rhashpipe **out, rhashset *hs, rfs_tmp *tmp, uint64_t length, rerr *e) RAMPART_MUST_USE;
+/* Feeds received bytes.  Returns 0, or the first write or hash error. */
+int rhashpipe_feed(rhashpipe *hp, const uint8_t *p, size_t n) RAMPART_MUST_USE;
+/* Flushes, waits for the hashing to finish and stops the thread; the hashes
+ * in `hs` are then complete.  Returns the first error of the run. */
+int rhashpipe_finish(rhashpipe *hp) RAMPART_MUST_USE;
+/* Frees the pipe (stopping the thread if still running).  NULL-safe. */
+void rhashpipe_free(rhashpipe *hp);
+
+#endif
