@@ -298,6 +298,10 @@ int rampart_client_download_target(rampart_client *c, const rampart_target *t, c
     int rc = open_dest(c, t, target_dir, true, &dirfd, &parentfd, &base);
     if (rc != 0)
         return rc;
+    /* Leftovers of interrupted downloads (untouched for an hour: another
+     * client may be writing its own temporary file here right now). */
+    if (rfs_remove_stale_tmp(parentfd, 3600, NULL) != 0)
+        rclient_log(c, RAMPART_LOG_WARN, "could not clean up old temporary files beside '%s'", t->path);
     /* §5.7 / S52: a verified cached copy is kept as it is, untouched. */
     rc = verify_file(parentfd, base, t, &c->err);
     if (rc == 0) {

@@ -32,8 +32,14 @@ int rstore_open(rstore *s, const char *dir, bool create, unsigned lock_timeout_m
     }
     /* Poll a non-blocking lock so the wait is bounded. */
     for (unsigned waited = 0;; waited += 20) {
-        if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+        if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0) {
+            /* Holding the lock: temporary files here are leftovers of an
+             * interrupted update (best effort; they are never read). */
+            rerr ignored = {0};
+            if (rfs_remove_stale_tmp(s->dirfd, 0, &ignored) != 0)
+                ignored.code = 0; /* best effort: a leftover is never read as metadata */
             return 0;
+        }
         if (errno != EWOULDBLOCK && errno != EINTR) {
             rc = rerr_set(e, RAMPART_EIO, NULL, "cannot lock %s: %s", dir, strerror(errno));
             break;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/codec.h"
@@ -489,8 +490,9 @@ int rfs_write_atomic(int dirfd, const char *name, const void *data, size_t len, 
 
 /* ---- crash leftovers --------------------------------------------------------- */
 
-int rfs_remove_stale_tmp(int dirfd, rerr *e)
+int rfs_remove_stale_tmp(int dirfd, unsigned min_age_s, rerr *e)
 {
+    time_t now = time(NULL);
     int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
     if (dup_fd < 0)
         return sys_fail(e, RAMPART_EIO, errno, "cannot list the folder for stale temporary files", NULL);
@@ -521,6 +523,9 @@ int rfs_remove_stale_tmp(int dirfd, rerr *e)
             continue;
         }
         if (!S_ISREG(st.st_mode))
+            continue;
+        /* A file still being written by another process is recent. */
+        if (min_age_s > 0 && now - st.st_mtime < (time_t)min_age_s)
             continue;
         if (unlinkat(dirfd, ent->d_name, 0) != 0 && errno != ENOENT && rc == 0)
             rc = sys_fail(e, RAMPART_EIO, errno, "cannot remove stale temporary file", ent->d_name);

@@ -159,9 +159,10 @@ int rfs_write_all(int fd, const void *data, size_t len, rerr *e) RAMPART_MUST_US
  * in folder `dirfd` after a crash.  Reads the folder through a duplicate of
  * dirfd (which stays open and usable); never follows symlinks, and leaves
  * symlinks, folders and other names alone.  It cannot tell a crash's
- * leftover from a file another writer is still writing, so call it only
- * while holding the folder's lock (e.g. at the start of an update).  Goes
- * on after a failed unlink and reports the first error: EIO. */
-int rfs_remove_stale_tmp(int dirfd, rerr *e) RAMPART_MUST_USE;
+ * leftover from a file another writer is still writing, so call it with
+ * min_age_s 0 only while holding the folder's lock (e.g. at the start of an
+ * update); elsewhere pass an age: files modified less than min_age_s seconds
+ * ago are kept.  Goes on after a failed unlink and reports the first error: EIO. */
+int rfs_remove_stale_tmp(int dirfd, unsigned min_age_s, rerr *e) RAMPART_MUST_USE;
 
 #endif

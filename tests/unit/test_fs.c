@@ -22,6 +22,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -679,7 +680,7 @@ static void test_remove_stale(void)
     CHECK(put_file(d, "target", "t", 0644));
     CHECK(mkdirat(d, RFS_TMP_PREFIX "dir", 0755) == 0 && put_file(d, RFS_TMP_PREFIX "dir/f", "f", 0644));
     CHECK(symlinkat("target", d, RFS_TMP_PREFIX "link") == 0);
-    CHECK_OK(rfs_remove_stale_tmp(d, NULL));
+    CHECK_OK(rfs_remove_stale_tmp(d, 0, NULL));
     CHECK(faccessat(d, RFS_TMP_PREFIX "aaaa", F_OK, 0) != 0);
     CHECK(faccessat(d, RFS_TMP_PREFIX "bbbb", F_OK, 0) != 0);
     CHECK(has_content(d, "keep.json", "k") && has_content(d, ".rampart-tmpx", "k"));
@@ -689,11 +690,21 @@ static void test_remove_stale(void)
     /* dirfd is still usable, and a second run (whose duplicate shares the
      * finished listing's offset) still sees new leftovers. */
     CHECK(put_file(d, RFS_TMP_PREFIX "cccc", "3", 0644));
-    CHECK_OK(rfs_remove_stale_tmp(d, NULL));
+    CHECK_OK(rfs_remove_stale_tmp(d, 0, NULL));
     CHECK(faccessat(d, RFS_TMP_PREFIX "cccc", F_OK, 0) != 0);
     CHECK_INT(count_tmp(d), 2);
+    /* With an age, fresh files (another writer's) are kept, old ones go. */
+    CHECK(put_file(d, RFS_TMP_PREFIX "fresh", "4", 0644));
+    CHECK(put_file(d, RFS_TMP_PREFIX "old", "5", 0644));
+    struct timespec old[2] = {{time(NULL) - 7200, 0}, {time(NULL) - 7200, 0}};
+    CHECK(utimensat(d, RFS_TMP_PREFIX "old", old, AT_SYMLINK_NOFOLLOW) == 0);
+    CHECK_OK(rfs_remove_stale_tmp(d, 3600, NULL));
+    CHECK(has_content(d, RFS_TMP_PREFIX "fresh", "4"));
+    CHECK(faccessat(d, RFS_TMP_PREFIX "old", F_OK, 0) != 0);
+    CHECK_OK(rfs_remove_stale_tmp(d, 0, NULL));
+    CHECK_INT(count_tmp(d), 2);
     rerr e = {0};
-    CHECK_RC(rfs_remove_stale_tmp(-1, &e), RAMPART_EIO);
+    CHECK_RC(rfs_remove_stale_tmp(-1, 0, &e), RAMPART_EIO);
     CHECK(strstr(e.message, "EBADF") != NULL);
     close(d);
 }
