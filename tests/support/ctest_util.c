@@ -291,13 +291,30 @@ bool ct_file_is_version(sim *s, const char *dir, const char *name, const char *r
     return b != NULL && ct_file_is(dir, name, b, len);
 }
 
-void ct_target_req(char *out, size_t n, const char *path, const void *data, size_t len)
+void ct_sha256_hex(const void *data, size_t len, char out[65])
 {
     uint8_t d[RHASH_MAX_LEN];
-    char hex[65];
     if (rhash_digest(RHASH_SHA256, data, len, d) != 0)
         DIE("hash");
-    rhex_encode(hex, d, 32);
+    rhex_encode(out, d, 32);
+}
+
+json_t *ct_metafile(sim *s, const char *role, int64_t version)
+{
+    size_t len;
+    const uint8_t *b = sim_version_bytes(s, role, version, &len);
+    if (b == NULL)
+        DIE("no %s version %lld", role, (long long)version);
+    char hex[65];
+    ct_sha256_hex(b, len, hex);
+    return json_pack("{s:I,s:I,s:{s:s}}", "version", (json_int_t)version, "length", (json_int_t)len, "hashes",
+                     "sha256", hex);
+}
+
+void ct_target_req(char *out, size_t n, const char *path, const void *data, size_t len)
+{
+    char hex[65];
+    ct_sha256_hex(data, len, hex);
     const char *slash = strrchr(path, '/');
     int dirlen = slash ? (int)(slash - path) + 1 : 0;
     snprintf(out, n, "targets/%.*s%s.%s", dirlen, path, hex, path + dirlen);

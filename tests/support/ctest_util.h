@@ -69,6 +69,12 @@ bool ct_file_is(const char *dir, const char *name, const void *data, size_t len)
 /* True when `dir/name` holds exactly the bytes of published `role` version `version`. */
 bool ct_file_is_version(sim *s, const char *dir, const char *name, const char *role, int64_t version);
 
+/* Lower-case hex SHA-256 of the bytes. */
+void ct_sha256_hex(const void *data, size_t len, char out[65]);
+/* The META entry {"version", "length", "hashes": {"sha256"}} describing
+ * published `role` version `version` (a new reference). */
+json_t *ct_metafile(sim *s, const char *role, int64_t version);
+
 /* The request path of a target under consistent snapshots:
  * "targets/DIR/SHA256.BASE". */
 void ct_target_req(char *out, size_t n, const char *path, const void *data, size_t len);
