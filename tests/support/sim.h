@@ -62,7 +62,7 @@ void sim_set_meta_hashes(sim *s, bool on);
  * the simulator). */
 rprivkey *sim_add_key(sim *s, const char *delegator, const char *role);
 rprivkey *sim_add_key_scheme(sim *s, const char *delegator, const char *role, rkey_scheme scheme);
-/* The keyid of a key (owned by the simulator). */
+/* The keyid of a key (owned by the simulator; valid until the next key is added). */
 const char *sim_keyid(sim *s, const rprivkey *k);
 /* Adds `k` to the keys that sign `role` (it need not be authorised). */
 void sim_add_signer(sim *s, const char *role, rprivkey *k);
