@@ -307,8 +307,8 @@ json_t *ct_metafile(sim *s, const char *role, int64_t version)
         DIE("no %s version %lld", role, (long long)version);
     char hex[65];
     ct_sha256_hex(b, len, hex);
-    return json_pack("{s:I,s:I,s:{s:s}}", "version", (json_int_t)version, "length", (json_int_t)len, "hashes",
-                     "sha256", hex);
+    return json_pack("{s:I,s:I,s:{s:s}}", "version", (json_int_t)version, "length", (json_int_t)len, "hashes", "sha256",
+                     hex);
 }
 
 void ct_target_req(char *out, size_t n, const char *path, const void *data, size_t len)

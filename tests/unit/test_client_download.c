@@ -218,8 +218,8 @@ CT_TEST(test_s50_hash_algorithms)
  * any request, and nothing appears anywhere. */
 CT_TEST(test_s51_unsafe_target_paths)
 {
-    const char *bad[] = {"../../etc/passwd", "/etc/x", "a/../../x", "..", "./x", "a/./b",
-                         "a//b", "dir/", "", "a\\..\\b", "x\x01y"};
+    const char *bad[] = {"../../etc/passwd", "/etc/x", "a/../../x", "..", "./x", "a/./b", "a//b", "dir/", "",
+                         "a\\..\\b",         "x\x01y"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         sim_add_target(t->s, "targets", bad[i], "evil", 4);
     sim_update(t->s, "targets");

@@ -85,7 +85,7 @@ CT_TEST(test_s16_unusable_initial_root)
         size_t len;
         int rc;
     } cases[] = {
-        {t1, strlen(t1), RAMPART_EFORMAT}, {t2, strlen(t2), RAMPART_EBADSIG}, {"", 0, RAMPART_EFORMAT},
+        {t1, strlen(t1), RAMPART_EFORMAT},     {t2, strlen(t2), RAMPART_EBADSIG}, {"", 0, RAMPART_EFORMAT},
         {"{\"signed\":", 10, RAMPART_EFORMAT}, {ts, tslen, RAMPART_EFORMAT},
     };
     char fresh[8192];

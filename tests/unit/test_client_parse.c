@@ -97,8 +97,9 @@ CT_TEST(test_s55_bad_key_sizes)
                          "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00"};
     json_t *keys = json_object_get(sim_signed(t->s, "root"), "keys");
     for (int i = 0; i < 2; i++) {
-        json_object_set_new(keys, "odd", json_pack("{s:s,s:s,s:{s:s}}", "keytype", "ed25519", "scheme", "ed25519",
-                                                   "keyval", "public", bad[i]));
+        json_object_set_new(
+            keys, "odd",
+            json_pack("{s:s,s:s,s:{s:s}}", "keytype", "ed25519", "scheme", "ed25519", "keyval", "public", bad[i]));
         sim_publish(t->s, "root");
         size_t len;
         const uint8_t *b = sim_version_bytes(t->s, "root", sim_version(t->s, "root"), &len);
@@ -215,7 +216,8 @@ CT_TEST(test_s57_unknown_fields)
     json_object_set_new(sim_signed(t->s, "timestamp"), "x-ts", json_pack("[i,i]", 1, 2));
     const char *all[] = {"*", NULL};
     sim_delegate(t->s, "targets", "A", all, false);
-    json_t *entry = json_array_get(json_object_get(json_object_get(sim_signed(t->s, "targets"), "delegations"), "roles"), 0);
+    json_t *entry =
+        json_array_get(json_object_get(json_object_get(sim_signed(t->s, "targets"), "delegations"), "roles"), 0);
     json_object_set_new(entry, "x-note", json_string("kept"));
     sim_add_target(t->s, "A", "f", "f", 1);
     json_t *tf = json_object_get(json_object_get(sim_signed(t->s, "A"), "targets"), "f");
@@ -253,8 +255,17 @@ CT_TEST(test_s59_version_values)
 {
     CHECK_OK(ct_refresh(t));
     sim_publish(t->s, "timestamp");
-    const char *bad[] = {"9223372036854775808", "18446744073709551616", "9007199254740993", "1e3", "2.0",
-                         "-1", "0", "\"2\"", "02", "true", "null"};
+    const char *bad[] = {"9223372036854775808",
+                         "18446744073709551616",
+                         "9007199254740993",
+                         "1e3",
+                         "2.0",
+                         "-1",
+                         "0",
+                         "\"2\"",
+                         "02",
+                         "true",
+                         "null"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char to[64];
         snprintf(to, sizeof(to), "\"version\": %s", bad[i]);
@@ -291,9 +302,16 @@ CT_TEST(test_s60_expires_format)
 {
     CHECK_OK(ct_refresh(t));
     sim_publish(t->s, "timestamp");
-    const char *bad[] = {"\"2030-07-01T00:00:00+00:00\"", "\"2030-07-01T00:00:00\"", "\"2030-07-01T00:00:00z\"",
-                         "\"2030-07-01T00:00:00.5Z\"", "\"2030-07-01 00:00:00Z\"", "\"2030-7-1T00:00:00Z\"",
-                         "\"2030-02-30T00:00:00Z\"", "\"2030-07-01T24:00:00Z\"", "\"\"", "1909094400"};
+    const char *bad[] = {"\"2030-07-01T00:00:00+00:00\"",
+                         "\"2030-07-01T00:00:00\"",
+                         "\"2030-07-01T00:00:00z\"",
+                         "\"2030-07-01T00:00:00.5Z\"",
+                         "\"2030-07-01 00:00:00Z\"",
+                         "\"2030-7-1T00:00:00Z\"",
+                         "\"2030-02-30T00:00:00Z\"",
+                         "\"2030-07-01T24:00:00Z\"",
+                         "\"\"",
+                         "1909094400"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char to[64];
         snprintf(to, sizeof(to), "\"expires\": %s", bad[i]);
@@ -311,7 +329,7 @@ CT_TEST(test_s60_expires_format)
 /* S60: dates past 2038 and up to year 9999 with a 64-bit time. */
 CT_TEST(test_s60_dates_past_2038)
 {
-    const int64_t y9999 = 253402300799LL;     /* 9999-12-31T23:59:59Z */
+    const int64_t y9999 = 253402300799LL;    /* 9999-12-31T23:59:59Z */
     const int64_t jan20_2038 = 2147558400LL; /* 2038-01-20T00:00:00Z */
     sim_set_expires(t->s, "root", y9999);
     sim_publish(t->s, "root");

@@ -54,7 +54,8 @@ CT_TEST(test_s2_root_not_signed_by_own_keys)
     const uint8_t *v3 = sim_version_bytes(t->s, "root", 3, &len);
     sim_serve_bytes(t->s, "metadata/2.root.json", v3, len);
     CHECK_RC(ct_refresh(t), RAMPART_EBADSIG);
-    CHECK_ERR(t, RAMPART_EBADSIG, "root", "not signed by its own root keys: signature threshold not met for 'root' (1 of 2)");
+    CHECK_ERR(t, RAMPART_EBADSIG, "root",
+              "not signed by its own root keys: signature threshold not met for 'root' (1 of 2)");
     CHECK_STR(ct_state(t), "root=1");
 }
 
@@ -267,8 +268,8 @@ CT_TEST(test_s12_threshold_not_positive)
 /* S13: one keyid listed twice for a role, in root and in a delegation. */
 CT_TEST(test_s13_duplicate_keyid_in_role)
 {
-    json_t *ids = json_object_get(json_object_get(json_object_get(sim_signed(t->s, "root"), "roles"), "snapshot"),
-                                  "keyids");
+    json_t *ids =
+        json_object_get(json_object_get(json_object_get(sim_signed(t->s, "root"), "roles"), "snapshot"), "keyids");
     json_array_append(ids, json_array_get(ids, 0));
     sim_publish(t->s, "root");
     CHECK_RC(ct_refresh(t), RAMPART_EFORMAT);

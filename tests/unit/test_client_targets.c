@@ -250,7 +250,9 @@ static const name_case names[] = {
     {"..", "..", RAMPART_ENOTFOUND},
     {".", ".", RAMPART_ENOTFOUND},
     {"%2e%2e", "%252e%252e", RAMPART_ENOTFOUND},
-    {"a\x01\x1f\x7f" "b", "a%01%1F%7Fb", RAMPART_ENOTFOUND},
+    {"a\x01\x1f\x7f"
+     "b",
+     "a%01%1F%7Fb", RAMPART_ENOTFOUND},
     {"sp ace\\x", "sp%20ace%5Cx", RAMPART_ENOTFOUND},
     {"\xc3\xbcml", "%C3%BCml", RAMPART_ENOTFOUND},
     /* Never written under a temporary-file name. */

@@ -11,7 +11,6 @@
 #include "ctest_util.h"
 #include "util/banned.h"
 
-
 /* Serves published `role` version `version` at `path`. */
 static void serve_version(sim *s, const char *path, const char *role, int64_t version)
 {
@@ -200,8 +199,8 @@ CT_TEST(test_s24_timestamp_size_cap)
 CT_TEST(test_s25_snapshot_served_as_timestamp)
 {
     rprivkey *tskey = sim_signer(t->s, "timestamp", 0);
-    json_t *ids = json_object_get(json_object_get(json_object_get(sim_signed(t->s, "root"), "roles"), "snapshot"),
-                                  "keyids");
+    json_t *ids =
+        json_object_get(json_object_get(json_object_get(sim_signed(t->s, "root"), "roles"), "snapshot"), "keyids");
     json_array_append_new(ids, json_string(sim_keyid(t->s, tskey)));
     sim_publish(t->s, "root");
     json_t *meta = json_object_get(sim_signed(t->s, "snapshot"), "meta");
