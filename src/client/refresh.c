@@ -194,7 +194,9 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
     rc = rstore_role_file(&fname, name);
     if (rc != 0) {
         rbuf_free(&fname);
-        return rerr_set(&c->err, RAMPART_EPATH, name, "role name too long for a file name");
+        /* EPATH (too long for a file name) or ENOMEM: never one for the other. */
+        return rerr_set(&c->err, rc, name, "%s",
+                        rc == RAMPART_EPATH ? "role name too long for a file name" : "out of memory");
     }
     /* A local copy is used when it passes every check a download would. */
     uint8_t *data;
