@@ -25,9 +25,15 @@ static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
     for (unsigned i = 0; i < c->max_root_rotations; i++) {
         char name[48];
         snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
-        int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &c->err);
-        /* 404 (and 403/410) for N+1 means there is no newer root. */
-        if (rc == RAMPART_ENOTFOUND) {
+        bool notfound = false;
+        int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &notfound, &c->err);
+        /* 404 (and 403/410) for N+1 means there is no newer root.  A mirror
+         * that says so outweighs others serving something unverifiable:
+         * otherwise one bad mirror could stop every update (the timestamp
+         * that follows is still verified with the current root). */
+        if (rc == RAMPART_ENOTFOUND || (rc != 0 && notfound && rclient_is_security_error(rc))) {
+            if (rc != RAMPART_ENOTFOUND)
+                rclient_log(c, RAMPART_LOG_WARN, "ignoring an unverifiable %s from a mirror: %s", name, c->err.message);
             rerr_clear(&c->err);
             return 0;
         }
@@ -73,7 +79,7 @@ static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
         }
     }
     struct ts_ctx x = {t, false};
-    int rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, &c->err);
+    int rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, NULL, &c->err);
     if (rc != 0)
         return rc;
     if (x.accepted) {
@@ -136,7 +142,7 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
         rc = role_request_name(t, "snapshot", want.version, &name);
         if (rc == 0)
             rc = rclient_fetch_metadata(c, (const char *)name.data, cap_for(&want, c->max_snapshot), accept_snapshot,
-                                        t, &c->err);
+                                        t, NULL, &c->err);
         else
             rerr_set(&c->err, rc, "snapshot", "cannot build the request name");
         rbuf_free(&name);
@@ -221,7 +227,7 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
         return rerr_set(&c->err, rc, name, "cannot build the request name");
     }
     struct tg_ctx x = {t, name, delegator, NULL};
-    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), accept_targets, &x,
+    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), accept_targets, &x, NULL,
                                 &c->err);
     rbuf_free(&req);
     if (rc == 0)

@@ -14,6 +14,7 @@
 
 #include "harness.h"
 #include "crypto/hash.h"
+#include "client/client_internal.h"
 #include "ctest_util.h"
 #include "util/codec.h"
 #include "util/banned.h"
@@ -135,6 +136,48 @@ CT_TEST(test_s48_stream_length)
     sim_clear_faults(t->s);
     CHECK_OK(ct_download(t, "other.txt"));
     CHECK_STR(ct_tree(t, t->tdir), "other.txt");
+}
+
+/* A transport that ignores the byte cap it is given (a broken or hostile
+ * transport implementation): the download itself must still stop at the
+ * target's trusted length. */
+typedef struct greedy_tp {
+    rtransport base;
+    rtransport *inner;
+} greedy_tp;
+
+static int greedy_get(rtransport *tp, const char *url, uint64_t max, const rsink *sink, rerr *e)
+{
+    (void)max;
+    greedy_tp *g = (greedy_tp *)tp;
+    return g->inner->get(g->inner, url, UINT64_MAX, sink, e);
+}
+
+static void greedy_free(rtransport *tp)
+{
+    greedy_tp *g = (greedy_tp *)tp;
+    g->inner->free(g->inner);
+    free(g);
+}
+
+CT_TEST(test_length_enforced_without_transport_cap)
+{
+    two_targets(t->s);
+    char path[512];
+    ct_target_req(path, sizeof(path), "other.txt", "content", 7);
+    sim_serve_bytes(t->s, path, "content!", 8);
+    CHECK_OK(ct_refresh(t));
+    greedy_tp *g = calloc(1, sizeof(*g));
+    CHECK(g != NULL);
+    g->base.get = greedy_get;
+    g->base.free = greedy_free;
+    g->inner = sim_transport(t->s);
+    rclient_set_transport(t->c, &g->base);
+    CHECK_RC(ct_download(t, "other.txt"), RAMPART_ETOOLARGE);
+    CHECK_STR(ct_tree(t, t->tdir), "");
+    sim_clear_faults(t->s);
+    CHECK_OK(ct_download(t, "other.txt"));
+    CHECK(ct_file_is(t->tdir, "other.txt", "content", 7));
 }
 
 /* Sets target `path`'s "hashes" in targets to the given JSON object. */
@@ -392,6 +435,7 @@ int main(void)
     RUN(test_s47_swapped_contents);
     RUN(test_s47_failed_update_keeps_old_copy);
     RUN(test_s48_stream_length);
+    RUN(test_length_enforced_without_transport_cap);
     RUN(test_s49_empty_hashes);
     RUN(test_s50_hash_algorithms);
     RUN(test_s51_unsafe_target_paths);
