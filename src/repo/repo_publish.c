@@ -433,7 +433,7 @@ static int changed_roles(rampart_repo *r, names *out, names *stale)
     int rc = rfile_list(r->fds[RDIR_DIRTY], names_add, &all, &r->err);
     if (rc == RAMPART_ENOMEM)
         rc = rrepo_fail(r, rc, NULL, "out of memory");
-    if (rc == 0)
+    if (rc == 0 && all.n > 1)
         qsort(all.v, all.n, sizeof(*all.v), cmp_names);
     for (size_t i = 0; i < all.n && rc == 0; i++) {
         const char *d;

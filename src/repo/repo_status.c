@@ -49,6 +49,17 @@ static int measure(sctx *s, const char *name, const json_t *md, tuf_type type, c
     return 0;
 }
 
+/* "Soon" is warn_days, but at most half the role's own period: a
+ * timestamp that lives one day is not "expiring soon" right after it was
+ * signed, while a root with a year of life left is checked long before. */
+static int64_t soon_window(sctx *s, const char *name)
+{
+    char role[RREPO_NAME_MAX + 8];
+    snprintf(role, sizeof(role), "%s", name);
+    int64_t w = (int64_t)s->warn_days * 86400, half = (int64_t)rrepo_period(s->r, role) / 2;
+    return half < w ? half : w;
+}
+
 static void judge(sctx *s, const rampart_repo_role_status *st)
 {
     int64_t now = rrepo_now(s->r);
@@ -57,7 +68,7 @@ static void judge(sctx *s, const rampart_repo_role_status *st)
         when[0] = '?', when[1] = '\0';
     if (st->expires <= now)
         warnf(s, "%s: EXPIRED at %s%s", st->name, when, st->changed ? "" : " (publish or refresh it)");
-    else if (st->expires - now < (int64_t)s->warn_days * 86400)
+    else if (st->expires - now < soon_window(s, st->name))
         warnf(s, "%s: expires soon, at %s", st->name, when);
     if (st->threshold == 1 && (strcmp(st->name, "root") == 0 || strcmp(st->name, "targets") == 0))
         warnf(s, "%s: threshold 1: a single stolen key is enough to sign it", st->name);

@@ -10,6 +10,7 @@
 
 #include "repo/repo_internal.h"
 #include "repo/rfile.h"
+#include "tuf/match.h"
 #include "util/codec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -164,6 +165,47 @@ static int fail_exists(rampart_repo *r, const char *tpath, const char *role)
                       safe, role);
 }
 
+/* A target listed by `role` is found by clients only when every
+ * delegation on the way from targets down to `role` covers its path; a
+ * target outside them would be published but never found, so it is
+ * refused.  (Hash bins cover their own paths by construction.) */
+static int check_reachable(rampart_repo *r, const char *role, items *it)
+{
+    int rc = 0;
+    const char *name = role;
+    for (unsigned depth = 0; rc == 0 && depth < 64; depth++) {
+        const char *delegator;
+        json_t *binset;
+        if ((rc = rrepo_delegator(r, name, &delegator, &binset)) != 0 || strcmp(delegator, "root") == 0)
+            break;
+        if (binset == NULL) {
+            tuf_md *del = NULL;
+            rc = rrepo_delegator_md(r, name, &del, NULL);
+            const tuf_delegation *dr = NULL;
+            for (size_t i = 0; rc == 0 && i < del->ndelegations; i++)
+                if (rslice_eq_cstr(del->delegations[i].auth.name, name))
+                    dr = &del->delegations[i];
+            for (size_t i = 0; rc == 0 && dr != NULL && i < it->n; i++) {
+                tuf_path_hash ph;
+                if (tuf_path_hash_compute(rslice_cstr(it->v[i].tpath), &ph) != 0)
+                    rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "cannot hash a target path");
+                else if (!tuf_delegation_covers(del, dr, rslice_cstr(it->v[i].tpath), &ph)) {
+                    char safe[300];
+                    rampart_sanitize(safe, sizeof(safe), it->v[i].tpath, strlen(it->v[i].tpath));
+                    rc = rrepo_fail(r, RAMPART_EINVAL, name,
+                                    "target '%s' is outside the paths '%s' delegates to '%s': clients would never "
+                                    "find it there",
+                                    safe, delegator, name);
+                }
+            }
+            tuf_md_free(del);
+            rrepo_drop_cache(r);
+        }
+        name = delegator;
+    }
+    return rc;
+}
+
 /* Pass 1: everything that can be wrong with the input, before any write. */
 static int validate(rampart_repo *r, items *it, const rampart_target_options *o)
 {
@@ -177,6 +219,8 @@ static int validate(rampart_repo *r, items *it, const rampart_target_options *o)
         if (rc == 0)
             rc = rrepo_route(r, role, it->v[i].tpath, it->v[i].role, ROLE_CAP);
     }
+    if (rc == 0)
+        rc = check_reachable(r, role, it);
     if (rc != 0)
         return rc;
     qsort(it->v, it->n, sizeof(item), cmp_item);
@@ -368,7 +412,7 @@ static int list_role(rampart_repo *r, const char *name, int (*fn)(void *, const 
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     const char *k;
     json_t *v;
-    if (rc == 0) {
+    if (rc == 0 && n > 0) {
         json_object_foreach(targets, k, v) keys[i++] = k;
         qsort(keys, n, sizeof(*keys), cmp_str);
     }
