@@ -233,7 +233,7 @@ static int edit_keys(rampart_repo *r, const rampart_rotate_options *o, const cha
     json_t *ids = json_object_get(auth, "keyids");
     int rc = 0;
     for (size_t i = 0; i < o->remove_count && rc == 0; i++) {
-        size_t at;
+        size_t at = 0;
         rc = o->remove_keyids[i] != NULL ? find_keyid(r, ids, o->remove_keyids[i], role, &at)
                                          : rrepo_fail(r, RAMPART_EINVAL, role, "missing keyid");
         if (rc != 0)
