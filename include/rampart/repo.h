@@ -73,6 +73,8 @@ typedef struct rampart_repo_init_options {
                                           delegates to succinct hash bins (TAP 15) */
     const char *bins_prefix;         /**< bin role name prefix; NULL: "bins" */
     rampart_role_keys bins_keys;     /**< keys of the bins; none given: the targets keys */
+    long long now;                   /**< the current time for expiry dates (as rampart_repo_set_time);
+                                          0: the system clock */
 } rampart_repo_init_options;
 
 #define RAMPART_REPO_INIT_OPTIONS_INIT { .version = RAMPART_REPO_INIT_OPTIONS_VERSION }

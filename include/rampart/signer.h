@@ -133,6 +133,8 @@ RAMPART_API const char *rampart_public_key_value(const rampart_public_key *k);
 RAMPART_API int rampart_public_key_to_json(const rampart_public_key *k, char **out);
 /** NULL-safe. */
 RAMPART_API void rampart_public_key_free(rampart_public_key *k);
+/** Frees a string returned by librampart (the same function client.h declares).  NULL-safe. */
+RAMPART_API void rampart_string_free(char *s);
 
 /** Key types for rampart_key_generate(). */
 typedef enum rampart_key_type {

@@ -248,6 +248,7 @@ int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o,
     }
     r->config = config;
     r->config_changed = true;
+    r->fixed_now = o->now;
     rc = rrepo_init_dirs(r);
     if (rc == 0)
         rc = make_root(r, o);
