@@ -305,9 +305,12 @@ static int key_show(int argc, char **argv)
      * like one (a wrong passphrase matters), else the public-key one. */
     if (prc == RAMPART_EPASSPHRASE || prc == RAMPART_EUNSUPPORTED)
         cli_report("key show", prc, &perr);
-    else if (rc == RAMPART_EFORMAT && prc == RAMPART_EFORMAT)
-        cli_report("key show", rc, &(rampart_error){.code = rc, .message = "unknown key file format"});
-    else
+    else if (rc == RAMPART_EFORMAT && prc == RAMPART_EFORMAT) {
+        rampart_error both = {.code = rc};
+        snprintf(both.message, sizeof(both.message),
+                 "%s: unknown key file format (neither a TUF public key nor a PKCS#8 private key)", path);
+        cli_report("key show", rc, &both);
+    } else
         cli_report("key show", rc, &err);
     return CLI_FAIL;
 }

@@ -127,6 +127,27 @@ t_run "client after refreshes" 0 - r_client cl refresh
 unchanged "refresh-timestamp without its key" 1 RAMPART_EBADSIG "$RAMPART" repo refresh-timestamp "$repo" \
     --key "$(K snapshot key)"
 t_run "status" 0 - "$RAMPART" repo status "$repo"
+
+# init from a configuration file (command-line options win)
+cat >conf.json <<JSON
+{"roles": {"root": {"keys": ["$(K root pub)", "$(K other pub)"], "threshold": 2, "expires_days": 30},
+           "targets": {"keys": ["$(K targets pub)"]}, "snapshot": {"keys": ["$(K snapshot pub)"]},
+           "timestamp": {"keys": ["$(K timestamp pub)"], "expires_days": 2}},
+ "bins": 4}
+JSON
+t_run "init from a config file" 0 - "$RAMPART" repo init "$T_WORK/conf-repo" --config conf.json \
+    --timestamp-expires 3
+t_run "status of the configured repository" 0 - "$RAMPART" repo status "$T_WORK/conf-repo"
+grep -q '^root .*keys 2 threshold 2' "$T_WORK/out" && grep -q '^bins-\* *(4 bins)' "$T_WORK/out" &&
+    t_ok "config: root 2 of 2, four bins" || t_bad "$(cat "$T_WORK/out")"
+python3 - "$T_WORK/conf-repo/repo.json" <<'PY' && t_ok "config: expiry periods" || t_bad "periods: $(cat "$T_WORK/conf-repo/repo.json")"
+import json, sys
+e = json.load(open(sys.argv[1]))["expires"]
+assert e["root"] == 30 * 86400 and e["timestamp"] == 3 * 86400 and e["snapshot"] == 7 * 86400, e
+PY
+echo '{"roles": ' >bad-conf.json
+t_run "init: unreadable config" 1 - "$RAMPART" repo init "$T_WORK/conf-repo2" --config bad-conf.json
+t_absent "init: nothing created for a bad config" "$T_WORK/conf-repo2"
 t_run "usage: unknown subcommand" 2 - "$RAMPART" repo frobnicate "$repo"
 t_run "not a repository" 1 RAMPART_ENOTFOUND "$RAMPART" repo list "$T_WORK/dist"
 
