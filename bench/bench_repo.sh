@@ -21,12 +21,16 @@ TIME=(/usr/bin/time -f "%e s %M KB")
 echo "bench_repo: $T targets, $BINS bins, in $W ($("$RAMPART" --version))"
 mkdir -p "$W/keys"
 for k in root targets snapshot timestamp bins; do
-    "$RAMPART" key generate --no-passphrase "$W/keys/$k" >/dev/null
+    [ -e "$W/keys/$k.key" ] || "$RAMPART" key generate --no-passphrase "$W/keys/$k" >/dev/null
 done
 keys=()
 for k in root targets snapshot timestamp bins; do keys+=(--key "$W/keys/$k.key"); done
 
+if [ -f "$W/in.count" ] && [ "$(cat "$W/in.count")" = "$T" ]; then
+    echo "reusing the $T input files in $W/in"
+else
 echo "generating $T input files..."
+rm -rf "$W/in"
 python3 - "$W/in" "$T" <<'PY'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
@@ -38,6 +42,9 @@ for i in range(n):
     with open(os.path.join(d, "pkg-%07d.txt" % i), "w") as f:
         f.write("target %d\n" % i)
 PY
+echo "$T" >"$W/in.count"
+fi
+rm -rf "$W/repo" "$W/one.txt"
 
 step() {
     local name=$1

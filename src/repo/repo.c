@@ -78,6 +78,9 @@ void rampart_repo_free(rampart_repo *r)
     for (int i = 0; i < RDIR_COUNT; i++)
         if (r->fds[i] >= 0)
             close(r->fds[i]);
+    for (int i = 0; i < 256; i++)
+        if (r->blobdirs[i] >= 0)
+            close(r->blobdirs[i]);
     if (r->lockfd >= 0)
         close(r->lockfd);
     if (r->dirfd >= 0)
@@ -89,14 +92,36 @@ void rampart_repo_free(rampart_repo *r)
     rampart_free(r);
 }
 
+void rrepo_reset_fds(rampart_repo *r)
+{
+    r->dirfd = r->lockfd = -1;
+    for (int i = 0; i < RDIR_COUNT; i++)
+        r->fds[i] = -1;
+    for (int i = 0; i < 256; i++)
+        r->blobdirs[i] = -1;
+}
+
+int rrepo_blobdir(rampart_repo *r, unsigned b, int *fd)
+{
+    if (b > 255)
+        return rrepo_fail(r, RAMPART_EINVAL, NULL, "bad blob folder");
+    if (r->blobdirs[b] < 0) {
+        char name[3];
+        snprintf(name, sizeof(name), "%02x", b);
+        int rc = rfile_subdir(r->fds[RDIR_BLOBS], name, true, 0755, &r->blobdirs[b], &r->err);
+        if (rc != 0)
+            return rc;
+    }
+    *fd = r->blobdirs[b];
+    return 0;
+}
+
 static rampart_repo *repo_alloc(const char *dir)
 {
     rampart_repo *r = rampart_calloc(1, sizeof(*r));
     if (r == NULL)
         return NULL;
-    r->dirfd = r->lockfd = -1;
-    for (int i = 0; i < RDIR_COUNT; i++)
-        r->fds[i] = -1;
+    rrepo_reset_fds(r);
     r->dir = rampart_strndup(dir, strlen(dir));
     if (r->dir == NULL) {
         rampart_free(r);

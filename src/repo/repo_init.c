@@ -236,9 +236,7 @@ int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o,
         return rerr_set(err, RAMPART_ENOMEM, NULL, "out of memory");
     rampart_repo *r = rampart_calloc(1, sizeof(*r));
     if (r != NULL) {
-        r->dirfd = r->lockfd = -1;
-        for (int i = 0; i < RDIR_COUNT; i++)
-            r->fds[i] = -1;
+        rrepo_reset_fds(r);
         r->dir = rampart_strndup(o->dir, strlen(o->dir));
     }
     if (r == NULL || r->dir == NULL) {

@@ -61,8 +61,13 @@ struct rampart_repo {
     rampart_signer **signers;
     size_t nsigners;
     long long fixed_now;
+    int blobdirs[256]; /* blobs/XX, opened on first use (-1 until then) */
     rampart_error err;
 };
+
+/* The folder blobs/XX for the first byte `b` of a digest (created on first
+ * use, kept open).  EIO. */
+int rrepo_blobdir(rampart_repo *r, unsigned b, int *fd) RAMPART_MUST_USE;
 
 /* ---- repo.c: handle, configuration, roles ---- */
 
@@ -119,6 +124,8 @@ int rrepo_route(rampart_repo *r, const char *role, const char *path, char *out, 
 /* Makes `path` a public key list entry etc. */
 json_t *rrepo_binset_of(rampart_repo *r, const char *delegator);
 
+/* Marks every descriptor of a new handle as not open. */
+void rrepo_reset_fds(rampart_repo *r);
 /* Creates (for init) and opens the folders, and takes the lock. */
 int rrepo_init_dirs(rampart_repo *r) RAMPART_MUST_USE;
 

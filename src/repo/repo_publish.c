@@ -293,14 +293,15 @@ static int publish_targets_of(rampart_repo *r, rrole *ro)
         const char *sha = json_string_value(json_object_get(json_object_get(t, "hashes"), "sha256"));
         if (sha == NULL || strlen(sha) != 64 || rfs_confine_check(path, strlen(path), RFS_MAX_DEPTH) != 0)
             return rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
-        char blob[68];
-        snprintf(blob, sizeof(blob), "%.2s/%s", sha, sha);
         int parent = -1, blobdir = -1;
         const char *base;
         rc = rfs_open_parent(r->fds[RDIR_TARGETS], path, true, &parent, &base, &r->err);
-        char sub[3] = {sha[0], sha[1], '\0'};
+        uint8_t first = 0;
+        size_t n1 = 0;
+        if (rc == 0 && rhex_decode(&first, 1, &n1, sha, 2) != 0)
+            rc = rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
         if (rc == 0)
-            rc = rfile_subdir(r->fds[RDIR_BLOBS], sub, false, 0755, &blobdir, &r->err);
+            rc = rrepo_blobdir(r, first, &blobdir);
         const char *alg;
         json_t *h;
         json_object_foreach(json_object_get(t, "hashes"), alg, h)
@@ -315,9 +316,7 @@ static int publish_targets_of(rampart_repo *r, rrole *ro)
                 rc = rfile_link_or_copy(blobdir, sha, parent, name, &r->err);
         }
         if (parent >= 0)
-            close(parent);
-        if (blobdir >= 0)
-            close(blobdir);
+            close(parent); /* blobdir belongs to the handle's cache */
         if (rc != 0)
             break;
     }

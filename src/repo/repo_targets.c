@@ -245,22 +245,66 @@ static int validate(rampart_repo *r, items *it, const rampart_target_options *o)
     return rc;
 }
 
-/* Stores the file's bytes under blobs/XX/SHA256 and returns its entry. */
-static int store(rampart_repo *r, const item *x, const json_t *custom, json_t **entry)
+/* Files up to this size are read into memory, hashed, and written
+ * straight into their blobs/XX folder (one rename within a folder); larger
+ * ones are streamed. */
+#define SMALL_FILE (4u << 20)
+
+static int hash_hex(rampart_repo *r, rhash_alg alg, const uint8_t *d, size_t n, char *hex)
 {
-    bool sha512 = json_array_size(json_object_get(r->config, "hashes")) > 1;
+    uint8_t out[RHASH_MAX_LEN];
+    if (rhash_digest(alg, d, n, out) != 0)
+        return rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
+    rhex_encode(hex, out, rhash_len(alg));
+    return 0;
+}
+
+static unsigned first_byte(const char *hex)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 2; i++)
+        v = v * 16 + (unsigned)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+    return v;
+}
+
+static int store_small(rampart_repo *r, const item *x, bool sha512, char *hex256, char *hex512, uint64_t *len)
+{
+    rbuf b;
+    rbuf_init(&b, SMALL_FILE);
+    int subfd = -1, rc = rfs_read_file(AT_FDCWD, x->src, &b, &r->err);
+    if (rc == RAMPART_ETOOLARGE) {
+        rbuf_free(&b);
+        return rc; /* the caller streams it */
+    }
+    if (rc != 0)
+        rc = rrepo_fail(r, rc, NULL, "cannot read %s: %s", x->src, r->err.message);
+    if (rc == 0)
+        rc = hash_hex(r, RHASH_SHA256, b.data, b.len, hex256);
+    if (rc == 0 && sha512)
+        rc = hash_hex(r, RHASH_SHA512, b.data, b.len, hex512);
+    if (rc == 0)
+        rc = rrepo_blobdir(r, first_byte(hex256), &subfd);
+    /* Content-addressed: an existing blob already holds these bytes. */
+    if (rc == 0 && !rfile_exists_at(subfd, hex256))
+        rc = rfile_put_nosync(subfd, hex256, b.data, b.len, 0644, &r->err);
+    if (rc == 0)
+        *len = b.len;
+    rbuf_free(&b);
+    return rc;
+}
+
+static int store_large(rampart_repo *r, const item *x, bool sha512, char *hex256, char *hex512, uint64_t *len)
+{
     rhash h[2] = {{0}, {0}};
     rfs_tmp t = {.fd = -1};
-    uint64_t len = 0;
     uint8_t d256[RHASH_MAX_LEN], d512[RHASH_MAX_LEN];
-    char hex256[65], hex512[129], sub[3];
-    int rc = rhash_init(&h[0], RHASH_SHA256);
+    int subfd = -1, rc = rhash_init(&h[0], RHASH_SHA256);
     if (rc == 0 && sha512)
         rc = rhash_init(&h[1], RHASH_SHA512);
     if (rc != 0)
         rc = rrepo_fail(r, rc, NULL, "cannot start hashing");
     if (rc == 0)
-        rc = rfile_copy_hashed(x->src, r->fds[RDIR_BLOBS], &t, h, sha512 ? 2 : 1, &len, &r->err);
+        rc = rfile_copy_hashed(x->src, r->fds[RDIR_BLOBS], &t, h, sha512 ? 2 : 1, len, &r->err);
     if (rc == 0 && (rhash_final(&h[0], d256) != 0 || (sha512 && rhash_final(&h[1], d512) != 0)))
         rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing %s failed", x->src);
     rhash_free(&h[0]);
@@ -269,10 +313,7 @@ static int store(rampart_repo *r, const item *x, const json_t *custom, json_t **
         rhex_encode(hex256, d256, 32);
         if (sha512)
             rhex_encode(hex512, d512, 64);
-        memcpy(sub, hex256, 2);
-        sub[2] = '\0';
-        int subfd = -1;
-        rc = rfile_subdir(r->fds[RDIR_BLOBS], sub, true, 0755, &subfd, &r->err);
+        rc = rrepo_blobdir(r, first_byte(hex256), &subfd);
         int fd = t.fd;
         t.fd = -1;
         if (rc == 0 && close(fd) != 0)
@@ -281,10 +322,20 @@ static int store(rampart_repo *r, const item *x, const json_t *custom, json_t **
             rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot store %s: %s", x->src, strerror(errno));
         if (rc == 0)
             t.name[0] = '\0';
-        if (subfd >= 0)
-            close(subfd);
     }
     rfs_tmp_discard(&t);
+    return rc;
+}
+
+/* Stores the file's bytes under blobs/XX/SHA256 and returns its entry. */
+static int store(rampart_repo *r, const item *x, const json_t *custom, json_t **entry)
+{
+    bool sha512 = json_array_size(json_object_get(r->config, "hashes")) > 1;
+    char hex256[65], hex512[129];
+    uint64_t len = 0;
+    int rc = store_small(r, x, sha512, hex256, hex512, &len);
+    if (rc == RAMPART_ETOOLARGE)
+        rc = store_large(r, x, sha512, hex256, hex512, &len);
     if (rc != 0)
         return rc;
     json_t *hashes = sha512 ? json_pack("{s:s,s:s}", "sha256", hex256, "sha512", hex512)
