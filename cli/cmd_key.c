@@ -199,7 +199,7 @@ static int new_passphrase(struct key_args *a, char *buf, size_t cap, size_t *len
         cli_errorf("key generate: the passphrases differ");
         rc = RAMPART_EPASSPHRASE;
     }
-    memset(again, 0, sizeof(again));
+    explicit_bzero(again, sizeof(again));
     return rc;
 }
 
@@ -258,7 +258,7 @@ static int key_generate(int argc, char **argv)
         snprintf(pub, n + 5, "%s.pub", name);
         rc = rampart_key_generate(&o, priv, pub, &k, &err);
     }
-    memset(pass, 0, sizeof(pass));
+    explicit_bzero(pass, sizeof(pass));
     if (rc == 0) {
         printf("private key: %s%s\npublic key:  %s\n", priv, a.no_pass ? " (NOT encrypted)" : "", pub);
         print_key(k);

@@ -145,7 +145,8 @@ RAMPART_API int rampart_repo_add_target(rampart_repo *r, const char *source, con
 
 /**
  * Removes target `target_path` from role `role` (NULL: "targets", or its
- * bin).  Stored contents stay until nothing refers to them.  Errors:
+ * bin).  Its stored contents and published files are kept (published
+ * files may still be referenced by older snapshots).  Errors:
  * RAMPART_ENOTFOUND, RAMPART_EPATH, RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_remove_target(rampart_repo *r, const char *target_path, const char *role);

@@ -163,6 +163,17 @@ int rrepo_find_auth(const tuf_md *del, const char *role, const tuf_role_auth **a
 int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md **old_root) RAMPART_MUST_USE;
 
 /* ---- repo_publish.c ---- */
+/* Signs a snapshot/timestamp document with the added keys of its role in
+ * `root` and checks the threshold.  EBADSIG. */
+int rrepo_pub_sign_online(rampart_repo *r, json_t *md, tuf_md *root, tuf_type type) RAMPART_MUST_USE;
+/* The next version of the published snapshot/timestamp (state/FILE), with
+ * a fresh expiry date, unsigned; version 1 when none was published. */
+int rrepo_pub_next_signed(rampart_repo *r, const char *file, const char *type, json_t **out) RAMPART_MUST_USE;
+/* The next timestamp, describing snapshot document `snap`. */
+int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out) RAMPART_MUST_USE;
+/* Carries out (again) the publish plan in state/pending.json; *count (may
+ * be NULL) gets the number of metadata files it lists. */
+int rrepo_pub_finish(rampart_repo *r, size_t *count) RAMPART_MUST_USE;
 /* Test builds only: exits the process at crash point `n` when
  * RAMPART_TEST_CRASH_AFTER=n (see docs/repo.md). */
 void rrepo_crash_point(int n);

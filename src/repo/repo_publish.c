@@ -193,7 +193,7 @@ static int staged_root_md(rampart_repo *r, tuf_md **out)
 
 /* Signs `md` (a whole snapshot/timestamp document) with the added keys of
  * `role` in `root` and checks the threshold. */
-static int sign_online(rampart_repo *r, json_t *md, tuf_md *root, tuf_type type)
+int rrepo_pub_sign_online(rampart_repo *r, json_t *md, tuf_md *root, tuf_type type)
 {
     const char *role = tuf_type_name(type);
     rrole tmp = {.name = (char *)role, .md = md};
@@ -217,7 +217,7 @@ static int sign_online(rampart_repo *r, json_t *md, tuf_md *root, tuf_type type)
 }
 
 /* The next version of a published snapshot/timestamp (or version 1). */
-static int next_signed(rampart_repo *r, const char *file, const char *type, json_t **out)
+int rrepo_pub_next_signed(rampart_repo *r, const char *file, const char *type, json_t **out)
 {
     json_t *old = NULL;
     int rc = rrepo_read_json(r, r->fds[RDIR_STATE], file, &old);
@@ -247,7 +247,7 @@ static int next_signed(rampart_repo *r, const char *file, const char *type, json
 }
 
 /* A timestamp document for snapshot document `snap`. */
-static int make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
+int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
 {
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
@@ -257,7 +257,7 @@ static int make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
     if (rc == 0 && rhash_digest(RHASH_SHA256, b.data, b.len, d) != 0)
         rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
     if (rc == 0)
-        rc = next_signed(r, "timestamp.json", "timestamp", out);
+        rc = rrepo_pub_next_signed(r, "timestamp.json", "timestamp", out);
     if (rc == 0) {
         rhex_encode(hex, d, 32);
         json_int_t v = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
@@ -357,7 +357,7 @@ static int copy_state_file(rampart_repo *r, const char *src, int dstfd, const ch
 /* Phase 2: writes what pending.json lists to public/, in the safe order.
  * Every step can be repeated, so an interrupted publish is finished by
  * running this again. */
-static int finish(rampart_repo *r, size_t *count)
+int rrepo_pub_finish(rampart_repo *r, size_t *count)
 {
     json_t *p = NULL, *e;
     size_t i;
@@ -500,18 +500,18 @@ static int do_publish(rampart_repo *r, rampart_publish_result *res)
         goto clean;
     /* Pass A: nothing is written unless every threshold is met. */
     if (rc == 0)
-        rc = next_signed(r, "snapshot.json", "snapshot", &snap);
+        rc = rrepo_pub_next_signed(r, "snapshot.json", "snapshot", &snap);
     json_t *meta = json_object_get(json_object_get(snap, "signed"), "meta");
     if (rc == 0)
         rc = prepare_all(r, &ch, false, meta, NULL);
     if (rc == 0)
         rc = staged_root_md(r, &root);
     if (rc == 0)
-        rc = sign_online(r, snap, root, TUF_SNAPSHOT);
+        rc = rrepo_pub_sign_online(r, snap, root, TUF_SNAPSHOT);
     if (rc == 0)
-        rc = make_timestamp(r, snap, &ts);
+        rc = rrepo_pub_make_timestamp(r, snap, &ts);
     if (rc == 0)
-        rc = sign_online(r, ts, root, TUF_TIMESTAMP);
+        rc = rrepo_pub_sign_online(r, ts, root, TUF_TIMESTAMP);
     /* Pass B: sign and write the roles, then the plan, then carry it out. */
     if (rc == 0)
         rc = prepare_all(r, &ch, true, NULL, pending);
@@ -528,7 +528,7 @@ static int do_publish(rampart_repo *r, rampart_publish_result *res)
             rc = rfile_remove_at(r->fds[RDIR_DIRTY], ch.v[i], &r->err);
         size_t count = 0;
         if (rc == 0)
-            rc = finish(r, &count);
+            rc = rrepo_pub_finish(r, &count);
         if (rc == 0 && res != NULL) {
             res->roles_published = count;
             res->snapshot_version = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
@@ -556,7 +556,7 @@ int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
     rampart_publish_result out = {0};
     int rc = 0;
     if (rfile_exists_at(r->fds[RDIR_STATE], PENDING))
-        rc = finish(r, &out.roles_published);
+        rc = rrepo_pub_finish(r, &out.roles_published);
     if (rc == 0) {
         rampart_publish_result more = {0};
         rc = do_publish(r, &more);
@@ -565,69 +565,5 @@ int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
     }
     if (rc == 0 && res != NULL)
         *res = out;
-    return rc;
-}
-
-int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_result *res)
-{
-    if (r == NULL)
-        return RAMPART_EINVAL;
-    rerr_clear(&r->err);
-    bool snapshot = role != NULL && strcmp(role, "snapshot") == 0;
-    if (role == NULL || (!snapshot && strcmp(role, "timestamp") != 0))
-        return rrepo_fail(r, RAMPART_EINVAL, role, "only timestamp and snapshot are refreshed");
-    int rc = 0;
-    if (rfile_exists_at(r->fds[RDIR_STATE], PENDING) && (rc = finish(r, NULL)) != 0)
-        return rc;
-    if (!rfile_exists_at(r->fds[RDIR_STATE], "timestamp.json"))
-        return rrepo_fail(r, RAMPART_EINVAL, role, "nothing is published yet: run publish first");
-    json_t *snap = NULL, *ts = NULL;
-    tuf_md *root = NULL;
-    char fname[64];
-    /* Online roles verify against the root clients have: the published one. */
-    int64_t pv = rrepo_published_version(r, "root");
-    json_t *rootj = NULL;
-    snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pv);
-    rc = rrepo_read_json(r, r->fds[RDIR_ROOTS], fname, &rootj);
-    if (rc == 0)
-        rc = rrepo_parse(r, rootj, TUF_ROOT, "root", &root);
-    if (rc == 0 && snapshot) {
-        rc = next_signed(r, "snapshot.json", "snapshot", &snap);
-        if (rc == 0)
-            rc = sign_online(r, snap, root, TUF_SNAPSHOT);
-    } else if (rc == 0) {
-        rc = rrepo_read_json(r, r->fds[RDIR_STATE], "snapshot.json", &snap);
-    }
-    if (rc == 0)
-        rc = make_timestamp(r, snap, &ts);
-    if (rc == 0)
-        rc = sign_online(r, ts, root, TUF_TIMESTAMP);
-    int64_t sv = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
-    if (rc == 0 && snapshot) {
-        /* Not referenced until the timestamp below: safe to (re)write. */
-        snprintf(fname, sizeof(fname), "%lld.snapshot.json", (long long)sv);
-        rc = rrepo_write_json(r, r->fds[RDIR_META], fname, snap, true);
-        if (rc == 0)
-            rc = rrepo_write_json(r, r->fds[RDIR_STATE], "snapshot.json", snap, true);
-    }
-    /* State first: after a crash in between, the next refresh moves on to
-     * a higher version instead of re-using this one with other bytes. */
-    if (rc == 0)
-        rc = rrepo_write_json(r, r->fds[RDIR_STATE], "timestamp.json", ts, true);
-    if (rc == 0)
-        rc = rrepo_write_json(r, r->fds[RDIR_META], "timestamp.json", ts, true);
-    if (rc == 0 && res != NULL) {
-        res->roles_published = snapshot ? 2 : 1;
-        res->snapshot_version = sv;
-        res->timestamp_version = json_integer_value(json_object_get(json_object_get(ts, "signed"), "version"));
-    }
-    json_decref(r->published);
-    r->published = NULL;
-    r->published_loaded = false;
-    rrepo_drop_cache(r);
-    tuf_md_free(root);
-    json_decref(rootj);
-    json_decref(snap);
-    json_decref(ts);
     return rc;
 }

@@ -164,6 +164,14 @@ static void test_publish_verifies(void)
     rampart_target_options o = RAMPART_TARGET_OPTIONS_INIT;
     o.custom_json = "{\"x\":1}";
     CHECK_OK(rampart_repo_add_target(r, at("a.txt"), "dir/a.txt", &o));
+    /* a file above the in-memory limit takes the streaming path */
+    size_t big_len = (5u << 20) + 3;
+    char *big = malloc(big_len);
+    CHECK(big != NULL);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = (char)(i * 7 + (i >> 12));
+    sim_write_file(tmp, "big.bin", big, big_len);
+    CHECK_OK(rampart_repo_add_target(r, at("big.bin"), "big.bin", NULL));
     add_all_signers(r);
     rampart_publish_result res;
     CHECK_OK(rampart_repo_publish(r, &res));
@@ -206,6 +214,18 @@ static void test_publish_verifies(void)
     uint8_t *b = sim_read_file(tdir, name, NULL);
     CHECK(b != NULL && strcmp((char *)b, "alpha\n") == 0);
     free(b);
+    CHECK_OK(tuf_md_target(tg, rslice_cstr("big.bin"), &tf));
+    CHECK_INT(tf.length, big_len);
+    CHECK_OK(tuf_check_hashes(tg, tf.hashes, tf.length, (const uint8_t *)big, big_len, "big", NULL));
+    CHECK_OK(tuf_hashlist_parse(tg, tf.hashes, &hl, "big", NULL));
+    rhex_encode(hex, hl.h[0].digest, 32);
+    snprintf(name, sizeof(name), "%s.big.bin", hex);
+    snprintf(tdir, sizeof(tdir), "%s/public/targets", at("flat"));
+    size_t got_len = 0;
+    b = sim_read_file(tdir, name, &got_len);
+    CHECK(b != NULL && got_len == big_len && memcmp(b, big, big_len) == 0);
+    free(b);
+    free(big);
     tuf_md_free(root);
     tuf_md_free(ts);
     tuf_md_free(snap);
