@@ -62,6 +62,42 @@ t_run "no passphrase and no terminal" 1 RAMPART_EPASSPHRASE setsid -w "$RAMPART"
 printf 'correct horse\n' | t_run "passphrase never read from stdin" 1 RAMPART_EPASSPHRASE \
     setsid -w "$RAMPART" key show enc.key
 
+# the prompt: on the terminal, twice for a new key, never echoed
+python3 - "$RAMPART" "$T_WORK/tty" <<'PY' && t_ok "prompted passphrase, not echoed" || t_bad "terminal prompt"
+import os, pty, sys, time
+rampart, name = sys.argv[1], sys.argv[2]
+def run(args, answers):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(rampart, [rampart] + args)
+    seen = b""
+    for a in answers:
+        while b"assphrase" not in seen.split(b"\n")[-1] and b"Again" not in seen.split(b"\n")[-1]:
+            chunk = os.read(fd, 1024)
+            if not chunk:
+                break
+            seen += chunk
+        os.write(fd, a + b"\n")
+        seen += b"\n"
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), seen
+code, out = run(["key", "generate", name], [b"tty-secret-1", b"tty-secret-1"])
+assert code == 0, out
+assert b"tty-secret-1" not in out, out
+code, out = run(["key", "show", name + ".key"], [b"tty-secret-1"])
+assert code == 0 and b"keyid:" in out and b"tty-secret-1" not in out, out
+code, out = run(["key", "show", name + ".key"], [b"wrong"])
+assert code == 1 and b"RAMPART_EPASSPHRASE" in out, out
+PY
+
 # unknown formats
 echo "not a key" >garbage.key
 t_run "unknown key file format" 1 RAMPART_EFORMAT "$RAMPART" key show garbage.key
@@ -71,6 +107,16 @@ t_run "incomplete TUF key" 1 RAMPART_EFORMAT "$RAMPART" key show partial.pub
 echo '{"keytype":"dsa","scheme":"dsa","keyval":{"public":"00"}}' >dsa.pub
 t_run "unsupported key type" 1 RAMPART_EUNSUPPORTED "$RAMPART" key show dsa.pub
 t_run "missing file" 1 RAMPART_ENOTFOUND "$RAMPART" key show nope.pub
+# metadata sign: only strictly valid metadata is signed, and nothing else is touched
+echo '{"signed":{"_type":"root"},"signatures":[]}' >bad-md.json
+cp bad-md.json bad-md.orig
+t_run "metadata sign: not valid metadata" 1 RAMPART_EFORMAT "$RAMPART" metadata sign bad-md.json --key k1.key
+t_same "metadata sign: file untouched" bad-md.json bad-md.orig
+t_run "metadata sign: unknown key file format" 1 RAMPART_EFORMAT "$RAMPART" metadata sign bad-md.json \
+    --key garbage.key
+t_run "metadata sign: wrong passphrase" 1 RAMPART_EPASSPHRASE "$RAMPART" metadata sign bad-md.json \
+    --key enc.key --passphrase-file bad.txt
+t_run "metadata sign: no key" 2 - "$RAMPART" metadata sign bad-md.json
 t_run "usage" 2 - "$RAMPART" key frobnicate
 
 t_done
