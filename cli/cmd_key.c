@@ -40,17 +40,22 @@ static int prompt(const char *text, char *buf, size_t cap, size_t *len)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
         quiet.c_lflag |= ICANON;
-        if (write(fd, text, strlen(text)) >= 0 && tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
-            size_t n = 0;
-            char c;
-            ssize_t got;
-            while ((got = read(fd, &c, 1)) == 1 && c != '\n')
-                if (n < cap)
-                    buf[n++] = c;
-            if (got >= 0) {
-                *len = n;
-                rc = 0;
+        /* Echo goes off before the prompt appears, so nothing typed after
+         * the prompt is ever echoed (or flushed away). */
+        if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
+            if (write(fd, text, strlen(text)) >= 0) {
+                size_t n = 0;
+                char c;
+                ssize_t got;
+                while ((got = read(fd, &c, 1)) == 1 && c != '\n')
+                    if (n < cap)
+                        buf[n++] = c;
+                if (got >= 0) {
+                    *len = n;
+                    rc = 0;
+                }
             }
+            /* Echo comes back whatever happened. */
             (void)tcsetattr(fd, TCSAFLUSH, &old);
             if (write(fd, "\n", 1) < 0) {
                 /* the newline is cosmetic */
