@@ -78,6 +78,27 @@ enum rampart_error_code {
     RAMPART_EEXIST = -22,
     /** An internal invariant failed; a bug in librampart. */
     RAMPART_EINTERNAL = -23,
+    /* Release provenance (rampart/provenance.h, docs/provenance.md): each
+     * refusal of a provenance policy has its own code, so that callers can
+     * tell which rule failed. */
+    /** The policy requires provenance and the target has none (no attestation bound to it). */
+    RAMPART_EPROVMISSING = -24,
+    /** The attestation is unsigned, or signed by fewer trusted builder keys than the threshold. */
+    RAMPART_EPROVSIG = -25,
+    /** No subject of the attestation has the artifact's digest (it is about another artifact). */
+    RAMPART_EPROVSUBJECT = -26,
+    /** The attestation is not SLSA Provenance v1 (another predicate type). */
+    RAMPART_EPROVPREDICATE = -27,
+    /** The provenance names a builder (builder.id) the policy does not allow. */
+    RAMPART_EPROVBUILDER = -28,
+    /** The provenance names a build type the policy does not allow. */
+    RAMPART_EPROVBUILDTYPE = -29,
+    /** The provenance names no source repository, or one the policy does not allow. */
+    RAMPART_EPROVSOURCE = -30,
+    /** The source revision is not the tag of the target's version. */
+    RAMPART_EPROVREVISION = -31,
+    /** The attestation is malformed: not a DSSE envelope holding an in-toto Statement v1 with a valid predicate. */
+    RAMPART_EPROVFORMAT = -32,
 };
 
 /**

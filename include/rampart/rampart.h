@@ -3,9 +3,11 @@
  *
  * librampart verifies software updates end to end with The Update
  * Framework (TUF): a client that refreshes and verifies metadata and
- * downloads targets, and the tooling to run a repository.  It never prints,
- * never exits, and keeps no hidden global state (the allocator hook of
- * rampart/alloc.h is the one documented process-wide setting).
+ * downloads targets, the tooling to run a repository, and release
+ * provenance (DSSE-signed in-toto / SLSA attestations and the policies that
+ * enforce them).  It never prints, never exits, and keeps no hidden global
+ * state (the allocator hook of rampart/alloc.h is the one documented
+ * process-wide setting).
  */
 #ifndef RAMPART_RAMPART_H
 #define RAMPART_RAMPART_H
@@ -17,6 +19,7 @@
 #include "client.h"
 #include "signer.h"
 #include "repo.h"
+#include "provenance.h"
 
 
 #endif /* RAMPART_RAMPART_H */

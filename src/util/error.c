@@ -35,6 +35,15 @@ static const struct {
     {RAMPART_EPASSPHRASE, "RAMPART_EPASSPHRASE", "wrong or missing passphrase"},
     {RAMPART_EEXIST, "RAMPART_EEXIST", "already exists"},
     {RAMPART_EINTERNAL, "RAMPART_EINTERNAL", "internal error"},
+    {RAMPART_EPROVMISSING, "RAMPART_EPROVMISSING", "required provenance is missing"},
+    {RAMPART_EPROVSIG, "RAMPART_EPROVSIG", "attestation not signed by a threshold of trusted builder keys"},
+    {RAMPART_EPROVSUBJECT, "RAMPART_EPROVSUBJECT", "attestation is about another artifact (subject digest mismatch)"},
+    {RAMPART_EPROVPREDICATE, "RAMPART_EPROVPREDICATE", "attestation is not SLSA provenance v1 (wrong predicate type)"},
+    {RAMPART_EPROVBUILDER, "RAMPART_EPROVBUILDER", "builder not allowed by the provenance policy"},
+    {RAMPART_EPROVBUILDTYPE, "RAMPART_EPROVBUILDTYPE", "build type not allowed by the provenance policy"},
+    {RAMPART_EPROVSOURCE, "RAMPART_EPROVSOURCE", "source repository not allowed by the provenance policy"},
+    {RAMPART_EPROVREVISION, "RAMPART_EPROVREVISION", "source revision is not the tag of the target's version"},
+    {RAMPART_EPROVFORMAT, "RAMPART_EPROVFORMAT", "malformed attestation"},
 };
 
 const char *rampart_strerror(int code)

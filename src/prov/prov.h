@@ -1,0 +1,163 @@
+/*
+ * prov.h - release provenance inside librampart: the structures behind the
+ * handles of rampart/provenance.h, shared by the files of src/prov/:
+ *   dsse.c       DSSE envelopes: strict parse, PAE, threshold verification
+ *   statement.c  in-toto Statement v1 and the SLSA Provenance v1 predicate
+ *   policy.c     the policy file and the choice of a rule for a path
+ *   verify.c     judging an attestation by a rule (rampart_prov_verify)
+ *   attest.c     creating and signing attestations (rampart_attest)
+ * and by the client's download hook (src/client/prov_check.c) and the
+ * repository's binding (src/repo/repo_prov.c).
+ */
+#ifndef RAMPART_PROV_PROV_H
+#define RAMPART_PROV_PROV_H
+
+#include "crypto/hash.h"
+#include "crypto/key.h"
+#include "rampart/provenance.h"
+#include "util/buf.h"
+
+/* Bounds on untrusted input. */
+#define RDSSE_MAX_SIGS 16
+#define RDSSE_MAX_TYPE 1024  /* payloadType bytes */
+#define RDSSE_MAX_KEYID 1024 /* keyid bytes */
+#define RPROV_MAX_SUBJECTS 4096
+#define RPROV_MAX_STRING 4096 /* builder id, build type, source uri, ... */
+#define RPROV_POLICY_MAX (1u << 20)
+#define RPROV_POLICY_MAX_KEYS 64
+#define RPROV_POLICY_MAX_RULES 256
+#define RPROV_POLICY_MAX_LIST 64
+
+typedef struct rdsse_sig {
+    char *keyid; /* NULL when absent or empty */
+    uint8_t *sig;
+    size_t siglen;
+} rdsse_sig;
+
+struct rampart_dsse {
+    char *payload_type;
+    size_t type_len;
+    uint8_t *payload;
+    size_t payload_len;
+    rdsse_sig sigs[RDSSE_MAX_SIGS];
+    size_t nsigs;
+};
+
+/* Appends PAE(type, body) to `out`.  ETOOLARGE / ENOMEM from `out`. */
+int rdsse_pae(rbuf *out, rslice type, rslice body) RAMPART_MUST_USE;
+
+/* Counts the distinct keys of keys[0..nkeys) (key material) that verify a
+ * signature of `d` into *valid.  0, or ENOMEM / ECRYPTO / EINVAL. */
+int rdsse_count_valid(const rampart_dsse *d, rkey *const *keys, size_t nkeys, size_t *valid) RAMPART_MUST_USE;
+
+/* The ECDSA P-256 signature r||s (64 bytes, IEEE P1363, as in the DSSE
+ * specification's test vector) as a DER SEQUENCE of two INTEGERs.  `der`
+ * holds at least RDSSE_DER_MAX bytes; *derlen gets the length. */
+#define RDSSE_DER_MAX 72
+void rdsse_raw_to_der(const uint8_t raw[64], uint8_t *der, size_t *derlen);
+
+/* A digest pair as found in a DigestSet or a TUF target. */
+typedef struct rprov_digests {
+    bool has256, has512;
+    uint8_t sha256[32];
+    uint8_t sha512[64];
+} rprov_digests;
+
+typedef struct rprov_subject {
+    char *name;                   /* "" when unset */
+    char hex256[65], hex512[129]; /* "" when absent */
+    rprov_digests d;
+} rprov_subject;
+
+struct rampart_statement {
+    char *predicate_type;
+    rprov_subject *subjects;
+    size_t nsubjects;
+    bool slsa;        /* the predicate was parsed as SLSA Provenance v1 */
+    char *builder_id; /* SLSA only, else NULL */
+    char *build_type;
+    char *source_uri; /* repository part of resolvedDependencies[0].uri, or NULL */
+    char *source_rev; /* revision part, or NULL */
+};
+
+/* Parses a statement; when `slsa_only` the predicate type must be SLSA
+ * Provenance v1 (else EPROVPREDICATE).  EPROVFORMAT, ENOMEM. */
+int rprov_statement_parse(rampart_statement **out, const uint8_t *p, size_t n, bool slsa_only,
+                          rerr *e) RAMPART_MUST_USE;
+
+/* Splits a source URI at the first '@' after its authority (see
+ * rampart_statement_source_uri).  *at gets the index of the '@', or n when
+ * there is none. */
+size_t rprov_source_split(const char *uri, size_t n);
+
+/* True when some subject of `s` matches `want`: they share at least one of
+ * sha256 / sha512, and every shared digest is equal. */
+bool rprov_subject_matches(const rampart_statement *s, const rprov_digests *want);
+
+/* ---- policy ---- */
+
+typedef struct rprov_list {
+    char **v;
+    size_t n;
+    bool set; /* given in the rule (an unset list is inherited from the default) */
+} rprov_list;
+
+typedef struct rprov_rule {
+    char *name;
+    rprov_list paths; /* rules only */
+    int provenance;   /* RAMPART_PROV_*, or -1: inherited */
+    size_t *keys;     /* indices into the policy's keys */
+    size_t nkeys;
+    bool keys_set;
+    unsigned threshold;     /* 0: inherited (default rule: 1) */
+    rprov_list builder_ids; /* exact */
+    rprov_list build_types; /* exact */
+    rprov_list source_uris; /* tuf_glob_match patterns */
+    int version_tag;        /* 0 / 1, or -1: inherited (default rule: 0) */
+} rprov_rule;
+
+struct rampart_prov_policy {
+    char **key_names;
+    rkey **keys;
+    size_t nkeys;
+    rprov_rule def;
+    rprov_rule *rules;
+    size_t nrules;
+};
+
+/* The rule for a path with every inherited field resolved (borrowed from
+ * the policy). */
+typedef struct rprov_eff {
+    const char *name;
+    int provenance;
+    const size_t *keys;
+    size_t nkeys;
+    unsigned threshold;
+    const rprov_list *builder_ids, *build_types, *source_uris;
+    bool version_tag;
+} rprov_eff;
+
+/* The effective rule for target path `path`. */
+void rprov_policy_select(const rampart_prov_policy *p, const char *path, rprov_eff *out);
+
+/* ---- verification (verify.c) ---- */
+
+/* The artifact's version for the "version_tag" rule: a->release, else the
+ * string "version" member of custom_json, else the version in the path's
+ * base name (docs/provenance.md).  Appends it to `out`; ENOTFOUND when
+ * there is none. */
+int rprov_artifact_version(const rampart_prov_artifact *a, rbuf *out) RAMPART_MUST_USE;
+
+/* Hex (either case) of the right length for `alg` into d.  EFORMAT. */
+int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digests *d) RAMPART_MUST_USE;
+
+/* SHA-256 of a file, streamed.  ENOTFOUND, EIO, ECRYPTO, ENOMEM. */
+int rprov_hash_file(const char *path, uint8_t out[32], rerr *e) RAMPART_MUST_USE;
+
+/* Parses `len` bytes of attestation and checks that it is an in-toto SLSA
+ * v1 statement about an artifact with digests `d`, without verifying any
+ * signature (for the repository tooling, which has no builder keys).
+ * EPROVFORMAT, EPROVPREDICATE, EPROVSUBJECT, ENOMEM. */
+int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e) RAMPART_MUST_USE;
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * verify.c - judging an artifact's attestation by the policy rule for its
+ * path (rampart_prov_verify): signatures first (DSSE: nothing in a payload
+ * is read before it verifies), then the statement, the subject digest, the
+ * builder, the build type, the source and the revision.  Each refusal has
+ * its own code and a message naming the rule.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "prov/prov.h"
+#include "tuf/match.h"
+#include "util/codec.h"
+#include "util/jdoc.h"
+#include "util/banned.h"
+
+int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digests *d)
+{
+    size_t want = rhash_len(alg), got;
+    uint8_t buf[RHASH_MAX_LEN];
+    if (want == 0 || hex == NULL || n != 2 * want || rhex_decode(buf, sizeof(buf), &got, hex, n) != 0)
+        return RAMPART_EFORMAT;
+    if (alg == RHASH_SHA256) {
+        d->has256 = true;
+        memcpy(d->sha256, buf, 32);
+    } else {
+        d->has512 = true;
+        memcpy(d->sha512, buf, 64);
+    }
+    return 0;
+}
+
+int rprov_hash_file(const char *path, uint8_t out[32], rerr *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return rerr_set(e, errno == ENOENT ? RAMPART_ENOTFOUND : RAMPART_EIO, NULL, "cannot open %s: %s", path,
+                        strerror(errno));
+    struct stat st;
+    rhash h = {0};
+    uint8_t *buf = NULL;
+    int rc = 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        rc = rerr_set(e, RAMPART_EIO, NULL, "%s is not a regular file", path);
+    else if ((buf = rampart_malloc(1u << 20)) == NULL)
+        rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    else if (rhash_init(&h, RHASH_SHA256) != 0)
+        rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot start a hash");
+    while (rc == 0) {
+        ssize_t r = read(fd, buf, 1u << 20);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            rc = rerr_set(e, RAMPART_EIO, NULL, "cannot read %s: %s", path, strerror(errno));
+        else if (r == 0)
+            break;
+        else if (rhash_update(&h, buf, (size_t)r) != 0)
+            rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "hashing %s failed", path);
+    }
+    uint8_t d[RHASH_MAX_LEN];
+    if (rc == 0 && rhash_final(&h, d) != 0)
+        rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "hashing %s failed", path);
+    if (rc == 0)
+        memcpy(out, d, 32);
+    rhash_free(&h);
+    rampart_free(buf);
+    close(fd);
+    return rc;
+}
+
+/* The version in a base name: the first run of digits and dots that starts
+ * right after a '-' or '_' (or at the start), without trailing dots:
+ * "app-1.2.0.tar.gz" -> "1.2.0". */
+static rslice version_in_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base != NULL ? base + 1 : path;
+    for (size_t i = 0; base[i] != '\0'; i++) {
+        if (base[i] < '0' || base[i] > '9' || (i > 0 && base[i - 1] != '-' && base[i - 1] != '_'))
+            continue;
+        size_t j = i;
+        while ((base[j] >= '0' && base[j] <= '9') || base[j] == '.')
+            j++;
+        while (j > i && base[j - 1] == '.')
+            j--;
+        return RSLICE(base + i, j - i);
+    }
+    return RSLICE("", 0);
+}
+
+int rprov_artifact_version(const rampart_prov_artifact *a, rbuf *out)
+{
+    if (a->release != NULL && a->release[0] != '\0')
+        return rbuf_append_str(out, a->release);
+    if (a->custom_json != NULL) {
+        jdoc *doc = NULL;
+        jd_limits lim = {.max_bytes = 1u << 20};
+        if (jdoc_parse(&doc, (const uint8_t *)a->custom_json, strlen(a->custom_json), false, &lim, NULL) == 0) {
+            jd_ref v = jdoc_get(doc, jdoc_root(doc), "version");
+            rslice s = jdoc_str(doc, v);
+            int rc = jdoc_type(doc, v) == JD_STRING && s.n > 0 ? rbuf_append(out, s.p, s.n) : RAMPART_ENOTFOUND;
+            jdoc_free(doc);
+            if (rc != RAMPART_ENOTFOUND)
+                return rc;
+        }
+    }
+    rslice v = version_in_name(a->path);
+    return v.n > 0 ? rbuf_append(out, v.p, v.n) : RAMPART_ENOTFOUND;
+}
+
+static bool in_list(const rprov_list *l, const char *s, bool glob)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (glob ? tuf_glob_match(rslice_cstr(l->v[i]), rslice_cstr(s)) : strcmp(l->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* The revision must be the tag of the artifact's version: refs/tags/V or refs/tags/vV. */
+static int check_revision(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s, rerr *e)
+{
+    rbuf v;
+    rbuf_init(&v, RPROV_MAX_STRING);
+    int rc = rprov_artifact_version(a, &v);
+    if (rc == RAMPART_ENOTFOUND)
+        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                      "policy rule '%s': cannot tell the version of '%s' (give it a custom \"version\")", f->name,
+                      a->path);
+    else if (rc != 0)
+        rc = rerr_set(e, rc, f->name, "out of memory");
+    const char *rev = s->source_rev != NULL ? s->source_rev : "";
+    if (rc == 0 &&
+        !(strncmp(rev, "refs/tags/", 10) == 0 && (strcmp(rev + 10, (const char *)v.data) == 0 ||
+                                                  (rev[10] == 'v' && strcmp(rev + 11, (const char *)v.data) == 0))))
+        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                      "policy rule '%s': source revision '%s' is not the tag of version %s (refs/tags/[v]%s)", f->name,
+                      rev, (const char *)v.data, (const char *)v.data);
+    rbuf_free(&v);
+    return rc;
+}
+
+/* Prefixes the message in `e` (may be NULL) with the rule's name. */
+static int in_rule(rerr *e, int rc, const char *rule)
+{
+    if (e != NULL) {
+        rampart_error inner = *e;
+        rerr_set(e, rc, rule, "policy rule '%s': %s", rule, inner.message);
+    }
+    return rc;
+}
+
+/* Builder, build type, source and revision of a verified SLSA statement. */
+static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s, rerr *e)
+{
+    if (!in_list(f->builder_ids, s->builder_id, false))
+        return rerr_set(e, RAMPART_EPROVBUILDER, f->name, "policy rule '%s': builder '%s' is not allowed", f->name,
+                        s->builder_id);
+    if (f->build_types->set && !in_list(f->build_types, s->build_type, false))
+        return rerr_set(e, RAMPART_EPROVBUILDTYPE, f->name, "policy rule '%s': build type '%s' is not allowed", f->name,
+                        s->build_type);
+    if (f->source_uris->set && s->source_uri == NULL)
+        return rerr_set(e, RAMPART_EPROVSOURCE, f->name,
+                        "policy rule '%s': the provenance names no source (resolvedDependencies[0].uri)", f->name);
+    if (f->source_uris->set && !in_list(f->source_uris, s->source_uri, true))
+        return rerr_set(e, RAMPART_EPROVSOURCE, f->name, "policy rule '%s': source '%s' is not allowed", f->name,
+                        s->source_uri);
+    return f->version_tag ? check_revision(f, a, s, e) : 0;
+}
+
+/* Payload type and statement (strict, SLSA v1 only) of an envelope, and the
+ * subject digest.  Shared by verification and the repository's check. */
+static int judge_payload(const rampart_dsse *d, const rprov_digests *want, const char *rule, rampart_statement **out,
+                         rerr *e)
+{
+    if (strcmp(d->payload_type, RAMPART_INTOTO_PAYLOAD_TYPE) != 0 || d->type_len != strlen(d->payload_type))
+        return rerr_set(e, RAMPART_EPROVFORMAT, rule, "payload type '%s' is not %s", d->payload_type,
+                        RAMPART_INTOTO_PAYLOAD_TYPE);
+    rampart_statement *s = NULL;
+    int rc = rprov_statement_parse(&s, d->payload, d->payload_len, true, e);
+    if (rc != 0)
+        return rc;
+    if (!rprov_subject_matches(s, want)) {
+        size_t n = s->nsubjects;
+        rampart_statement_free(s);
+        return rerr_set(e, RAMPART_EPROVSUBJECT, rule,
+                        "no subject of the attestation has the artifact's digest (it is about %zu other artifact%s)", n,
+                        n == 1 ? "" : "s");
+    }
+    *out = s;
+    return 0;
+}
+
+int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e)
+{
+    rampart_dsse *dsse = NULL;
+    rampart_statement *s = NULL;
+    int rc = rampart_dsse_parse(&dsse, env, len, e);
+    if (rc == 0)
+        rc = judge_payload(dsse, d, NULL, &s, e);
+    rampart_statement_free(s);
+    rampart_dsse_free(dsse);
+    return rc;
+}
+
+static int artifact_digests(const rampart_prov_artifact *a, rprov_digests *d, rerr *e)
+{
+    if (a->sha256 != NULL && rprov_digest_from_hex(RHASH_SHA256, a->sha256, strlen(a->sha256), d) != 0)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact's sha256 is not 64 hex characters");
+    if (a->sha512 != NULL && rprov_digest_from_hex(RHASH_SHA512, a->sha512, strlen(a->sha512), d) != 0)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact's sha512 is not 128 hex characters");
+    if (a->file != NULL) {
+        int rc = rprov_hash_file(a->file, d->sha256, e);
+        if (rc != 0)
+            return rc;
+        d->has256 = true;
+    }
+    if (!d->has256 && !d->has512)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact has no digest (sha256, sha512 or file)");
+    return 0;
+}
+
+static int judge(const rprov_eff *f, const rampart_prov_policy *p, const rampart_prov_artifact *a,
+                 const rprov_digests *want, const rampart_dsse *d, rampart_statement **out, rerr *e)
+{
+    rkey *keys[RPROV_POLICY_MAX_KEYS];
+    for (size_t i = 0; i < f->nkeys; i++)
+        keys[i] = p->keys[f->keys[i]];
+    size_t valid = 0;
+    int rc = rdsse_count_valid(d, keys, f->nkeys, &valid);
+    if (rc != 0)
+        return rerr_set(e, rc, f->name, "signature verification failed");
+    if (valid < f->threshold && d->nsigs == 0)
+        return rerr_set(e, RAMPART_EPROVSIG, f->name, "policy rule '%s': the attestation of '%s' is unsigned", f->name,
+                        a->path);
+    if (valid < f->threshold)
+        return rerr_set(e, RAMPART_EPROVSIG, f->name,
+                        "policy rule '%s': the attestation of '%s' is signed by %zu of the %u trusted builder keys "
+                        "required",
+                        f->name, a->path, valid, f->threshold);
+    rampart_statement *s = NULL;
+    rc = judge_payload(d, want, f->name, &s, e);
+    if (rc == RAMPART_EPROVSUBJECT || rc == RAMPART_EPROVFORMAT || rc == RAMPART_EPROVPREDICATE)
+        in_rule(e, rc, f->name);
+    if (rc == 0)
+        rc = check_predicate(f, a, s, e);
+    if (rc != 0) {
+        rampart_statement_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifact *a, const void *envelope, size_t len,
+                        rampart_statement **statement, rampart_error *err)
+{
+    if (p == NULL || a == NULL || a->version != RAMPART_PROV_ARTIFACT_VERSION || a->path == NULL ||
+        (envelope == NULL && len > 0))
+        return rerr_set(err, RAMPART_EINVAL, NULL, "invalid argument");
+    rprov_eff f;
+    rprov_policy_select(p, a->path, &f);
+    rampart_statement *s = NULL;
+    rprov_digests want = {0};
+    int rc = f.provenance == RAMPART_PROV_NONE ? 0 : artifact_digests(a, &want, err);
+    if (rc == 0 && f.provenance != RAMPART_PROV_NONE && envelope == NULL && f.provenance == RAMPART_PROV_REQUIRED)
+        rc = rerr_set(err, RAMPART_EPROVMISSING, f.name,
+                      "policy rule '%s' requires provenance for '%s', and it has no attestation", f.name, a->path);
+    if (rc == 0 && f.provenance != RAMPART_PROV_NONE && envelope != NULL) {
+        rampart_dsse *d = NULL;
+        rc = rampart_dsse_parse(&d, envelope, len, err);
+        if (rc == RAMPART_EPROVFORMAT)
+            in_rule(err, rc, f.name);
+        if (rc == 0)
+            rc = judge(&f, p, a, &want, d, &s, err);
+        rampart_dsse_free(d);
+    }
+    if (rc != 0)
+        return rc;
+    if (statement != NULL)
+        *statement = s;
+    else
+        rampart_statement_free(s);
+    return 0;
+}

@@ -1,0 +1,400 @@
+/* test_prov_policy.c - provenance policies: the file format and its
+ * refusals, the choice of a rule for a path, and rampart_prov_verify with
+ * every refusal's exact code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "prov/prov.h"
+#include "provtest.h"
+#include "util/banned.h"
+
+static rprivkey *builder, *builder2, *stranger;
+
+/* A policy: keys "ci" and "ci2", and a default rule with `def` (a JSON
+ * object text, merged over the base) plus `rules` (a JSON array text or NULL). */
+static char *policy_text(const char *def, const char *rules)
+{
+    json_t *p = json_object(), *keys = json_object();
+    json_object_set_new(keys, "ci", pt_key_json(builder));
+    json_object_set_new(keys, "ci2", pt_key_json(builder2));
+    json_object_set_new(p, "keys", keys);
+    json_t *d = json_pack("{s:s,s:[s],s:[s]}", "provenance", "required", "keys", "ci", "builder_ids", PT_BUILDER);
+    json_t *extra = json_loads(def != NULL ? def : "{}", 0, NULL);
+    json_object_update(d, extra);
+    json_decref(extra);
+    json_object_set_new(p, "default", d);
+    if (rules != NULL)
+        json_object_set_new(p, "rules", json_loads(rules, 0, NULL));
+    char *s = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    return s;
+}
+
+static rampart_prov_policy *policy(const char *def, const char *rules)
+{
+    char *text = policy_text(def, rules);
+    rampart_prov_policy *p = NULL;
+    rampart_error err = {0};
+    if (rampart_prov_policy_parse(&p, text, strlen(text), &err) != 0)
+        fprintf(stderr, "policy: %s\n", err.message);
+    free(text);
+    return p;
+}
+
+static int policy_rc(const char *text, rampart_error *err)
+{
+    rampart_prov_policy *p = NULL;
+    int rc = rampart_prov_policy_parse(&p, text, strlen(text), err);
+    rampart_prov_policy_free(p);
+    return rc;
+}
+
+static void policy_refusals(void)
+{
+    static const struct {
+        const char *def, *rules, *msg;
+    } bad[] = {
+        {"{\"provenance\":\"always\"}", NULL, "default.provenance must be"},
+        {"{\"builder_id\":[\"x\"]}", NULL, "unknown member 'builder_id' in default"},
+        {"{\"paths\":[\"*\"]}", NULL, "unknown member 'paths' in default"},
+        {"{\"keys\":[\"nobody\"]}", NULL, "default.keys names 'nobody'"},
+        {"{\"keys\":[\"ci\",\"ci\"]}", NULL, "default.keys lists 'ci' twice"},
+        {"{\"keys\":[]}", NULL, "default.keys must be a non-empty array"},
+        {"{\"threshold\":0}", NULL, "default.threshold must be an integer"},
+        {"{\"threshold\":2}", NULL, "default.threshold 2 is above its 1 distinct keys"},
+        {"{\"build_types\":[]}", NULL, "default.build_types must be a non-empty array"},
+        {"{\"source_uris\":[\"\"]}", NULL, "default.source_uris entries must be non-empty"},
+        {"{\"source_uris\":[1]}", NULL, "default.source_uris entries must be non-empty"},
+        {"{\"version_tag\":\"yes\"}", NULL, "default.version_tag must be true or false"},
+        {NULL, "[{\"provenance\":\"none\"}]", "rules[0] has no \"paths\""},
+        {NULL, "[{\"paths\":[\"a/*\"],\"name\":\"\"}]", "rules[0].name must be a string"},
+        {NULL, "[{\"paths\":[\"a/*\"],\"name\":\"app\",\"threshold\":2}]", "app.threshold 2 is above its 1"},
+        {NULL, "[{\"paths\":[\"a/*\"],\"threshold\":2,\"keys\":[\"ci\",\"same\"]}]", "names 'same'"},
+        {NULL, "[{\"paths\":[\"a/*\"],\"unknown\":1}]", "unknown member 'unknown' in rules[0]"},
+        {NULL, "[1]", "rules[0] is not an object"},
+        {NULL, "{}", "\"rules\" is not an array"},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
+        char *text = policy_text(bad[i].def, bad[i].rules);
+        rampart_error err = {0};
+        int rc = policy_rc(text, &err);
+        free(text);
+        if (rc != RAMPART_EFORMAT || strstr(err.message, bad[i].msg) == NULL)
+            TH_FAIL("case %zu: %s \"%s\", expected RAMPART_EFORMAT \"%s\"", i, rampart_error_name(rc), err.message,
+                    bad[i].msg);
+    }
+    /* Whole-file refusals. */
+    static const char *const files[] = {
+        "[]",
+        "{}",
+        "{\"default\":{}}",
+        "{\"default\":{\"provenance\":\"required\",\"builder_ids\":[\"b\"]}}",      /* no keys */
+        "{\"default\":{\"provenance\":\"optional\",\"keys\":[\"k\"]},\"keys\":{}}", /* unknown key name */
+        "{\"default\":{\"provenance\":\"none\"},\"extra\":1}",
+        "{\"default\":{\"provenance\":\"none\"},\"version\":2}",
+        "{\"default\":{\"provenance\":\"none\"},\"keys\":{\"k\":{\"keytype\":\"ed25519\"}}}",
+        "{\"default\":{\"provenance\":\"none\"},\"default\":{\"provenance\":\"none\"}}",
+        "{\"default\":{\"provenance\":\"none\"},\"keys\":[]}",
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(files); i++) {
+        rampart_error err = {0};
+        int rc = policy_rc(files[i], &err);
+        if (rc != RAMPART_EFORMAT)
+            TH_FAIL("file %zu: %s (%s), expected RAMPART_EFORMAT", i, rampart_error_name(rc), err.message);
+    }
+    /* Builders are required wherever provenance is evaluated. */
+    char *pub = pt_public(builder);
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "{\"keys\":{\"k\":{\"keytype\":\"ed25519\",\"scheme\":\"ed25519\",\"keyval\":{\"public\":\"%s\"}}},"
+             "\"default\":{\"provenance\":\"required\",\"keys\":[\"k\"]}}",
+             pub);
+    rampart_error err = {0};
+    CHECK_RC(policy_rc(text, &err), RAMPART_EFORMAT);
+    CHECK(strstr(err.message, "default evaluates provenance but has no \"builder_ids\"") != NULL);
+    snprintf(text, sizeof(text),
+             "{\"keys\":{\"k\":{\"keytype\":\"ed25519\",\"scheme\":\"ed25519\",\"keyval\":{\"public\":\"%.10s\"}}},"
+             "\"default\":{\"provenance\":\"none\"}}",
+             pub);
+    CHECK_RC(policy_rc(text, NULL), RAMPART_EFORMAT);
+    snprintf(text, sizeof(text),
+             "{\"keys\":{\"k\":{\"keytype\":\"dsa\",\"scheme\":\"dsa\",\"keyval\":{\"public\":\"%s\"}}},"
+             "\"default\":{\"provenance\":\"none\"}}",
+             pub);
+    free(pub);
+    CHECK_RC(policy_rc(text, NULL), RAMPART_EUNSUPPORTED);
+    CHECK_RC(rampart_prov_policy_parse(NULL, "{}", 2, NULL), RAMPART_EINVAL);
+    rampart_prov_policy *p = NULL;
+    CHECK_RC(rampart_prov_policy_load(&p, "/nonexistent/policy.json", NULL), RAMPART_ENOTFOUND);
+}
+
+static void rule_selection(void)
+{
+    rampart_prov_policy *p =
+        policy("{\"build_types\":[\"bt\"],\"version_tag\":true}",
+               "[{\"name\":\"docs\",\"paths\":[\"docs/*\",\"*.md\"],\"provenance\":\"none\"},"
+               "{\"paths\":[\"app/*\"],\"provenance\":\"optional\",\"keys\":[\"ci\",\"ci2\"],\"threshold\":2},"
+               "{\"name\":\"late\",\"paths\":[\"docs/x\"],\"provenance\":\"required\"}]");
+    CHECK(p != NULL);
+    CHECK_INT(rampart_prov_policy_requirement(p, "docs/x"), RAMPART_PROV_NONE); /* the first match wins */
+    CHECK_STR(rampart_prov_policy_rule_name(p, "docs/x"), "docs");
+    CHECK_INT(rampart_prov_policy_requirement(p, "README.md"), RAMPART_PROV_NONE);
+    CHECK_INT(rampart_prov_policy_requirement(p, "docs/sub/README.md"), RAMPART_PROV_REQUIRED); /* '*' stops at '/' */
+    CHECK_STR(rampart_prov_policy_rule_name(p, "docs/sub/README.md"), "default");
+    CHECK_INT(rampart_prov_policy_requirement(p, "app/app-1.tgz"), RAMPART_PROV_OPTIONAL);
+    CHECK_STR(rampart_prov_policy_rule_name(p, "app/app-1.tgz"), "rules[1]");
+    rprov_eff f;
+    rprov_policy_select(p, "app/app-1.tgz", &f);
+    CHECK_INT(f.nkeys, 2);
+    CHECK_INT(f.threshold, 2);
+    CHECK(f.build_types->set && f.build_types->n == 1); /* inherited */
+    CHECK(f.version_tag);
+    CHECK_STR(f.builder_ids->v[0], PT_BUILDER);
+    rprov_policy_select(p, "other", &f);
+    CHECK_INT(f.nkeys, 1);
+    CHECK_INT(f.threshold, 1);
+    CHECK_INT(rampart_prov_policy_requirement(NULL, "x"), RAMPART_PROV_NONE);
+    CHECK(rampart_prov_policy_rule_name(p, NULL) == NULL);
+    rampart_prov_policy_free(p);
+}
+
+/* Judges `env` (NULL: none) for the default artifact under the policy. */
+static int judge(rampart_prov_policy *p, const char *env, const char *path, rampart_error *err)
+{
+    char hex[65];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
+    rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+    a.path = path != NULL ? path : "app/app-1.2.0.tar.gz";
+    a.sha256 = hex;
+    rampart_statement *s = (rampart_statement *)&a; /* must be overwritten on success, untouched on failure */
+    int rc = rampart_prov_verify(p, &a, env, env != NULL ? strlen(env) : 0, &s, err);
+    if (rc == 0)
+        rampart_statement_free(s);
+    return rc;
+}
+
+/* One refusal: the statement `s` signed by `key`, judged by policy `p`. */
+static int refusal(rampart_prov_policy *p, const pt_stmt *s, rprivkey *key, rampart_error *err)
+{
+    char *env = pt_attestation(s, &key, 1);
+    int rc = judge(p, env, NULL, err);
+    free(env);
+    return rc;
+}
+
+#define REFUSED(p, st, key, code, msg)                                                                                 \
+    do {                                                                                                               \
+        rampart_error e_ = {0};                                                                                        \
+        int rc_ = refusal((p), &(st), (key), &e_);                                                                     \
+        if (rc_ != (code) || strstr(e_.message, (msg)) == NULL) {                                                      \
+            TH_FAIL("%s \"%s\", expected %s \"%s\"", rampart_error_name(rc_), e_.message, rampart_error_name(code),    \
+                    (msg));                                                                                            \
+            return;                                                                                                    \
+        }                                                                                                              \
+    } while (0)
+
+static void verify_refusals(void)
+{
+    rampart_prov_policy *p = policy("{\"build_types\":[\"" PT_BUILD_TYPE "\"],\"source_uris\":["
+                                    "\"git+https://git.example.com/org/*\"],\"version_tag\":true}",
+                                    NULL);
+    CHECK(p != NULL);
+    pt_stmt good = pt_default(), s;
+    rampart_error err = {0};
+    /* Accepted, and the statement is handed back. */
+    char *env = pt_attestation(&good, &builder, 1);
+    char hex[65];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
+    rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+    a.path = "app/app-1.2.0.tar.gz";
+    a.sha256 = hex;
+    rampart_statement *st = NULL;
+    int rc = rampart_prov_verify(p, &a, env, strlen(env), &st, &err);
+    free(env);
+    CHECK_OK(rc);
+    CHECK_STR(rampart_statement_builder_id(st), PT_BUILDER);
+    rampart_statement_free(st);
+    /* Missing. */
+    CHECK_RC(judge(p, NULL, NULL, &err), RAMPART_EPROVMISSING);
+    CHECK_STR(err.message, "policy rule 'default' requires provenance for 'app/app-1.2.0.tar.gz', and it has no "
+                           "attestation");
+    CHECK_STR(err.role, "default");
+    /* Malformed envelope. */
+    CHECK_RC(judge(p, "{\"payload\":1}", NULL, &err), RAMPART_EPROVFORMAT);
+    CHECK(strncmp(err.message, "policy rule 'default': attestation payload is not a string", 58) == 0);
+    /* Unsigned, signed by a stranger. */
+    char *st_json = pt_statement_json(&good);
+    char *unsigned_env = pt_envelope(RAMPART_INTOTO_PAYLOAD_TYPE, st_json, strlen(st_json), NULL, 0);
+    CHECK_RC(judge(p, unsigned_env, NULL, &err), RAMPART_EPROVSIG);
+    CHECK_STR(err.message, "policy rule 'default': the attestation of 'app/app-1.2.0.tar.gz' is unsigned");
+    free(unsigned_env);
+    REFUSED(p, good, stranger, RAMPART_EPROVSIG, "is signed by 0 of the 1 trusted builder keys required");
+    /* Wrong payload type, over a good signature. */
+    char *other = pt_envelope("application/json", st_json, strlen(st_json), &builder, 1);
+    free(st_json);
+    CHECK_RC(judge(p, other, NULL, &err), RAMPART_EPROVFORMAT);
+    CHECK(strstr(err.message, "payload type 'application/json' is not application/vnd.in-toto+json") != NULL);
+    free(other);
+    /* The statement. */
+    s = good;
+    s.type = "https://in-toto.io/Statement/v0.1";
+    REFUSED(p, s, builder, RAMPART_EPROVFORMAT, "statement _type is 'https://in-toto.io/Statement/v0.1'");
+    s = good;
+    s.predicate_type = "https://slsa.dev/provenance/v0.2";
+    REFUSED(p, s, builder, RAMPART_EPROVPREDICATE, "predicate type is 'https://slsa.dev/provenance/v0.2'");
+    s = good;
+    s.builder_id = NULL;
+    REFUSED(p, s, builder, RAMPART_EPROVFORMAT, "runDetails.builder.id is missing or empty");
+    s = good;
+    s.subject_sha256 = "1111111111111111111111111111111111111111111111111111111111111111";
+    REFUSED(p, s, builder, RAMPART_EPROVSUBJECT, "no subject of the attestation has the artifact's digest");
+    s = good;
+    s.builder_id = "https://ci.example.com/builders/self-hosted@v1";
+    REFUSED(p, s, builder, RAMPART_EPROVBUILDER, "builder 'https://ci.example.com/builders/self-hosted@v1' is not");
+    s = good;
+    s.build_type = "https://evil.example.com/shell";
+    REFUSED(p, s, builder, RAMPART_EPROVBUILDTYPE, "build type 'https://evil.example.com/shell' is not allowed");
+    s = good;
+    s.source = "git+https://git.example.com/fork/app/extra@refs/tags/v1.2.0"; /* '*' stops at '/' */
+    REFUSED(p, s, builder, RAMPART_EPROVSOURCE, "source 'git+https://git.example.com/fork/app/extra' is not");
+    s.source = NULL;
+    REFUSED(p, s, builder, RAMPART_EPROVSOURCE, "names no source");
+    s = good;
+    s.source = PT_SOURCE "@refs/heads/v1.2.0";
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION,
+            "source revision 'refs/heads/v1.2.0' is not the tag of version 1.2.0");
+    s.source = PT_SOURCE "@refs/tags/v1.2.1";
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "is not the tag of version 1.2.0");
+    s.source = PT_SOURCE;
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision '' is not the tag");
+    rampart_prov_policy_free(p);
+}
+
+/* Thresholds, optional provenance, rules that do not evaluate it. */
+static void verify_modes(void)
+{
+    rampart_prov_policy *p = policy(NULL, "[{\"paths\":[\"two/*\"],\"keys\":[\"ci\",\"ci2\"],\"threshold\":2},"
+                                          "{\"paths\":[\"opt/*\"],\"provenance\":\"optional\"},"
+                                          "{\"paths\":[\"off/*\"],\"provenance\":\"none\"}]");
+    CHECK(p != NULL);
+    pt_stmt good = pt_default();
+    char *one = pt_attestation(&good, &builder, 1);
+    char *both = pt_attestation(&good, (rprivkey *[]){builder, builder2}, 2);
+    char *stray = pt_attestation(&good, &stranger, 1);
+    rampart_error err = {0};
+    int r_one = judge(p, one, "two/a", &err);
+    rampart_error one_err = err;
+    int r_both = judge(p, both, "two/a", NULL);
+    int r_opt_none = judge(p, NULL, "opt/a", NULL), r_opt_bad = judge(p, stray, "opt/a", NULL);
+    int r_opt_good = judge(p, one, "opt/a", NULL);
+    int r_off = judge(p, stray, "off/a", NULL), r_off_none = judge(p, NULL, "off/a", NULL);
+    free(one);
+    free(both);
+    free(stray);
+    CHECK_RC(r_one, RAMPART_EPROVSIG);
+    CHECK_STR(one_err.message, "policy rule 'rules[0]': the attestation of 'two/a' is signed by 1 of the 2 trusted "
+                               "builder keys required");
+    CHECK_OK(r_both);
+    CHECK_OK(r_opt_none);
+    CHECK_RC(r_opt_bad, RAMPART_EPROVSIG);
+    CHECK_OK(r_opt_good);
+    CHECK_OK(r_off);
+    CHECK_OK(r_off_none);
+    /* Invalid arguments. */
+    rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+    CHECK_RC(rampart_prov_verify(p, &a, NULL, 0, NULL, NULL), RAMPART_EINVAL); /* no path */
+    a.path = "x";
+    CHECK_RC(rampart_prov_verify(p, &a, NULL, 0, NULL, NULL), RAMPART_EINVAL); /* no digest */
+    a.sha256 = "abc";
+    CHECK_RC(rampart_prov_verify(p, &a, NULL, 0, NULL, NULL), RAMPART_EINVAL);
+    a.version = 99;
+    CHECK_RC(rampart_prov_verify(p, &a, NULL, 0, NULL, NULL), RAMPART_EINVAL);
+    CHECK_RC(rampart_prov_verify(NULL, &a, NULL, 0, NULL, NULL), RAMPART_EINVAL);
+    rampart_prov_policy_free(p);
+}
+
+/* Where the version for "version_tag" comes from, and the digests. */
+static void versions_and_digests(void)
+{
+    static const struct {
+        const char *path, *custom, *release, *want;
+    } cases[] = {
+        {"app/app-1.2.0.tar.gz", NULL, NULL, "1.2.0"},
+        {"app_2.0.zip", NULL, NULL, "2.0"},
+        {"3.1.bin", NULL, NULL, "3.1"},
+        {"tool2-4.5-rc1.tgz", NULL, NULL, "4.5"},
+        {"dir-9/app.tgz", NULL, NULL, NULL},
+        {"app.tgz", "{\"version\":\"7.0.0-rc.1\"}", NULL, "7.0.0-rc.1"},
+        {"app-1.0.tgz", "{\"version\":\"2.0\"}", NULL, "2.0"},
+        {"app-1.0.tgz", "{\"version\":2}", NULL, "1.0"},
+        {"app-1.0.tgz", "not json", NULL, "1.0"},
+        {"app-1.0.tgz", "{\"version\":\"2.0\"}", "3.0", "3.0"},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+        a.path = cases[i].path;
+        a.custom_json = cases[i].custom;
+        a.release = cases[i].release;
+        rbuf b;
+        rbuf_init(&b, 256);
+        int rc = rprov_artifact_version(&a, &b);
+        const char *got = rc == 0 ? (const char *)b.data : NULL;
+        if ((got == NULL) != (cases[i].want == NULL) || (got != NULL && strcmp(got, cases[i].want) != 0) ||
+            (rc != 0 && rc != RAMPART_ENOTFOUND))
+            TH_FAIL("case %zu: %s, expected %s", i, got ? got : "none", cases[i].want ? cases[i].want : "none");
+        rbuf_free(&b);
+    }
+    rampart_prov_policy *p = policy("{\"version_tag\":true}", NULL);
+    CHECK(p != NULL);
+    pt_stmt s = pt_default();
+    s.source = PT_SOURCE "@refs/tags/1.2.0"; /* without the 'v' */
+    char *env = pt_attestation(&s, &builder, 1);
+    rampart_error err = {0};
+    int r_plain = judge(p, env, NULL, NULL), r_unknown = judge(p, env, "app/app.tar.gz", &err);
+    free(env);
+    CHECK_OK(r_plain);
+    CHECK_RC(r_unknown, RAMPART_EPROVREVISION);
+    CHECK(strstr(err.message, "cannot tell the version of 'app/app.tar.gz'") != NULL);
+    /* A file on disk, and sha512-only artifacts. */
+    char path[] = "/tmp/rampart-prov-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(write(fd, PT_ARTIFACT, strlen(PT_ARTIFACT)) == (ssize_t)strlen(PT_ARTIFACT));
+    close(fd);
+    env = pt_attestation(&s, &builder, 1);
+    rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+    a.path = "app-1.2.0.tgz";
+    a.file = path;
+    int r_file = rampart_prov_verify(p, &a, env, strlen(env), NULL, NULL);
+    a.file = "/nonexistent/file";
+    int r_nofile = rampart_prov_verify(p, &a, env, strlen(env), NULL, NULL);
+    a.file = NULL;
+    a.sha512 = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+               "000000000000000000000000000";
+    int r_512 = rampart_prov_verify(p, &a, env, strlen(env), NULL, NULL);
+    free(env);
+    unlink(path);
+    rampart_prov_policy_free(p);
+    CHECK_OK(r_file);
+    CHECK_RC(r_nofile, RAMPART_ENOTFOUND);
+    CHECK_RC(r_512, RAMPART_EPROVSUBJECT); /* no algorithm in common */
+}
+
+int main(void)
+{
+    builder = pt_gen(RKEY_ED25519);
+    builder2 = pt_gen(RKEY_ECDSA_P256);
+    stranger = pt_gen(RKEY_ED25519);
+    RUN(policy_refusals);
+    RUN(rule_selection);
+    RUN(verify_refusals);
+    RUN(verify_modes);
+    RUN(versions_and_digests);
+    rprivkey_free(builder);
+    rprivkey_free(builder2);
+    rprivkey_free(stranger);
+    return th_summary("test_prov_policy");
+}
