@@ -25,6 +25,7 @@ struct rampart_client {
     rampart_log_fn log;
     void *log_ctx;
 
+    const struct rampart_prov_policy *policy; /* provenance policy (borrowed), or NULL */
     rtransport *tp;           /* created on first use (tests may install their own) */
     tuf_trusted *trusted;     /* after a successful refresh */
     bool refreshed;
@@ -70,6 +71,13 @@ int rclient_find_target(rampart_client *c, rstore *st, const char *path, rampart
 /* refresh.c: loads (local or downloaded) targets role `name` through `delegator`. */
 int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator,
                          const tuf_md **out, bool *downloaded) RAMPART_MUST_USE;
+
+/* download.c: appends the URL of target `t` below mirror base URL `mirror`
+ * (§5.7.2: DIR/HASH.BASENAME under consistent snapshots). */
+int rclient_target_url(const char *mirror, const rampart_target *t, bool consistent, rbuf *url) RAMPART_MUST_USE;
+/* prov_check.c: judges the provenance of `t` by the client's policy before
+ * it is downloaded (0 without a policy). */
+int rclient_prov_check(rampart_client *c, const rampart_target *t) RAMPART_MUST_USE;
 
 /* Security failures (an attack or a broken repository) as opposed to
  * transport or local failures. */

@@ -211,7 +211,7 @@ static int tsink_write(void *ctx, const uint8_t *p, size_t n)
 }
 
 /* §5.7.2: DIR/HASH.BASENAME under consistent snapshots, else the path itself. */
-static int target_url(const char *mirror, const rampart_target *t, bool consistent, rbuf *url)
+int rclient_target_url(const char *mirror, const rampart_target *t, bool consistent, rbuf *url)
 {
     int rc = rbuf_append_str(url, mirror);
     if (rc != 0)
@@ -237,7 +237,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
 {
     rbuf url;
     rbuf_init(&url, 1 << 16);
-    int rc = target_url(mirror, t, t->consistent, &url);
+    int rc = rclient_target_url(mirror, t, t->consistent, &url);
     if (rc != 0) {
         rbuf_free(&url);
         return rerr_set(e, rc, NULL, "target URL too long");
@@ -297,9 +297,15 @@ int rampart_client_download_target(rampart_client *c, const rampart_target *t, c
         return rerr_set(&c->err, RAMPART_EINVAL, NULL, "invalid argument");
     if (c->nturls == 0)
         return rerr_set(&c->err, RAMPART_EINVAL, NULL, "no target mirror configured");
+    /* Release provenance (rampart/provenance.h), judged before the target's
+     * bytes are fetched or a cached copy is reused: a target the policy
+     * refuses never reaches the folder. */
+    int rc = rclient_prov_check(c, t);
+    if (rc != 0)
+        return rc;
     int dirfd, parentfd;
     const char *base;
-    int rc = open_dest(c, t, target_dir, true, &dirfd, &parentfd, &base);
+    rc = open_dest(c, t, target_dir, true, &dirfd, &parentfd, &base);
     if (rc != 0)
         return rc;
     /* Leftovers of interrupted downloads (untouched for an hour: another
