@@ -4,7 +4,7 @@
  *   rampart client --metadata-dir DIR init TRUSTED_ROOT
  *   rampart client --metadata-dir DIR --metadata-url URL refresh
  *   rampart client --metadata-dir DIR --metadata-url URL --target-name T [--target-name T2 ...]
- *                  --target-dir TDIR --target-base-url URL download
+ *                  --target-dir TDIR --target-base-url URL [--policy PROVENANCE_POLICY] download
  *
  * This is exactly the protocol of the TUF conformance suite (options in any
  * order before the command word; exit 0 on success, 1 on any failure), plus
@@ -36,6 +36,8 @@ static void client_usage(FILE *f)
             "  --target-base-url URL   target base URL (repeat for mirrors)\n"
             "  --target-name PATH      target to download (repeatable, processed in order)\n"
             "  --target-dir TDIR       folder to download into (targets land at their path below it)\n"
+            "  --policy FILE           judge each target's provenance by this policy before it is\n"
+            "                          downloaded (docs/provenance.md)\n"
             "  --ca-file FILE          trust this CA bundle instead of the system store\n"
             "  --pin PIN               require this server public key (sha256//BASE64 or a PEM/DER file)\n"
             "  --allow-insecure-http   allow plain http:// to non-loopback hosts\n"
@@ -58,6 +60,7 @@ struct client_args {
     const char *names[MAX_LIST * 16];
     size_t nnames;
     const char *target_dir;
+    const char *policy;
     const char *ca_file;
     const char *pin;
     int insecure;
@@ -87,13 +90,14 @@ static int add(const char **list, size_t *n, size_t cap, const char *v, const ch
 static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
 {
     enum { O_MDIR = 256, O_MURL, O_TURL, O_TNAME, O_TDIR, O_CA, O_PIN, O_INSECURE, O_REPLACE, O_JSON, O_CONNECT,
-           O_STALL, O_RATE, O_TIMEOUT };
+           O_STALL, O_RATE, O_TIMEOUT, O_POLICY };
     static const struct option opts[] = {
         {"metadata-dir", required_argument, NULL, O_MDIR},
         {"metadata-url", required_argument, NULL, O_MURL},
         {"target-base-url", required_argument, NULL, O_TURL},
         {"target-name", required_argument, NULL, O_TNAME},
         {"target-dir", required_argument, NULL, O_TDIR},
+        {"policy", required_argument, NULL, O_POLICY},
         {"ca-file", required_argument, NULL, O_CA},
         {"pin", required_argument, NULL, O_PIN},
         {"allow-insecure-http", no_argument, NULL, O_INSECURE},
@@ -126,6 +130,9 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
             break;
         case O_TDIR:
             a->target_dir = optarg;
+            break;
+        case O_POLICY:
+            a->policy = optarg;
             break;
         case O_CA:
             a->ca_file = optarg;
@@ -279,7 +286,18 @@ static void report_failure(const struct client_args *a, const char *what, int rc
     }
 }
 
-static int do_update(const struct client_args *a, int download)
+/* What the policy asked of a downloaded target's provenance. */
+static void print_provenance(const rampart_prov_policy *policy, const char *path)
+{
+    int req = rampart_prov_policy_requirement(policy, path);
+    if (req == RAMPART_PROV_NONE)
+        return;
+    printf("provenance: %s policy rule '", req == RAMPART_PROV_REQUIRED ? "verified by" : "optional under");
+    cli_print_safe(stdout, rampart_prov_policy_rule_name(policy, path));
+    printf("'\n");
+}
+
+static int do_update(const struct client_args *a, int download, const rampart_prov_policy *policy)
 {
     if (a->nmurls == 0) {
         cli_errorf("client: --metadata-url is required");
@@ -311,6 +329,8 @@ static int do_update(const struct client_args *a, int download)
         report_failure(a, download ? "download" : "refresh", rc, &err, NULL);
         return CLI_FAIL;
     }
+    if (policy != NULL)
+        (void)rampart_client_set_provenance_policy(c, policy);
     rc = rampart_client_refresh(c);
     if (rc != 0) {
         report_failure(a, "refresh", rc, rampart_client_last_error(c), c);
@@ -347,6 +367,7 @@ static int do_update(const struct client_args *a, int download)
             printf(": %llu bytes verified -> ", (unsigned long long)rampart_target_length(t));
             cli_print_safe(stdout, path);
             printf("\n");
+            print_provenance(policy, rampart_target_path(t));
         }
         rampart_string_free(path);
         rampart_target_free(t);
@@ -378,10 +399,23 @@ int cmd_client(int argc, char **argv)
     int rest = argc - ci - 1;
     if (strcmp(cmd, "init") == 0 && rest == 1)
         return do_init(&a, argv[ci + 1]);
+    if (a.policy != NULL && strcmp(cmd, "download") != 0) {
+        cli_errorf("client: --policy applies to download only");
+        return CLI_USAGE;
+    }
     if (strcmp(cmd, "refresh") == 0 && rest == 0)
-        return do_update(&a, 0);
-    if (strcmp(cmd, "download") == 0 && rest == 0)
-        return do_update(&a, 1);
+        return do_update(&a, 0, NULL);
+    if (strcmp(cmd, "download") == 0 && rest == 0) {
+        rampart_prov_policy *p = NULL;
+        rampart_error err = {0};
+        if (a.policy != NULL && (rc = rampart_prov_policy_load(&p, a.policy, &err)) != 0) {
+            report_failure(&a, "download", rc, &err, NULL);
+            return CLI_FAIL;
+        }
+        rc = do_update(&a, 1, p);
+        rampart_prov_policy_free(p);
+        return rc;
+    }
     cli_errorf("client: unknown command or arguments after '%s'", cmd);
     client_usage(stderr);
     return CLI_USAGE;

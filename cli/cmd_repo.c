@@ -22,6 +22,7 @@ void repo_usage(FILE *f)
             "                    [--ROLE-expires DAYS] [--delegated-expires DAYS] [--sha512]\n"
             "                    [--bins N [--bins-prefix P] [--bins-key PUB...] [--bins-threshold N]]\n"
             "       rampart repo add DIR FILE|FOLDER [--path TARGET_PATH] [--role ROLE] [--custom JSON] [--replace]\n"
+            "                    [--provenance ATTESTATION]   (FILE only: publish and bind its provenance)\n"
             "       rampart repo remove DIR TARGET_PATH [--role ROLE]\n"
             "       rampart repo list DIR [--role ROLE]\n"
             "       rampart repo delegate DIR --name NAME [--delegator ROLE] --key PUB... [--threshold N]\n"
@@ -70,7 +71,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
     enum {
         O_CONFIG = 256, O_THRESH, O_EXPIRES, O_DEXP, O_SHA512, O_BINS, O_BPREFIX, O_PATH, O_ROLE, O_CUSTOM,
         O_REPLACE, O_NAME, O_DELEGATOR, O_KEY, O_PATHS, O_PREFIX, O_TERM, O_ADD, O_REMOVE, O_OUT, O_PFILE,
-        O_PENV, O_WARN, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
+        O_PENV, O_WARN, O_PROV, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG},
@@ -110,6 +111,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         {"passphrase-file", required_argument, NULL, O_PFILE},
         {"passphrase-env", required_argument, NULL, O_PENV},
         {"warn-days", required_argument, NULL, O_WARN},
+        {"provenance", required_argument, NULL, O_PROV},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -168,6 +170,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         case O_OUT: a->out = optarg; break;
         case O_PFILE: a->pass.file = optarg; break;
         case O_PENV: a->pass.env = optarg; break;
+        case O_PROV: a->provenance = optarg; break;
         case O_WARN:
             if ((rc = repo_number(optarg, 3650, &v)) == 0)
                 a->warn_days = (unsigned)v;
@@ -255,6 +258,7 @@ static int repo_add(struct repo_args *a)
         o.role = a->role;
         o.custom_json = a->custom;
         o.replace = a->replace;
+        o.provenance = a->provenance;
         rc = repo_result("repo add", r, rampart_repo_add_target(r, a->pos[1], a->path, &o));
     }
     repo_close(a, r);

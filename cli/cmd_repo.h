@@ -22,7 +22,7 @@ struct repo_args {
     const char *bins_prefix;
     unsigned threshold;
     long long expires;
-    const char *path, *role, *custom, *name, *delegator, *out;
+    const char *path, *role, *custom, *name, *delegator, *out, *provenance;
     int replace, terminating;
     const char *keys[REPO_MAX_LIST];
     size_t nkeys;

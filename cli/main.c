@@ -20,13 +20,15 @@ static const struct {
     {"metadata", cmd_metadata, "inspect, canonicalise, verify and sign single metadata files"},
     {"key", cmd_key, "generate signing keys and show key files"},
     {"repo", cmd_repo, "run a TUF repository: targets, delegations, signing, publishing"},
+    {"attest", cmd_attest, "sign SLSA provenance for built files (a builder's DSSE attestation)"},
+    {"verify-provenance", cmd_verify_provenance, "judge a file's provenance attestation by a policy"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: rampart [--version] <command> [<args>]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\nRun 'rampart <command> --help' for a command's options.\n");
 }
 

@@ -116,7 +116,8 @@ RAMPART_API void rampart_repo_set_time(rampart_repo *r, long long now);
  */
 RAMPART_API int rampart_repo_add_signer(rampart_repo *r, rampart_signer *s);
 
-#define RAMPART_TARGET_OPTIONS_VERSION 1
+/* Version 2 added `provenance`; version 1 structures are still accepted. */
+#define RAMPART_TARGET_OPTIONS_VERSION 2
 
 typedef struct rampart_target_options {
     unsigned version;        /**< RAMPART_TARGET_OPTIONS_VERSION */
@@ -124,6 +125,9 @@ typedef struct rampart_target_options {
                                   delegates to hash bins places each target in its bin. */
     const char *custom_json; /**< a JSON object stored as the target's "custom"; NULL: none */
     int replace;             /**< 1: an existing target of the same path is replaced */
+    const char *provenance;  /**< (version 2) an attestation file (DSSE envelope, rampart/provenance.h)
+                                  for the one file added: published as target PATH.intoto.jsonl and
+                                  bound to it in its custom metadata; NULL: none */
 } rampart_target_options;
 
 #define RAMPART_TARGET_OPTIONS_INIT { .version = RAMPART_TARGET_OPTIONS_VERSION }
@@ -133,12 +137,22 @@ typedef struct rampart_target_options {
  * below folder `source` as target_path/RELATIVE (target_path NULL: the
  * file's base name, or the relative paths alone).  Records the length,
  * sha256 (and sha512 when configured) and custom data, and keeps a copy of
- * the bytes for publishing.  Symlinks are not followed.  Errors:
+ * the bytes for publishing.  Symlinks are not followed.  With
+ * o->provenance, the attestation file is published as a target of its own,
+ * TARGET_PATH + RAMPART_ATTESTATION_SUFFIX, and the file's custom metadata
+ * gets {"rampart": {"provenance": {"path", "hashes": {"sha256"}, "length"}}}
+ * (merged into custom_json), so TUF's signatures cover the binding; the
+ * attestation must be an in-toto SLSA v1 statement naming the file's
+ * digest (its signatures are the builder's, judged by clients' policies,
+ * docs/provenance.md).  Errors:
  * RAMPART_EPATH (a target path that is absolute or holds "..", "." or
  * empty components), RAMPART_EEXIST (the target exists and !replace, or
  * twice in one call), RAMPART_ENOTFOUND (no such source or role),
- * RAMPART_EFORMAT (custom_json not a JSON object), RAMPART_EINVAL (a role
- * that delegates to other roles), RAMPART_EIO, RAMPART_ENOMEM.
+ * RAMPART_EFORMAT (custom_json not a JSON object, or one whose "rampart"
+ * member is not an object), RAMPART_EINVAL (a role that delegates to other
+ * roles; provenance for a folder), RAMPART_EPROVFORMAT / RAMPART_EPROVPREDICATE
+ * (not an in-toto SLSA v1 attestation), RAMPART_EPROVSUBJECT (the
+ * attestation is about other files), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_add_target(rampart_repo *r, const char *source, const char *target_path,
                                         const rampart_target_options *o);

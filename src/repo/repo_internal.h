@@ -162,6 +162,16 @@ int rrepo_find_auth(const tuf_md *del, const char *role, const tuf_role_auth **a
  * a root not yet published, the last published root (*old_root, else NULL). */
 int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md **old_root) RAMPART_MUST_USE;
 
+/* ---- repo_prov.c ---- */
+/* Checks attestation file `att` against the file `src` (an in-toto SLSA v1
+ * statement naming its SHA-256) and gives the custom metadata of target
+ * `tpath` (`custom` plus the binding, a new reference) and the
+ * attestation's own target path (tpath + RAMPART_ATTESTATION_SUFFIX, to
+ * free).  EPROVFORMAT, EPROVPREDICATE, EPROVSUBJECT, EFORMAT, ENOTFOUND,
+ * ETOOLARGE, EIO, ENOMEM. */
+int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const char *att, const json_t *custom,
+                    json_t **new_custom, char **att_tpath) RAMPART_MUST_USE;
+
 /* ---- repo_publish.c ---- */
 /* Signs a snapshot/timestamp document with the added keys of its role in
  * `root` and checks the threshold.  EBADSIG. */

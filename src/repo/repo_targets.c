@@ -23,6 +23,7 @@
 typedef struct item {
     char *tpath;
     char *src;
+    const json_t *custom; /* its "custom" (borrowed), or NULL */
     char role[ROLE_CAP];
 } item;
 
@@ -78,6 +79,7 @@ static int push(rampart_repo *r, items *it, char *tpath, char *src)
     item *x = &it->v[it->n++];
     x->tpath = tpath;
     x->src = src;
+    x->custom = NULL;
     x->role[0] = '\0';
     return 0;
 }
@@ -328,8 +330,9 @@ static int store_large(rampart_repo *r, const item *x, bool sha512, char *hex256
 }
 
 /* Stores the file's bytes under blobs/XX/SHA256 and returns its entry. */
-static int store(rampart_repo *r, const item *x, const json_t *custom, json_t **entry)
+static int store(rampart_repo *r, const item *x, json_t **entry)
 {
+    const json_t *custom = x->custom;
     bool sha512 = json_array_size(json_object_get(r->config, "hashes")) > 1;
     char hex256[65], hex512[129];
     uint64_t len = 0;
@@ -350,7 +353,7 @@ static int store(rampart_repo *r, const item *x, const json_t *custom, json_t **
 
 /* Pass 2: markers first (synced), then contents and roles, one role at a
  * time so memory stays bounded, then one sync for the whole batch. */
-static int apply(rampart_repo *r, items *it, const json_t *custom)
+static int apply(rampart_repo *r, items *it)
 {
     int rc = 0;
     for (size_t i = 0; i < it->n && rc == 0; i++)
@@ -371,7 +374,7 @@ static int apply(rampart_repo *r, items *it, const json_t *custom)
                 break;
         }
         json_t *entry = NULL;
-        rc = store(r, &it->v[i], custom, &entry);
+        rc = store(r, &it->v[i], &entry);
         if (rc == 0 && json_object_set_new(json_object_get(rrepo_signed(ro), "targets"), it->v[i].tpath, entry) != 0)
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     }
@@ -380,6 +383,23 @@ static int apply(rampart_repo *r, items *it, const json_t *custom)
     if (rc == 0)
         rc = rfile_sync(r->dirfd, &r->err);
     rrepo_drop_cache(r);
+    return rc;
+}
+
+/* --provenance: the attestation becomes a second item, with the binding
+ * in the file's custom metadata (*pcustom, released by the caller). */
+static int attach_provenance(rampart_repo *r, items *it, const char *source, const char *att, const json_t *custom,
+                             json_t **pcustom)
+{
+    struct stat st;
+    if (it->n != 1 || lstat(source, &st) != 0 || !S_ISREG(st.st_mode))
+        return rrepo_fail(r, RAMPART_EINVAL, NULL, "an attestation binds one file: give a file, not a folder");
+    char *apath = NULL;
+    int rc = rrepo_prov_bind(r, it->v[0].src, it->v[0].tpath, att, custom, pcustom, &apath);
+    if (rc == 0)
+        rc = push(r, it, apath, rampart_strndup(att, strlen(att)));
+    if (rc == 0)
+        it->v[0].custom = *pcustom;
     return rc;
 }
 
@@ -392,8 +412,9 @@ int rampart_repo_add_target(rampart_repo *r, const char *source, const char *tar
     rampart_target_options def = RAMPART_TARGET_OPTIONS_INIT;
     if (o == NULL)
         o = &def;
-    if (source == NULL || o->version != RAMPART_TARGET_OPTIONS_VERSION)
+    if (source == NULL || o->version < 1 || o->version > RAMPART_TARGET_OPTIONS_VERSION)
         return rrepo_fail(r, RAMPART_EINVAL, NULL, "invalid argument");
+    const char *provenance = o->version >= 2 ? o->provenance : NULL;
     json_t *custom = NULL;
     if (o->custom_json != NULL) {
         if (rjson_parse((const uint8_t *)o->custom_json, strlen(o->custom_json), 1u << 20, &custom, NULL) != 0 ||
@@ -403,16 +424,22 @@ int rampart_repo_add_target(rampart_repo *r, const char *source, const char *tar
         }
     }
     items it = {0};
+    json_t *pcustom = NULL;
     int rc = collect(r, &it, source, target_path);
     if (rc == 0 && it.n == 0)
         rc = rrepo_fail(r, RAMPART_ENOTFOUND, NULL, "no files below %s", source);
+    for (size_t i = 0; rc == 0 && i < it.n; i++)
+        it.v[i].custom = custom;
+    if (rc == 0 && provenance != NULL)
+        rc = attach_provenance(r, &it, source, provenance, custom, &pcustom);
     if (rc == 0)
         rc = validate(r, &it, o);
     if (rc == 0)
-        rc = apply(r, &it, custom);
+        rc = apply(r, &it);
     rrepo_drop_cache(r);
     items_free(&it);
     json_decref(custom);
+    json_decref(pcustom);
     return rc;
 }
 

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# test_provenance.sh - release provenance from the command line: `rampart
+# attest`, `rampart verify-provenance` (every refusal with its code),
+# `rampart repo add --provenance` (refusals leave every byte of the
+# repository as it was), and `rampart client download --policy` over
+# loopback HTTP (a refused target never reaches the target folder).
+here=$(cd "$(dirname "$0")/.." && pwd)
+source "$here/lib/common.sh"
+source "$here/lib/repo.sh"
+: "${RAMPART:?}"
+cd "$T_WORK" || exit 1
+
+BUILDER=https://ci.example.com/builders/release@v1
+SOURCE=git+https://git.example.com/org/app
+r_keys builder builder2 thief
+
+# policy FILE [JSON object merged over the default rule]: requires
+# provenance by key "ci" (builder.pub) from $BUILDER, built from
+# git.example.com/org/*; nothing for docs/*.
+policy() {
+    python3 - "$1" "$(K builder pub)" "$(K builder2 pub)" "$BUILDER" "${2:-{\}}" <<'PY'
+import json, sys
+out, ci, ci2, builder, extra = sys.argv[1:]
+default = {"provenance": "required", "keys": ["ci"], "builder_ids": [builder],
+           "source_uris": ["git+https://git.example.com/org/*"]}
+default.update(json.loads(extra))
+policy = {"keys": {"ci": json.load(open(ci)), "ci2": json.load(open(ci2))}, "default": default,
+          "rules": [{"name": "docs", "paths": ["docs/*"], "provenance": "none"}]}
+json.dump(policy, open(out, "w"), indent=1)
+PY
+}
+policy policy.json
+policy strict.json '{"version_tag": true, "build_types": ["urn:rampart:attest:generic:v1"]}'
+policy two.json '{"keys": ["ci", "ci2"], "threshold": 2}'
+policy other-builder.json '{"builder_ids": ["https://ci.example.com/builders/nightly@v1"]}'
+policy other-type.json '{"build_types": ["https://ci.example.com/build-types/make@v1"]}'
+policy other-source.json '{"source_uris": ["git+https://git.example.com/other/*"]}'
+
+printf 'app 1.2.0\n' >app-1.2.0.tar.gz
+printf 'app 1.2.0, backdoored\n' >evil-1.2.0.tar.gz
+attest() { "$RAMPART" attest --builder-id "$BUILDER" --source-uri "$SOURCE" --source-revision refs/tags/v1.2.0 "$@"; }
+
+# ---------------------------------------------------------------- attest
+t_run "attest" 0 - attest --key "$(K builder key)" --param target=release --out app.att app-1.2.0.tar.gz
+[ "$(wc -l <app.att)" -eq 1 ] && t_ok "attest: one line" || t_bad "attest: $(wc -l <app.att) lines"
+t_run "attest: two keys" 0 - attest --key "$(K builder key)" --key "$(K builder2 key)" --out two.att app-1.2.0.tar.gz
+t_run "attest: by the thief" 0 - attest --key "$(K thief key)" --out thief.att evil-1.2.0.tar.gz
+t_run "attest: to standard output" 0 - attest --key "$(K builder key)" app-1.2.0.tar.gz
+grep -q '^{"payload":"' "$T_WORK/out" && [ "$(wc -l <"$T_WORK/out")" -eq 1 ] && t_ok "attest: an envelope on stdout" ||
+    t_bad "attest: stdout $(head -c 100 "$T_WORK/out")"
+t_run "attest: never overwrites" 1 RAMPART_EEXIST attest --key "$(K builder key)" --out app.att app-1.2.0.tar.gz
+t_run "attest: missing file" 1 RAMPART_ENOTFOUND attest --key "$(K builder key)" --out x.att nope.tar.gz
+t_absent "attest: nothing written for a failure" x.att
+t_run "attest: revision without source" 1 RAMPART_EINVAL "$RAMPART" attest --key "$(K builder key)" \
+    --builder-id "$BUILDER" --source-revision refs/tags/v1 app-1.2.0.tar.gz
+echo garbage >garbage.key
+t_run "attest: not a key" 1 RAMPART_EFORMAT attest --key garbage.key app-1.2.0.tar.gz
+t_run "attest: no builder id" 2 - "$RAMPART" attest --key "$(K builder key)" app-1.2.0.tar.gz
+t_run "attest: bad --param" 2 - attest --key "$(K builder key)" --param novalue app-1.2.0.tar.gz
+
+# ---------------------------------------------------------------- verify-provenance
+vp() { "$RAMPART" verify-provenance "$@"; }
+t_run "verify" 0 - vp app-1.2.0.tar.gz app.att --policy strict.json
+grep -q "source:     git+https://git.example.com/org/app@refs/tags/v1.2.0" "$T_WORK/out" && t_ok "verify: prints the source" ||
+    t_bad "verify: $(cat "$T_WORK/out")"
+t_run "verify: threshold 2 of 2" 0 - vp app-1.2.0.tar.gz two.att --policy two.json
+t_run "refused: missing" 1 RAMPART_EPROVMISSING vp app-1.2.0.tar.gz --policy policy.json
+t_run "not required: docs" 0 - vp app-1.2.0.tar.gz --policy policy.json --path docs/app-1.2.0.tar.gz
+grep -q "does not evaluate provenance" "$T_WORK/out" && t_ok "says why" || t_bad "$(cat "$T_WORK/out")"
+t_run "refused: below threshold" 1 RAMPART_EPROVSIG vp app-1.2.0.tar.gz app.att --policy two.json
+grep -q "signed by 1 of the 2 trusted builder keys required" "$T_WORK/err" && t_ok "names the count" ||
+    t_bad "$(cat "$T_WORK/err")"
+t_run "refused: signed by another key" 1 RAMPART_EPROVSIG vp evil-1.2.0.tar.gz thief.att --policy policy.json
+t_run "refused: about another file" 1 RAMPART_EPROVSUBJECT vp evil-1.2.0.tar.gz app.att --policy policy.json
+t_run "refused: builder" 1 RAMPART_EPROVBUILDER vp app-1.2.0.tar.gz app.att --policy other-builder.json
+grep -q "policy rule 'default': builder '$BUILDER' is not allowed" "$T_WORK/err" && t_ok "names the rule" ||
+    t_bad "$(cat "$T_WORK/err")"
+t_run "refused: build type" 1 RAMPART_EPROVBUILDTYPE vp app-1.2.0.tar.gz app.att --policy other-type.json
+t_run "refused: source" 1 RAMPART_EPROVSOURCE vp app-1.2.0.tar.gz app.att --policy other-source.json
+t_run "refused: revision" 1 RAMPART_EPROVREVISION vp app-1.2.0.tar.gz app.att --policy strict.json --version 1.3.0
+cp app-1.2.0.tar.gz app.tar.gz
+t_run "refused: no version to match" 1 RAMPART_EPROVREVISION vp app.tar.gz app.att --policy strict.json
+t_run "version from --version" 0 - vp app.tar.gz app.att --policy strict.json --version 1.2.0
+echo '{"payload":' >bad.att
+t_run "refused: malformed" 1 RAMPART_EPROVFORMAT vp app-1.2.0.tar.gz bad.att --policy policy.json
+
+# A statement of another predicate type, signed by the builder with openssl.
+statement='{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://spdx.dev/Document","predicate":{},'
+statement+="\"subject\":[{\"name\":\"app\",\"digest\":{\"sha256\":\"$(sha256sum app-1.2.0.tar.gz | cut -c1-64)\"}}]}"
+type=application/vnd.in-toto+json
+printf 'DSSEv1 %d %s %d %s' ${#type} "$type" ${#statement} "$statement" >pae.bin
+openssl pkeyutl -sign -inkey "$(K builder key)" -rawin -in pae.bin -out sig.bin
+printf '{"payload":"%s","payloadType":"%s","signatures":[{"sig":"%s"}]}' "$(printf '%s' "$statement" | base64 -w0)" \
+    "$type" "$(base64 -w0 <sig.bin)" >sbom.att
+t_run "refused: predicate type" 1 RAMPART_EPROVPREDICATE vp app-1.2.0.tar.gz sbom.att --policy policy.json
+
+echo '{"default": {"provenance": "required", "builder_id": ["x"]}}' >typo.json
+t_run "policy: unknown member" 1 RAMPART_EFORMAT vp app-1.2.0.tar.gz app.att --policy typo.json
+grep -q "unknown member 'builder_id' in default" "$T_WORK/err" && t_ok "policy: names the member" ||
+    t_bad "$(cat "$T_WORK/err")"
+t_run "policy: missing file" 1 RAMPART_ENOTFOUND vp app-1.2.0.tar.gz app.att --policy nope.json
+t_run "verify: no policy" 2 - vp app-1.2.0.tar.gz app.att
+
+# ---------------------------------------------------------------- repo add --provenance
+repo=$T_WORK/repo
+r_init "$repo" || t_bad "init"
+unchanged() { # NAME EXIT CODE CMD...: fails as expected, every byte of the repository kept
+    local name=$1
+    r_fingerprint "$repo" >before.txt
+    t_run "$@"
+    r_fingerprint "$repo" >after.txt
+    cmp -s before.txt after.txt && t_ok "$name: repository unchanged" || t_bad "$name: repository changed"
+}
+unchanged "add: attestation about another file" 1 RAMPART_EPROVSUBJECT "$RAMPART" repo add "$repo" \
+    evil-1.2.0.tar.gz --path app/app-1.2.0.tar.gz --provenance app.att
+unchanged "add: malformed attestation" 1 RAMPART_EPROVFORMAT "$RAMPART" repo add "$repo" app-1.2.0.tar.gz \
+    --path app/app-1.2.0.tar.gz --provenance bad.att
+unchanged "add: another predicate" 1 RAMPART_EPROVPREDICATE "$RAMPART" repo add "$repo" app-1.2.0.tar.gz \
+    --path app/app-1.2.0.tar.gz --provenance sbom.att
+unchanged "add: missing attestation" 1 RAMPART_ENOTFOUND "$RAMPART" repo add "$repo" app-1.2.0.tar.gz \
+    --provenance nope.att
+mkdir -p dist && cp app-1.2.0.tar.gz dist/
+unchanged "add: a folder" 1 RAMPART_EINVAL "$RAMPART" repo add "$repo" dist --provenance app.att
+unchanged "add: custom 'rampart' not an object" 1 RAMPART_EFORMAT "$RAMPART" repo add "$repo" app-1.2.0.tar.gz \
+    --custom '{"rampart":1}' --provenance app.att
+t_run "add with provenance" 0 - "$RAMPART" repo add "$repo" app-1.2.0.tar.gz --path app/app-1.2.0.tar.gz \
+    --custom '{"channel":"stable"}' --provenance app.att
+# The thief holds the targets key, not the builder's: a backdoored release with its own attestation.
+t_run "add: the thief's release" 0 - "$RAMPART" repo add "$repo" evil-1.2.0.tar.gz --path app/app-1.2.1.tar.gz \
+    --provenance thief.att
+printf 'guide\n' >guide.txt
+t_run "add: docs without provenance" 0 - "$RAMPART" repo add "$repo" guide.txt --path docs/guide.txt
+t_run "add: a release without provenance" 0 - "$RAMPART" repo add "$repo" app-1.2.0.tar.gz --path app/app-1.2.2.tar.gz
+t_run "add: 1.2.0's provenance as 1.3.0" 0 - "$RAMPART" repo add "$repo" app-1.2.0.tar.gz --path app/app-1.3.0.tar.gz \
+    --provenance app.att
+t_run "list" 0 - "$RAMPART" repo list "$repo"
+att_sha=$(sha256sum app.att | cut -c1-64)
+want="app/app-1.2.0.tar.gz	{\"channel\":\"stable\",\"rampart\":{\"provenance\":{\"hashes\":{\"sha256\":\"$att_sha\"},\"length\":$(wc -c <app.att),\"path\":\"app/app-1.2.0.tar.gz.intoto.jsonl\"}}}"
+grep -qF "$want" <(cut -f1,5 "$T_WORK/out") && t_ok "list: the binding in the signed custom metadata" ||
+    { t_bad "list: binding"; cat "$T_WORK/out"; }
+grep -q "^app/app-1.2.0.tar.gz.intoto.jsonl	$(wc -c <app.att)	sha256:$att_sha	targets$" "$T_WORK/out" &&
+    t_ok "list: the attestation is a target" || t_bad "list: attestation target"
+t_run "publish" 0 - "$RAMPART" repo publish "$repo" --key "$(K root key)" --key "$(K targets key)" \
+    --key "$(K snapshot key)" --key "$(K timestamp key)"
+
+# ---------------------------------------------------------------- client download --policy
+r_serve "$repo/public" || exit 1
+"$RAMPART" client --metadata-dir cl init "$repo/public/metadata/1.root.json" >/dev/null
+dl() { r_client cl --policy "$1" --target-name "$2" download; }
+t_run "download: verified" 0 - dl strict.json app/app-1.2.0.tar.gz
+grep -q "^provenance: verified by policy rule 'default'" "$T_WORK/out" && t_ok "download: says so" ||
+    t_bad "$(cat "$T_WORK/out")"
+cmp -s cl.dl/app/app-1.2.0.tar.gz app-1.2.0.tar.gz && t_ok "download: the bytes" || t_bad "download: bytes"
+t_absent "download: the attestation is not installed" cl.dl/app/app-1.2.0.tar.gz.intoto.jsonl
+t_run "download: signed with the stolen targets key only" 1 RAMPART_EPROVSIG dl policy.json app/app-1.2.1.tar.gz
+t_absent "download: nothing installed" cl.dl/app/app-1.2.1.tar.gz
+t_run "download: no provenance" 1 RAMPART_EPROVMISSING dl policy.json app/app-1.2.2.tar.gz
+t_absent "download: nothing installed" cl.dl/app/app-1.2.2.tar.gz
+t_run "download: revision" 1 RAMPART_EPROVREVISION dl strict.json app/app-1.3.0.tar.gz
+t_absent "download: nothing installed" cl.dl/app/app-1.3.0.tar.gz
+t_run "download: builder" 1 RAMPART_EPROVBUILDER dl other-builder.json app/app-1.2.0.tar.gz
+t_run "download: docs need none" 0 - dl policy.json docs/guide.txt
+t_run "download: without a policy" 0 - r_client cl --target-name app/app-1.2.2.tar.gz download
+t_run "download: bad policy" 1 RAMPART_EFORMAT dl typo.json app/app-1.2.0.tar.gz
+t_run "refresh: --policy is for download" 2 - r_client cl --policy policy.json refresh
+# The server swaps the attestation's bytes: refused by its TUF hash.
+att_blob=$(find "$repo/public/targets/app" -name "*.app-1.2.0.tar.gz.intoto.jsonl" | head -1)
+cp "$att_blob" att.backup
+sed -i 's/"payload":"eyJ/"payload":"eyK/' "$att_blob" # same length, other bytes
+rm -f cl.dl/app/app-1.2.0.tar.gz
+t_run "download: attestation swapped on the server" 1 RAMPART_EMISMATCH dl policy.json app/app-1.2.0.tar.gz
+t_absent "download: nothing installed" cl.dl/app/app-1.2.0.tar.gz
+cp att.backup "$att_blob"
+t_done
