@@ -60,7 +60,7 @@ static int parse_sig(const jdoc *doc, jd_ref so, size_t i, rdsse_sig *sig, rerr 
 {
     if (jdoc_type(doc, so) != JD_OBJECT)
         return rerr_set(e, RAMPART_EPROVFORMAT, NULL, "attestation signature %zu is not an object", i);
-    jd_ref sr, kr;
+    jd_ref sr = JD_NONE, kr = JD_NONE;
     int rc = opt_string(doc, so, "sig", &sr, "signature", e);
     if (rc == 0)
         rc = opt_string(doc, so, "keyid", &kr, "keyid", e);
@@ -82,7 +82,7 @@ static int parse_envelope(rampart_dsse *d, const jdoc *doc, rerr *e)
     jd_ref root = jdoc_root(doc);
     if (jdoc_type(doc, root) != JD_OBJECT)
         return rerr_set(e, RAMPART_EPROVFORMAT, NULL, "attestation is not a JSON object (a DSSE envelope)");
-    jd_ref pr, tr;
+    jd_ref pr = JD_NONE, tr = JD_NONE;
     int rc = opt_string(doc, root, "payload", &pr, "payload", e);
     if (rc == 0)
         rc = opt_string(doc, root, "payloadType", &tr, "payloadType", e);

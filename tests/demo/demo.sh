@@ -22,7 +22,7 @@ RAMPART=${RAMPART:-$src/build/release/cli/rampart}
 source "$here/lib/nginx.sh"
 
 SCENARIOS=(update tampered-package rollback freeze mix-and-match stolen-key endless-data
-           redirect-to-http untrusted-tls malicious-mirror root-rotation)
+           redirect-to-http untrusted-tls malicious-mirror root-rotation forged-provenance)
 
 only=""
 quiet=0
@@ -73,7 +73,7 @@ PASS=(--passphrase-file "$K/pass")
 
 # ---------------------------------------------------------------- vendor
 step "vendor: keys, an offline-style root (2 of 3), a delegated role for the product"
-for k in root-1 root-2 root-3 root-4 targets snapshot timestamp product attacker; do
+for k in root-1 root-2 root-3 root-4 targets snapshot timestamp product attacker builder; do
     must "$RAMPART" key generate "${PASS[@]}" "$K/$k"
 done
 must "$RAMPART" repo init "$V" --root-key "$K/root-1.pub" --root-key "$K/root-2.pub" --root-key "$K/root-3.pub" \
@@ -305,6 +305,42 @@ sc_root_rotation() {
     expect_success "endpoint follows to root version $(latest root | cut -d. -f1)" client --metadata-url "$MURL" refresh
 }
 
+sc_forged_provenance() {
+    step "forged provenance: the release keys are stolen, the build service's key is not"
+    # The endpoint's policy: app/* must come with SLSA provenance signed by the
+    # vendor's build service, built from the vendor's repository at the tag of
+    # the release (docs/provenance.md).
+    local builder=https://ci.vendor.example/builders/release@v1 src=git+https://git.vendor.example/app
+    printf '{"keys": {"vendor-ci": %s},\n "default": {"provenance": "required", "keys": ["vendor-ci"],\n  "builder_ids": ["%s"], "source_uris": ["%s"], "version_tag": true}}\n' \
+        "$(cat "$K/builder.pub")" "$builder" "$src" >"$E/provenance.json"
+    # 1.2.0, built and attested by the vendor's CI, verifies under the policy.
+    printf 'demo application 1.2.0\n' >"$W/app-1.2.0.tar.gz"
+    must "$RAMPART" attest --key "$K/builder.key" "${PASS[@]}" --builder-id "$builder" --source-uri "$src" \
+        --source-revision refs/tags/v1.2.0 --out "$W/app-1.2.0.intoto.jsonl" "$W/app-1.2.0.tar.gz"
+    must "$RAMPART" repo add "$V" "$W/app-1.2.0.tar.gz" --path app/app-1.2.0.tar.gz --role product \
+        --provenance "$W/app-1.2.0.intoto.jsonl"
+    must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
+    must fetch_app 1.2.0 --policy "$E/provenance.json"
+    say "  1.2.0 installed: provenance from $builder verified"
+    # The thief signs a backdoored 1.2.1 with the vendor's own release keys,
+    # and an attestation that claims the vendor's builder, with a key of its own.
+    printf 'demo application 1.2.1 + backdoor\n' >"$W/app-1.2.1.tar.gz"
+    must "$RAMPART" attest --key "$K/attacker.key" "${PASS[@]}" --builder-id "$builder" --source-uri "$src" \
+        --source-revision refs/tags/v1.2.1 --out "$W/app-1.2.1.intoto.jsonl" "$W/app-1.2.1.tar.gz"
+    must "$RAMPART" repo add "$V" "$W/app-1.2.1.tar.gz" --path app/app-1.2.1.tar.gz --role product \
+        --provenance "$W/app-1.2.1.intoto.jsonl"
+    must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
+    # Its TUF metadata is genuine (the vendor's keys signed it) and is kept.
+    MAY_CHANGE="timestamp.json snapshot.json targets.json product.json"
+    expect_refusal RAMPART_EPROVSIG fetch_app 1.2.1 --policy "$E/provenance.json"
+    MAY_CHANGE=""
+    [ -e "$E/app/app/app-1.2.1.tar.gz" ] && echo "refused|BACKDOORED RELEASE INSTALLED|-" >&3
+    # The vendor withdraws it (and would rotate the stolen keys).
+    must "$RAMPART" repo remove "$V" app/app-1.2.1.tar.gz --role product
+    must "$RAMPART" repo remove "$V" app/app-1.2.1.tar.gz.intoto.jsonl --role product
+    must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
+}
+
 describe() {
     case $1 in
         update) echo "release 1.0.0 -> 1.1.0" ;;
@@ -318,6 +354,7 @@ describe() {
         untrusted-tls) echo "untrusted TLS certificate" ;;
         malicious-mirror) echo "malicious mirror 1, good mirror 2" ;;
         root-rotation) echo "root key rotation" ;;
+        forged-provenance) echo "vendor-signed, forged provenance" ;;
     esac
 }
 
