@@ -383,6 +383,41 @@ static void versions_and_digests(void)
     CHECK_RC(r_512, RAMPART_EPROVSUBJECT); /* no algorithm in common */
 }
 
+/* The worked example of docs/provenance.md (tests/vectors/prov/example-policy.json). */
+static void worked_example(void)
+{
+    rampart_prov_policy *p = NULL;
+    rampart_error err = {0};
+    CHECK_OK(rampart_prov_policy_load(&p, RAMPART_TEST_DATA "/vectors/prov/example-policy.json", &err));
+    static const struct {
+        const char *path, *rule;
+        int req;
+        size_t nkeys;
+        unsigned threshold;
+        bool tag;
+    } cases[] = {
+        {"app/app-1.2.0.tar.gz", "default", RAMPART_PROV_REQUIRED, 1, 1, true},
+        {"docs/manual.pdf", "docs", RAMPART_PROV_NONE, 1, 1, true},
+        {"CHANGES.md", "docs", RAMPART_PROV_NONE, 1, 1, true},
+        {"firmware/fw-3.1.bin", "firmware", RAMPART_PROV_REQUIRED, 2, 2, true},
+        {"firmware/old/fw-1.0.bin", "default", RAMPART_PROV_REQUIRED, 1, 1, true},
+        {"plugins/spell-0.9.zip", "plugins", RAMPART_PROV_OPTIONAL, 1, 1, false},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        rprov_eff f;
+        rprov_policy_select(p, cases[i].path, &f);
+        if (strcmp(f.name, cases[i].rule) != 0 || f.provenance != cases[i].req || f.nkeys != cases[i].nkeys ||
+            f.threshold != cases[i].threshold || f.version_tag != cases[i].tag)
+            TH_FAIL("%s: rule %s (%d, %zu keys, threshold %u, tag %d)", cases[i].path, f.name, f.provenance,
+                    f.nkeys, f.threshold, f.version_tag);
+    }
+    rprov_eff f;
+    rprov_policy_select(p, "plugins/x", &f);
+    CHECK_INT(f.builder_ids->n, 2);
+    CHECK_STR(f.source_uris->v[0], "git+https://git.example.com/example/*");
+    rampart_prov_policy_free(p);
+}
+
 int main(void)
 {
     builder = pt_gen(RKEY_ED25519);
@@ -393,6 +428,7 @@ int main(void)
     RUN(verify_refusals);
     RUN(verify_modes);
     RUN(versions_and_digests);
+    RUN(worked_example);
     rprivkey_free(builder);
     rprivkey_free(builder2);
     rprivkey_free(stranger);
