@@ -176,9 +176,7 @@ static int write_out(const char *path, const char *data, size_t n)
 
 int cmd_attest(int argc, char **argv)
 {
-    static struct attest_args a;
-    memset(&a, 0, sizeof(a));
-    a.o = (rampart_attest_options)RAMPART_ATTEST_OPTIONS_INIT;
+    struct attest_args a = {.o = RAMPART_ATTEST_OPTIONS_INIT};
     int first, rc = parse(argc, argv, &a, &first);
     rampart_signer *signers[ATTEST_MAX_LIST] = {NULL};
     rampart_attest_subject subjects[ATTEST_MAX_LIST];

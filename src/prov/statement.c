@@ -55,7 +55,7 @@ static int typed(const jdoc *d, jd_ref obj, const char *key, jd_type type, jd_re
  * when it is required and unset or empty, too long, or not a string. */
 static int str_member(const jdoc *d, jd_ref obj, const char *key, bool required, char **out, const char *where, rerr *e)
 {
-    jd_ref r;
+    jd_ref r = JD_NONE;
     int rc = typed(d, obj, key, JD_STRING, &r, where, e);
     if (rc != 0)
         return rc;
@@ -142,7 +142,7 @@ static int resource_list(const jdoc *d, jd_ref obj, const char *key, jd_ref *out
 
 static int parse_subjects(rampart_statement *s, const jdoc *d, jd_ref root, rerr *e)
 {
-    jd_ref subj;
+    jd_ref subj = JD_NONE;
     int rc = typed(d, root, "subject", JD_ARRAY, &subj, "statement ", e);
     if (rc != 0)
         return rc;
@@ -245,7 +245,7 @@ static int parse_statement(rampart_statement *s, const jdoc *d, bool slsa_only, 
     jd_ref root = jdoc_root(d);
     if (jdoc_type(d, root) != JD_OBJECT)
         return FAIL(e, "statement is not a JSON object");
-    jd_ref t;
+    jd_ref t = JD_NONE;
     int rc = typed(d, root, "_type", JD_STRING, &t, "statement ", e);
     if (rc != 0)
         return rc;
@@ -259,7 +259,7 @@ static int parse_statement(rampart_statement *s, const jdoc *d, bool slsa_only, 
         return rc;
     if ((rc = str_member(d, root, "predicateType", true, &s->predicate_type, "statement ", e)) != 0)
         return rc;
-    jd_ref pred;
+    jd_ref pred = JD_NONE;
     if ((rc = typed(d, root, "predicate", JD_OBJECT, &pred, "statement ", e)) != 0)
         return rc;
     if (strcmp(s->predicate_type, RAMPART_SLSA_PROVENANCE_V1) == 0)

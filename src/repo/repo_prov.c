@@ -56,7 +56,7 @@ int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const c
     }
     rprov_digests d = {0};
     uint8_t ad[RHASH_MAX_LEN];
-    char hex[65], *apath = NULL;
+    char *apath = NULL;
     json_t *c = NULL;
     size_t tl = strlen(tpath), sl = strlen(RAMPART_ATTESTATION_SUFFIX), al;
     if ((rc = rprov_hash_file(src, d.sha256, &r->err)) == 0) {
@@ -70,6 +70,7 @@ int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const c
     if (rc == 0 && (!rsize_add(tl, sl, &al) || (apath = rampart_malloc(al + 1)) == NULL))
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     if (rc == 0) {
+        char hex[65];
         memcpy(apath, tpath, tl);
         memcpy(apath + tl, RAMPART_ATTESTATION_SUFFIX, sl + 1);
         rhex_encode(hex, ad, 32);
