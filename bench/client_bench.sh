@@ -66,14 +66,15 @@ gen_repo_bins
 # shellcheck source=../tests/lib/nginx.sh
 source "$here/tests/lib/nginx.sh"
 nginx_start "$work"
-trap 'nginx_stop; rm -rf "$work/run"' EXIT
+run_dir=$(mktemp -d "$work/run.XXXXXX") # private: concurrent benchmarks never share it
+trap 'nginx_stop; rm -rf "$run_dir"' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 # one_run CLIENT REPO TARGET MODE(cold|warm) -> "seconds kib"
 one_run() {
     local cmd=$1 repo=$2 target=$3 mode=$4
-    local d=$work/run
+    local d=$run_dir/c
     if [ "$mode" = cold ] || [ ! -d "$d/md" ]; then
         rm -rf "$d"; mkdir -p "$d/md" "$d/tg"
         $cmd --metadata-dir "$d/md" init "$work/$repo/root.json" >/dev/null 2>&1
@@ -127,11 +128,11 @@ if [ $skip_big -eq 0 ]; then
     hash=$(ls "$work/big1g/targets/" | grep big.bin)
     times=()
     for _ in $(seq 1 "$runs"); do
-        rm -f "$work/run-curl.bin"
-        /usr/bin/time -f "%e %M" -o "$work/curl.time" curl -s -o "$work/run-curl.bin" "$NGINX_URL/big1g/targets/$hash"
-        read -r t m <"$work/curl.time"
+        rm -f "$run_dir/curl.bin"
+        /usr/bin/time -f "%e %M" -o "$run_dir/curl.time" curl -s -o "$run_dir/curl.bin" "$NGINX_URL/big1g/targets/$hash"
+        read -r t m <"$run_dir/curl.time"
         times+=("$t")
     done
-    rm -f "$work/run-curl.bin"
+    rm -f "$run_dir/curl.bin"
     printf "%-10s %-12s %-5s wall %8.3f s   (runs: %s)\n" "curl -o" big1g cold "$(printf '%s\n' "${times[@]}" | median)" "${times[*]}"
 fi

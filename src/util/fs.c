@@ -259,6 +259,22 @@ static int read_bounded(int fd, rbuf *out, const char *name, rerr *e)
         size_t want = out->max - out->len;
         if (want > READ_CHUNK)
             want = READ_CHUNK;
+        if (out->cap > 0 && out->cap - 1 == out->len) {
+            /* The announced size is in: look for more through a small buffer
+             * first, so that finding the end does not double the buffer. */
+            uint8_t probe[4096];
+            ssize_t r = read(fd, probe, want < sizeof(probe) ? want : sizeof(probe));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                return sys_fail(e, RAMPART_EIO, errno, "cannot read", name);
+            if (r == 0)
+                return 0;
+            int rc = rbuf_append(out, probe, (size_t)r); /* the file grew: keep reading */
+            if (rc != 0)
+                return rerr_set(e, rc, NULL, "cannot read '%s': out of memory", name);
+            continue;
+        }
         int rc = rbuf_reserve(out, want);
         if (rc != 0)
             return rerr_set(e, rc, NULL, "cannot read '%s': out of memory", name);
