@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -19,6 +20,36 @@
 #define TMP_OPEN_ATTEMPTS 8
 #define WRITE_CHUNK ((size_t)1 << 30) /* below SSIZE_MAX everywhere */
 #define READ_CHUNK ((size_t)64 << 10)
+
+/* ---- crash points (test builds only) -------------------------------------- */
+
+#ifdef RAMPART_CRASHPOINTS
+/* Compiled only with the CMake option RAMPART_CRASHPOINTS (debug and asan
+ * presets; never release, which scripts/check-hardening verifies).  With
+ * RAMPART_CRASH_AT=<n> in the environment, the n-th crash point the process
+ * passes ends it at once with _exit(RFS_CRASH_EXIT): no cleanup, no atexit
+ * handlers, like a kill -9 at that point.  Points are counted only while
+ * the variable is set.  See tests/unit/test_crashpoints.c. */
+#define RFS_CRASH_EXIT 86
+static void crashpoint(const char *id)
+{
+    static unsigned long passed;
+    const char *at = getenv("RAMPART_CRASH_AT");
+    if (at == NULL || *at == '\0')
+        return;
+    unsigned long n = __atomic_add_fetch(&passed, 1, __ATOMIC_SEQ_CST);
+    if (strtoul(at, NULL, 10) != n)
+        return;
+    char msg[96];
+    int len = snprintf(msg, sizeof(msg), "rampart: crash point %lu: %s\n", n, id);
+    if (len > 0)
+        (void)!write(STDERR_FILENO, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
+    _exit(RFS_CRASH_EXIT);
+}
+#define RAMPART_CRASHPOINT(id) crashpoint(id)
+#else
+#define RAMPART_CRASHPOINT(id) ((void)0)
+#endif
 
 /* ---- error messages ------------------------------------------------------ */
 
@@ -402,6 +433,7 @@ int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode, rerr *e)
             rfs_tmp_discard(t);
             return rc;
         }
+        RAMPART_CRASHPOINT("temporary file created");
         return 0;
     }
     return rerr_set(e, RAMPART_EIO, NULL, "no unused temporary file name after %d attempts", TMP_OPEN_ATTEMPTS);
@@ -411,7 +443,22 @@ int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e)
 {
     if (!tmp_is_open(t))
         return rerr_set(e, RAMPART_EINVAL, NULL, "no open temporary file");
-    int rc = write_fully(t->fd, data, len, t->name, e);
+    int rc = 0;
+#ifdef RAMPART_CRASHPOINTS
+    /* Test builds: the first write goes in two halves, with a crash point
+     * between them (a torn temporary file). */
+    if (t->written == 0 && len > 1) {
+        rc = write_fully(t->fd, data, len / 2, t->name, e);
+        if (rc == 0)
+            RAMPART_CRASHPOINT("partial write");
+        if (rc == 0)
+            rc = write_fully(t->fd, (const uint8_t *)data + len / 2, len - len / 2, t->name, e);
+    } else {
+        rc = write_fully(t->fd, data, len, t->name, e);
+    }
+#else
+    rc = write_fully(t->fd, data, len, t->name, e);
+#endif
     if (rc != 0) {
         rfs_tmp_discard(t); /* a short file must never be committed */
         return rc;
@@ -432,6 +479,7 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
     int fd, rc = check_final_name(final_name, e);
     if (rc != 0)
         goto out;
+    RAMPART_CRASHPOINT("written, before fsync");
     /* A failed fsync is final: the kernel may have dropped the dirty pages
      * and a second fsync could report success for data that is gone. */
     if (fsync(t->fd) != 0) {
@@ -444,11 +492,13 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
         rc = sys_fail(e, RAMPART_EIO, errno, "close of temporary file for", final_name);
         goto out;
     }
+    RAMPART_CRASHPOINT("fsynced, before rename");
     if (renameat(t->dirfd, t->name, t->dirfd, final_name) != 0) {
         rc = sys_fail(e, RAMPART_EIO, errno, "cannot rename temporary file to", final_name);
         goto out;
     }
     t->name[0] = '\0'; /* the temporary name no longer exists */
+    RAMPART_CRASHPOINT("renamed, before folder fsync");
     /* Make the rename itself durable. */
     if (fsync(t->dirfd) != 0)
         rc = sys_fail(e, RAMPART_EIO, errno, "fsync of the folder after replacing", final_name);
