@@ -56,6 +56,14 @@ int rjson_parse(const uint8_t *data, size_t len, size_t max_len, json_t **out, r
     if (len > max_len)
         return rerr_set(e, RAMPART_ETOOLARGE, NULL, "JSON document of %zu bytes exceeds the limit of %zu", len,
                         max_len);
+    /* A NUL byte is valid nowhere in JSON (not whitespace, and raw in a
+     * string it is a control character), but jansson's reader takes one
+     * right after a top-level number for the end of the input and accepts
+     * "1\0" (found by the json_diff fuzz target: util/jdoc rejects it). */
+    const void *nul = len != 0 ? memchr(data, '\0', len) : NULL;
+    if (nul != NULL)
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "invalid JSON at byte %zu: NUL byte",
+                        (size_t)((const uint8_t *)nul - data));
     /* Zeroed: jansson does not set the error code on every failure path,
      * and an unset code must read as "unknown", not as stack garbage. */
     json_error_t jerr = {0};
