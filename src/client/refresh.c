@@ -58,22 +58,36 @@ static int accept_timestamp(void *ctx, uint8_t *data, size_t len, rerr *e)
     return tuf_trusted_update_timestamp(x->t, data, len, &x->accepted, e);
 }
 
+/* A local copy that is absent, torn or no longer verifies is not used (F3),
+ * but one that cannot be read or loaded for lack of memory or an I/O
+ * error stops the refresh: carrying on without it would silently drop the
+ * rollback protection it gives (found by tests/unit/test_alloc_fail.c: a
+ * failed allocation let a rolled-back timestamp through). */
+static bool local_failure_is_fatal(int rc)
+{
+    return rc == RAMPART_ENOMEM || rc == RAMPART_EIO;
+}
+
 static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
 {
     uint8_t *data;
     size_t len;
     /* A local copy that no longer verifies (rotated keys: fast-forward
      * recovery, §5.3.11) or is torn (F3) is simply not used. */
-    if (rstore_read(st, "timestamp.json", c->max_timestamp * 4, &data, &len, NULL) == 0) {
-        rerr ignore = {0};
-        if (tuf_trusted_load_local_timestamp(t, data, len, &ignore) == 0) {
+    rerr ignore = {0};
+    int rc = rstore_read(st, "timestamp.json", c->max_timestamp * 4, &data, &len, &ignore);
+    if (rc == 0) {
+        rc = tuf_trusted_load_local_timestamp(t, data, len, &ignore);
+        if (rc == 0) {
             c->status[TUF_TIMESTAMP].version_before = t->timestamp->version;
-        } else {
+        } else if (!local_failure_is_fatal(rc)) {
             rclient_log(c, RAMPART_LOG_INFO, "local timestamp not used: %s", ignore.message);
         }
     }
+    if (local_failure_is_fatal(rc))
+        return rerr_set(&c->err, rc, "timestamp", "cannot load the local timestamp: %s", ignore.message);
     struct ts_ctx x = {t, false};
-    int rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, &c->err);
+    rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, &c->err);
     if (rc != 0)
         return rc;
     if (x.accepted) {
@@ -123,13 +137,17 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
     size_t localcap = c->max_snapshot * 4;
     if (want.length >= 0 && (uint64_t)want.length > localcap)
         localcap = (size_t)want.length;
-    if (rstore_read(st, "snapshot.json", localcap, &data, &len, NULL) == 0) {
-        rerr ignore = {0};
-        if (tuf_trusted_load_local_snapshot(t, data, len, &final, &ignore) == 0)
+    rerr ignore = {0};
+    rc = rstore_read(st, "snapshot.json", localcap, &data, &len, &ignore);
+    if (rc == 0) {
+        rc = tuf_trusted_load_local_snapshot(t, data, len, &final, &ignore);
+        if (rc == 0)
             c->status[TUF_SNAPSHOT].version_before = t->snapshot->version;
-        else
+        else if (!local_failure_is_fatal(rc))
             rclient_log(c, RAMPART_LOG_INFO, "local snapshot not used: %s", ignore.message);
     }
+    if (local_failure_is_fatal(rc))
+        return rerr_set(&c->err, rc, "snapshot", "cannot load the local snapshot: %s", ignore.message);
     if (!final) {
         rbuf name;
         rbuf_init(&name, 512);
@@ -194,6 +212,8 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
     rc = rstore_role_file(&fname, name);
     if (rc != 0) {
         rbuf_free(&fname);
+        if (rc == RAMPART_ENOMEM) /* not the role name's fault (found by test_alloc_fail) */
+            return rerr_set(&c->err, rc, name, "out of memory");
         return rerr_set(&c->err, RAMPART_EPATH, name, "role name too long for a file name");
     }
     /* A local copy is used when it passes every check a download would. */
