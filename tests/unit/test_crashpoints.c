@@ -211,6 +211,7 @@ static int update_in_child(unsigned long n, const char *download, char *point, s
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+#ifdef RAMPART_CRASHPOINTS
 /* The five kinds of crash point, each of which must be reached. */
 static const char *const kinds[] = {"temporary file created", "partial write", "written, before fsync",
                                     "fsynced, before rename", "renamed, before folder fsync"};
@@ -342,6 +343,8 @@ static void test_download_crashes(void)
     download_crashes("app.bin", app_old, app_old_len, app_new, app_new_len);
     download_crashes("big.bin", NULL, 0, big, BIG_LEN);
 }
+
+#endif
 
 /* ---- F3: torn, empty and garbage local files ------------------------------- */
 
