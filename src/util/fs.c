@@ -87,7 +87,8 @@ static int sys_fail(rerr *e, int code, int err, const char *what, const char *na
     const char *sym = errno_name(err);
     char num[24];
     if (sym == NULL) {
-        snprintf(num, sizeof(num), "errno %d", err);
+        /* 24 bytes hold "errno " and any int: the output is never cut. */
+        (void)snprintf(num, sizeof(num), "errno %d", err);
         sym = num;
     }
     if (name == NULL)
@@ -449,10 +450,10 @@ int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e)
      * between them (a torn temporary file). */
     if (t->written == 0 && len > 1) {
         rc = write_fully(t->fd, data, len / 2, t->name, e);
-        if (rc == 0)
+        if (rc == 0) {
             RAMPART_CRASHPOINT("partial write");
-        if (rc == 0)
             rc = write_fully(t->fd, (const uint8_t *)data + len / 2, len - len / 2, t->name, e);
+        }
     } else {
         rc = write_fully(t->fd, data, len, t->name, e);
     }

@@ -25,6 +25,7 @@ _Static_assert(sizeof(json_int_t) == sizeof(int64_t), "jansson integers must be 
 /* Fails when containers nest deeper than RJSON_MAX_DEPTH.  `depth` counts the
  * containers around `v`; the recursion stops one level past the limit, so it
  * is bounded by RJSON_MAX_DEPTH whatever the tree. */
+// NOLINTNEXTLINE(misc-no-recursion): stops at RJSON_MAX_DEPTH (64)
 static int check_depth(const json_t *v, unsigned depth, rerr *e)
 {
     if (!json_is_object(v) && !json_is_array(v))
@@ -112,6 +113,7 @@ static int canon_string(const char *s, size_t n, rbuf *out, rerr *e)
     return jcanon_string(out, (const uint8_t *)s, n);
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): stops at RJSON_MAX_DEPTH (64)
 static int canon_array(const json_t *v, rbuf *out, unsigned depth, rerr *e)
 {
     int rc = rbuf_append_byte(out, '[');
@@ -127,6 +129,7 @@ static int canon_array(const json_t *v, rbuf *out, unsigned depth, rerr *e)
     return rc;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): stops at RJSON_MAX_DEPTH (64)
 static int canon_object(const json_t *v, rbuf *out, unsigned depth, rerr *e)
 {
     size_t n = json_object_size(v), i = 0;
@@ -153,6 +156,7 @@ static int canon_object(const json_t *v, rbuf *out, unsigned depth, rerr *e)
     return rc;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): stops at RJSON_MAX_DEPTH (64)
 static int canon_value(const json_t *v, rbuf *out, unsigned depth, rerr *e)
 {
     switch (json_typeof(v)) {
