@@ -146,7 +146,7 @@ static int verify_file(int parentfd, const char *base, const rampart_target *t, 
             break;
         }
         total += (uint64_t)r;
-        if (total > t->length || (rc = hashes_update(&hs, buf, (size_t)r)) != 0) {
+        if (total > t->length || hashes_update(&hs, buf, (size_t)r) != 0) {
             rc = RAMPART_ENOTFOUND;
             break;
         }

@@ -24,7 +24,8 @@ static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
     /* §5.3: at most max_root_rotations new versions per update (S10). */
     for (unsigned i = 0; i < c->max_root_rotations; i++) {
         char name[48];
-        snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
+        /* Room for any int64 version: never cut. */
+        (void)snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
         int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &c->err);
         /* 404 (and 403/410) for N+1 means there is no newer root. */
         if (rc == RAMPART_ENOTFOUND) {
