@@ -27,5 +27,22 @@ int cmd_version(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 int cmd_metadata(int argc, char **argv);
 int cmd_client(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_repo(int argc, char **argv);
+
+/* Where a private key's passphrase comes from (cmd_key.c): a file (its
+ * first line), an environment variable, or else a prompt on the terminal
+ * without echo (unless no_prompt). */
+struct cli_pass {
+    const char *file;
+    const char *env;
+    int no_prompt;
+};
+/* rampart_passphrase_fn reading from a struct cli_pass. */
+int cli_passphrase_cb(void *ctx, const char *what, char *buf, size_t cap, size_t *len);
+/* Loads a signer from a private key file; reports errors itself. 0 or CLI_FAIL. */
+int cli_load_signer(const char *path, struct cli_pass *pass, rampart_signer **out);
+/* Loads a TUF public key file; reports errors itself. 0 or CLI_FAIL. */
+int cli_load_pubkey(const char *path, rampart_public_key **out);
 
 #endif

@@ -15,10 +15,14 @@ static void metadata_usage(FILE *f)
     fprintf(f, "usage: rampart metadata show FILE [--root DELEGATOR] [--role NAME]\n"
                "       rampart metadata canonical FILE\n"
                "       rampart metadata verify FILE --root DELEGATOR [--role NAME]\n"
+               "       rampart metadata sign FILE --key PRIVATE_KEY [--out OUT]\n"
+               "                [--passphrase-file F | --passphrase-env VAR]\n"
                "\n"
                "DELEGATOR is a root metadata file (for root, timestamp, snapshot and\n"
                "targets) or a targets file that delegates to role NAME.  Without --root,\n"
-               "show checks a root's signatures against its own keys.\n");
+               "show checks a root's signatures against its own keys.  sign adds (or\n"
+               "replaces) the key's signature over the canonical \"signed\" and writes the\n"
+               "file back (or to OUT): the offline half of `rampart repo export/import`.\n");
 }
 
 struct md_args {
@@ -233,6 +237,61 @@ static int metadata_verify(int argc, char **argv)
     return rc;
 }
 
+static int metadata_sign(int argc, char **argv)
+{
+    enum { O_KEY = 256, O_OUT, O_PFILE, O_PENV };
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, O_KEY},
+        {"out", required_argument, NULL, O_OUT},
+        {"passphrase-file", required_argument, NULL, O_PFILE},
+        {"passphrase-env", required_argument, NULL, O_PENV},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *key = NULL, *out = NULL;
+    struct cli_pass pass = {0};
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_KEY:
+            key = optarg;
+            break;
+        case O_OUT:
+            out = optarg;
+            break;
+        case O_PFILE:
+            pass.file = optarg;
+            break;
+        case O_PENV:
+            pass.env = optarg;
+            break;
+        case 'h':
+            metadata_usage(stdout);
+            return CLI_OK;
+        default:
+            metadata_usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc - 1 || key == NULL) {
+        cli_errorf("metadata sign: give FILE and --key PRIVATE_KEY");
+        return CLI_USAGE;
+    }
+    const char *file = argv[optind];
+    rampart_signer *s = NULL;
+    if (cli_load_signer(key, &pass, &s) != 0)
+        return CLI_FAIL;
+    rampart_error err;
+    int rc = rampart_metadata_sign_file(file, out, s, &err);
+    if (rc != 0)
+        cli_report(file, rc, &err);
+    else
+        printf("%s: signed with key %s\n", out != NULL ? out : file, rampart_signer_keyid(s));
+    rampart_signer_free(s);
+    return rc == 0 ? CLI_OK : CLI_FAIL;
+}
+
 int cmd_metadata(int argc, char **argv)
 {
     if (argc < 2) {
@@ -246,6 +305,8 @@ int cmd_metadata(int argc, char **argv)
         return metadata_canonical(argc - 1, argv + 1);
     if (strcmp(sub, "verify") == 0)
         return metadata_verify(argc - 1, argv + 1);
+    if (strcmp(sub, "sign") == 0)
+        return metadata_sign(argc - 1, argv + 1);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         metadata_usage(stdout);
         return CLI_OK;

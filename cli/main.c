@@ -17,7 +17,9 @@ static const struct {
     {"version", cmd_version, "print the version"},
     {"selftest", cmd_selftest, "run the built-in known-answer self-check"},
     {"client", cmd_client, "refresh trusted metadata and download verified targets"},
-    {"metadata", cmd_metadata, "inspect, canonicalise and verify single metadata files"},
+    {"metadata", cmd_metadata, "inspect, canonicalise, verify and sign single metadata files"},
+    {"key", cmd_key, "generate signing keys and show key files"},
+    {"repo", cmd_repo, "run a TUF repository: targets, delegations, signing, publishing"},
 };
 
 static void usage(FILE *f)

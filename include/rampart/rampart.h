@@ -15,6 +15,8 @@
 #include "version.h"
 #include "metadata.h"
 #include "client.h"
+#include "signer.h"
+#include "repo.h"
 
 
 #endif /* RAMPART_RAMPART_H */

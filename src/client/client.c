@@ -211,8 +211,11 @@ static int error_rank(int code)
     return 1;
 }
 
-int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, raccept_fn accept, void *ctx, rerr *e)
+int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, raccept_fn accept, void *ctx,
+                           bool *some_notfound, rerr *e)
 {
+    if (some_notfound != NULL)
+        *some_notfound = false;
     rtransport *tp;
     int rc = rclient_transport(c, &tp);
     if (rc != 0)
@@ -252,6 +255,8 @@ int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, ra
         }
         if (me.code == 0)
             rerr_set(&me, rc, NULL, "%s", rampart_strerror(rc));
+        if (rc == RAMPART_ENOTFOUND && some_notfound != NULL)
+            *some_notfound = true;
         if (c->nmurls > 1)
             rclient_log(c, RAMPART_LOG_WARN, "mirror %s: %s: %s", c->murls[m], name, me.message);
         if (best == 0 || error_rank(rc) < error_rank(best)) {

@@ -57,10 +57,11 @@ int rclient_now(rampart_client *c, int64_t *out) RAMPART_MUST_USE;
  * accepts it.  `accept` takes ownership of the bytes.  The error returned
  * when every mirror fails is the most telling one: a security failure beats
  * a network failure; ENOTFOUND is returned only when no mirror had anything
- * else to say. */
+ * else to say.  *some_notfound (may be NULL) tells whether any mirror
+ * answered "not found". */
 typedef int (*raccept_fn)(void *ctx, uint8_t *data, size_t len, rerr *e);
 int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, raccept_fn accept, void *ctx,
-                           rerr *e) RAMPART_MUST_USE;
+                           bool *some_notfound, rerr *e) RAMPART_MUST_USE;
 
 /* refresh.c: the workflow, run with the store open. */
 int rclient_refresh_locked(rampart_client *c, rstore *st) RAMPART_MUST_USE;

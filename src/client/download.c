@@ -195,11 +195,15 @@ int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t
 typedef struct tsink {
     rhashpipe *hp;
     uint64_t n;
+    uint64_t length;
 } tsink;
 
 static int tsink_write(void *ctx, const uint8_t *p, size_t n)
 {
     tsink *s = ctx;
+    /* Never past the trusted length, whatever the transport lets through. */
+    if (n > s->length - s->n)
+        return RAMPART_ETOOLARGE;
     int rc = rhashpipe_feed(s->hp, p, n);
     if (rc == 0)
         s->n += n;
@@ -259,7 +263,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         rbuf_free(&url);
         return rc;
     }
-    tsink ts = {hp, 0};
+    tsink ts = {hp, 0, t->length};
     rsink sink = {tsink_write, &ts};
     rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);
     /* §5.7.3: read at most `length` bytes (endless data stops at length + 1). */
@@ -330,7 +334,10 @@ int rampart_client_download_target(rampart_client *c, const rampart_target *t, c
             }
             if (c->nturls > 1)
                 rclient_log(c, RAMPART_LOG_WARN, "mirror %s: %s: %s", c->turls[m], t->path, me.message);
-            if (best == 0 || (rclient_is_security_error(mrc) && !rclient_is_security_error(best))) {
+            /* The most telling error, as for metadata: a security failure,
+             * then a network failure, then "not found". */
+            if (best == 0 || (rclient_is_security_error(mrc) && !rclient_is_security_error(best)) ||
+                (best == RAMPART_ENOTFOUND && mrc != RAMPART_ENOTFOUND)) {
                 best = mrc;
                 best_err = me;
             }

@@ -26,9 +26,15 @@ static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
         char name[48];
         /* Room for any int64 version: never cut. */
         (void)snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
-        int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &c->err);
-        /* 404 (and 403/410) for N+1 means there is no newer root. */
-        if (rc == RAMPART_ENOTFOUND) {
+        bool notfound = false;
+        int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &notfound, &c->err);
+        /* 404 (and 403/410) for N+1 means there is no newer root.  A mirror
+         * that says so outweighs others serving something unverifiable:
+         * otherwise one bad mirror could stop every update (the timestamp
+         * that follows is still verified with the current root). */
+        if (rc == RAMPART_ENOTFOUND || (rc != 0 && notfound && rclient_is_security_error(rc))) {
+            if (rc != RAMPART_ENOTFOUND)
+                rclient_log(c, RAMPART_LOG_WARN, "ignoring an unverifiable %s from a mirror: %s", name, c->err.message);
             rerr_clear(&c->err);
             return 0;
         }
@@ -88,7 +94,7 @@ static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
     if (local_failure_is_fatal(rc))
         return rerr_set(&c->err, rc, "timestamp", "cannot load the local timestamp: %s", ignore.message);
     struct ts_ctx x = {t, false};
-    rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, &c->err);
+    rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, NULL, &c->err);
     if (rc != 0)
         return rc;
     if (x.accepted) {
@@ -155,7 +161,7 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
         rc = role_request_name(t, "snapshot", want.version, &name);
         if (rc == 0)
             rc = rclient_fetch_metadata(c, (const char *)name.data, cap_for(&want, c->max_snapshot), accept_snapshot,
-                                        t, &c->err);
+                                        t, NULL, &c->err);
         else
             rerr_set(&c->err, rc, "snapshot", "cannot build the request name");
         rbuf_free(&name);
@@ -213,9 +219,9 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
     rc = rstore_role_file(&fname, name);
     if (rc != 0) {
         rbuf_free(&fname);
-        if (rc == RAMPART_ENOMEM) /* not the role name's fault (found by test_alloc_fail) */
-            return rerr_set(&c->err, rc, name, "out of memory");
-        return rerr_set(&c->err, RAMPART_EPATH, name, "role name too long for a file name");
+        /* EPATH (too long for a file name) or ENOMEM: never one for the other. */
+        return rerr_set(&c->err, rc, name, "%s",
+                        rc == RAMPART_EPATH ? "role name too long for a file name" : "out of memory");
     }
     /* A local copy is used when it passes every check a download would. */
     uint8_t *data;
@@ -240,7 +246,7 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
         return rerr_set(&c->err, rc, name, "cannot build the request name");
     }
     struct tg_ctx x = {t, name, delegator, NULL};
-    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), accept_targets, &x,
+    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), accept_targets, &x, NULL,
                                 &c->err);
     rbuf_free(&req);
     if (rc == 0)

@@ -68,10 +68,8 @@ int rstore_role_file(rbuf *out, const char *role)
     int rc = rurl_encode_all(out, rslice_cstr(role));
     if (rc == 0)
         rc = rbuf_append_str(out, ".json");
-    /* A name that fills the caller's buffer is too long for a file name
-     * too: EPATH as documented, not the buffer's ETOOLARGE (found by the
-     * confine fuzz target). */
-    if ((rc == 0 && out->len > RSTORE_NAME_MAX) || rc == RAMPART_ETOOLARGE)
+    /* A buffer capped at the name limit overflows with ETOOLARGE: the name is too long all the same. */
+    if (rc == RAMPART_ETOOLARGE || (rc == 0 && out->len > RSTORE_NAME_MAX))
         rc = RAMPART_EPATH;
     return rc;
 }

@@ -108,6 +108,7 @@ int mdp_role_auth(const mdp *p, jd_ref obj, rslice name, const char *where, tuf_
         /* S13: a keyid listed twice would let one key count twice. */
         for (size_t j = 0; j < i; j++) {
             if (rslice_eq(ids[j], ids[i])) {
+                /* Format the message while ids[i] is still readable. */
                 rc = mdp_fail(p, "%s lists keyid \"%.*s\" more than once", where, CLIP(ids[i]));
                 rampart_free(ids);
                 return rc;

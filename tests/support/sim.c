@@ -49,6 +49,7 @@ typedef struct sfile {
     uint8_t *data;
     size_t len;
     char sha256[65];
+    char sha512[129];
 } sfile;
 
 enum { FAULT_BYTES, FAULT_STATUS, FAULT_ENDLESS };
@@ -137,6 +138,13 @@ static srole *add_role(sim *s, const char *name, const char *delegator, json_t *
     return r;
 }
 
+static void add_signer_idx(srole *r, size_t idx)
+{
+    if (r->nsigners == sizeof(r->signers) / sizeof(r->signers[0]))
+        DIE("too many signers for %s", r->name);
+    r->signers[r->nsigners++] = idx;
+}
+
 /* The object holding "keys" and the role entry that authorises `name`. */
 static json_t *auth_entry(sim *s, const char *delegator, const char *name, json_t **keys)
 {
@@ -154,7 +162,8 @@ static json_t *auth_entry(sim *s, const char *delegator, const char *name, json_
     DIE("%s does not delegate %s", delegator, name);
 }
 
-rprivkey *sim_add_key_scheme(sim *s, const char *delegator, const char *name, rkey_scheme scheme)
+/* Generates a key and records it; returns its index. */
+static size_t new_key(sim *s, rkey_scheme scheme)
 {
     s->keys = xrealloc(s->keys, (s->nkeys + 1) * sizeof(skey));
     skey *k = &s->keys[s->nkeys];
@@ -170,13 +179,19 @@ rprivkey *sim_add_key_scheme(sim *s, const char *delegator, const char *name, rk
         DIE("keyid");
     k->tuf = json_pack("{s:s,s:s,s:{s:s}}", "keytype", kt, "scheme", sc, "keyval", "public", (const char *)pub.data);
     rbuf_free(&pub);
-    size_t idx = s->nkeys++;
+    return s->nkeys++;
+}
+
+rprivkey *sim_add_key_scheme(sim *s, const char *delegator, const char *name, rkey_scheme scheme)
+{
+    size_t idx = new_key(s, scheme);
+    skey *k = &s->keys[idx];
     json_t *keys, *entry = auth_entry(s, delegator, name, &keys);
     json_object_set(keys, k->keyid, k->tuf);
     json_array_append_new(json_object_get(entry, "keyids"), json_string(k->keyid));
     srole *r = find_role(s, name);
     if (r != NULL)
-        r->signers[r->nsigners++] = idx;
+        add_signer_idx(r, idx);
     return k->k;
 }
 
@@ -200,8 +215,7 @@ const char *sim_keyid(sim *s, const rprivkey *k)
 
 void sim_add_signer(sim *s, const char *name, rprivkey *k)
 {
-    srole *r = role(s, name);
-    r->signers[r->nsigners++] = key_index(s, k);
+    add_signer_idx(role(s, name), key_index(s, k));
 }
 
 void sim_clear_signers(sim *s, const char *name)
@@ -256,6 +270,10 @@ void sim_add_target(sim *s, const char *name, const char *path, const void *data
     memcpy(f->data, data, len);
     f->len = len;
     sha256_hex(data, len, f->sha256);
+    uint8_t d[RHASH_MAX_LEN];
+    if (rhash_digest(RHASH_SHA512, data, len, d) != 0)
+        DIE("hash");
+    rhex_encode(f->sha512, d, 64);
     json_t *t = json_pack("{s:I,s:{s:s}}", "length", (json_int_t)len, "hashes", "sha256", f->sha256);
     json_object_set_new(json_object_get(role(s, name)->sgn, "targets"), path, t);
 }
@@ -561,7 +579,9 @@ static int lookup(sim *s, const char *path, const uint8_t **data, size_t *len)
         char *slash = strrchr(want, '/');
         char *basepart = slash ? slash + 1 : want;
         char *dot = strchr(basepart, '.');
-        for (size_t i = 0; i < s->nfiles; i++) {
+        size_t plen = dot ? (size_t)(dot - basepart) : 0;
+        /* Newest first, so a target added again with other contents wins. */
+        for (size_t i = s->nfiles; i-- > 0;) {
             sfile *f = &s->files[i];
             if (strcmp(f->path, want) == 0) { /* non-consistent name */
                 *data = f->data;
@@ -569,7 +589,9 @@ static int lookup(sim *s, const char *path, const uint8_t **data, size_t *len)
                 free(want);
                 return 0;
             }
-            if (dot != NULL && (size_t)(dot - basepart) == 64 && strncmp(basepart, f->sha256, 64) == 0) {
+            bool hit = (plen == 64 && strncmp(basepart, f->sha256, 64) == 0) ||
+                       (plen == 128 && strncmp(basepart, f->sha512, 128) == 0);
+            if (hit) {
                 /* consistent name: the path with the hash prefix removed */
                 char plain[4096];
                 snprintf(plain, sizeof(plain), "%.*s%s", (int)(basepart - want), want, dot + 1);
@@ -608,16 +630,23 @@ static int sim_get(rtransport *base, const char *url, uint64_t max, const rsink 
 {
     sim *s = ((sim_tp *)base)->s;
     const char *path;
+    char logged[8192];
     if (strncmp(url, SIM_METADATA_URL, strlen(SIM_METADATA_URL)) == 0)
         path = url + strlen("https://repo.sim.test/");
     else if (strncmp(url, SIM_TARGETS_URL, strlen(SIM_TARGETS_URL)) == 0)
         path = url + strlen("https://repo.sim.test/");
+    else if (strncmp(url, SIM_MIRROR2_METADATA_URL, strlen(SIM_MIRROR2_METADATA_URL)) == 0 ||
+             strncmp(url, SIM_MIRROR2_TARGETS_URL, strlen(SIM_MIRROR2_TARGETS_URL)) == 0)
+        path = url + strlen("https://mirror2.sim.test/");
     else
         return rerr_set(e, RAMPART_ENET, NULL, "sim: unknown host in %s", url);
-    log_request(s, path);
+    /* Requests to the second host are logged, and their faults keyed, with its prefix. */
+    snprintf(logged, sizeof(logged), "%s%s", strncmp(url, "https://mirror2.", 16) == 0 ? SIM_MIRROR2_PREFIX : "",
+             path);
+    log_request(s, logged);
     for (size_t i = s->nfaults; i-- > 0;) {
         sfault *f = &s->faults[i];
-        if (strcmp(f->path, path) != 0)
+        if (strcmp(f->path, logged) != 0)
             continue;
         if (f->kind == FAULT_STATUS)
             return rerr_set(e, f->code, NULL, "sim: %s: injected %s", path, rampart_error_name(f->code));
@@ -716,4 +745,83 @@ void sim_write_file(const char *dir, const char *name, const void *data, size_t 
     FILE *f = fopen(p, "wb");
     if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
         DIE("cannot write %s", p);
+}
+
+void sim_set_target_data(sim *s, const char *path, const void *data, size_t len)
+{
+    for (size_t i = s->nfiles; i-- > 0;) {
+        sfile *f = &s->files[i];
+        if (strcmp(f->path, path) == 0) {
+            free(f->data);
+            f->data = xrealloc(NULL, len);
+            memcpy(f->data, data, len);
+            f->len = len;
+            return;
+        }
+    }
+    DIE("no target %s", path);
+}
+
+size_t sim_history_count(sim *s, const char *name)
+{
+    srole *r = find_role(s, name);
+    return r ? r->nhist : 0;
+}
+
+const uint8_t *sim_history_bytes(sim *s, const char *name, size_t i, size_t *len, int64_t *version)
+{
+    srole *r = find_role(s, name);
+    if (r == NULL || i >= r->nhist)
+        return NULL;
+    *len = r->hist[i].len;
+    if (version != NULL)
+        *version = r->hist[i].version;
+    return r->hist[i].bytes;
+}
+
+bool sim_has_role(sim *s, const char *name)
+{
+    return find_role(s, name) != NULL;
+}
+
+rprivkey *sim_delegate_succinct(sim *s, const char *delegator, const char *prefix, unsigned bit_length)
+{
+    if (bit_length < 1 || bit_length > 8)
+        DIE("sim supports bit_length 1..8");
+    size_t idx = new_key(s, RKEY_ED25519);
+    skey *k = &s->keys[idx];
+    json_t *d = role(s, delegator)->sgn;
+    json_t *keys = json_object();
+    json_object_set(keys, k->keyid, k->tuf);
+    json_t *sr = json_pack("{s:[s],s:I,s:I,s:s}", "keyids", k->keyid, "threshold", (json_int_t)1, "bit_length",
+                           (json_int_t)bit_length, "name_prefix", prefix);
+    json_object_set_new(d, "delegations", json_pack("{s:o,s:o}", "keys", keys, "succinct_roles", sr));
+    for (unsigned i = 0; i < (1u << bit_length); i++) {
+        char name[512];
+        snprintf(name, sizeof(name), "%s-%0*x", prefix, (int)((bit_length + 3) / 4), i);
+        if (find_role(s, name) != NULL)
+            DIE("role %s exists", name);
+        json_t *sgn = base_signed("targets");
+        json_object_set_new(sgn, "targets", json_object());
+        add_signer_idx(add_role(s, name, delegator, sgn), idx);
+    }
+    return k->k;
+}
+
+void sim_succinct_bin(const char *prefix, unsigned bit_length, const char *path, char *out, size_t n)
+{
+    uint8_t d[RHASH_MAX_LEN];
+    if (rhash_digest(RHASH_SHA256, path, strlen(path), d) != 0)
+        DIE("hash");
+    /* TAP 15: the first bit_length bits of the path's SHA-256 (bit_length <= 8 here). */
+    unsigned bin = (unsigned)d[0] >> (8 - bit_length);
+    snprintf(out, n, "%s-%0*x", prefix, (int)((bit_length + 3) / 4), bin);
+}
+
+rprivkey *sim_signer(sim *s, const char *name, size_t i)
+{
+    srole *r = role(s, name);
+    if (i >= r->nsigners)
+        DIE("%s has no signer %zu", name, i);
+    return s->keys[r->signers[i]].k;
 }

@@ -29,6 +29,13 @@
 
 #define SIM_METADATA_URL "https://repo.sim.test/metadata/"
 #define SIM_TARGETS_URL "https://repo.sim.test/targets/"
+/* A second simulated host serving the same repository (a mirror).  Its
+ * requests are logged, and its faults keyed, as SIM_MIRROR2_PREFIX + path
+ * ("mirror2:metadata/timestamp.json"); faults keyed by a plain path apply to
+ * the first host only. */
+#define SIM_MIRROR2_METADATA_URL "https://mirror2.sim.test/metadata/"
+#define SIM_MIRROR2_TARGETS_URL "https://mirror2.sim.test/targets/"
+#define SIM_MIRROR2_PREFIX "mirror2:"
 /* The simulated "now": 2030-06-01T00:00:00Z. */
 #define SIM_NOW 1906502400LL
 #define SIM_DAY 86400LL
@@ -55,10 +62,12 @@ void sim_set_meta_hashes(sim *s, bool on);
  * the simulator). */
 rprivkey *sim_add_key(sim *s, const char *delegator, const char *role);
 rprivkey *sim_add_key_scheme(sim *s, const char *delegator, const char *role, rkey_scheme scheme);
-/* The keyid of a key (owned by the simulator). */
+/* The keyid of a key (owned by the simulator; valid until the next key is added). */
 const char *sim_keyid(sim *s, const rprivkey *k);
 /* Adds `k` to the keys that sign `role` (it need not be authorised). */
 void sim_add_signer(sim *s, const char *role, rprivkey *k);
+/* The i-th key that signs `role` (owned by the simulator). */
+rprivkey *sim_signer(sim *s, const char *role, size_t i);
 /* Stops all signing of `role`. */
 void sim_clear_signers(sim *s, const char *role);
 /* Removes keyid from role's keyids in its delegator (key stays in keys). */
@@ -84,7 +93,30 @@ int64_t sim_version(sim *s, const char *role);
 /* Replaces the newest stored bytes of a role (tampering after signing). */
 void sim_replace_latest(sim *s, const char *role, const void *data, size_t len);
 
-/* Fault injection by exact request path ("metadata/timestamp.json"). */
+/* Replaces the bytes served for target `path` (its metadata keeps the old
+ * length and hashes, and it is still served under the old hash prefix). */
+void sim_set_target_data(sim *s, const char *path, const void *data, size_t len);
+
+/* Published versions of a role, oldest first (including same-version
+ * re-publications and replaced bytes): their number, and the i-th one's
+ * bytes and version (NULL when out of range). */
+size_t sim_history_count(sim *s, const char *role);
+const uint8_t *sim_history_bytes(sim *s, const char *role, size_t i, size_t *len, int64_t *version);
+/* True when the simulator knows role `role`. */
+bool sim_has_role(sim *s, const char *role);
+
+/* TAP 15: replaces `delegator`'s delegations with "succinct_roles" (one new
+ * ed25519 key, threshold 1, `bit_length` 1..8, `prefix`) and creates the
+ * 2^bit_length bin roles PREFIX-X.. (empty targets, unpublished), each signed
+ * by that key.  Returns the key. */
+rprivkey *sim_delegate_succinct(sim *s, const char *delegator, const char *prefix, unsigned bit_length);
+/* The bin of `path` (computed here, independently of the client). */
+void sim_succinct_bin(const char *prefix, unsigned bit_length, const char *path, char *out, size_t n);
+
+/* Fault injection by exact request path ("metadata/timestamp.json"; see
+ * SIM_MIRROR2_PREFIX for the second host).  The newest matching fault wins.
+ * Served bytes and endless data respect the transport cap like libcurl does
+ * (ETOOLARGE past it). */
 void sim_serve_bytes(sim *s, const char *path, const void *data, size_t len);
 void sim_serve_status(sim *s, const char *path, int rampart_code);
 void sim_serve_endless(sim *s, const char *path);

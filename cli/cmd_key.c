@@ -1,0 +1,336 @@
+/*
+ * cmd_key.c - `rampart key generate|show`, and the passphrase and key-file
+ * helpers the other commands share.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void key_usage(FILE *f)
+{
+    fprintf(f, "usage: rampart key generate [--type ed25519|ecdsa|rsa] [--bits N] NAME\n"
+               "           writes NAME.key (private, PKCS#8 PEM, mode 0600) and NAME.pub (TUF JSON)\n"
+               "       rampart key show FILE\n"
+               "           prints the keyid, type and scheme of a .pub or private key file\n"
+               "\n"
+               "passphrase (for generate, and to read an encrypted private key):\n"
+               "  --passphrase-file FILE   read it from the first line of FILE\n"
+               "  --passphrase-env VAR     read it from environment variable VAR\n"
+               "  (default: ask on the terminal, without echo)\n"
+               "  --no-passphrase          generate: write the private key unencrypted\n"
+               "exit status: 0 success, 1 failure, 2 bad usage\n");
+}
+
+/* Reads a line from the terminal with echo off. */
+static int prompt(const char *text, char *buf, size_t cap, size_t *len)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return RAMPART_EPASSPHRASE;
+    struct termios old, quiet;
+    int rc = RAMPART_EPASSPHRASE;
+    if (tcgetattr(fd, &old) == 0) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        quiet.c_lflag |= ICANON;
+        if (write(fd, text, strlen(text)) >= 0 && tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
+            size_t n = 0;
+            char c;
+            ssize_t got;
+            while ((got = read(fd, &c, 1)) == 1 && c != '\n')
+                if (n < cap)
+                    buf[n++] = c;
+            if (got >= 0) {
+                *len = n;
+                rc = 0;
+            }
+            (void)tcsetattr(fd, TCSAFLUSH, &old);
+            if (write(fd, "\n", 1) < 0) {
+                /* the newline is cosmetic */
+            }
+        }
+    }
+    close(fd);
+    return rc;
+}
+
+int cli_passphrase_cb(void *ctx, const char *what, char *buf, size_t cap, size_t *len)
+{
+    struct cli_pass *p = ctx;
+    if (p != NULL && p->env != NULL) {
+        const char *v = getenv(p->env);
+        if (v == NULL)
+            return RAMPART_EPASSPHRASE;
+        size_t n = strlen(v);
+        if (n > cap)
+            return RAMPART_EINVAL;
+        memcpy(buf, v, n);
+        *len = n;
+        return 0;
+    }
+    if (p != NULL && p->file != NULL) {
+        FILE *f = fopen(p->file, "re");
+        if (f == NULL)
+            return RAMPART_EPASSPHRASE;
+        size_t n = 0;
+        int c;
+        while ((c = fgetc(f)) != EOF && c != '\n')
+            if (n < cap)
+                buf[n++] = (char)c;
+        fclose(f);
+        if (n > 0 && buf[n - 1] == '\r')
+            n--;
+        *len = n;
+        return 0;
+    }
+    if (p != NULL && p->no_prompt)
+        return RAMPART_EPASSPHRASE;
+    char text[600];
+    snprintf(text, sizeof(text), "Passphrase for %s: ", what);
+    return prompt(text, buf, cap, len);
+}
+
+int cli_load_signer(const char *path, struct cli_pass *pass, rampart_signer **out)
+{
+    rampart_key_load_options o = RAMPART_KEY_LOAD_OPTIONS_INIT;
+    o.passphrase_cb = cli_passphrase_cb;
+    o.passphrase_ctx = pass;
+    rampart_error err;
+    int rc = rampart_signer_load_file(out, path, &o, &err);
+    if (rc != 0) {
+        cli_report("key", rc, &err);
+        return CLI_FAIL;
+    }
+    return 0;
+}
+
+int cli_load_pubkey(const char *path, rampart_public_key **out)
+{
+    rampart_error err;
+    int rc = rampart_public_key_load(out, path, &err);
+    if (rc != 0) {
+        cli_report("key", rc, &err);
+        return CLI_FAIL;
+    }
+    return 0;
+}
+
+struct key_args {
+    const char *type;
+    unsigned bits;
+    struct cli_pass pass;
+    int no_pass;
+};
+
+static int parse_key_args(int argc, char **argv, struct key_args *a, int *first)
+{
+    enum { O_TYPE = 256, O_BITS, O_PFILE, O_PENV, O_NOPASS };
+    static const struct option opts[] = {
+        {"type", required_argument, NULL, O_TYPE},         {"bits", required_argument, NULL, O_BITS},
+        {"passphrase-file", required_argument, NULL, O_PFILE}, {"passphrase-env", required_argument, NULL, O_PENV},
+        {"no-passphrase", no_argument, NULL, O_NOPASS},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof(*a));
+    a->type = "ed25519";
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_TYPE:
+            a->type = optarg;
+            break;
+        case O_BITS: {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || v == 0 || v > 16384) {
+                cli_errorf("key: --bits needs a number");
+                return CLI_USAGE;
+            }
+            a->bits = (unsigned)v;
+            break;
+        }
+        case O_PFILE:
+            a->pass.file = optarg;
+            break;
+        case O_PENV:
+            a->pass.env = optarg;
+            break;
+        case O_NOPASS:
+            a->no_pass = 1;
+            break;
+        case 'h':
+            key_usage(stdout);
+            return -1;
+        default:
+            key_usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    *first = optind;
+    return 0;
+}
+
+static void print_key(const rampart_public_key *k)
+{
+    printf("keyid:   %s\ntype:    %s\nscheme:  %s\n", rampart_public_key_keyid(k), rampart_public_key_keytype(k),
+           rampart_public_key_scheme(k));
+}
+
+/* Gets the new key's passphrase: from file/env, or asked twice. */
+static int new_passphrase(struct key_args *a, char *buf, size_t cap, size_t *len)
+{
+    if (a->pass.file != NULL || a->pass.env != NULL || a->pass.no_prompt)
+        return cli_passphrase_cb(&a->pass, "the new key", buf, cap, len);
+    char again[RAMPART_PASSPHRASE_MAX];
+    size_t n2 = 0;
+    int rc = prompt("Passphrase for the new key: ", buf, cap, len);
+    if (rc == 0)
+        rc = prompt("Again: ", again, sizeof(again), &n2);
+    if (rc == 0 && (n2 != *len || memcmp(buf, again, n2) != 0)) {
+        cli_errorf("key generate: the passphrases differ");
+        rc = RAMPART_EPASSPHRASE;
+    }
+    explicit_bzero(again, sizeof(again));
+    return rc;
+}
+
+static int key_generate(int argc, char **argv)
+{
+    struct key_args a;
+    int first, rc = parse_key_args(argc, argv, &a, &first);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    if (first != argc - 1) {
+        key_usage(stderr);
+        return CLI_USAGE;
+    }
+    rampart_keygen_options o = RAMPART_KEYGEN_OPTIONS_INIT;
+    if (strcmp(a.type, "ed25519") == 0)
+        o.type = RAMPART_KEY_ED25519;
+    else if (strcmp(a.type, "ecdsa") == 0)
+        o.type = RAMPART_KEY_ECDSA;
+    else if (strcmp(a.type, "rsa") == 0)
+        o.type = RAMPART_KEY_RSA;
+    else {
+        cli_errorf("key generate: unknown --type '%s' (ed25519, ecdsa or rsa)", a.type);
+        return CLI_USAGE;
+    }
+    if (a.bits != 0 && o.type != RAMPART_KEY_RSA) {
+        cli_errorf("key generate: --bits is for RSA keys");
+        return CLI_USAGE;
+    }
+    if (a.bits != 0 && a.bits < 3072) {
+        cli_errorf("key generate: RSA keys need at least 3072 bits");
+        return CLI_USAGE;
+    }
+    o.rsa_bits = a.bits;
+    char pass[RAMPART_PASSPHRASE_MAX];
+    size_t plen = 0;
+    if (!a.no_pass && new_passphrase(&a, pass, sizeof(pass), &plen) != 0) {
+        cli_errorf("key generate: no passphrase (give --passphrase-file, --passphrase-env or --no-passphrase)");
+        return CLI_FAIL;
+    }
+    if (!a.no_pass && plen == 0) {
+        cli_errorf("key generate: empty passphrase (use --no-passphrase for an unencrypted key)");
+        return CLI_FAIL;
+    }
+    o.passphrase = a.no_pass ? NULL : pass;
+    o.passphrase_len = plen;
+    const char *name = argv[first];
+    size_t n = strlen(name);
+    char *priv = malloc(n + 5), *pub = malloc(n + 5);
+    rampart_public_key *k = NULL;
+    rampart_error err;
+    if (priv == NULL || pub == NULL) {
+        rc = RAMPART_ENOMEM;
+        err.message[0] = '\0';
+    } else {
+        snprintf(priv, n + 5, "%s.key", name);
+        snprintf(pub, n + 5, "%s.pub", name);
+        rc = rampart_key_generate(&o, priv, pub, &k, &err);
+    }
+    explicit_bzero(pass, sizeof(pass));
+    if (rc == 0) {
+        printf("private key: %s%s\npublic key:  %s\n", priv, a.no_pass ? " (NOT encrypted)" : "", pub);
+        print_key(k);
+    } else {
+        cli_report("key generate", rc, &err);
+    }
+    rampart_public_key_free(k);
+    free(priv);
+    free(pub);
+    return rc == 0 ? CLI_OK : CLI_FAIL;
+}
+
+static int key_show(int argc, char **argv)
+{
+    struct key_args a;
+    int first, rc = parse_key_args(argc, argv, &a, &first);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    if (first != argc - 1) {
+        key_usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *path = argv[first];
+    rampart_public_key *k = NULL;
+    rampart_error err;
+    rc = rampart_public_key_load(&k, path, &err);
+    if (rc == 0) {
+        print_key(k);
+        rampart_public_key_free(k);
+        return CLI_OK;
+    }
+    rampart_error perr;
+    rampart_signer *s = NULL;
+    rampart_key_load_options o = RAMPART_KEY_LOAD_OPTIONS_INIT;
+    o.passphrase_cb = cli_passphrase_cb;
+    o.passphrase_ctx = &a.pass;
+    int prc = rampart_signer_load_file(&s, path, &o, &perr);
+    if (prc == 0) {
+        print_key(rampart_signer_public_key(s));
+        rampart_signer_free(s);
+        return CLI_OK;
+    }
+    /* Neither form: report the private-key reading when the file looked
+     * like one (a wrong passphrase matters), else the public-key one. */
+    if (prc == RAMPART_EPASSPHRASE || prc == RAMPART_EUNSUPPORTED)
+        cli_report("key show", prc, &perr);
+    else if (rc == RAMPART_EFORMAT && prc == RAMPART_EFORMAT) {
+        rampart_error both = {.code = rc};
+        snprintf(both.message, sizeof(both.message),
+                 "%s: unknown key file format (neither a TUF public key nor a PKCS#8 private key)", path);
+        cli_report("key show", rc, &both);
+    } else
+        cli_report("key show", rc, &err);
+    return CLI_FAIL;
+}
+
+int cmd_key(int argc, char **argv)
+{
+    if (argc < 2) {
+        key_usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "generate") == 0)
+        return key_generate(argc - 1, argv + 1);
+    if (strcmp(sub, "show") == 0)
+        return key_show(argc - 1, argv + 1);
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        key_usage(stdout);
+        return CLI_OK;
+    }
+    cli_errorf("key: unknown subcommand '%s'", sub);
+    key_usage(stderr);
+    return CLI_USAGE;
+}

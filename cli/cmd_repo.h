@@ -1,0 +1,61 @@
+/* cmd_repo.h - shared pieces of `rampart repo` (cmd_repo.c, cmd_repo_edit.c). */
+#ifndef RAMPART_CLI_CMD_REPO_H
+#define RAMPART_CLI_CMD_REPO_H
+
+#include "cli.h"
+
+#define REPO_MAX_LIST 256
+
+struct repo_args {
+    const char *dir;
+    char **pos;
+    size_t npos;
+    const char *config;
+    /* init: root, targets, snapshot, timestamp, bins */
+    const char *role_keys[5][REPO_MAX_LIST];
+    size_t nrole_keys[5];
+    unsigned role_threshold[5];
+    long long role_expires[4];
+    long long delegated_expires;
+    int sha512;
+    unsigned bins;
+    const char *bins_prefix;
+    unsigned threshold;
+    long long expires;
+    const char *path, *role, *custom, *name, *delegator, *out;
+    int replace, terminating;
+    const char *keys[REPO_MAX_LIST];
+    size_t nkeys;
+    const char *paths[REPO_MAX_LIST];
+    size_t npaths;
+    const char *prefixes[REPO_MAX_LIST];
+    size_t nprefixes;
+    const char *add[REPO_MAX_LIST];
+    size_t nadd;
+    const char *remove[REPO_MAX_LIST];
+    size_t nremove;
+    struct cli_pass pass;
+    unsigned warn_days;
+    rampart_signer *signers[REPO_MAX_LIST];
+    size_t nsigners;
+    rampart_public_key *pubs[REPO_MAX_LIST * 6];
+    size_t npubs;
+};
+
+void repo_usage(FILE *f);
+/* Parses a decimal number <= max; CLI_USAGE (reported) otherwise. */
+int repo_number(const char *s, unsigned long long max, unsigned long long *out);
+/* Opens the repository and loads the --key signers (reporting errors). */
+int repo_open(struct repo_args *a, rampart_repo **r);
+void repo_close(struct repo_args *a, rampart_repo *r);
+/* Loads public key files (kept in a->pubs until repo_close). */
+int repo_pubkeys(struct repo_args *a, const char **paths, size_t n, const rampart_public_key **out);
+/* CLI_OK, or reports the handle's error and returns CLI_FAIL. */
+int repo_result(const char *what, rampart_repo *r, int rc);
+
+int repo_init(struct repo_args *a);
+int repo_delegate(struct repo_args *a);
+int repo_rotate(struct repo_args *a);
+int repo_status(struct repo_args *a);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * cmd_repo_edit.c - `rampart repo init|delegate|rotate|status`.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_repo.h"
+
+static const char *const role_names[5] = {"root", "targets", "snapshot", "timestamp", "bins"};
+
+/* Reads the init configuration file (docs/repo.md) into `a`; options given
+ * on the command line win. */
+static int read_config(struct repo_args *a, json_t **keep)
+{
+    json_error_t jerr;
+    json_t *c = json_load_file(a->config, JSON_REJECT_DUPLICATES, &jerr);
+    if (c == NULL || !json_is_object(c)) {
+        cli_errorf("repo init: %s: %s", a->config, c == NULL ? jerr.text : "not a JSON object");
+        json_decref(c);
+        return CLI_FAIL;
+    }
+    *keep = c;
+    json_t *roles = json_object_get(c, "roles");
+    for (int i = 0; i < 5; i++) {
+        json_t *r = json_object_get(roles, role_names[i]);
+        if (r == NULL)
+            continue;
+        json_t *keys = json_object_get(r, "keys"), *k;
+        size_t j;
+        if (a->nrole_keys[i] == 0)
+            json_array_foreach(keys, j, k)
+            {
+                if (!json_is_string(k) || a->nrole_keys[i] >= REPO_MAX_LIST) {
+                    cli_errorf("repo init: %s: roles.%s.keys must list key files", a->config, role_names[i]);
+                    return CLI_FAIL;
+                }
+                a->role_keys[i][a->nrole_keys[i]++] = json_string_value(k);
+            }
+        json_int_t t = json_integer_value(json_object_get(r, "threshold"));
+        if (a->role_threshold[i] == 0 && t > 0 && t <= 1024)
+            a->role_threshold[i] = (unsigned)t;
+        json_int_t d = json_integer_value(json_object_get(r, "expires_days"));
+        if (i < 4 && a->role_expires[i] == 0 && d > 0 && d <= 36500)
+            a->role_expires[i] = (long long)d * 86400;
+    }
+    json_int_t d = json_integer_value(json_object_get(c, "delegated_expires_days"));
+    if (a->delegated_expires == 0 && d > 0 && d <= 36500)
+        a->delegated_expires = (long long)d * 86400;
+    if (json_is_true(json_object_get(c, "sha512")))
+        a->sha512 = 1;
+    json_int_t b = json_integer_value(json_object_get(c, "bins"));
+    if (a->bins == 0 && b > 0 && b <= (1 << 20))
+        a->bins = (unsigned)b;
+    if (a->bins_prefix == NULL && json_is_string(json_object_get(c, "bins_prefix")))
+        a->bins_prefix = json_string_value(json_object_get(c, "bins_prefix"));
+    return 0;
+}
+
+static void print_warning(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "rampart: warning: %s\n", line);
+}
+
+int repo_init(struct repo_args *a)
+{
+    if (a->npos != 1) {
+        cli_errorf("repo init: give one DIR");
+        return CLI_USAGE;
+    }
+    json_t *conf = NULL;
+    if (a->config != NULL && read_config(a, &conf) != 0)
+        return CLI_FAIL;
+    rampart_repo_init_options o = RAMPART_REPO_INIT_OPTIONS_INIT;
+    rampart_role_keys *rk[5] = {&o.root, &o.targets, &o.snapshot, &o.timestamp, &o.bins_keys};
+    static const rampart_public_key *keys[5][REPO_MAX_LIST];
+    int rc = 0;
+    for (int i = 0; i < 5 && rc == 0; i++) {
+        if (i < 4 && a->nrole_keys[i] == 0) {
+            cli_errorf("repo init: role %s needs at least one key (--%s-key PUB)", role_names[i], role_names[i]);
+            rc = CLI_USAGE;
+            break;
+        }
+        rc = repo_pubkeys(a, a->role_keys[i], a->nrole_keys[i], keys[i]);
+        rk[i]->keys = keys[i];
+        rk[i]->key_count = a->nrole_keys[i];
+        rk[i]->threshold = a->role_threshold[i];
+        if (i < 4)
+            rk[i]->expires_seconds = a->role_expires[i];
+    }
+    o.dir = a->dir;
+    o.delegated_expires_seconds = a->delegated_expires;
+    o.sha512 = a->sha512;
+    o.bins = a->bins;
+    o.bins_prefix = a->bins_prefix;
+    rampart_repo *r = NULL;
+    if (rc == 0) {
+        rampart_error err;
+        int lrc = rampart_repo_init(&r, &o, print_warning, NULL, &err);
+        if (lrc != 0) {
+            cli_report("repo init", lrc, &err);
+            rc = CLI_FAIL;
+        } else {
+            printf("initialised repository %s%s; add targets, then publish with the keys\n", a->dir,
+                   a->bins ? " with hash bins" : "");
+        }
+    }
+    repo_close(a, r);
+    json_decref(conf);
+    return rc;
+}
+
+int repo_delegate(struct repo_args *a)
+{
+    if (a->npos != 1 || (a->name == NULL && a->bins == 0) || a->nkeys == 0) {
+        cli_errorf("repo delegate: give DIR, --name NAME and --key PUB (public key files)");
+        return CLI_USAGE;
+    }
+    /* Here --key names public keys of the new role, not signers. */
+    static const rampart_public_key *keys[REPO_MAX_LIST];
+    int rc = repo_pubkeys(a, a->keys, a->nkeys, keys);
+    size_t nkeys = a->nkeys;
+    a->nkeys = 0;
+    rampart_repo *r = NULL;
+    if (rc == 0)
+        rc = repo_open(a, &r);
+    if (rc == 0) {
+        rampart_delegation_options o = RAMPART_DELEGATION_OPTIONS_INIT;
+        o.delegator = a->delegator;
+        o.name = a->name;
+        o.keys = keys;
+        o.key_count = nkeys;
+        o.threshold = a->threshold;
+        o.paths = a->paths;
+        o.path_count = a->npaths;
+        o.path_hash_prefixes = a->prefixes;
+        o.prefix_count = a->nprefixes;
+        o.terminating = a->terminating;
+        o.bins = a->bins;
+        rc = repo_result("repo delegate", r, rampart_repo_delegate(r, &o));
+        if (rc == 0)
+            printf("delegated %s%s from %s\n", a->bins ? "hash bins " : "", a->name ? a->name : "bins",
+                   a->delegator ? a->delegator : "targets");
+    }
+    repo_close(a, r);
+    return rc;
+}
+
+int repo_rotate(struct repo_args *a)
+{
+    if (a->npos != 1 || a->role == NULL) {
+        cli_errorf("repo rotate: give DIR and --role ROLE");
+        return CLI_USAGE;
+    }
+    static const rampart_public_key *keys[REPO_MAX_LIST];
+    int rc = repo_pubkeys(a, a->add, a->nadd, keys);
+    rampart_repo *r = NULL;
+    if (rc == 0)
+        rc = repo_open(a, &r);
+    if (rc == 0) {
+        rampart_rotate_options o = RAMPART_ROTATE_OPTIONS_INIT;
+        o.role = a->role;
+        o.add = keys;
+        o.add_count = a->nadd;
+        o.remove_keyids = a->remove;
+        o.remove_count = a->nremove;
+        o.threshold = a->threshold;
+        o.expires_seconds = a->expires;
+        rc = repo_result("repo rotate", r, rampart_repo_rotate(r, &o));
+        if (rc == 0)
+            printf("rotated keys of %s%s\n", a->role,
+                   (strcmp(a->role, "root") == 0 || strcmp(a->role, "targets") == 0 || strcmp(a->role, "snapshot") == 0 || strcmp(a->role, "timestamp") == 0) ? ": root changed; sign the new root with the old and new root keys" : "");
+    }
+    repo_close(a, r);
+    return rc;
+}
+
+static void print_role(void *ctx, const rampart_repo_role_status *s)
+{
+    (void)ctx;
+    char when[32] = "-";
+    if (s->expires > 0 && s->expires < 253402300799LL) {
+        time_t t = (time_t)s->expires;
+        struct tm tm;
+        if (gmtime_r(&t, &tm) != NULL)
+            strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    printf("%-16s", s->name);
+    if (s->count > 1)
+        printf(" (%zu bins)", s->count);
+    printf(" version %lld (published %lld)%s expires %s keys %zu threshold %lld signatures %zu\n", s->version,
+           s->published_version, s->changed ? " CHANGED" : "", when, s->key_count, s->threshold, s->signatures);
+}
+
+int repo_status(struct repo_args *a)
+{
+    rampart_repo *r = NULL;
+    int rc = repo_open(a, &r);
+    if (rc == 0)
+        rc = repo_result("repo status", r, rampart_repo_status(r, a->warn_days, print_role, print_warning, NULL));
+    repo_close(a, r);
+    return rc;
+}

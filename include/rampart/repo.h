@@ -1,0 +1,325 @@
+/*
+ * rampart/repo.h - run a TUF repository: keys, roles, thresholds, targets,
+ * delegations, succinct hash bins (TAP 15), signing (with an offline root),
+ * rotation, and crash-safe publishing of static files that any TUF client
+ * accepts.
+ *
+ * A repository is a folder (layout in docs/repo.md): the working state
+ * (configuration, the metadata being edited, stored target contents) and
+ * `public/`, the folder a static web server serves as it is
+ * (`public/metadata/`, `public/targets/`).
+ *
+ *     rampart_repo *r;
+ *     rampart_repo_open(&r, "/srv/tuf", &err);          // takes the repository lock
+ *     rampart_repo_add_signer(r, targets_key);            // rampart/signer.h
+ *     rampart_repo_add_signer(r, snapshot_key);
+ *     rampart_repo_add_signer(r, timestamp_key);
+ *     rampart_repo_add_target(r, "dist/app-1.2.tar.gz", "app-1.2.tar.gz", NULL);
+ *     rampart_repo_publish(r, NULL);
+ *     rampart_repo_free(r);
+ *
+ * Every edit is made in memory and written only when the whole call
+ * succeeded, so a call that fails on bad input (a duplicate target, an
+ * unsafe path, a threshold above the key count, a signer the role does not
+ * list, ...) leaves the folder exactly as it was.  Metadata versions and
+ * expiry dates are kept automatically: the first edit of a role after a
+ * publish gives it the next version and a fresh expiry date.
+ *
+ * Errors: every function returns 0 or a negative RAMPART_E* code; the
+ * detail is read with rampart_repo_last_error().
+ */
+#ifndef RAMPART_REPO_H
+#define RAMPART_REPO_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "signer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rampart_repo rampart_repo;
+
+/** Default expiry periods, in seconds (docs/repo.md explains the choice). */
+#define RAMPART_REPO_ROOT_EXPIRES (365LL * 86400)
+#define RAMPART_REPO_TARGETS_EXPIRES (90LL * 86400)
+#define RAMPART_REPO_SNAPSHOT_EXPIRES (7LL * 86400)
+#define RAMPART_REPO_TIMESTAMP_EXPIRES (1LL * 86400)
+/** Most hash bins a delegation may have (2^16). */
+#define RAMPART_REPO_MAX_BINS 65536u
+
+/** The keys of one role: public keys (borrowed), a threshold, an expiry period. */
+typedef struct rampart_role_keys {
+    const rampart_public_key *const *keys;
+    size_t key_count;
+    unsigned threshold;        /**< 0: 1 */
+    long long expires_seconds; /**< 0: the role's default period */
+} rampart_role_keys;
+
+#define RAMPART_REPO_INIT_OPTIONS_VERSION 1
+
+typedef struct rampart_repo_init_options {
+    unsigned version;                /**< RAMPART_REPO_INIT_OPTIONS_VERSION */
+    const char *dir;                 /**< the repository folder: created, or empty */
+    rampart_role_keys root;          /**< required: at least one key each */
+    rampart_role_keys targets;
+    rampart_role_keys snapshot;
+    rampart_role_keys timestamp;
+    long long delegated_expires_seconds; /**< delegated roles and bins; 0: targets' period */
+    int sha512;                      /**< 1: targets also get a sha512 hash */
+    unsigned bins;                   /**< 0, or a power of two 2..RAMPART_REPO_MAX_BINS: targets
+                                          delegates to succinct hash bins (TAP 15) */
+    const char *bins_prefix;         /**< bin role name prefix; NULL: "bins" */
+    rampart_role_keys bins_keys;     /**< keys of the bins; none given: the targets keys */
+    long long now;                   /**< the current time for expiry dates (as rampart_repo_set_time);
+                                          0: the system clock */
+} rampart_repo_init_options;
+
+#define RAMPART_REPO_INIT_OPTIONS_INIT { .version = RAMPART_REPO_INIT_OPTIONS_VERSION }
+
+/**
+ * Creates a repository in o->dir (which must not exist or be empty): root
+ * version 1 with the four top-level roles, an empty targets role (and the
+ * bins), all unsigned and waiting for the first publish.  On success *out
+ * is an open handle (as rampart_repo_open), and `warnings` (may be NULL)
+ * receives each warning line (e.g. a root with a single key) through
+ * `warn(ctx, line)`.  Errors: RAMPART_EINVAL (a role without keys, a
+ * threshold larger than the number of keys, bins not a power of two),
+ * RAMPART_EEXIST (the folder is not empty), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o,
+                                  void (*warn)(void *ctx, const char *line), void *ctx, rampart_error *err);
+
+/**
+ * Opens repository `dir` and takes its lock (waiting up to 10 s; another
+ * rampart process holding it gives RAMPART_ELOCKED).  Errors: RAMPART_ENOTFOUND
+ * (not a repository), RAMPART_EFORMAT (bad configuration), RAMPART_ELOCKED,
+ * RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_open(rampart_repo **out, const char *dir, rampart_error *err);
+
+/** Releases the lock and frees the handle (not the signers).  NULL-safe. */
+RAMPART_API void rampart_repo_free(rampart_repo *r);
+
+/** Detail of the last error on this handle. */
+RAMPART_API const rampart_error *rampart_repo_last_error(const rampart_repo *r);
+
+/** Uses `now` (seconds since the epoch) as the current time; 0 restores the system clock.
+ *  For tests and for signing ahead of time. */
+RAMPART_API void rampart_repo_set_time(rampart_repo *r, long long now);
+
+/**
+ * Makes `s` (borrowed: it must outlive `r`) available for signing: sign,
+ * publish and refresh sign every role that lists its key.  RAMPART_EINVAL.
+ */
+RAMPART_API int rampart_repo_add_signer(rampart_repo *r, rampart_signer *s);
+
+#define RAMPART_TARGET_OPTIONS_VERSION 1
+
+typedef struct rampart_target_options {
+    unsigned version;        /**< RAMPART_TARGET_OPTIONS_VERSION */
+    const char *role;        /**< the role that lists the target; NULL: "targets".  A role that
+                                  delegates to hash bins places each target in its bin. */
+    const char *custom_json; /**< a JSON object stored as the target's "custom"; NULL: none */
+    int replace;             /**< 1: an existing target of the same path is replaced */
+} rampart_target_options;
+
+#define RAMPART_TARGET_OPTIONS_INIT { .version = RAMPART_TARGET_OPTIONS_VERSION }
+
+/**
+ * Adds the file `source` as target `target_path`, or every regular file
+ * below folder `source` as target_path/RELATIVE (target_path NULL: the
+ * file's base name, or the relative paths alone).  Records the length,
+ * sha256 (and sha512 when configured) and custom data, and keeps a copy of
+ * the bytes for publishing.  Symlinks are not followed.  Errors:
+ * RAMPART_EPATH (a target path that is absolute or holds "..", "." or
+ * empty components), RAMPART_EEXIST (the target exists and !replace, or
+ * twice in one call), RAMPART_ENOTFOUND (no such source or role),
+ * RAMPART_EFORMAT (custom_json not a JSON object), RAMPART_EINVAL (a role
+ * that delegates to other roles), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_add_target(rampart_repo *r, const char *source, const char *target_path,
+                                        const rampart_target_options *o);
+
+/**
+ * Removes target `target_path` from role `role` (NULL: "targets", or its
+ * bin).  Its stored contents and published files are kept (published
+ * files may still be referenced by older snapshots).  Errors:
+ * RAMPART_ENOTFOUND, RAMPART_EPATH, RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_remove_target(rampart_repo *r, const char *target_path, const char *role);
+
+/** One target, for rampart_repo_list_targets(). Strings are valid during the call only. */
+typedef struct rampart_repo_target {
+    const char *role;
+    const char *path;
+    unsigned long long length;
+    const char *sha256;      /**< lower-case hex */
+    const char *custom_json; /**< canonical JSON, or NULL */
+} rampart_repo_target;
+
+/**
+ * Calls fn(ctx, t) for every target of `role` (NULL: every role, in
+ * delegation order).  A non-zero return from fn stops the walk and is
+ * returned.  Errors: RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_list_targets(rampart_repo *r, const char *role,
+                                          int (*fn)(void *ctx, const rampart_repo_target *t), void *ctx);
+
+#define RAMPART_DELEGATION_OPTIONS_VERSION 1
+
+typedef struct rampart_delegation_options {
+    unsigned version;                    /**< RAMPART_DELEGATION_OPTIONS_VERSION */
+    const char *delegator;               /**< NULL: "targets" */
+    const char *name;                    /**< the new role; for bins, the name prefix (NULL: "bins") */
+    const rampart_public_key *const *keys;
+    size_t key_count;
+    unsigned threshold;                  /**< 0: 1 */
+    const char *const *paths;            /**< glob patterns ... */
+    size_t path_count;
+    const char *const *path_hash_prefixes; /**< ... or hex prefixes of SHA-256(path); not both */
+    size_t prefix_count;
+    int terminating;
+    unsigned bins;                       /**< > 0: succinct hash bins instead of one role */
+} rampart_delegation_options;
+
+#define RAMPART_DELEGATION_OPTIONS_INIT { .version = RAMPART_DELEGATION_OPTIONS_VERSION }
+
+/**
+ * Delegates from o->delegator to a new targets role (or to 2^k hash bins
+ * when o->bins > 0).  Role names are 1-64 characters of [A-Za-z0-9._-],
+ * not starting with '.', and not a top-level role's.  A role delegates
+ * either to named roles or to hash bins, never both.  Errors: RAMPART_EINVAL
+ * (no keys, threshold above the key count, a bad name, both paths and
+ * prefixes, bins not a power of two, mixing bins and roles, a delegator
+ * with targets of its own when adding bins), RAMPART_EEXIST (the role
+ * exists), RAMPART_ENOTFOUND (no such delegator), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o);
+
+#define RAMPART_ROTATE_OPTIONS_VERSION 1
+
+typedef struct rampart_rotate_options {
+    unsigned version;                 /**< RAMPART_ROTATE_OPTIONS_VERSION */
+    const char *role;                 /**< a top-level role, a delegated role, or a bin prefix */
+    const rampart_public_key *const *add;
+    size_t add_count;
+    const char *const *remove_keyids; /**< keys to revoke */
+    size_t remove_count;
+    unsigned threshold;               /**< 0: unchanged */
+    long long expires_seconds;        /**< 0: unchanged (top-level roles only) */
+} rampart_rotate_options;
+
+#define RAMPART_ROTATE_OPTIONS_INIT { .version = RAMPART_ROTATE_OPTIONS_VERSION }
+
+/**
+ * Replaces or revokes keys of a role, or changes its threshold: edits the
+ * role's delegator (root for top-level roles, giving root version N+1 that
+ * must be signed by the thresholds of both root N and root N+1), and marks
+ * the role for re-signing by its new keys.  Errors: RAMPART_EINVAL (nothing
+ * to do, the threshold above the remaining key count, a key added twice),
+ * RAMPART_ENOTFOUND (no such role or keyid), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o);
+
+/**
+ * Signs the staged (unpublished) version of `role` with every added signer.
+ * Each signer must be listed for the role (for root: by root N or N+1):
+ * otherwise RAMPART_EINVAL and nothing is signed.  Errors: RAMPART_EINVAL,
+ * RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM, and the signer's codes.
+ */
+RAMPART_API int rampart_repo_sign(rampart_repo *r, const char *role);
+
+/**
+ * Writes the staged metadata of `role` (with the signatures it has so far)
+ * to the new file `path` (refusing to overwrite), for signing elsewhere with
+ * `rampart metadata sign` (the offline root workflow).  Errors:
+ * RAMPART_ENOTFOUND, RAMPART_EEXIST, RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_export(rampart_repo *r, const char *role, const char *path);
+
+/**
+ * Imports the signatures of metadata file `path` into the staged metadata
+ * of `role` (NULL: the file's _type, "root" or "targets"): its "signed"
+ * must be exactly the staged one (same
+ * canonical bytes), and every imported signature must verify with a key
+ * listed for the role.  *imported (may be NULL) gets the count of new
+ * signatures.  Errors: RAMPART_EMISMATCH (another version or content),
+ * RAMPART_EBADSIG (a signature that does not verify), RAMPART_EINVAL (a
+ * key the role does not list), RAMPART_EFORMAT, RAMPART_ENOTFOUND,
+ * RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_import_signatures(rampart_repo *r, const char *role, const char *path,
+                                               size_t *imported);
+
+#define RAMPART_PUBLISH_OPTIONS_VERSION 1
+
+typedef struct rampart_publish_result {
+    size_t roles_published; /**< metadata files written, snapshot and timestamp included; 0: nothing to do */
+    long long snapshot_version;
+    long long timestamp_version;
+} rampart_publish_result;
+
+/**
+ * Publishes every role changed since the last publish, signing with the
+ * added signers where the role lists them, then a new snapshot and
+ * timestamp.  Nothing is written unless every role meets its threshold (a
+ * new root: the thresholds of both the old and the new root).  Files go to
+ * public/ in an order that never shows a client a half-published state:
+ * target files, delegated metadata, targets, root, snapshot, and
+ * timestamp.json last, each atomically; an interrupted publish is finished
+ * by the next call.  With nothing changed it writes nothing (idempotent).
+ * `res` may be NULL.  Errors: RAMPART_EBADSIG (missing signatures: the
+ * message names the role and the count), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res);
+
+/**
+ * Re-signs and publishes a new timestamp ("timestamp"), or a new snapshot
+ * and timestamp ("snapshot"), with fresh expiry dates and unchanged
+ * contents, using the added online keys.  Safe from cron: it takes the
+ * repository lock.  Errors: RAMPART_EINVAL (another role, or nothing
+ * published yet), RAMPART_EBADSIG (no key to sign with), RAMPART_EIO.
+ */
+RAMPART_API int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_result *res);
+
+/** A role's state, for rampart_repo_status(). Strings are valid during the call only. */
+typedef struct rampart_repo_role_status {
+    const char *name;          /**< for bins: "PREFIX-*" */
+    size_t count;              /**< 1, or the number of bins */
+    long long version;         /**< staged version (for bins: the highest) */
+    long long published_version; /**< 0: never published */
+    long long expires;         /**< staged expiry (for bins: the earliest) */
+    int changed;               /**< 1: changed since the last publish */
+    size_t key_count;
+    long long threshold;
+    size_t signatures;         /**< valid signatures on the staged version (bins: the fewest) */
+} rampart_repo_role_status;
+
+/**
+ * Reports each role through role_fn and each warning line through warn_fn
+ * (either may be NULL): expiring within `warn_days`, threshold 1, a
+ * threshold above the key count, changes waiting for signatures.  Bins are
+ * summarised in one entry.  Errors: RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_status(rampart_repo *r, unsigned warn_days,
+                                    void (*role_fn)(void *ctx, const rampart_repo_role_status *s),
+                                    void (*warn_fn)(void *ctx, const char *line), void *ctx);
+
+/**
+ * Signs a single metadata file: adds (or replaces) the signature of `s`
+ * over the canonical bytes of its "signed", and writes the result to
+ * `out_path` (NULL: replace `in_path`), atomically.  The metadata must
+ * parse strictly (any role).  For offline signing of an exported root.
+ * Errors: RAMPART_EFORMAT, RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM,
+ * the signer's codes.
+ */
+RAMPART_API int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampart_signer *s,
+                                           rampart_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RAMPART_REPO_H */

@@ -1,0 +1,181 @@
+/*
+ * repo_internal.h - the repository writer's state, shared by the src/repo files.
+ *
+ * On disk (docs/repo.md has the full picture):
+ *   repo.json         configuration: expiry periods, hash algorithms, the
+ *                     delegation tree (role -> delegator) and hash-bin sets
+ *   .lock             flock()ed for the whole life of a handle
+ *   staged/ROLE.json  the current metadata of root, targets and every
+ *                     delegated role and bin, canonical JSON, with whatever
+ *                     signatures it has (one file per role, so an edit of
+ *                     one bin reads and writes one small file)
+ *   dirty/ROLE        "changed since the last publish" markers, written
+ *                     (and synced) before the staged file they announce
+ *   blobs/XX/SHA256   stored target contents, content-addressed
+ *   roots/N.root.json every published root
+ *   state/            the last published snapshot.json and timestamp.json,
+ *                     and, during a publish, next-*.json and "pending"
+ *   public/           what clients see: metadata/ and targets/
+ *
+ * A role's version is bumped by its first edit after a publish: a role
+ * is "changed" exactly when its staged version is above the version the
+ * last published snapshot (for root: roots/) lists.
+ */
+#ifndef RAMPART_REPO_INTERNAL_H
+#define RAMPART_REPO_INTERNAL_H
+
+#include <jansson.h>
+
+#include "rampart/repo.h"
+#include "repo/keys.h"
+#include "tuf/md.h"
+#include "util/buf.h"
+
+#define RREPO_CONFIG "repo.json"
+#define RREPO_FORMAT "rampart-repo"
+#define RREPO_SPEC_VERSION "1.0.31"
+/* Largest metadata file the tooling reads back (the client's cap too). */
+#define RREPO_MD_MAX (64u * 1024u * 1024u)
+#define RREPO_NAME_MAX 64
+#define RREPO_LOCK_TIMEOUT_MS 10000
+
+typedef struct rrole {
+    char *name;
+    json_t *md;   /* {"signatures": [...], "signed": {...}} */
+    bool changed; /* edited by this call; written by rrepo_commit */
+} rrole;
+
+enum { RDIR_STAGED, RDIR_DIRTY, RDIR_BLOBS, RDIR_ROOTS, RDIR_STATE, RDIR_PUBLIC, RDIR_META, RDIR_TARGETS, RDIR_COUNT };
+
+struct rampart_repo {
+    char *dir;
+    int dirfd;
+    int lockfd;
+    int fds[RDIR_COUNT];
+    json_t *config;
+    bool config_changed;
+    rrole **roles;
+    size_t nroles, caproles;
+    json_t *published; /* the last published snapshot ("signed"), or NULL */
+    bool published_loaded;
+    rampart_signer **signers;
+    size_t nsigners;
+    long long fixed_now;
+    int blobdirs[256]; /* blobs/XX, opened on first use (-1 until then) */
+    rampart_error err;
+};
+
+/* The folder blobs/XX for the first byte `b` of a digest (created on first
+ * use, kept open).  EIO. */
+int rrepo_blobdir(rampart_repo *r, unsigned b, int *fd) RAMPART_MUST_USE;
+
+/* ---- repo.c: handle, configuration, roles ---- */
+
+/* The current time (the fixed time when set). */
+int64_t rrepo_now(rampart_repo *r);
+/* The expiry period of `role` from the configuration. */
+long long rrepo_period(rampart_repo *r, const char *role);
+/* Kind of role. */
+bool rrepo_is_toplevel(const char *name);
+/* Checks a new role name (see rampart_repo_delegate).  EINVAL. */
+int rrepo_check_name(rampart_repo *r, const char *name);
+/* The delegator of `name` ("root" for top-level roles), and for a bin its
+ * bin-set configuration object.  ENOTFOUND when no such role exists. */
+int rrepo_delegator(rampart_repo *r, const char *name, const char **delegator, json_t **binset);
+/* Loads (or finds in the cache) the staged metadata of `name`. ENOTFOUND. */
+int rrepo_role(rampart_repo *r, const char *name, rrole **out) RAMPART_MUST_USE;
+/* Adds a new role (version 1, unsigned) to the cache; written at commit. */
+int rrepo_role_new(rampart_repo *r, const char *name, json_t *signed_part, rrole **out) RAMPART_MUST_USE;
+/* Marks `ro` edited: next version when it was published, a fresh expiry
+ * date, no signatures.  ENOMEM. */
+int rrepo_touch(rampart_repo *r, rrole *ro) RAMPART_MUST_USE;
+/* The version of `name` in the last publish (0: never). */
+int64_t rrepo_published_version(rampart_repo *r, const char *name);
+/* "signed" of a role (borrowed). */
+json_t *rrepo_signed(const rrole *ro);
+int64_t rrepo_version(const rrole *ro);
+/* The "keys" object and the authorisation entry ("keyids", "threshold")
+ * that the delegator gives `name` (borrowed references). */
+int rrepo_auth(rampart_repo *r, const char *name, json_t **keys, json_t **auth) RAMPART_MUST_USE;
+/* Writes everything edited: dirty markers, synced, then staged files and
+ * the configuration, synced.  Drops the cache. */
+int rrepo_commit(rampart_repo *r) RAMPART_MUST_USE;
+/* Writes one edited role (marker first) and drops it from the cache
+ * (bulk edits); `sync` syncs after each of the two steps. */
+int rrepo_flush_role(rampart_repo *r, rrole *ro, bool sync) RAMPART_MUST_USE;
+/* Drops the cache without writing. */
+void rrepo_drop_cache(rampart_repo *r);
+/* Sets an error on the handle and returns `code`. */
+int rrepo_fail(rampart_repo *r, int code, const char *role, const char *fmt, ...) RAMPART_PRINTF(4, 5);
+/* "YYYY-MM-DDTHH:MM:SSZ" of now + period into signed.expires. */
+int rrepo_set_expires(rampart_repo *r, json_t *sgn, long long period) RAMPART_MUST_USE;
+/* A new "signed" skeleton of `type`. */
+json_t *rrepo_skeleton(rampart_repo *r, const char *type, long long period);
+/* Reads and parses a JSON file below `dirfd`. */
+int rrepo_read_json(rampart_repo *r, int dirfd, const char *name, json_t **out) RAMPART_MUST_USE;
+/* Writes `v` as canonical JSON: atomically with fsync, or without (bulk). */
+int rrepo_write_json(rampart_repo *r, int dirfd, const char *name, const json_t *v, bool sync) RAMPART_MUST_USE;
+/* The bin names of a bin set: prefix, bit_length, hex width. */
+int rrepo_bin_name(const json_t *binset, uint32_t index, char *out, size_t cap);
+uint32_t rrepo_bin_count(const json_t *binset);
+/* The role a target path belongs to when added to `role` (its bin when
+ * `role` delegates to hash bins).  `out` has RREPO_NAME_MAX + 16 bytes. */
+int rrepo_route(rampart_repo *r, const char *role, const char *path, char *out, size_t cap) RAMPART_MUST_USE;
+/* Makes `path` a public key list entry etc. */
+json_t *rrepo_binset_of(rampart_repo *r, const char *delegator);
+
+/* Marks every descriptor of a new handle as not open. */
+void rrepo_reset_fds(rampart_repo *r);
+/* Creates (for init) and opens the folders, and takes the lock. */
+int rrepo_init_dirs(rampart_repo *r) RAMPART_MUST_USE;
+
+/* ---- repo_init.c ---- */
+/* Checks keys (at least one, no duplicates) against a threshold.  EINVAL. */
+int rrepo_check_keys(rampart_repo *r, const char *what, const rampart_public_key *const *keys, size_t n,
+                     unsigned threshold) RAMPART_MUST_USE;
+/* Adds keys to `keyobj`; returns {"keyids","threshold"} (new reference) or NULL. */
+json_t *rrepo_role_entry(json_t *keyobj, const rampart_public_key *const *keys, size_t n, unsigned threshold);
+/* A succinct-bins "delegations" object and the configuration's bin set. */
+int rrepo_bins_delegation(rampart_repo *r, const char *delegator, const char *prefix, unsigned bins,
+                          const rampart_public_key *const *keys, size_t nkeys, unsigned threshold, json_t **del,
+                          json_t **binset) RAMPART_MUST_USE;
+/* Creates and writes (without sync) the empty bin roles of a bin set. */
+int rrepo_make_bins(rampart_repo *r, json_t *binset) RAMPART_MUST_USE;
+
+/* ---- repo_sign.c ---- */
+
+/* Canonical bytes of a whole metadata file or of its "signed". */
+int rrepo_canonical(rampart_repo *r, const json_t *v, rbuf *out) RAMPART_MUST_USE;
+/* Signs `ro` with signer `s` (replacing an older signature of its key). */
+int rrepo_sign_role(rampart_repo *r, rrole *ro, rampart_signer *s) RAMPART_MUST_USE;
+/* Signs `ro` with every added signer whose keyid is in `keyids` (a JSON
+ * array; a second array may be NULL), unless it already signed. */
+int rrepo_autosign(rampart_repo *r, rrole *ro, const json_t *keyids, const json_t *keyids2) RAMPART_MUST_USE;
+/* Parses metadata JSON into a tuf_md (via its canonical bytes). */
+int rrepo_parse(rampart_repo *r, const json_t *md, tuf_type type, const char *role, tuf_md **out) RAMPART_MUST_USE;
+/* Counts valid signatures of `md` for `auth` (distinct keys). */
+size_t rrepo_count_valid(tuf_md *md, const tuf_keyset *ks, const tuf_role_auth *auth);
+
+/* The authorisation `del` (a root or targets md) gives `role`.  ENOTFOUND. */
+int rrepo_find_auth(const tuf_md *del, const char *role, const tuf_role_auth **auth);
+/* Parses the staged delegator of `role` (for root: root itself) and, for
+ * a root not yet published, the last published root (*old_root, else NULL). */
+int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md **old_root) RAMPART_MUST_USE;
+
+/* ---- repo_publish.c ---- */
+/* Signs a snapshot/timestamp document with the added keys of its role in
+ * `root` and checks the threshold.  EBADSIG. */
+int rrepo_pub_sign_online(rampart_repo *r, json_t *md, tuf_md *root, tuf_type type) RAMPART_MUST_USE;
+/* The next version of the published snapshot/timestamp (state/FILE), with
+ * a fresh expiry date, unsigned; version 1 when none was published. */
+int rrepo_pub_next_signed(rampart_repo *r, const char *file, const char *type, json_t **out) RAMPART_MUST_USE;
+/* The next timestamp, describing snapshot document `snap`. */
+int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out) RAMPART_MUST_USE;
+/* Carries out (again) the publish plan in state/pending.json; *count (may
+ * be NULL) gets the number of metadata files it lists. */
+int rrepo_pub_finish(rampart_repo *r, size_t *count) RAMPART_MUST_USE;
+/* Test builds only: exits the process at crash point `n` when
+ * RAMPART_TEST_CRASH_AFTER=n (see docs/repo.md). */
+void rrepo_crash_point(int n);
+
+#endif

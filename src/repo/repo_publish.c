@@ -1,0 +1,569 @@
+/* repo_publish.c - signing, checking and publishing changed roles, then
+ * snapshot and timestamp; finishing an interrupted publish. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/hash.h"
+#include "repo/repo_internal.h"
+#include "repo/rfile.h"
+#include "util/codec.h"
+#include "util/fs.h"
+#include "util/banned.h"
+
+#define PENDING "pending.json"
+#define NEXT_SNAPSHOT "next-snapshot.json"
+#define NEXT_TIMESTAMP "next-timestamp.json"
+
+void rrepo_crash_point(int n)
+{
+#ifdef RAMPART_TEST_HOOKS
+    /* Test builds only: simulate a crash (power loss) right here. */
+    const char *v = getenv("RAMPART_TEST_CRASH_AFTER");
+    if (v != NULL && strtol(v, NULL, 10) == n)
+        _exit(99);
+#else
+    (void)n;
+#endif
+}
+
+typedef struct names {
+    char **v;
+    size_t n, cap;
+} names;
+
+static void names_free(names *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        rampart_free(l->v[i]);
+    rampart_free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+static int names_add(void *ctx, const char *name)
+{
+    names *l = ctx;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64, sz;
+        char **n = rsize_mul(ncap, sizeof(*n), &sz) ? rampart_realloc(l->v, sz) : NULL;
+        if (n == NULL)
+            return RAMPART_ENOMEM;
+        l->v = n;
+        l->cap = ncap;
+    }
+    if ((l->v[l->n] = rampart_strndup(name, strlen(name))) == NULL)
+        return RAMPART_ENOMEM;
+    l->n++;
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A small cache of parsed delegators (root, targets, a few delegated roles). */
+typedef struct dcache {
+    char *name[16];
+    tuf_md *md[16];
+    size_t n;
+} dcache;
+
+static void dcache_free(dcache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        rampart_free(c->name[i]);
+        tuf_md_free(c->md[i]);
+    }
+    c->n = 0;
+}
+
+static int delegator_md(rampart_repo *r, dcache *c, const char *role, tuf_md **out)
+{
+    const char *dname;
+    int rc = rrepo_delegator(r, role, &dname, NULL);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->name[i], dname) == 0) {
+            *out = c->md[i];
+            return 0;
+        }
+    if (c->n == 16)
+        dcache_free(c);
+    tuf_md *md = NULL;
+    if ((rc = rrepo_delegator_md(r, role, &md, NULL)) != 0)
+        return rc;
+    c->name[c->n] = rampart_strndup(dname, strlen(dname));
+    if (c->name[c->n] == NULL) {
+        tuf_md_free(md);
+        return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    c->md[c->n++] = md;
+    *out = md;
+    return 0;
+}
+
+static int threshold_fail(rampart_repo *r, const char *role, int64_t version, size_t have, int64_t need,
+                          const char *by)
+{
+    return rrepo_fail(r, RAMPART_EBADSIG, role,
+                      "missing signatures: '%s' version %lld has %zu of the %lld valid signature(s) %s needs; "
+                      "sign it (rampart repo sign, or offline and import) or give its keys with --key",
+                      role, (long long)version, have, (long long)need, by);
+}
+
+/* Checks `md` against an authorisation; EBADSIG naming the shortfall. */
+static int check(rampart_repo *r, tuf_md *md, const tuf_keyset *ks, const tuf_role_auth *auth, const char *role,
+                 const char *by)
+{
+    size_t have = rrepo_count_valid(md, ks, auth);
+    if (tuf_md_verify(md, ks, auth, role, NULL) == 0)
+        return 0;
+    return threshold_fail(r, role, md->version, have, auth->threshold, by);
+}
+
+/* Signs the staged `name` with the added keys it lists, checks its
+ * threshold, and writes it when `write`.  *version gets its version. */
+static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write, int64_t *version)
+{
+    rrole *ro;
+    json_t *ids, *extra = NULL, *keys = NULL, *auth = NULL;
+    tuf_md *md = NULL, *del = NULL, *old = NULL;
+    bool is_root = strcmp(name, "root") == 0;
+    int rc = rrepo_role(r, name, &ro);
+    if (rc == 0)
+        rc = rrepo_auth(r, name, &keys, &auth);
+    if (rc == 0 && is_root)
+        rc = rrepo_delegator_md(r, "root", &del, &old);
+    ids = auth != NULL ? json_object_get(auth, "keyids") : NULL;
+    if (rc == 0 && old != NULL) {
+        extra = json_array();
+        for (size_t i = 0; extra != NULL && i < old->roles[TUF_ROOT].nkeyids; i++) {
+            rslice k = old->roles[TUF_ROOT].keyids[i];
+            json_array_append_new(extra, json_stringn((const char *)k.p, k.n));
+        }
+    }
+    bool changed_before = ro != NULL && ro->changed;
+    if (rc == 0)
+        rc = rrepo_autosign(r, ro, ids, extra);
+    if (rc == 0)
+        rc = rrepo_parse(r, ro->md, is_root ? TUF_ROOT : TUF_TARGETS, name, &md);
+    if (rc == 0 && !is_root)
+        rc = delegator_md(r, c, name, &del);
+    const tuf_role_auth *a = NULL;
+    if (rc == 0 && rrepo_find_auth(is_root ? md : del, name, &a) != 0)
+        rc = rrepo_fail(r, RAMPART_EINTERNAL, name, "'%s' is not delegated", name);
+    if (rc == 0)
+        rc = check(r, md, is_root ? &md->keys : &del->keys, a, name, is_root ? "the new root" : "its delegator");
+    if (rc == 0 && old != NULL) {
+        char by[64];
+        snprintf(by, sizeof(by), "root version %lld", (long long)old->version);
+        rc = check(r, md, &old->keys, &old->roles[TUF_ROOT], name, by);
+    }
+    if (rc == 0)
+        *version = md->version;
+    if (!write && ro != NULL)
+        ro->changed = changed_before;
+    if (rc == 0 && write)
+        rc = rrepo_flush_role(r, ro, false);
+    else if (ro != NULL)
+        rrepo_drop_cache(r);
+    tuf_md_free(md);
+    if (is_root)
+        tuf_md_free(del);
+    tuf_md_free(old);
+    json_decref(extra);
+    return rc;
+}
+
+/* The root a snapshot/timestamp must verify against: the staged root (it
+ * is published together with them). */
+static int staged_root_md(rampart_repo *r, tuf_md **out)
+{
+    rrole *root;
+    int rc = rrepo_role(r, "root", &root);
+    if (rc == 0)
+        rc = rrepo_parse(r, root->md, TUF_ROOT, "root", out);
+    return rc;
+}
+
+/* Signs `md` (a whole snapshot/timestamp document) with the added keys of
+ * `role` in `root` and checks the threshold. */
+int rrepo_pub_sign_online(rampart_repo *r, json_t *md, tuf_md *root, tuf_type type)
+{
+    const char *role = tuf_type_name(type);
+    rrole tmp = {.name = (char *)role, .md = md};
+    json_t *ids = json_array();
+    int rc = ids != NULL ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < root->roles[type].nkeyids; i++) {
+        rslice k = root->roles[type].keyids[i];
+        if (json_array_append_new(ids, json_stringn((const char *)k.p, k.n)) != 0)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    if (rc == 0)
+        rc = rrepo_autosign(r, &tmp, ids, NULL);
+    json_decref(ids);
+    tuf_md *parsed = NULL;
+    if (rc == 0)
+        rc = rrepo_parse(r, md, type, role, &parsed);
+    if (rc == 0)
+        rc = check(r, parsed, &root->keys, &root->roles[type], role, "root");
+    tuf_md_free(parsed);
+    return rc;
+}
+
+/* The next version of a published snapshot/timestamp (or version 1). */
+int rrepo_pub_next_signed(rampart_repo *r, const char *file, const char *type, json_t **out)
+{
+    json_t *old = NULL;
+    int rc = rrepo_read_json(r, r->fds[RDIR_STATE], file, &old);
+    json_t *sgn;
+    if (rc == RAMPART_ENOTFOUND) {
+        sgn = rrepo_skeleton(r, type, rrepo_period(r, type));
+        if (sgn == NULL || json_object_set_new(sgn, "meta", json_object()) != 0) {
+            json_decref(sgn);
+            return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        }
+    } else if (rc != 0) {
+        return rc;
+    } else {
+        sgn = json_deep_copy(json_object_get(old, "signed"));
+        json_decref(old);
+        if (sgn == NULL)
+            return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        json_int_t v = json_integer_value(json_object_get(sgn, "version"));
+        json_object_set_new(sgn, "version", json_integer(v + 1));
+        if ((rc = rrepo_set_expires(r, sgn, rrepo_period(r, type))) != 0) {
+            json_decref(sgn);
+            return rc;
+        }
+    }
+    *out = json_pack("{s:[],s:o}", "signatures", "signed", sgn);
+    return *out != NULL ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+}
+
+/* A timestamp document for snapshot document `snap`. */
+int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
+{
+    rbuf b;
+    rbuf_init(&b, RREPO_MD_MAX);
+    uint8_t d[RHASH_MAX_LEN];
+    char hex[65];
+    int rc = rrepo_canonical(r, snap, &b);
+    if (rc == 0 && rhash_digest(RHASH_SHA256, b.data, b.len, d) != 0)
+        rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
+    if (rc == 0)
+        rc = rrepo_pub_next_signed(r, "timestamp.json", "timestamp", out);
+    if (rc == 0) {
+        rhex_encode(hex, d, 32);
+        json_int_t v = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
+        json_t *meta = json_pack("{s:{s:I,s:I,s:{s:s}}}", "snapshot.json", "version", v, "length", (json_int_t)b.len,
+                                 "hashes", "sha256", hex);
+        if (meta == NULL || json_object_set_new(json_object_get(*out, "signed"), "meta", meta) != 0)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    rbuf_free(&b);
+    return rc;
+}
+
+/* The pending list: roles (name, version) whose files the publish writes. */
+static json_t *pending_new(void)
+{
+    return json_pack("{s:[]}", "roles");
+}
+
+static int pending_add(json_t *p, const char *name, int64_t version)
+{
+    return json_array_append_new(json_object_get(p, "roles"), json_pack("[s,I]", name, (json_int_t)version));
+}
+
+/* Links every target of `ro` from blobs/ into public/targets/ as
+ * DIR/HASH.BASE for each of its hashes (consistent snapshots). */
+static int publish_targets_of(rampart_repo *r, rrole *ro)
+{
+    const char *path;
+    json_t *t;
+    int rc = 0;
+    json_object_foreach(json_object_get(rrepo_signed(ro), "targets"), path, t)
+    {
+        const char *sha = json_string_value(json_object_get(json_object_get(t, "hashes"), "sha256"));
+        if (sha == NULL || strlen(sha) != 64 || rfs_confine_check(path, strlen(path), RFS_MAX_DEPTH) != 0)
+            return rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
+        int parent = -1, blobdir = -1;
+        const char *base;
+        rc = rfs_open_parent(r->fds[RDIR_TARGETS], path, true, &parent, &base, &r->err);
+        uint8_t first = 0;
+        size_t n1 = 0;
+        if (rc == 0 && rhex_decode(&first, 1, &n1, sha, 2) != 0)
+            rc = rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
+        if (rc == 0)
+            rc = rrepo_blobdir(r, first, &blobdir);
+        const char *alg;
+        json_t *h;
+        json_object_foreach(json_object_get(t, "hashes"), alg, h)
+        {
+            if (rc != 0)
+                break;
+            char name[300];
+            int n = snprintf(name, sizeof(name), "%s.%s", json_string_value(h), base);
+            if (n < 0 || (size_t)n >= sizeof(name) || n > 255)
+                rc = rrepo_fail(r, RAMPART_EPATH, ro->name, "target file name too long: %s", path);
+            else
+                rc = rfile_link_or_copy(blobdir, sha, parent, name, &r->err);
+        }
+        if (parent >= 0)
+            close(parent); /* blobdir belongs to the handle's cache */
+        if (rc != 0)
+            break;
+    }
+    return rc;
+}
+
+static int copy_role_file(rampart_repo *r, const char *name, int64_t version, bool sync)
+{
+    char src[RREPO_NAME_MAX + 16], dst[RREPO_NAME_MAX + 48];
+    snprintf(src, sizeof(src), "%s.json", name);
+    snprintf(dst, sizeof(dst), "%lld.%s.json", (long long)version, name);
+    rbuf b;
+    rbuf_init(&b, RREPO_MD_MAX);
+    int rc = rfs_read_file(r->fds[RDIR_STAGED], src, &b, &r->err);
+    if (rc == 0)
+        rc = sync ? rfs_write_atomic(r->fds[RDIR_META], dst, b.data, b.len, 0644, &r->err)
+                  : rfile_put_nosync(r->fds[RDIR_META], dst, b.data, b.len, 0644, &r->err);
+    if (rc == 0 && strcmp(name, "root") == 0) {
+        rc = rfs_write_atomic(r->fds[RDIR_ROOTS], dst, b.data, b.len, 0644, &r->err);
+        if (rc == 0)
+            rc = rfs_write_atomic(r->fds[RDIR_META], "root.json", b.data, b.len, 0644, &r->err);
+    }
+    rbuf_free(&b);
+    return rc;
+}
+
+static int copy_state_file(rampart_repo *r, const char *src, int dstfd, const char *dst)
+{
+    rbuf b;
+    rbuf_init(&b, RREPO_MD_MAX);
+    int rc = rfs_read_file(r->fds[RDIR_STATE], src, &b, &r->err);
+    if (rc == 0)
+        rc = rfs_write_atomic(dstfd, dst, b.data, b.len, 0644, &r->err);
+    rbuf_free(&b);
+    return rc;
+}
+
+/* Phase 2: writes what pending.json lists to public/, in the safe order.
+ * Every step can be repeated, so an interrupted publish is finished by
+ * running this again. */
+int rrepo_pub_finish(rampart_repo *r, size_t *count)
+{
+    json_t *p = NULL, *e;
+    size_t i;
+    int rc = rrepo_read_json(r, r->fds[RDIR_STATE], PENDING, &p);
+    if (rc != 0)
+        return rc;
+    json_t *roles = json_object_get(p, "roles");
+    json_int_t snapv = json_integer_value(json_object_get(p, "snapshot"));
+    /* 1. target files (immutable, content-addressed names) */
+    json_array_foreach(roles, i, e)
+    {
+        const char *name = json_string_value(json_array_get(e, 0));
+        rrole *ro;
+        if (rc != 0 || strcmp(name, "root") == 0)
+            continue;
+        rc = rrepo_role(r, name, &ro);
+        if (rc == 0)
+            rc = publish_targets_of(r, ro);
+        rrepo_drop_cache(r);
+    }
+    if (rc == 0)
+        rc = rfile_sync(r->dirfd, &r->err);
+    rrepo_crash_point(1);
+    /* 2. delegated roles and bins, 3. targets, 4. root */
+    for (int step = 2; step <= 4 && rc == 0; step++) {
+        json_array_foreach(roles, i, e)
+        {
+            const char *name = json_string_value(json_array_get(e, 0));
+            int kind = strcmp(name, "root") == 0 ? 4 : strcmp(name, "targets") == 0 ? 3 : 2;
+            if (rc == 0 && kind == step)
+                rc = copy_role_file(r, name, json_integer_value(json_array_get(e, 1)), step != 2);
+        }
+        if (rc == 0 && step == 2)
+            rc = rfile_sync(r->dirfd, &r->err);
+        rrepo_crash_point(step);
+    }
+    /* 5. snapshot, 6. timestamp: from this moment clients see the release */
+    char sname[64];
+    snprintf(sname, sizeof(sname), "%lld.snapshot.json", (long long)snapv);
+    if (rc == 0)
+        rc = copy_state_file(r, NEXT_SNAPSHOT, r->fds[RDIR_META], sname);
+    rrepo_crash_point(5);
+    if (rc == 0)
+        rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_META], "timestamp.json");
+    rrepo_crash_point(6);
+    /* 7. the repository's own record of what is published */
+    if (rc == 0)
+        rc = copy_state_file(r, NEXT_SNAPSHOT, r->fds[RDIR_STATE], "snapshot.json");
+    if (rc == 0)
+        rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_STATE], "timestamp.json");
+    rrepo_crash_point(7);
+    if (rc == 0)
+        rc = rfile_remove_at(r->fds[RDIR_STATE], PENDING, &r->err);
+    if (rc == 0)
+        rc = rfile_remove_at(r->fds[RDIR_STATE], NEXT_SNAPSHOT, &r->err);
+    if (rc == 0)
+        rc = rfile_remove_at(r->fds[RDIR_STATE], NEXT_TIMESTAMP, &r->err);
+    if (rc == 0 && count != NULL)
+        *count = json_array_size(roles) + 2;
+    json_decref(r->published);
+    r->published = NULL;
+    r->published_loaded = false;
+    json_decref(p);
+    return rc;
+}
+
+/* The changed roles: dirty markers whose role still exists and whose
+ * staged version is above the published one.  Stale markers go to `stale`. */
+static int changed_roles(rampart_repo *r, names *out, names *stale)
+{
+    names all = {0};
+    int rc = rfile_list(r->fds[RDIR_DIRTY], names_add, &all, &r->err);
+    if (rc == RAMPART_ENOMEM)
+        rc = rrepo_fail(r, rc, NULL, "out of memory");
+    if (rc == 0 && all.n > 1)
+        qsort(all.v, all.n, sizeof(*all.v), cmp_names);
+    for (size_t i = 0; i < all.n && rc == 0; i++) {
+        const char *d;
+        rrole *ro;
+        rerr saved = r->err;
+        bool exists = rrepo_delegator(r, all.v[i], &d, NULL) == 0 && !(strcmp(all.v[i], "snapshot") == 0 ||
+                                                                       strcmp(all.v[i], "timestamp") == 0);
+        r->err = saved;
+        bool changed = false;
+        if (exists) {
+            rc = rrepo_role(r, all.v[i], &ro);
+            if (rc == 0)
+                changed = rrepo_version(ro) > rrepo_published_version(r, all.v[i]);
+            if (rc == 0 && strcmp(all.v[i], "root") != 0)
+                rrepo_drop_cache(r);
+        }
+        if (rc == 0)
+            rc = names_add(changed ? out : stale, all.v[i]) == 0 ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "oom");
+    }
+    names_free(&all);
+    return rc;
+}
+
+/* Pass A (write == false) signs in memory and checks every threshold;
+ * pass B (write == true) does it again and writes the signed roles. */
+static int prepare_all(rampart_repo *r, const names *ch, bool write, json_t *snap_meta, json_t *pending)
+{
+    dcache c = {0};
+    int rc = 0;
+    for (size_t i = 0; i < ch->n && rc == 0; i++) {
+        int64_t v = 0;
+        rc = prepare_role(r, &c, ch->v[i], write, &v);
+        if (rc == 0 && strcmp(ch->v[i], "root") != 0 && snap_meta != NULL) {
+            char fname[RREPO_NAME_MAX + 16];
+            snprintf(fname, sizeof(fname), "%s.json", ch->v[i]);
+            if (json_object_set_new(snap_meta, fname, json_pack("{s:I}", "version", (json_int_t)v)) != 0)
+                rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        }
+        if (rc == 0 && pending != NULL && pending_add(pending, ch->v[i], v) != 0)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    dcache_free(&c);
+    return rc;
+}
+
+static int write_next(rampart_repo *r, json_t *snap, json_t *ts, json_t *pending)
+{
+    int rc = rrepo_write_json(r, r->fds[RDIR_STATE], NEXT_SNAPSHOT, snap, true);
+    if (rc == 0)
+        rc = rrepo_write_json(r, r->fds[RDIR_STATE], NEXT_TIMESTAMP, ts, true);
+    if (rc == 0)
+        rc = rrepo_write_json(r, r->fds[RDIR_STATE], PENDING, pending, true);
+    return rc;
+}
+
+static int do_publish(rampart_repo *r, rampart_publish_result *res)
+{
+    names ch = {0}, stale = {0};
+    json_t *snap = NULL, *ts = NULL, *pending = pending_new();
+    tuf_md *root = NULL;
+    int rc = pending != NULL ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    if (rc == 0)
+        rc = changed_roles(r, &ch, &stale);
+    if (rc == 0 && ch.n == 0)
+        goto clean;
+    /* Pass A: nothing is written unless every threshold is met. */
+    if (rc == 0)
+        rc = rrepo_pub_next_signed(r, "snapshot.json", "snapshot", &snap);
+    json_t *meta = json_object_get(json_object_get(snap, "signed"), "meta");
+    if (rc == 0)
+        rc = prepare_all(r, &ch, false, meta, NULL);
+    if (rc == 0)
+        rc = staged_root_md(r, &root);
+    if (rc == 0)
+        rc = rrepo_pub_sign_online(r, snap, root, TUF_SNAPSHOT);
+    if (rc == 0)
+        rc = rrepo_pub_make_timestamp(r, snap, &ts);
+    if (rc == 0)
+        rc = rrepo_pub_sign_online(r, ts, root, TUF_TIMESTAMP);
+    /* Pass B: sign and write the roles, then the plan, then carry it out. */
+    if (rc == 0)
+        rc = prepare_all(r, &ch, true, NULL, pending);
+    if (rc == 0 && json_object_set_new(pending, "snapshot", json_incref(json_object_get(
+                                                                json_object_get(snap, "signed"), "version"))) != 0)
+        rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    if (rc == 0)
+        rc = rfile_sync(r->dirfd, &r->err);
+    if (rc == 0)
+        rc = write_next(r, snap, ts, pending);
+    rrepo_crash_point(0);
+    if (rc == 0) {
+        for (size_t i = 0; i < ch.n && rc == 0; i++)
+            rc = rfile_remove_at(r->fds[RDIR_DIRTY], ch.v[i], &r->err);
+        size_t count = 0;
+        if (rc == 0)
+            rc = rrepo_pub_finish(r, &count);
+        if (rc == 0 && res != NULL) {
+            res->roles_published = count;
+            res->snapshot_version = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
+            res->timestamp_version = json_integer_value(json_object_get(json_object_get(ts, "signed"), "version"));
+        }
+    }
+clean:
+    for (size_t i = 0; i < stale.n && rc == 0; i++)
+        rc = rfile_remove_at(r->fds[RDIR_DIRTY], stale.v[i], &r->err);
+    rrepo_drop_cache(r);
+    tuf_md_free(root);
+    json_decref(snap);
+    json_decref(ts);
+    json_decref(pending);
+    names_free(&ch);
+    names_free(&stale);
+    return rc;
+}
+
+int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
+{
+    if (r == NULL)
+        return RAMPART_EINVAL;
+    rerr_clear(&r->err);
+    rampart_publish_result out = {0};
+    int rc = 0;
+    if (rfile_exists_at(r->fds[RDIR_STATE], PENDING))
+        rc = rrepo_pub_finish(r, &out.roles_published);
+    if (rc == 0) {
+        rampart_publish_result more = {0};
+        rc = do_publish(r, &more);
+        if (rc == 0 && more.roles_published > 0)
+            out = more;
+    }
+    if (rc == 0 && res != NULL)
+        *res = out;
+    return rc;
+}
