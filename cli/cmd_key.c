@@ -40,16 +40,22 @@ static int prompt(const char *text, char *buf, size_t cap, size_t *len)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
         quiet.c_lflag |= ICANON;
-        if (write(fd, text, strlen(text)) >= 0 && tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
-            size_t n = 0;
-            char c;
-            ssize_t got;
-            while ((got = read(fd, &c, 1)) == 1 && c != '\n')
-                if (n < cap)
-                    buf[n++] = c;
-            if (got >= 0) {
-                *len = n;
-                rc = 0;
+        /* Echo off first, then the prompt: TCSAFLUSH discards what was
+         * typed before it, so switching after the prompt could throw away
+         * an answer typed right after the prompt appeared (the pty test of
+         * tests/cli/test_repo_keys.sh hung on that under load). */
+        if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
+            if (write(fd, text, strlen(text)) >= 0) {
+                size_t n = 0;
+                char c;
+                ssize_t got;
+                while ((got = read(fd, &c, 1)) == 1 && c != '\n')
+                    if (n < cap)
+                        buf[n++] = c;
+                if (got >= 0) {
+                    *len = n;
+                    rc = 0;
+                }
             }
             (void)tcsetattr(fd, TCSAFLUSH, &old);
             if (write(fd, "\n", 1) < 0) {
