@@ -174,7 +174,7 @@ int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out) 
 /* Carries out (again) the publish plan in state/pending.json; *count (may
  * be NULL) gets the number of metadata files it lists. */
 int rrepo_pub_finish(rampart_repo *r, size_t *count) RAMPART_MUST_USE;
-/* Test builds only: exits the process at crash point `n` when
+/* Builds with RAMPART_CRASHPOINTS only: exits the process at crash point `n` when
  * RAMPART_TEST_CRASH_AFTER=n (see docs/repo.md). */
 void rrepo_crash_point(int n);
 

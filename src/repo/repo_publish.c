@@ -19,8 +19,9 @@
 
 void rrepo_crash_point(int n)
 {
-#ifdef RAMPART_TEST_HOOKS
-    /* Test builds only: simulate a crash (power loss) right here. */
+#ifdef RAMPART_CRASHPOINTS
+    /* Test builds only (RAMPART_CRASHPOINTS, as util/fs.h's crash points):
+     * simulate a crash (power loss) right here. */
     const char *v = getenv("RAMPART_TEST_CRASH_AFTER");
     if (v != NULL && strtol(v, NULL, 10) == n)
         _exit(99);

@@ -58,11 +58,15 @@ int rfile_create_at(int dirfd, const char *name, const void *data, size_t len, m
         rc = rfs_tmp_write(&t, data, len, e);
     if (rc == 0 && fsync(t.fd) != 0)
         rc = sys_err(e, RAMPART_EIO, "fsync of the new file", name);
+    if (rc == 0)
+        RFS_CRASHPOINT("fsynced, before link");
     /* link(2) never replaces: a file that appeared meanwhile is kept. */
     if (rc == 0 && linkat(dirfd, t.name, dirfd, name, 0) != 0)
         rc = errno == EEXIST ? rerr_set(e, RAMPART_EEXIST, NULL, "%s already exists (refusing to overwrite it)", name)
                              : sys_err(e, RAMPART_EIO, "cannot create", name);
     rfs_tmp_discard(&t);
+    if (rc == 0)
+        RFS_CRASHPOINT("linked, before folder fsync");
     if (rc == 0 && fsync(dirfd) != 0)
         rc = sys_err(e, RAMPART_EIO, "fsync of the folder of", name);
     return rc;
@@ -112,10 +116,14 @@ int rfile_put_nosync(int dirfd, const char *name, const void *data, size_t len, 
         if (close(fd) != 0)
             rc = sys_err(e, RAMPART_EIO, "close of the temporary file for", name);
     }
+    if (rc == 0)
+        RFS_CRASHPOINT("written (no fsync), before rename");
     if (rc == 0 && renameat(dirfd, t.name, dirfd, name) != 0)
         rc = sys_err(e, RAMPART_EIO, "cannot rename a temporary file to", name);
-    if (rc == 0)
+    if (rc == 0) {
         t.name[0] = '\0';
+        RFS_CRASHPOINT("renamed (no fsync)");
+    }
     rfs_tmp_discard(&t);
     return rc;
 }

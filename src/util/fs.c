@@ -24,14 +24,8 @@
 /* ---- crash points (test builds only) -------------------------------------- */
 
 #ifdef RAMPART_CRASHPOINTS
-/* Compiled only with the CMake option RAMPART_CRASHPOINTS (debug and asan
- * presets; never release, which scripts/check-hardening verifies).  With
- * RAMPART_CRASH_AT=<n> in the environment, the n-th crash point the process
- * passes ends it at once with _exit(RFS_CRASH_EXIT): no cleanup, no atexit
- * handlers, like a kill -9 at that point.  Points are counted only while
- * the variable is set.  See tests/unit/test_crashpoints.c. */
-#define RFS_CRASH_EXIT 86
-static void crashpoint(const char *id)
+/* See fs.h.  Points are counted only while RAMPART_CRASH_AT is set. */
+void rfs_crashpoint(const char *id)
 {
     static unsigned long passed;
     const char *at = getenv("RAMPART_CRASH_AT");
@@ -46,9 +40,6 @@ static void crashpoint(const char *id)
         (void)!write(STDERR_FILENO, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
     _exit(RFS_CRASH_EXIT);
 }
-#define RAMPART_CRASHPOINT(id) crashpoint(id)
-#else
-#define RAMPART_CRASHPOINT(id) ((void)0)
 #endif
 
 /* ---- error messages ------------------------------------------------------ */
@@ -434,7 +425,7 @@ int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode, rerr *e)
             rfs_tmp_discard(t);
             return rc;
         }
-        RAMPART_CRASHPOINT("temporary file created");
+        RFS_CRASHPOINT("temporary file created");
         return 0;
     }
     return rerr_set(e, RAMPART_EIO, NULL, "no unused temporary file name after %d attempts", TMP_OPEN_ATTEMPTS);
@@ -451,7 +442,7 @@ int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e)
     if (t->written == 0 && len > 1) {
         rc = write_fully(t->fd, data, len / 2, t->name, e);
         if (rc == 0) {
-            RAMPART_CRASHPOINT("partial write");
+            RFS_CRASHPOINT("partial write");
             rc = write_fully(t->fd, (const uint8_t *)data + len / 2, len - len / 2, t->name, e);
         }
     } else {
@@ -480,7 +471,7 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
     int fd, rc = check_final_name(final_name, e);
     if (rc != 0)
         goto out;
-    RAMPART_CRASHPOINT("written, before fsync");
+    RFS_CRASHPOINT("written, before fsync");
     /* A failed fsync is final: the kernel may have dropped the dirty pages
      * and a second fsync could report success for data that is gone. */
     if (fsync(t->fd) != 0) {
@@ -493,13 +484,13 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
         rc = sys_fail(e, RAMPART_EIO, errno, "close of temporary file for", final_name);
         goto out;
     }
-    RAMPART_CRASHPOINT("fsynced, before rename");
+    RFS_CRASHPOINT("fsynced, before rename");
     if (renameat(t->dirfd, t->name, t->dirfd, final_name) != 0) {
         rc = sys_fail(e, RAMPART_EIO, errno, "cannot rename temporary file to", final_name);
         goto out;
     }
     t->name[0] = '\0'; /* the temporary name no longer exists */
-    RAMPART_CRASHPOINT("renamed, before folder fsync");
+    RFS_CRASHPOINT("renamed, before folder fsync");
     /* Make the rename itself durable. */
     if (fsync(t->dirfd) != 0)
         rc = sys_fail(e, RAMPART_EIO, errno, "fsync of the folder after replacing", final_name);

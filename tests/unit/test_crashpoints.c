@@ -44,7 +44,7 @@
 #include "util/fs.h"
 #include "util/banned.h"
 
-#define CRASH_EXIT 86 /* RFS_CRASH_EXIT in src/util/fs.c */
+#define CRASH_EXIT RFS_CRASH_EXIT
 #define BIG_LEN ((8u << 20) + 4321u)
 
 static sim *S;
