@@ -4,7 +4,8 @@
  * rampart_set_allocator() makes the 1st, then the 2nd, ... Nth allocation
  * of an operation fail, until a run completes without reaching N.  Every
  * run must end in success or exactly RAMPART_ENOMEM, free everything it
- * allocated (counted here, so every build checks it, not only LSan), and
+ * allocated (counted by tests/support/fault_alloc.c, so every build checks
+ * it, not only LSan), and
  * leave on disk only files whose bytes are versions the simulated
  * repository published (metadata) or complete targets, and no temporary
  * file.
@@ -24,6 +25,7 @@
 
 #include "client/client_internal.h"
 #include "disk_state.h"
+#include "fault_alloc.h"
 #include "harness.h"
 #include "rampart/client.h"
 #include "rampart/metadata.h"
@@ -31,71 +33,6 @@
 #include "tuf/md.h"
 #include "util/jdoc.h"
 #include "util/banned.h"
-
-/* ---- the counting allocator --------------------------------------------- */
-
-static struct {
-    long count;   /* allocation attempts since arming */
-    long fail_at; /* the attempt that fails; 0: none */
-    long live;    /* blocks from this allocator not yet freed */
-    int armed;
-    int injected; /* the failure was injected in this run */
-} ca;
-
-static bool should_fail(void)
-{
-    if (!__atomic_load_n(&ca.armed, __ATOMIC_SEQ_CST))
-        return false;
-    long n = __atomic_add_fetch(&ca.count, 1, __ATOMIC_SEQ_CST);
-    if (n != ca.fail_at)
-        return false;
-    __atomic_store_n(&ca.injected, 1, __ATOMIC_SEQ_CST);
-    return true;
-}
-
-static void *ca_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    if (should_fail())
-        return NULL;
-    void *p = malloc(n);
-    if (p != NULL)
-        __atomic_add_fetch(&ca.live, 1, __ATOMIC_SEQ_CST);
-    return p;
-}
-
-static void *ca_realloc(void *p, size_t n, void *ctx)
-{
-    (void)ctx;
-    if (should_fail())
-        return NULL;
-    void *q = realloc(p, n);
-    if (q != NULL && p == NULL)
-        __atomic_add_fetch(&ca.live, 1, __ATOMIC_SEQ_CST);
-    return q;
-}
-
-static void ca_free(void *p, void *ctx)
-{
-    (void)ctx;
-    if (p == NULL)
-        return;
-    __atomic_sub_fetch(&ca.live, 1, __ATOMIC_SEQ_CST);
-    free(p);
-}
-
-static void arm(long fail_at)
-{
-    ca.count = 0;
-    ca.injected = 0;
-    ca.fail_at = fail_at;
-    __atomic_store_n(&ca.armed, 1, __ATOMIC_SEQ_CST);
-}
-
-static void disarm(void)
-{
-    __atomic_store_n(&ca.armed, 0, __ATOMIC_SEQ_CST);
-}
 
 /* ---- the repository ------------------------------------------------------- */
 
@@ -181,13 +118,12 @@ typedef struct scenario {
  * after reporting a failed check. */
 static long torture(const scenario *sc)
 {
-    for (long n = 1;; n++) {
+    for (long n = 1;; n += fa_stride()) {
         sc->setup();
-        long live0 = ca.live;
-        arm(n);
+        long live0 = fa_live();
+        fa_arm(n);
         int rc = sc->op();
-        disarm();
-        bool injected = ca.injected != 0;
+        bool injected = fa_disarm();
         char why[600] = "";
         if (rc != sc->want && !(injected && rc == RAMPART_ENOMEM)) {
             fprintf(stderr, "%s: allocation %ld failed%s: returned %s, expected %s%s\n", sc->name, n,
@@ -195,8 +131,8 @@ static long torture(const scenario *sc)
                     injected ? " or RAMPART_ENOMEM" : "");
             return -1;
         }
-        if (ca.live != live0) {
-            fprintf(stderr, "%s: allocation %ld failed: %ld blocks leaked\n", sc->name, n, ca.live - live0);
+        if (fa_live() != live0) {
+            fprintf(stderr, "%s: allocation %ld failed: %ld blocks leaked\n", sc->name, n, fa_live() - live0);
             return -1;
         }
         if (!ds_metadata_ok(mdir, S, false, why, sizeof(why)) ||
@@ -205,7 +141,7 @@ static long torture(const scenario *sc)
             return -1;
         }
         if (!injected)
-            return n - 1;
+            return n - 1; /* allocation sites (tried every fa_stride()-th) */
     }
 }
 
@@ -213,8 +149,8 @@ static long torture(const scenario *sc)
     do {                                                                                                               \
         long th_sites = torture(sc);                                                                                   \
         CHECK(th_sites > 0);                                                                                           \
-        printf("%s: %ld allocations failed in turn, each run ended in %s or RAMPART_ENOMEM\n", (sc)->name, th_sites, \
-               rampart_error_name((sc)->want));                                                                        \
+        printf("%s: %ld allocations (failed in turn, every %ld), each run ended in %s or RAMPART_ENOMEM\n",          \
+               (sc)->name, th_sites, fa_stride(), rampart_error_name((sc)->want));                                     \
     } while (0)
 
 /* ---- refresh ---------------------------------------------------------------- */
@@ -456,8 +392,7 @@ static void test_parse(void)
 
 int main(void)
 {
-    rampart_allocator a = {ca_malloc, ca_realloc, ca_free, NULL};
-    if (rampart_set_allocator(&a) != 0)
+    if (fa_install() != 0)
         return 1;
     make_repo();
     tmp = sim_mkdtemp();
