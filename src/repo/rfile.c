@@ -247,7 +247,7 @@ int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t 
     }
     int rc = rfs_tmp_open(t, dstdir, 0644, e);
     uint64_t total = 0;
-    static const size_t chunk = 64 * 1024;
+    static const size_t chunk = (size_t)64 * 1024;
     uint8_t *buf = rc == 0 ? rampart_malloc(chunk) : NULL;
     if (rc == 0 && buf == NULL)
         rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
