@@ -3,7 +3,8 @@
 # Rampart's client side by side with the reference clients python-tuf 5.1.0
 # and tuf-js 5.0.1, all served the same repositories by one local nginx.
 #
-#   bench/client_bench.sh [--runs N] [--only rampart|python-tuf|tuf-js] [--skip-big] [--pretty]
+#   bench/client_bench.sh [--runs N] [--tufjs-runs N] [--timeout S] [--only rampart|python-tuf|tuf-js]
+#                         [--skip-big] [--pretty]
 #
 # Scenarios (each cold: empty metadata folder; and warm: metadata current):
 #   flat100k   one target from a flat repository of 100,000 targets
@@ -11,18 +12,25 @@
 #   big1g      one 1 GiB target (cold only), next to `curl -o FILE` of the same file
 # Prints one line per client and scenario: median wall seconds and median
 # peak RSS (MiB) over N runs (default 5), measured with /usr/bin/time.
+# tuf-js is far slower on these shapes (minutes per run): it gets
+# --tufjs-runs runs (default 1), and every run is stopped after --timeout
+# seconds (default 900), reported as ">S".
 # Needs a release build (build/release) and, for the peers, the set-up of
 # ../shared/conformance/setup.sh ($RAMPART_PEERS).  Never part of ctest.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=5
+tufjs_runs=1
+limit=900
 only=""
 skip_big=0
 pretty=""
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
+        --tufjs-runs) tufjs_runs=$2; shift 2 ;;
+        --timeout) limit=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --skip-big) skip_big=1; shift ;;
         --pretty) pretty=--pretty; shift ;;
@@ -58,34 +66,46 @@ gen_repo_bins
 # shellcheck source=../tests/lib/nginx.sh
 source "$here/tests/lib/nginx.sh"
 nginx_start "$work"
-trap 'nginx_stop; rm -rf "$work/run"' EXIT
+run_dir=$(mktemp -d "$work/run.XXXXXX") # private: concurrent benchmarks never share it
+trap 'nginx_stop; rm -rf "$run_dir"' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 # one_run CLIENT REPO TARGET MODE(cold|warm) -> "seconds kib"
 one_run() {
     local cmd=$1 repo=$2 target=$3 mode=$4
-    local d=$work/run
+    local d=$run_dir/c
     if [ "$mode" = cold ] || [ ! -d "$d/md" ]; then
         rm -rf "$d"; mkdir -p "$d/md" "$d/tg"
         $cmd --metadata-dir "$d/md" init "$work/$repo/root.json" >/dev/null 2>&1
     fi
     if [ "$mode" = warm ]; then rm -rf "$d/tg"; mkdir -p "$d/tg"; fi
     # shellcheck disable=SC2086
-    /usr/bin/time -f "%e %M" -o "$d/time" $cmd --metadata-url "$NGINX_URL/$repo/metadata/" --metadata-dir "$d/md" \
+    timeout -k 5 "$limit" /usr/bin/time -f "%e %M" -o "$d/time" $cmd --metadata-url "$NGINX_URL/$repo/metadata/" --metadata-dir "$d/md" \
         --target-name "$target" --target-dir "$d/tg" --target-base-url "$NGINX_URL/$repo/targets/" download \
-        >"$d/out" 2>&1 || { echo "FAILED: $cmd $repo $mode" >&2; tail -5 "$d/out" >&2; echo "nan nan"; return; }
-    cat "$d/time"
+        >"$d/out" 2>&1
+    local rc=$?
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo ">$limit nan"; return; fi
+    if [ $rc -ne 0 ]; then echo "FAILED: $cmd $repo $mode" >&2; tail -5 "$d/out" >&2; echo "nan nan"; return; fi
+    tail -1 "$d/time"
 }
 
 measure() { # client repo target mode
-    local client=$1 repo=$2 target=$3 mode=$4 times=() mems=()
-    if [ "$mode" = warm ]; then one_run "${client_cmd[$client]}" "$repo" "$target" cold >/dev/null; fi
-    for _ in $(seq 1 "$runs"); do
+    local client=$1 repo=$2 target=$3 mode=$4 times=() mems=() n=$runs
+    [ "$client" = tuf-js ] && n=$tufjs_runs
+    if [ "$mode" = warm ]; then
+        read -r t _ < <(one_run "${client_cmd[$client]}" "$repo" "$target" cold)
+        case $t in ">"*|nan) printf "%-10s %-12s %-5s wall %8s s   (cold run did not finish)\n" "$client" "$repo" "$mode" "$t"; return ;; esac
+    fi
+    for _ in $(seq 1 "$n"); do
         read -r t m < <(one_run "${client_cmd[$client]}" "$repo" "$target" "$mode")
         times+=("$t"); mems+=("$m")
     done
     local mt mm
+    if printf '%s\n' "${times[@]}" | grep -q '^>'; then
+        printf "%-10s %-12s %-5s wall %8s s   (stopped at the time limit; runs: %s)\n" "$client" "$repo" "$mode" ">$limit" "${times[*]}"
+        return
+    fi
     mt=$(printf '%s\n' "${times[@]}" | median)
     mm=$(printf '%s\n' "${mems[@]}" | median)
     printf "%-10s %-12s %-5s wall %8.3f s   peak %8.1f MiB   (runs: %s)\n" "$client" "$repo$pretty" "$mode" "$mt" \
@@ -108,11 +128,11 @@ if [ $skip_big -eq 0 ]; then
     hash=$(ls "$work/big1g/targets/" | grep big.bin)
     times=()
     for _ in $(seq 1 "$runs"); do
-        rm -f "$work/run-curl.bin"
-        /usr/bin/time -f "%e %M" -o "$work/curl.time" curl -s -o "$work/run-curl.bin" "$NGINX_URL/big1g/targets/$hash"
-        read -r t m <"$work/curl.time"
+        rm -f "$run_dir/curl.bin"
+        /usr/bin/time -f "%e %M" -o "$run_dir/curl.time" curl -s -o "$run_dir/curl.bin" "$NGINX_URL/big1g/targets/$hash"
+        read -r t m <"$run_dir/curl.time"
         times+=("$t")
     done
-    rm -f "$work/run-curl.bin"
+    rm -f "$run_dir/curl.bin"
     printf "%-10s %-12s %-5s wall %8.3f s   (runs: %s)\n" "curl -o" big1g cold "$(printf '%s\n' "${times[@]}" | median)" "${times[*]}"
 fi

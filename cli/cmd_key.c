@@ -40,10 +40,8 @@ static int prompt(const char *text, char *buf, size_t cap, size_t *len)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
         quiet.c_lflag |= ICANON;
-        /* Echo off first, then the prompt: TCSAFLUSH discards what was
-         * typed before it, so switching after the prompt could throw away
-         * an answer typed right after the prompt appeared (the pty test of
-         * tests/cli/test_repo_keys.sh hung on that under load). */
+        /* Echo goes off before the prompt appears, so nothing typed after
+         * the prompt is ever echoed (or flushed away). */
         if (tcsetattr(fd, TCSAFLUSH, &quiet) == 0) {
             if (write(fd, text, strlen(text)) >= 0) {
                 size_t n = 0;
@@ -57,6 +55,7 @@ static int prompt(const char *text, char *buf, size_t cap, size_t *len)
                     rc = 0;
                 }
             }
+            /* Echo comes back whatever happened. */
             (void)tcsetattr(fd, TCSAFLUSH, &old);
             if (write(fd, "\n", 1) < 0) {
                 /* the newline is cosmetic */

@@ -211,8 +211,8 @@ static int error_rank(int code)
     return 1;
 }
 
-int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, raccept_fn accept, void *ctx,
-                           bool *some_notfound, rerr *e)
+int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept,
+                           void *ctx, bool *some_notfound, rerr *e)
 {
     if (some_notfound != NULL)
         *some_notfound = false;
@@ -232,6 +232,11 @@ int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, ra
             return rerr_set(e, RAMPART_ENOMEM, NULL, "URL too long");
         }
         rbuf_init(&body, cap > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t)cap);
+        /* A length the parent role states is the exact size (anything else
+         * fails verification): take the memory once, instead of growing by
+         * copies, and let a large buffer use huge pages. */
+        if (exact && cap <= RCLIENT_MAX_PRESIZE && rbuf_reserve(&body, (size_t)cap) == 0)
+            rampart_advise_huge(body.data, body.cap);
         rsink sink = {rsink_rbuf_write, &body};
         rerr me = {0};
         rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);

@@ -53,15 +53,18 @@ void rclient_set_transport(rampart_client *c, rtransport *tp);
 int rclient_now(rampart_client *c, int64_t *out) RAMPART_MUST_USE;
 
 /* Fetches `name` below each base URL in turn (metadata or target mirrors),
- * at most `cap` bytes each, passing each complete body to `accept` until one
+ * at most `cap` bytes each (`exact`: the parent role states this length),
+ * passing each complete body to `accept` until one
  * accepts it.  `accept` takes ownership of the bytes.  The error returned
  * when every mirror fails is the most telling one: a security failure beats
  * a network failure; ENOTFOUND is returned only when no mirror had anything
  * else to say.  *some_notfound (may be NULL) tells whether any mirror
  * answered "not found". */
 typedef int (*raccept_fn)(void *ctx, uint8_t *data, size_t len, rerr *e);
-int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, raccept_fn accept, void *ctx,
-                           bool *some_notfound, rerr *e) RAMPART_MUST_USE;
+int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept,
+                           void *ctx, bool *some_notfound, rerr *e) RAMPART_MUST_USE;
+/* Largest stated length reserved up front (larger ones grow as data arrives). */
+#define RCLIENT_MAX_PRESIZE ((uint64_t)256 << 20)
 
 /* refresh.c: the workflow, run with the store open. */
 int rclient_refresh_locked(rampart_client *c, rstore *st) RAMPART_MUST_USE;

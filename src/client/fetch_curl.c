@@ -139,8 +139,7 @@ static int set_common(curl_tp *tp)
               curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L) == CURLE_OK;
+              curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) == CURLE_OK;
     if (ok && o->ca_file != NULL)
         ok = curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file) == CURLE_OK;
     if (ok && o->ca_path != NULL)
@@ -230,7 +229,11 @@ static int curl_get(rtransport *base, const char *url, uint64_t max_bytes, const
         if (curl_easy_setopt(tp->h, CURLOPT_URL, cur) != CURLE_OK ||
             curl_easy_setopt(tp->h, CURLOPT_WRITEDATA, &x) != CURLE_OK ||
             curl_easy_setopt(tp->h, CURLOPT_XFERINFODATA, &x) != CURLE_OK ||
-            curl_easy_setopt(tp->h, CURLOPT_MAXFILESIZE_LARGE, cap) != CURLE_OK) {
+            curl_easy_setopt(tp->h, CURLOPT_MAXFILESIZE_LARGE, cap) != CURLE_OK ||
+            /* Large transfers get a large receive buffer (fewer callbacks and
+             * system calls); small ones keep libcurl's 16 KiB (less memory). */
+            curl_easy_setopt(tp->h, CURLOPT_BUFFERSIZE, max_bytes >= (1u << 20) ? 256L * 1024L : 16L * 1024L) !=
+                CURLE_OK) {
             rc = rerr_set(e, RAMPART_EINTERNAL, NULL, "cannot configure libcurl");
             break;
         }

@@ -27,7 +27,7 @@ static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
         /* Room for any int64 version: never cut. */
         (void)snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
         bool notfound = false;
-        int rc = rclient_fetch_metadata(c, name, c->max_root, accept_root, t, &notfound, &c->err);
+        int rc = rclient_fetch_metadata(c, name, c->max_root, false, accept_root, t, &notfound, &c->err);
         /* 404 (and 403/410) for N+1 means there is no newer root.  A mirror
          * that says so outweighs others serving something unverifiable:
          * otherwise one bad mirror could stop every update (the timestamp
@@ -94,7 +94,7 @@ static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
     if (local_failure_is_fatal(rc))
         return rerr_set(&c->err, rc, "timestamp", "cannot load the local timestamp: %s", ignore.message);
     struct ts_ctx x = {t, false};
-    rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, accept_timestamp, &x, NULL, &c->err);
+    rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, false, accept_timestamp, &x, NULL, &c->err);
     if (rc != 0)
         return rc;
     if (x.accepted) {
@@ -160,7 +160,8 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
         rbuf_init(&name, 512);
         rc = role_request_name(t, "snapshot", want.version, &name);
         if (rc == 0)
-            rc = rclient_fetch_metadata(c, (const char *)name.data, cap_for(&want, c->max_snapshot), accept_snapshot,
+            rc = rclient_fetch_metadata(c, (const char *)name.data, cap_for(&want, c->max_snapshot), want.length >= 0,
+                                        accept_snapshot,
                                         t, NULL, &c->err);
         else
             rerr_set(&c->err, rc, "snapshot", "cannot build the request name");
@@ -246,8 +247,8 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
         return rerr_set(&c->err, rc, name, "cannot build the request name");
     }
     struct tg_ctx x = {t, name, delegator, NULL};
-    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), accept_targets, &x, NULL,
-                                &c->err);
+    rc = rclient_fetch_metadata(c, (const char *)req.data, cap_for(&want, c->max_targets), want.length >= 0,
+                                accept_targets, &x, NULL, &c->err);
     rbuf_free(&req);
     if (rc == 0)
         rc = rstore_write(st, (const char *)fname.data, tuf_md_bytes(x.md), &c->err);

@@ -11,6 +11,7 @@
 #include "crypto/hash.h"
 #include "crypto/key.h"
 #include "crypto/ossl.h"
+#include "util/codec.h"
 #include "util/banned.h"
 
 /* The largest public key PEM accepted: an RSA-16384 SPKI is about 2.8 KB. */
@@ -83,7 +84,8 @@ static int scheme_from_tuf(rslice keytype, rslice scheme, rkey_scheme *out)
 static int ed25519_from_hex(rslice pub, EVP_PKEY **out, rerr *e)
 {
     uint8_t raw[ED25519_KEY_LEN];
-    if (rcrypto_hex_decode_exact(raw, sizeof(raw), pub.p, pub.n) != 0)
+    size_t rawlen;
+    if (rhex_decode(raw, sizeof(raw), &rawlen, (const char *)pub.p, pub.n) != 0 || rawlen != sizeof(raw))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "ed25519 public key is not 64 hex characters");
     EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, sizeof(raw));
     if (pk == NULL)
@@ -373,6 +375,6 @@ int rkey_compute_keyid(rslice keytype, rslice scheme, rslice pub, char out[65])
         rc = rhash_final(&h, d);
     rhash_free(&h);
     if (rc == 0)
-        rcrypto_hex_lower(out, d, 32);
+        rhex_encode(out, d, 32);
     return rc;
 }

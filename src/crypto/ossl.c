@@ -101,37 +101,3 @@ int rcrypto_bio_append(BIO *bio, rbuf *out)
     return rbuf_append(out, data, (size_t)len);
 }
 
-void rcrypto_hex_lower(char *out, const uint8_t *in, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 0x0f];
-    }
-    out[2 * n] = '\0';
-}
-
-static int hex_nibble(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-int rcrypto_hex_decode_exact(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen)
-{
-    size_t want;
-    if (in == NULL || !rsize_mul(outlen, 2, &want) || inlen != want)
-        return RAMPART_EFORMAT;
-    for (size_t i = 0; i < outlen; i++) {
-        int hi = hex_nibble(in[2 * i]), lo = hex_nibble(in[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return RAMPART_EFORMAT;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
-}

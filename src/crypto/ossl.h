@@ -1,7 +1,7 @@
 /*
  * ossl.h - glue shared by the files of src/crypto/ (and only by them): the
  * OpenSSL error-queue discipline, strict single-block PEM reading and the
- * small hex helpers the crypto layer needs.  Nothing outside src/crypto/
+ * helpers the crypto layer needs.  Nothing outside src/crypto/
  * includes this header, so nothing outside it sees an OpenSSL type.
  */
 #ifndef RAMPART_CRYPTO_OSSL_H
@@ -64,12 +64,5 @@ int rcrypto_set_pss(EVP_PKEY_CTX *pctx, int saltlen) RAMPART_MUST_USE;
 /* Appends everything written to the memory BIO `bio` to `out` (unchanged
  * on failure).  ECRYPTO when the BIO is empty, else rbuf_append's code. */
 int rcrypto_bio_append(BIO *bio, rbuf *out) RAMPART_MUST_USE;
-
-/* Lower-case hex of `n` bytes into `out` (2n + 1 bytes, NUL-terminated). */
-void rcrypto_hex_lower(char *out, const uint8_t *in, size_t n);
-/* Decodes exactly 2*outlen hex characters (either case) of `in` into `out`.
- * RAMPART_EFORMAT on a wrong length or a non-hex character; what `out`
- * holds then is unspecified. */
-int rcrypto_hex_decode_exact(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen) RAMPART_MUST_USE;
 
 #endif

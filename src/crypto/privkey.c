@@ -13,6 +13,7 @@
 
 #include "crypto/ossl.h"
 #include "crypto/privkey.h"
+#include "util/codec.h"
 #include "util/banned.h"
 
 /* A PKCS#8 PEM of an RSA-16384 key is about 13 KB. */
@@ -261,7 +262,7 @@ int rprivkey_public_tuf(const rprivkey *k, rbuf *out, rerr *e)
             rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot read the ed25519 public key");
             goto out;
         }
-        rcrypto_hex_lower(hex, raw, sizeof(raw));
+        rhex_encode(hex, raw, sizeof(raw));
         rc = rbuf_append(out, hex, 64);
     } else {
         bio = BIO_new(BIO_s_mem());

@@ -144,6 +144,24 @@ static int delegate_role(rampart_repo *r, const rampart_delegation_options *o, c
     json_decref(child);
     return rc;
 }
+/* Ends an edit of the configuration begun with `saved` = a copy of it:
+ * commits when everything so far succeeded (rc 0), else puts the saved
+ * configuration back.  Takes `saved`; returns the final code. */
+static int finish_config_edit(rampart_repo *r, json_t *saved, int rc)
+{
+    if (rc == 0)
+        rc = rrepo_commit(r);
+    if (rc != 0) {
+        json_decref(r->config);
+        r->config = saved;
+        saved = NULL;
+        r->config_changed = false;
+    }
+    json_decref(saved);
+    rrepo_drop_cache(r);
+    return rc;
+}
+
 
 int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o)
 {
@@ -162,19 +180,9 @@ int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o)
         rc = check_delegator(r, delegator, &d);
     if (rc == 0)
         rc = o->bins > 0 ? delegate_bins(r, o, delegator, d) : delegate_role(r, o, delegator, d);
-    if (rc == 0)
-        rc = rrepo_commit(r);
-    if (rc != 0) {
-        /* Bins are written as they are made; a failure before the commit
-         * leaves them unreferenced (no configuration names them). */
-        json_decref(r->config);
-        r->config = saved;
-        saved = NULL;
-        r->config_changed = false;
-    }
-    json_decref(saved);
-    rrepo_drop_cache(r);
-    return rc;
+    /* Bins are written as they are made; a failure before the commit
+     * leaves them unreferenced (no configuration names them). */
+    return finish_config_edit(r, saved, rc);
 }
 
 /* Finds keyid `want` (or a unique prefix of at least 8 digits) in `ids`. */
@@ -364,15 +372,5 @@ int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o)
         rc = edit_keys(r, o, o->role, rrepo_signed(d), keys, auth);
     if (rc == 0)
         rc = resign(r, o->role);
-    if (rc == 0)
-        rc = rrepo_commit(r);
-    if (rc != 0) {
-        json_decref(r->config);
-        r->config = saved;
-        saved = NULL;
-        r->config_changed = false;
-    }
-    json_decref(saved);
-    rrepo_drop_cache(r);
-    return rc;
+    return finish_config_edit(r, saved, rc);
 }

@@ -71,7 +71,6 @@ int rbuf_reserve(rbuf *b, size_t extra)
         nd[0] = '\0';
     b->data = nd;
     b->cap = ncap;
-    rampart_advise_huge(nd, ncap);
     return 0;
 }
 

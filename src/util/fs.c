@@ -266,32 +266,42 @@ int rfs_open_parent(int dirfd, const char *name, bool create, int *parent_fd, co
 /* Reads fd to its end, appending to out, never past out->max. */
 static int read_bounded(int fd, rbuf *out, const char *name, rerr *e)
 {
+    uint8_t probe[4096];
     for (;;) {
-        if (out->len == out->max) {
-            /* At the cap: the file must end here.  One more byte is too many. */
-            uint8_t probe;
-            ssize_t r = read(fd, &probe, 1);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                return sys_fail(e, RAMPART_EIO, errno, "cannot read", name);
-            if (r > 0)
-                return rerr_set(e, RAMPART_ETOOLARGE, NULL, "'%s' is larger than %zu bytes", name, out->max);
-            return 0;
-        }
+        /* At the cap a single byte more is too many; when the announced size
+         * is in, more is looked for through a small buffer, so that finding
+         * the end does not double the buffer. */
+        bool at_cap = out->len == out->max;
+        bool full = out->cap > 0 && out->cap - 1 == out->len;
         size_t want = out->max - out->len;
         if (want > READ_CHUNK)
             want = READ_CHUNK;
-        int rc = rbuf_reserve(out, want);
-        if (rc != 0)
-            return rerr_set(e, rc, NULL, "cannot read '%s': out of memory", name);
-        ssize_t r = read(fd, out->data + out->len, want);
+        uint8_t *dst = probe;
+        if (at_cap) {
+            want = 1;
+        } else if (full) {
+            want = want < sizeof(probe) ? want : sizeof(probe);
+        } else {
+            int rc = rbuf_reserve(out, want);
+            if (rc != 0)
+                return rerr_set(e, rc, NULL, "cannot read '%s': out of memory", name);
+            dst = out->data + out->len;
+        }
+        ssize_t r = read(fd, dst, want);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
             return sys_fail(e, RAMPART_EIO, errno, "cannot read", name);
         if (r == 0)
             return 0;
+        if (at_cap)
+            return rerr_set(e, RAMPART_ETOOLARGE, NULL, "'%s' is larger than %zu bytes", name, out->max);
+        if (dst == probe) { /* the file grew past its announced size: keep reading */
+            int rc = rbuf_append(out, probe, (size_t)r);
+            if (rc != 0)
+                return rerr_set(e, rc, NULL, "cannot read '%s': out of memory", name);
+            continue;
+        }
         out->len += (size_t)r;
         out->data[out->len] = '\0';
     }

@@ -64,7 +64,8 @@ printf 'correct horse\n' | t_run "passphrase never read from stdin" 1 RAMPART_EP
 
 # the prompt: on the terminal, twice for a new key, never echoed
 python3 - "$RAMPART" "$T_WORK/tty" <<'PY' && t_ok "prompted passphrase, not echoed" || t_bad "terminal prompt"
-import os, pty, sys, time
+import os, pty, signal, sys
+signal.alarm(120)  # never hang the suite
 rampart, name = sys.argv[1], sys.argv[2]
 def run(args, answers):
     pid, fd = pty.fork()

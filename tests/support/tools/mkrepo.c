@@ -5,6 +5,7 @@
  *   mkrepo OUT            OUT/metadata/{1.root.json,timestamp.json,N.snapshot.json,N.targets.json}
  *                         OUT/targets/<sha256>.<name> for each target, OUT/root.json
  *   mkrepo OUT --expired-timestamp   the timestamp (only) has expired
+ *   mkrepo OUT --big MIB             adds "big.bin", MIB MiB of pseudo-random bytes
  *
  * Targets: "app-1.0.0.tar.gz" and "docs/readme.txt" with fixed contents.
  * Built with the test simulator (tests/support/sim.c), so the repository is
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "crypto/hash.h"
@@ -56,14 +58,52 @@ static void put_versions(sim *s, const char *out, const char *role)
     }
 }
 
+/* A large target streamed to disk (never held in memory): the sim keeps
+ * metadata only, so its entry is written into targets by hand. */
+static void add_big(sim *s, const char *out, long mib)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s/big.tmp", out);
+    FILE *f = fopen(tmp, "wb");
+    rhash h;
+    if (f == NULL || rhash_init(&h, RHASH_SHA256) != 0)
+        exit(1);
+    static uint64_t block[1 << 17]; /* 1 MiB */
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    for (long i = 0; i < mib; i++) {
+        for (size_t j = 0; j < sizeof(block) / sizeof(block[0]); j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            block[j] = x;
+        }
+        if (fwrite(block, 1, sizeof(block), f) != sizeof(block) || rhash_update(&h, block, sizeof(block)) != 0)
+            exit(1);
+    }
+    uint8_t d[RHASH_MAX_LEN];
+    char hex[65], rel[256], fin[4096];
+    if (fclose(f) != 0 || rhash_final(&h, d) != 0)
+        exit(1);
+    rhash_free(&h);
+    rhex_encode(hex, d, 32);
+    snprintf(rel, sizeof(rel), "targets/%s.big.bin", hex);
+    put(out, rel, "", 0); /* creates targets/ */
+    snprintf(fin, sizeof(fin), "%s/%s", out, rel);
+    if (rename(tmp, fin) != 0)
+        exit(1);
+    json_object_set_new(json_object_get(sim_signed(s, "targets"), "targets"), "big.bin",
+                        json_pack("{s:I,s:{s:s}}", "length", (json_int_t)mib << 20, "hashes", "sha256", hex));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: mkrepo OUT [--expired-timestamp]\n");
+        fprintf(stderr, "usage: mkrepo OUT [--expired-timestamp | --big MIB]\n");
         return 2;
     }
     const char *out = argv[1];
     bool expired = argc > 2 && strcmp(argv[2], "--expired-timestamp") == 0;
+    long big_mib = argc > 3 && strcmp(argv[2], "--big") == 0 ? strtol(argv[3], NULL, 10) : 0;
     if (mkdir(out, 0755) != 0 && errno != EEXIST) {
         perror(out);
         return 1;
@@ -82,6 +122,8 @@ int main(int argc, char **argv)
                  hex, slash ? slash + 1 : files[i].name);
         put(out, rel, files[i].content, strlen(files[i].content));
     }
+    if (big_mib > 0)
+        add_big(s, out, big_mib);
     /* The sim's clock is SIM_NOW (2030); give the real-time tests metadata
      * that is valid now and until far in the future. */
     const char *roles[] = {"root", "timestamp", "snapshot", "targets"};
