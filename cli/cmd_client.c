@@ -126,7 +126,7 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
             rc = add(a->turls, &a->nturls, MAX_LIST, optarg, "--target-base-url");
             break;
         case O_TNAME:
-            rc = add(a->names, &a->nnames, MAX_LIST * 16, optarg, "--target-name");
+            rc = add(a->names, &a->nnames, (size_t)MAX_LIST * 16, optarg, "--target-name");
             break;
         case O_TDIR:
             a->target_dir = optarg;
@@ -199,13 +199,13 @@ static int do_init(const struct client_args *a, const char *root_path)
     size_t cap = 4u << 20, len = 0;
     unsigned char *buf = malloc(cap);
     if (buf == NULL) {
-        fclose(f);
+        (void)fclose(f); /* read only: nothing to lose */
         cli_errorf("out of memory");
         return CLI_FAIL;
     }
     len = fread(buf, 1, cap, f);
     int bad = ferror(f) || (len == cap && fgetc(f) != EOF);
-    fclose(f);
+    (void)fclose(f); /* read only: nothing to lose */
     if (bad) {
         free(buf);
         cli_errorf("cannot read %s (or it is larger than 4 MiB)", root_path);
@@ -236,8 +236,8 @@ static void print_summary(rampart_client *c)
         char when[32] = "?";
         time_t t = (time_t)s.expires;
         struct tm tm;
-        if (gmtime_r(&t, &tm) != NULL)
-            strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (gmtime_r(&t, &tm) != NULL && strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+            when[0] = '?', when[1] = '\0';
         if (s.updated && s.version_before > 0 && s.version_before != s.version)
             printf("%-9s version %lld -> %lld (verified, saved), expires %s\n", roles[i], s.version_before, s.version,
                    when);

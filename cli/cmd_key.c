@@ -76,7 +76,7 @@ int cli_passphrase_cb(void *ctx, const char *what, char *buf, size_t cap, size_t
         size_t n = strlen(v);
         if (n > cap)
             return RAMPART_EINVAL;
-        memcpy(buf, v, n);
+        memcpy(buf, v, n); // NOLINT(bugprone-not-null-terminated-result): a length-counted passphrase buffer
         *len = n;
         return 0;
     }

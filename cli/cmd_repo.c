@@ -226,7 +226,7 @@ void repo_close(struct repo_args *a, rampart_repo *r)
 int repo_pubkeys(struct repo_args *a, const char **paths, size_t n, const rampart_public_key **out)
 {
     for (size_t i = 0; i < n; i++) {
-        if (a->npubs >= REPO_MAX_LIST * 6) {
+        if (a->npubs >= (size_t)REPO_MAX_LIST * 6) {
             cli_errorf("repo: too many keys");
             return CLI_USAGE;
         }

@@ -28,9 +28,10 @@ static int read_config(struct repo_args *a, json_t **keep)
         json_t *r = json_object_get(roles, role_names[i]);
         if (r == NULL)
             continue;
-        json_t *keys = json_object_get(r, "keys"), *k;
-        size_t j;
-        if (a->nrole_keys[i] == 0)
+        json_t *keys = json_object_get(r, "keys");
+        if (a->nrole_keys[i] == 0) {
+            json_t *k;
+            size_t j;
             json_array_foreach(keys, j, k)
             {
                 if (!json_is_string(k) || a->nrole_keys[i] >= REPO_MAX_LIST) {
@@ -39,6 +40,7 @@ static int read_config(struct repo_args *a, json_t **keep)
                 }
                 a->role_keys[i][a->nrole_keys[i]++] = json_string_value(k);
             }
+        }
         json_int_t t = json_integer_value(json_object_get(r, "threshold"));
         if (a->role_threshold[i] == 0 && t > 0 && t <= 1024)
             a->role_threshold[i] = (unsigned)t;

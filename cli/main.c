@@ -89,6 +89,18 @@ int cmd_selftest(int argc, char **argv)
     return CLI_OK;
 }
 
+/* Output goes through stdio, whose error flag is sticky: one check at the
+ * end catches any failed write (a full disk, a closed pipe), which fails
+ * the command instead of reporting success over truncated output. */
+static int finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_errorf("cannot write to standard output");
+        return status == CLI_OK ? CLI_FAIL : status;
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -97,14 +109,14 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
-        return cmd_version(argc - 1, argv + 1);
+        return finish(cmd_version(argc - 1, argv + 1));
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return CLI_OK;
+        return finish(CLI_OK);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+            return finish(commands[i].fn(argc - 1, argv + 1));
     cli_errorf("unknown command '%s' (see 'rampart --help')", cmd);
     return CLI_USAGE;
 }

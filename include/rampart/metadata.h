@@ -33,7 +33,7 @@ typedef enum rampart_role_type {
 } rampart_role_type;
 
 /** Largest metadata file rampart_metadata_load() accepts (64 MiB). */
-#define RAMPART_METADATA_MAX_FILE (64u * 1024u * 1024u)
+#define RAMPART_METADATA_MAX_FILE ((size_t)64 * 1024 * 1024)
 
 /**
  * Parses `len` bytes of TUF metadata of any role.  The bytes are copied.

@@ -42,7 +42,7 @@ int rampart_metadata_parse(rampart_metadata **out, const void *data, size_t len,
     if (out == NULL || (data == NULL && len != 0))
         return rerr_set(err, RAMPART_EINVAL, NULL, "invalid argument");
     if (len > RAMPART_METADATA_MAX_FILE)
-        return rerr_set(err, RAMPART_ETOOLARGE, NULL, "metadata is %zu bytes, more than the limit of %u", len,
+        return rerr_set(err, RAMPART_ETOOLARGE, NULL, "metadata is %zu bytes, more than the limit of %zu", len,
                         RAMPART_METADATA_MAX_FILE);
     uint8_t *copy = rampart_malloc(len);
     if (copy == NULL)
@@ -76,7 +76,7 @@ int rampart_metadata_load(rampart_metadata **out, const char *path, rampart_erro
         if (rc == RAMPART_ENOTFOUND)
             return rerr_set(err, rc, NULL, "no such file: %s", path);
         if (rc == RAMPART_ETOOLARGE)
-            return rerr_set(err, rc, NULL, "%s is larger than %u bytes", path, RAMPART_METADATA_MAX_FILE);
+            return rerr_set(err, rc, NULL, "%s is larger than %zu bytes", path, RAMPART_METADATA_MAX_FILE);
         return rerr_set(err, rc, NULL, "cannot read %s", path);
     }
     size_t len;

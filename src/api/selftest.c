@@ -133,7 +133,7 @@ static int check_metadata(rerr *e)
     rbuf_init(&body, 1 << 16);
     rbuf_init(&sig, 1024);
     rbuf_init(&doc, 1 << 16);
-    char keyid[65], sighex[2 * 1024 + 1];
+    char keyid[65];
     tuf_md *md = NULL;
     int rc = rprivkey_generate(&k, RKEY_ED25519, 0, e);
     if (rc == 0)
@@ -154,6 +154,7 @@ static int check_metadata(rerr *e)
     if (rc == 0)
         rc = rprivkey_sign(k, body.data, body.len, &sig, e);
     if (rc == 0) {
+        char sighex[2 * 1024 + 1];
         rhex_encode(sighex, sig.data, sig.len);
         rc = rbuf_appendf(&doc, "{\"signatures\":[{\"keyid\":\"%s\",\"sig\":\"%s\"}],\"signed\":%s}", keyid, sighex,
                           (const char *)body.data);

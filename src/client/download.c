@@ -146,7 +146,7 @@ static int verify_file(int parentfd, const char *base, const rampart_target *t, 
             break;
         }
         total += (uint64_t)r;
-        if (total > t->length || (rc = hashes_update(&hs, buf, (size_t)r)) != 0) {
+        if (total > t->length || hashes_update(&hs, buf, (size_t)r) != 0) {
             rc = RAMPART_ENOTFOUND;
             break;
         }
@@ -269,9 +269,14 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     /* §5.7.3: read at most `length` bytes (endless data stops at length + 1). */
     rc = tp->get(tp, (const char *)url.data, t->length, &sink, e);
     int prc = rhashpipe_finish(hp);
-    rhashpipe_free(hp);
     if (rc == 0 && prc != 0)
         rc = rerr_set(e, prc, NULL, "cannot write or hash '%s'", t->path);
+    /* A failed write (ENOSPC, EIO) comes back from the transport as the
+     * sink's bare code: report the file system's own words (F5). */
+    const rerr *we = rhashpipe_write_error(hp);
+    if (we->code != 0 && rc == we->code)
+        rerr_set(e, rc, NULL, "cannot write '%s' to the target folder: %s", t->path, we->message);
+    rhashpipe_free(hp);
     if (rc == 0 && ts.n != t->length)
         rc = rerr_set(e, RAMPART_EMISMATCH, t->role, "target '%s' is %llu bytes, expected %llu", t->path,
                       (unsigned long long)ts.n, (unsigned long long)t->length);

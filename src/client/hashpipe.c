@@ -24,6 +24,7 @@ struct rhashpipe {
     unsigned inflight; /* queued or being hashed; the oldest is (cur - inflight) mod N */
     bool stop;
     int err;           /* first error, from either thread */
+    rerr werr;         /* detail of the first write error (writes happen on the feeding thread only) */
 };
 
 static int hash_all(rhashset *hs, const uint8_t *p, size_t n)
@@ -110,7 +111,7 @@ static int submit(rhashpipe *hp)
     pthread_cond_broadcast(&hp->cv);
     pthread_mutex_unlock(&hp->mu);
 
-    int rc = rfs_tmp_write(hp->tmp, hp->buf[b], n, NULL);
+    int rc = rfs_tmp_write(hp->tmp, hp->buf[b], n, hp->werr.code == 0 ? &hp->werr : NULL);
 
     pthread_mutex_lock(&hp->mu);
     if (rc != 0 && hp->err == 0)
@@ -126,7 +127,7 @@ int rhashpipe_feed(rhashpipe *hp, const uint8_t *p, size_t n)
 {
     if (!hp->threaded) {
         int rc = hash_all(hp->hs, p, n);
-        return rc != 0 ? rc : rfs_tmp_write(hp->tmp, p, n, NULL);
+        return rc != 0 ? rc : rfs_tmp_write(hp->tmp, p, n, hp->werr.code == 0 ? &hp->werr : NULL);
     }
     while (n > 0) {
         size_t room = RHASHPIPE_BUF - hp->curlen, k = n < room ? n : room;
@@ -159,6 +160,11 @@ int rhashpipe_finish(rhashpipe *hp)
     if (hp->started && pthread_join(hp->th, NULL) == 0)
         hp->started = false;
     return rc;
+}
+
+const rerr *rhashpipe_write_error(const rhashpipe *hp)
+{
+    return &hp->werr;
 }
 
 void rhashpipe_free(rhashpipe *hp)

@@ -38,6 +38,11 @@ int rhashpipe_feed(rhashpipe *hp, const uint8_t *p, size_t n) RAMPART_MUST_USE;
 /* Flushes, waits for the hashing to finish and stops the thread; the hashes
  * in `hs` are then complete.  Returns the first error of the run. */
 int rhashpipe_finish(rhashpipe *hp) RAMPART_MUST_USE;
+/* The detail of the first failed write to the temporary file (code 0 when
+ * none failed): a transport passes a sink's error code on without a
+ * message, so the caller takes the message ("No space left on device
+ * (ENOSPC)") from here. */
+const rerr *rhashpipe_write_error(const rhashpipe *hp);
 /* Frees the pipe (stopping the thread if still running).  NULL-safe. */
 void rhashpipe_free(rhashpipe *hp);
 

@@ -24,7 +24,8 @@ static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
     /* §5.3: at most max_root_rotations new versions per update (S10). */
     for (unsigned i = 0; i < c->max_root_rotations; i++) {
         char name[48];
-        snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
+        /* Room for any int64 version: never cut. */
+        (void)snprintf(name, sizeof(name), "%lld.root.json", (long long)t->root->version + 1);
         bool notfound = false;
         int rc = rclient_fetch_metadata(c, name, c->max_root, false, accept_root, t, &notfound, &c->err);
         /* 404 (and 403/410) for N+1 means there is no newer root.  A mirror
@@ -64,22 +65,36 @@ static int accept_timestamp(void *ctx, uint8_t *data, size_t len, rerr *e)
     return tuf_trusted_update_timestamp(x->t, data, len, &x->accepted, e);
 }
 
+/* A local copy that is absent, torn or no longer verifies is not used (F3),
+ * but one that cannot be read or loaded for lack of memory or an I/O
+ * error stops the refresh: carrying on without it would silently drop the
+ * rollback protection it gives (found by tests/unit/test_alloc_fail.c: a
+ * failed allocation let a rolled-back timestamp through). */
+static bool local_failure_is_fatal(int rc)
+{
+    return rc == RAMPART_ENOMEM || rc == RAMPART_EIO;
+}
+
 static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
 {
     uint8_t *data;
     size_t len;
     /* A local copy that no longer verifies (rotated keys: fast-forward
      * recovery, §5.3.11) or is torn (F3) is simply not used. */
-    if (rstore_read(st, "timestamp.json", c->max_timestamp * 4, &data, &len, NULL) == 0) {
-        rerr ignore = {0};
-        if (tuf_trusted_load_local_timestamp(t, data, len, &ignore) == 0) {
+    rerr ignore = {0};
+    int rc = rstore_read(st, "timestamp.json", c->max_timestamp * 4, &data, &len, &ignore);
+    if (rc == 0) {
+        rc = tuf_trusted_load_local_timestamp(t, data, len, &ignore);
+        if (rc == 0) {
             c->status[TUF_TIMESTAMP].version_before = t->timestamp->version;
-        } else {
+        } else if (!local_failure_is_fatal(rc)) {
             rclient_log(c, RAMPART_LOG_INFO, "local timestamp not used: %s", ignore.message);
         }
     }
+    if (local_failure_is_fatal(rc))
+        return rerr_set(&c->err, rc, "timestamp", "cannot load the local timestamp: %s", ignore.message);
     struct ts_ctx x = {t, false};
-    int rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, false, accept_timestamp, &x, NULL, &c->err);
+    rc = rclient_fetch_metadata(c, "timestamp.json", c->max_timestamp, false, accept_timestamp, &x, NULL, &c->err);
     if (rc != 0)
         return rc;
     if (x.accepted) {
@@ -129,13 +144,17 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
     size_t localcap = c->max_snapshot * 4;
     if (want.length >= 0 && (uint64_t)want.length > localcap)
         localcap = (size_t)want.length;
-    if (rstore_read(st, "snapshot.json", localcap, &data, &len, NULL) == 0) {
-        rerr ignore = {0};
-        if (tuf_trusted_load_local_snapshot(t, data, len, &final, &ignore) == 0)
+    rerr ignore = {0};
+    rc = rstore_read(st, "snapshot.json", localcap, &data, &len, &ignore);
+    if (rc == 0) {
+        rc = tuf_trusted_load_local_snapshot(t, data, len, &final, &ignore);
+        if (rc == 0)
             c->status[TUF_SNAPSHOT].version_before = t->snapshot->version;
-        else
+        else if (!local_failure_is_fatal(rc))
             rclient_log(c, RAMPART_LOG_INFO, "local snapshot not used: %s", ignore.message);
     }
+    if (local_failure_is_fatal(rc))
+        return rerr_set(&c->err, rc, "snapshot", "cannot load the local snapshot: %s", ignore.message);
     if (!final) {
         rbuf name;
         rbuf_init(&name, 512);

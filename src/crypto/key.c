@@ -344,10 +344,11 @@ static int hash_json_string(rhash *h, rslice s)
     for (size_t i = 0; i < s.n; i++) {
         if (s.p[i] != '"' && s.p[i] != '\\')
             continue;
-        uint8_t esc[2] = {'\\', s.p[i]};
         int rc = rhash_update(h, s.p + run, i - run);
-        if (rc == 0)
+        if (rc == 0) {
+            const uint8_t esc[2] = {'\\', s.p[i]};
             rc = rhash_update(h, esc, 2);
+        }
         if (rc != 0)
             return rc;
         run = i + 1;

@@ -17,7 +17,7 @@
 #include "util/banned.h"
 
 /* A PKCS#8 PEM of an RSA-16384 key is about 13 KB. */
-#define PRIV_PEM_MAX (64 * 1024)
+#define PRIV_PEM_MAX ((size_t)64 * 1024)
 /* Loaded RSA keys: the same bounds rkey_from_tuf puts on public keys. */
 #define PRIV_RSA_LOAD_MAX_BITS 16384
 #define PSS_SALT_LEN 32

@@ -247,7 +247,11 @@ static int edit_keys(rampart_repo *r, const rampart_rotate_options *o, const cha
         if (rc != 0)
             break;
         char kid[65];
-        snprintf(kid, sizeof(kid), "%s", json_string_value(json_array_get(ids, at)));
+        int kn = snprintf(kid, sizeof(kid), "%s", json_string_value(json_array_get(ids, at)));
+        if (kn < 0 || (size_t)kn >= sizeof(kid)) {
+            rc = rrepo_fail(r, RAMPART_EFORMAT, role, "a keyid of '%s' is longer than 64 characters", role);
+            break;
+        }
         json_array_remove(ids, at);
         if (!key_in_use(sgn, kid))
             json_object_del(keys, kid);

@@ -35,7 +35,7 @@
 #define RREPO_FORMAT "rampart-repo"
 #define RREPO_SPEC_VERSION "1.0.31"
 /* Largest metadata file the tooling reads back (the client's cap too). */
-#define RREPO_MD_MAX (64u * 1024u * 1024u)
+#define RREPO_MD_MAX ((size_t)64 * 1024 * 1024)
 #define RREPO_NAME_MAX 64
 #define RREPO_LOCK_TIMEOUT_MS 10000
 
@@ -107,6 +107,11 @@ int rrepo_flush_role(rampart_repo *r, rrole *ro, bool sync) RAMPART_MUST_USE;
 void rrepo_drop_cache(rampart_repo *r);
 /* Sets an error on the handle and returns `code`. */
 int rrepo_fail(rampart_repo *r, int code, const char *role, const char *fmt, ...) RAMPART_PRINTF(4, 5);
+#ifdef __clang_analyzer__
+/* For clang-tidy only: rrepo_fail returns `code`, which the analyser cannot
+ * see (see rerr_set in util/common.h and docs/internals/static-analysis.md). */
+#define rrepo_fail(r, code, ...) (rrepo_fail((r), (code), __VA_ARGS__), (code))
+#endif
 /* "YYYY-MM-DDTHH:MM:SSZ" of now + period into signed.expires. */
 int rrepo_set_expires(rampart_repo *r, json_t *sgn, long long period) RAMPART_MUST_USE;
 /* A new "signed" skeleton of `type`. */
@@ -184,7 +189,7 @@ int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out) 
 /* Carries out (again) the publish plan in state/pending.json; *count (may
  * be NULL) gets the number of metadata files it lists. */
 int rrepo_pub_finish(rampart_repo *r, size_t *count) RAMPART_MUST_USE;
-/* Test builds only: exits the process at crash point `n` when
+/* Builds with RAMPART_CRASHPOINTS only: exits the process at crash point `n` when
  * RAMPART_TEST_CRASH_AFTER=n (see docs/repo.md). */
 void rrepo_crash_point(int n);
 

@@ -19,8 +19,9 @@
 
 void rrepo_crash_point(int n)
 {
-#ifdef RAMPART_TEST_HOOKS
-    /* Test builds only: simulate a crash (power loss) right here. */
+#ifdef RAMPART_CRASHPOINTS
+    /* Test builds only (RAMPART_CRASHPOINTS, as util/fs.h's crash points):
+     * simulate a crash (power loss) right here. */
     const char *v = getenv("RAMPART_TEST_CRASH_AFTER");
     if (v != NULL && strtol(v, NULL, 10) == n)
         _exit(99);
@@ -121,8 +122,12 @@ static int check(rampart_repo *r, tuf_md *md, const tuf_keyset *ks, const tuf_ro
                  const char *by)
 {
     size_t have = rrepo_count_valid(md, ks, auth);
-    if (tuf_md_verify(md, ks, auth, role, NULL) == 0)
+    int rc = tuf_md_verify(md, ks, auth, role, NULL);
+    if (rc == 0)
         return 0;
+    /* Out of memory is not a missing signature (found by test_repo_faults). */
+    if (rc != RAMPART_EBADSIG)
+        return rrepo_fail(r, rc, role, "cannot verify the signatures of '%s'", role);
     return threshold_fail(r, role, md->version, have, auth->threshold, by);
 }
 
@@ -130,7 +135,7 @@ static int check(rampart_repo *r, tuf_md *md, const tuf_keyset *ks, const tuf_ro
  * threshold, and writes it when `write`.  *version gets its version. */
 static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write, int64_t *version)
 {
-    rrole *ro;
+    rrole *ro = NULL; /* read below also when rrepo_role fails (ENOMEM) */
     json_t *ids, *extra = NULL, *keys = NULL, *auth = NULL;
     tuf_md *md = NULL, *del = NULL, *old = NULL;
     bool is_root = strcmp(name, "root") == 0;
@@ -161,7 +166,7 @@ static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write
         rc = check(r, md, is_root ? &md->keys : &del->keys, a, name, is_root ? "the new root" : "its delegator");
     if (rc == 0 && old != NULL) {
         char by[64];
-        snprintf(by, sizeof(by), "root version %lld", (long long)old->version);
+        (void)snprintf(by, sizeof(by), "root version %lld", (long long)old->version); /* fits in 64 */
         rc = check(r, md, &old->keys, &old->roles[TUF_ROOT], name, by);
     }
     if (rc == 0)
@@ -252,13 +257,13 @@ int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
     uint8_t d[RHASH_MAX_LEN];
-    char hex[65];
     int rc = rrepo_canonical(r, snap, &b);
     if (rc == 0 && rhash_digest(RHASH_SHA256, b.data, b.len, d) != 0)
         rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
     if (rc == 0)
         rc = rrepo_pub_next_signed(r, "timestamp.json", "timestamp", out);
     if (rc == 0) {
+        char hex[65];
         rhex_encode(hex, d, 32);
         json_int_t v = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
         json_t *meta = json_pack("{s:{s:I,s:I,s:{s:s}}}", "snapshot.json", "version", v, "length", (json_int_t)b.len,
@@ -326,8 +331,9 @@ static int publish_targets_of(rampart_repo *r, rrole *ro)
 static int copy_role_file(rampart_repo *r, const char *name, int64_t version, bool sync)
 {
     char src[RREPO_NAME_MAX + 16], dst[RREPO_NAME_MAX + 48];
-    snprintf(src, sizeof(src), "%s.json", name);
-    snprintf(dst, sizeof(dst), "%lld.%s.json", (long long)version, name);
+    /* Role names are at most RREPO_NAME_MAX bytes: the buffers hold both. */
+    (void)snprintf(src, sizeof(src), "%s.json", name);
+    (void)snprintf(dst, sizeof(dst), "%lld.%s.json", (long long)version, name);
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
     int rc = rfs_read_file(r->fds[RDIR_STAGED], src, &b, &r->err);
@@ -396,7 +402,7 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     }
     /* 5. snapshot, 6. timestamp: from this moment clients see the release */
     char sname[64];
-    snprintf(sname, sizeof(sname), "%lld.snapshot.json", (long long)snapv);
+    (void)snprintf(sname, sizeof(sname), "%lld.snapshot.json", (long long)snapv); /* a number: fits */
     if (rc == 0)
         rc = copy_state_file(r, NEXT_SNAPSHOT, r->fds[RDIR_META], sname);
     rrepo_crash_point(5);
@@ -467,7 +473,7 @@ static int prepare_all(rampart_repo *r, const names *ch, bool write, json_t *sna
         rc = prepare_role(r, &c, ch->v[i], write, &v);
         if (rc == 0 && strcmp(ch->v[i], "root") != 0 && snap_meta != NULL) {
             char fname[RREPO_NAME_MAX + 16];
-            snprintf(fname, sizeof(fname), "%s.json", ch->v[i]);
+            (void)snprintf(fname, sizeof(fname), "%s.json", ch->v[i]); /* names <= RREPO_NAME_MAX */
             if (json_object_set_new(snap_meta, fname, json_pack("{s:I}", "version", (json_int_t)v)) != 0)
                 rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         }

@@ -28,7 +28,7 @@ int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_resu
     /* Online roles verify against the root clients have: the published one. */
     int64_t pv = rrepo_published_version(r, "root");
     json_t *rootj = NULL;
-    snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pv);
+    (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pv); /* a number: fits */
     rc = rrepo_read_json(r, r->fds[RDIR_ROOTS], fname, &rootj);
     if (rc == 0)
         rc = rrepo_parse(r, rootj, TUF_ROOT, "root", &root);
@@ -46,7 +46,7 @@ int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_resu
     int64_t sv = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
     if (rc == 0 && snapshot) {
         /* Not referenced until the timestamp below: safe to (re)write. */
-        snprintf(fname, sizeof(fname), "%lld.snapshot.json", (long long)sv);
+        (void)snprintf(fname, sizeof(fname), "%lld.snapshot.json", (long long)sv); /* a number: fits */
         rc = rrepo_write_json(r, r->fds[RDIR_META], fname, snap, true);
         if (rc == 0)
             rc = rrepo_write_json(r, r->fds[RDIR_STATE], "snapshot.json", snap, true);

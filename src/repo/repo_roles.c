@@ -123,7 +123,7 @@ static int cache_add(rampart_repo *r, rrole *ro)
 {
     if (r->nroles == r->caproles) {
         size_t ncap = r->caproles ? r->caproles * 2 : 16, sz;
-        if (!rsize_mul(ncap, sizeof(*r->roles), &sz))
+        if (!rsize_mul(ncap, sizeof(*r->roles), &sz)) // NOLINT(bugprone-sizeof-expression): pointers
             return RAMPART_ENOMEM;
         rrole **n = rampart_realloc(r->roles, sz);
         if (n == NULL)
@@ -238,10 +238,10 @@ int64_t rrepo_published_version(rampart_repo *r, const char *name)
         /* Roots are published one version after another. */
         int64_t v = rrepo_version(root);
         char fname[64];
-        snprintf(fname, sizeof(fname), "%lld.root.json", (long long)v);
+        (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)v); /* a number: fits */
         if (rfile_exists_at(r->fds[RDIR_ROOTS], fname))
             return v;
-        snprintf(fname, sizeof(fname), "%lld.root.json", (long long)(v - 1));
+        (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)(v - 1)); /* a number: fits */
         if (v > 1 && rfile_exists_at(r->fds[RDIR_ROOTS], fname))
             return v - 1;
         return 0;

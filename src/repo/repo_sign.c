@@ -143,7 +143,7 @@ static int signing_keyids(rampart_repo *r, const char *name, json_t **ids, json_
         if (pub > 0 && pub < rrepo_version(root)) {
             char fname[64];
             json_t *old = NULL;
-            snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pub);
+            (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pub); /* a number: fits */
             if ((rc = rrepo_read_json(r, r->fds[RDIR_ROOTS], fname, &old)) != 0)
                 return rc == RAMPART_ENOTFOUND ? rrepo_fail(r, rc, "root", "roots/%s is missing", fname) : rc;
             *extra = json_incref(json_object_get(json_object_get(
@@ -272,7 +272,7 @@ int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md *
         if (pub > 0 && pub < rrepo_version(d)) {
             char fname[64];
             json_t *old = NULL;
-            snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pub);
+            (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pub); /* a number: fits */
             rc = rrepo_read_json(r, r->fds[RDIR_ROOTS], fname, &old);
             if (rc == RAMPART_ENOTFOUND)
                 rc = rrepo_fail(r, rc, "root", "roots/%s is missing", fname);

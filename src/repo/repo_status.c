@@ -24,7 +24,7 @@ static void warnf(sctx *s, const char *fmt, ...)
     char line[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    (void)vsnprintf(line, sizeof(line), fmt, ap); /* a warning line: cut to fit */
     va_end(ap);
     s->warn_fn(s->ctx, line);
 }
@@ -55,7 +55,7 @@ static int measure(sctx *s, const char *name, const json_t *md, tuf_type type, c
 static int64_t soon_window(sctx *s, const char *name)
 {
     char role[RREPO_NAME_MAX + 8];
-    snprintf(role, sizeof(role), "%s", name);
+    (void)snprintf(role, sizeof(role), "%s", name); /* names <= RREPO_NAME_MAX */
     int64_t w = (int64_t)s->warn_days * 86400, half = (int64_t)rrepo_period(s->r, role) / 2;
     return half < w ? half : w;
 }
@@ -107,7 +107,7 @@ static int online_role(sctx *s, const char *name, tuf_type type, tuf_md *root)
 {
     json_t *md = NULL;
     char fname[32];
-    snprintf(fname, sizeof(fname), "%s.json", name);
+    (void)snprintf(fname, sizeof(fname), "%s.json", name); /* "timestamp" or "snapshot" */
     int rc = rrepo_read_json(s->r, s->r->fds[RDIR_STATE], fname, &md);
     rampart_repo_role_status st = {.name = name, .count = 1};
     if (rc == RAMPART_ENOTFOUND) {
@@ -133,7 +133,8 @@ static int online_role(sctx *s, const char *name, tuf_type type, tuf_md *root)
 static int bins_status(sctx *s, json_t *b)
 {
     char label[RREPO_NAME_MAX + 8], name[RREPO_NAME_MAX + 16];
-    snprintf(label, sizeof(label), "%s-*", json_string_value(json_object_get(b, "name_prefix")));
+    /* Bin prefixes are checked at init to leave room for the suffix. */
+    (void)snprintf(label, sizeof(label), "%s-*", json_string_value(json_object_get(b, "name_prefix")));
     rampart_repo_role_status agg = {.name = label, .count = rrepo_bin_count(b), .expires = INT64_MAX};
     agg.signatures = (size_t)-1;
     tuf_md *del = NULL;

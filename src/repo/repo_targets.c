@@ -18,7 +18,7 @@
 
 #define ROLE_CAP (RREPO_NAME_MAX + 16)
 /* Most files one call adds (a bound on memory, far above any release). */
-#define MAX_ITEMS (16u * 1024u * 1024u)
+#define MAX_ITEMS ((size_t)16 * 1024 * 1024)
 
 typedef struct item {
     char *tpath;
@@ -50,7 +50,7 @@ static char *join(const char *a, const char *b)
     if (s == NULL)
         return NULL;
     if (la > 0) {
-        memcpy(s, a, la);
+        memcpy(s, a, la); // NOLINT(bugprone-not-null-terminated-result): '/' and b (with its NUL) follow
         s[la++] = '/';
     }
     memcpy(s + la, b, lb + 1);
@@ -86,6 +86,7 @@ static int push(rampart_repo *r, items *it, char *tpath, char *src)
 
 /* Collects the regular files below folder `src` (symlinks are skipped,
  * never followed); `rel` is the target path prefix so far. */
+// NOLINTNEXTLINE(misc-no-recursion): at most RFS_MAX_DEPTH levels
 static int walk(rampart_repo *r, items *it, const char *src, const char *rel, unsigned depth)
 {
     if (depth > RFS_MAX_DEPTH)
@@ -451,7 +452,7 @@ int rampart_repo_remove_target(rampart_repo *r, const char *target_path, const c
     if (target_path == NULL)
         return rrepo_fail(r, RAMPART_EINVAL, NULL, "invalid argument");
     char rname[ROLE_CAP];
-    rrole *ro;
+    rrole *ro = NULL;
     int rc = check_path(r, target_path);
     if (rc == 0)
         rc = rrepo_route(r, role != NULL ? role : "targets", target_path, rname, sizeof(rname));
@@ -517,6 +518,7 @@ static int list_role(rampart_repo *r, const char *name, int (*fn)(void *, const 
 }
 
 /* Lists `name`, then the roles it delegates to, depth first. */
+// NOLINTNEXTLINE(misc-no-recursion): at most 64 levels of delegation
 static int list_tree(rampart_repo *r, const char *name, unsigned depth, int (*fn)(void *, const rampart_repo_target *),
                      void *ctx)
 {

@@ -58,11 +58,15 @@ int rfile_create_at(int dirfd, const char *name, const void *data, size_t len, m
         rc = rfs_tmp_write(&t, data, len, e);
     if (rc == 0 && fsync(t.fd) != 0)
         rc = sys_err(e, RAMPART_EIO, "fsync of the new file", name);
+    if (rc == 0)
+        RFS_CRASHPOINT("fsynced, before link");
     /* link(2) never replaces: a file that appeared meanwhile is kept. */
     if (rc == 0 && linkat(dirfd, t.name, dirfd, name, 0) != 0)
         rc = errno == EEXIST ? rerr_set(e, RAMPART_EEXIST, NULL, "%s already exists (refusing to overwrite it)", name)
                              : sys_err(e, RAMPART_EIO, "cannot create", name);
     rfs_tmp_discard(&t);
+    if (rc == 0)
+        RFS_CRASHPOINT("linked, before folder fsync");
     if (rc == 0 && fsync(dirfd) != 0)
         rc = sys_err(e, RAMPART_EIO, "fsync of the folder of", name);
     return rc;
@@ -112,10 +116,14 @@ int rfile_put_nosync(int dirfd, const char *name, const void *data, size_t len, 
         if (close(fd) != 0)
             rc = sys_err(e, RAMPART_EIO, "close of the temporary file for", name);
     }
+    if (rc == 0)
+        RFS_CRASHPOINT("written (no fsync), before rename");
     if (rc == 0 && renameat(dirfd, t.name, dirfd, name) != 0)
         rc = sys_err(e, RAMPART_EIO, "cannot rename a temporary file to", name);
-    if (rc == 0)
+    if (rc == 0) {
         t.name[0] = '\0';
+        RFS_CRASHPOINT("renamed (no fsync)");
+    }
     rfs_tmp_discard(&t);
     return rc;
 }
@@ -239,7 +247,7 @@ int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t 
     }
     int rc = rfs_tmp_open(t, dstdir, 0644, e);
     uint64_t total = 0;
-    static const size_t chunk = 64 * 1024;
+    static const size_t chunk = (size_t)64 * 1024;
     uint8_t *buf = rc == 0 ? rampart_malloc(chunk) : NULL;
     if (rc == 0 && buf == NULL)
         rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");

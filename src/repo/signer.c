@@ -13,7 +13,7 @@
 #include "util/banned.h"
 
 /* A private or public key file is never larger than this. */
-#define KEY_FILE_MAX (64 * 1024)
+#define KEY_FILE_MAX ((size_t)64 * 1024)
 
 struct rampart_signer {
     rampart_signer_ops ops;

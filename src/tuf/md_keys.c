@@ -37,7 +37,7 @@ int mdp_keyset(const mdp *p, jd_ref keys, const char *where, tuf_keyset *out)
     tuf_keyset ks = {0, rampart_calloc(n ? n : 1, sizeof(tuf_key))};
     if (ks.keys == NULL)
         return rerr_set(p->e, RAMPART_ENOMEM, p->role, "out of memory");
-    int rc = 0;
+    int rc;
     for (jd_ref k = jdoc_first(p->d, keys); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
         tuf_key *key = &ks.keys[ks.n++];
         key->keyid = jdoc_str(p->d, k);

@@ -7,12 +7,12 @@
 int md_parse_root(const mdp *p)
 {
     tuf_md *md = p->md;
-    jd_ref sgn = md->signed_ref, keys, roles, cs;
+    jd_ref sgn = md->signed_ref, keys, roles;
     int rc = mdp_req(p, sgn, "keys", JD_OBJECT, "signed", &keys);
     if (rc == 0)
         rc = mdp_req(p, sgn, "roles", JD_OBJECT, "signed", &roles);
     /* consistent_snapshot is optional (absent means false), but must be a boolean. */
-    if (rc == 0 && (cs = jdoc_get(p->d, sgn, "consistent_snapshot")) != JD_NONE)
+    if (rc == 0 && jdoc_get(p->d, sgn, "consistent_snapshot") != JD_NONE)
         rc = mdp_req_bool(p, sgn, "consistent_snapshot", "signed", &md->consistent_snapshot);
     if (rc != 0)
         return rc;

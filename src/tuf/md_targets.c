@@ -96,12 +96,13 @@ static int check_unique_names(const mdp *p, const tuf_delegation *dr, size_t n)
 {
     if (n < 2)
         return 0;
-    const rslice **names = rampart_calloc(n, sizeof(*names));
+    /* An array of pointers to the names, sorted in place. */
+    const rslice **names = rampart_calloc(n, sizeof(*names)); // NOLINT(bugprone-sizeof-expression)
     if (names == NULL)
         return rerr_set(p->e, RAMPART_ENOMEM, p->role, "out of memory");
     for (size_t i = 0; i < n; i++)
         names[i] = &dr[i].auth.name;
-    qsort(names, n, sizeof(*names), cmp_slice);
+    qsort(names, n, sizeof(*names), cmp_slice); // NOLINT(bugprone-sizeof-expression): pointers are sorted
     int rc = 0;
     for (size_t i = 1; i < n && rc == 0; i++)
         if (rslice_eq(*names[i - 1], *names[i]))

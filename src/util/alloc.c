@@ -88,15 +88,19 @@ void rampart_free_secret(void *p, size_t n)
     rampart_free(p);
 }
 
+/* cppcheck sees no MADV_HUGEPAGE (it reads no system headers) and would
+ * have p be const; madvise takes it non-const. */
+// cppcheck-suppress constParameter
 void rampart_advise_huge(void *p, size_t n)
 {
     /* Only the 2 MiB-aligned interior can use transparent huge pages. */
     const uintptr_t huge = (uintptr_t)2 << 20;
     if (p == NULL || n < 2 * huge)
         return;
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
 #ifdef MADV_HUGEPAGE
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1), end = ((uintptr_t)p + n) & ~(huge - 1);
+    /* The address is rounded, so it goes through an integer on purpose. */
     if (end > start)
-        (void)madvise((void *)start, end - start, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE); // NOLINT(performance-no-int-to-ptr)
 #endif
 }

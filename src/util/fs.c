@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -19,6 +20,27 @@
 #define TMP_OPEN_ATTEMPTS 8
 #define WRITE_CHUNK ((size_t)1 << 30) /* below SSIZE_MAX everywhere */
 #define READ_CHUNK ((size_t)64 << 10)
+
+/* ---- crash points (test builds only) -------------------------------------- */
+
+#ifdef RAMPART_CRASHPOINTS
+/* See fs.h.  Points are counted only while RAMPART_CRASH_AT is set. */
+void rfs_crashpoint(const char *id)
+{
+    static unsigned long passed;
+    const char *at = getenv("RAMPART_CRASH_AT");
+    if (at == NULL || *at == '\0')
+        return;
+    unsigned long n = __atomic_add_fetch(&passed, 1, __ATOMIC_SEQ_CST);
+    if (strtoul(at, NULL, 10) != n)
+        return;
+    char msg[96];
+    int len = snprintf(msg, sizeof(msg), "rampart: crash point %lu: %s\n", n, id);
+    if (len > 0)
+        (void)!write(STDERR_FILENO, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
+    _exit(RFS_CRASH_EXIT);
+}
+#endif
 
 /* ---- error messages ------------------------------------------------------ */
 
@@ -56,7 +78,8 @@ static int sys_fail(rerr *e, int code, int err, const char *what, const char *na
     const char *sym = errno_name(err);
     char num[24];
     if (sym == NULL) {
-        snprintf(num, sizeof(num), "errno %d", err);
+        /* 24 bytes hold "errno " and any int: the output is never cut. */
+        (void)snprintf(num, sizeof(num), "errno %d", err);
         sym = num;
     }
     if (name == NULL)
@@ -412,6 +435,7 @@ int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode, rerr *e)
             rfs_tmp_discard(t);
             return rc;
         }
+        RFS_CRASHPOINT("temporary file created");
         return 0;
     }
     return rerr_set(e, RAMPART_EIO, NULL, "no unused temporary file name after %d attempts", TMP_OPEN_ATTEMPTS);
@@ -421,7 +445,22 @@ int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e)
 {
     if (!tmp_is_open(t))
         return rerr_set(e, RAMPART_EINVAL, NULL, "no open temporary file");
-    int rc = write_fully(t->fd, data, len, t->name, e);
+    int rc = 0;
+#ifdef RAMPART_CRASHPOINTS
+    /* Test builds: the first write goes in two halves, with a crash point
+     * between them (a torn temporary file). */
+    if (t->written == 0 && len > 1) {
+        rc = write_fully(t->fd, data, len / 2, t->name, e);
+        if (rc == 0) {
+            RFS_CRASHPOINT("partial write");
+            rc = write_fully(t->fd, (const uint8_t *)data + len / 2, len - len / 2, t->name, e);
+        }
+    } else {
+        rc = write_fully(t->fd, data, len, t->name, e);
+    }
+#else
+    rc = write_fully(t->fd, data, len, t->name, e);
+#endif
     if (rc != 0) {
         rfs_tmp_discard(t); /* a short file must never be committed */
         return rc;
@@ -442,6 +481,7 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
     int fd, rc = check_final_name(final_name, e);
     if (rc != 0)
         goto out;
+    RFS_CRASHPOINT("written, before fsync");
     /* A failed fsync is final: the kernel may have dropped the dirty pages
      * and a second fsync could report success for data that is gone. */
     if (fsync(t->fd) != 0) {
@@ -454,11 +494,13 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
         rc = sys_fail(e, RAMPART_EIO, errno, "close of temporary file for", final_name);
         goto out;
     }
+    RFS_CRASHPOINT("fsynced, before rename");
     if (renameat(t->dirfd, t->name, t->dirfd, final_name) != 0) {
         rc = sys_fail(e, RAMPART_EIO, errno, "cannot rename temporary file to", final_name);
         goto out;
     }
     t->name[0] = '\0'; /* the temporary name no longer exists */
+    RFS_CRASHPOINT("renamed, before folder fsync");
     /* Make the rename itself durable. */
     if (fsync(t->dirfd) != 0)
         rc = sys_fail(e, RAMPART_EIO, errno, "fsync of the folder after replacing", final_name);

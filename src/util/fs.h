@@ -39,6 +39,21 @@
  * that want fewer check with rfs_confine_check() first. */
 #define RFS_MAX_DEPTH 64
 
+/* Crash points (test builds only: the CMake option RAMPART_CRASHPOINTS, on
+ * in the debug and asan presets, off in release).  With RAMPART_CRASH_AT=n
+ * in the environment the n-th crash point the process passes ends it with
+ * _exit(RFS_CRASH_EXIT), as a kill -9 there would; each names the moment
+ * ("fsynced, before rename").  The atomic writes here have five; the
+ * repository's batch writes (repo/rfile.c) add theirs.  Without the option
+ * RFS_CRASHPOINT(id) compiles to nothing.  See tests/unit/test_crashpoints.c. */
+#define RFS_CRASH_EXIT 86
+#ifdef RAMPART_CRASHPOINTS
+void rfs_crashpoint(const char *id);
+#define RFS_CRASHPOINT(id) rfs_crashpoint(id)
+#else
+#define RFS_CRASHPOINT(id) ((void)0)
+#endif
+
 /* Checks that name[0..n) is a safe relative path, so that walking it below
  * a folder cannot leave that folder: non-empty; not absolute; no NUL,
  * backslash, control byte (0x01-0x1f) or DEL (0x7f); no empty components

@@ -17,6 +17,7 @@ static int emit_string(const jdoc *d, const jd_node *n, rbuf *out)
     return jcanon_string(out, jd_strp(d, n), n->len);
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
 static int emit_member(const jdoc *d, jd_ref key, bool first, rbuf *out)
 {
     int rc = first ? 0 : rbuf_append_byte(out, ',');
@@ -30,6 +31,7 @@ static int emit_member(const jdoc *d, jd_ref key, bool first, rbuf *out)
 }
 
 /* Keys that arrived out of order are sorted here, into a temporary index. */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
 static int emit_unsorted_object(const jdoc *d, jd_ref obj, rbuf *out)
 {
     uint32_t n = d->nodes[obj].len;
@@ -47,6 +49,7 @@ static int emit_unsorted_object(const jdoc *d, jd_ref obj, rbuf *out)
 }
 
 /* Recursion is bounded by the parse-time depth limit (64). */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
 static int emit(const jdoc *d, jd_ref r, rbuf *out)
 {
     const jd_node *n = &d->nodes[r];
@@ -101,6 +104,7 @@ int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out)
 
 /* True when the input bytes at *pos are exactly the canonical form of the
  * subtree at r; advances *pos past them.  Bounded by the depth limit. */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
 static bool canon_at(const jdoc *d, jd_ref r, size_t *pos)
 {
     const jd_node *n = &d->nodes[r];

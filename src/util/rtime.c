@@ -79,7 +79,7 @@ int rtime_parse(const char *s, size_t n, int64_t *out)
     if ((unsigned)d > days_in_month(y, (unsigned)mo))
         return RAMPART_EFORMAT;
     int64_t days = rtime_days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *out = days * SECS_PER_DAY + h * 3600 + mi * 60 + se;
+    *out = days * SECS_PER_DAY + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
     return 0;
 }
 

@@ -227,7 +227,9 @@ sc_rollback() {
 
 sc_freeze() {
     step "freeze: the server keeps serving the same metadata; two weeks pass on the endpoint"
-    expect_refusal RAMPART_EEXPIRED faketime -f '+15d' "$RAMPART" client --metadata-dir "$E/md" --ca-file "$W/ca.pem" \
+    # (An ASan build must accept libfaketime ahead of its runtime.)
+    expect_refusal RAMPART_EEXPIRED env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        faketime -f '+15d' "$RAMPART" client --metadata-dir "$E/md" --ca-file "$W/ca.pem" \
         --metadata-url "$MURL" refresh
 }
 

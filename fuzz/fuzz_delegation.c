@@ -1,0 +1,282 @@
+/*
+ * fuzz_delegation.c - which role may speak for a target path: delegation
+ * "paths" globs, "path_hash_prefixes", TAP 15 succinct hash bins and the
+ * pre-order search over a delegation graph built from the input.
+ *
+ * Input: documents separated by FUZZ_SEP.  The first is "paths" followed by
+ * one target path per line; each other is a role name on its first line
+ * and that role's targets metadata (parsed as TUF_TARGETS; signatures are
+ * not the point here and are not checked).  "targets" is the top role.
+ *
+ * Invariants:
+ *  - tuf_glob_match agrees with a reference matcher written from the rules
+ *    in match.h ('*' and '?' and brackets never match '/', an unclosed '['
+ *    is literal, "[!...]" negates, "a-z" ranges);
+ *  - tuf_delegation_covers agrees with the patterns / prefixes by hand;
+ *  - a succinct bin computed for a path is one of the delegator's bins,
+ *    with ceil(bit_length/4) hex digits and a number below 2^bit_length;
+ *  - the search (the client's rules, src/client/search.c: listed order,
+ *    visited set, at most 32 roles, terminating delegations cut the
+ *    alternatives, succinct bins are terminating) ends, and a target it
+ *    finds is the entry for exactly that path.
+ */
+#include "fuzz_common.h"
+#include "tuf/match.h"
+#include "tuf/md.h"
+#include "util/banned.h"
+
+#define MAX_ROLES 12
+#define MAX_VISITS 32
+#define MAX_PATHS 8
+
+typedef struct role {
+    char name[64];
+    tuf_md *md;
+} role;
+
+/* ---- reference glob matcher --------------------------------------------- */
+
+/* A bracket expression starting at pat[i] == '['.  Returns false when it is
+ * not closed; else *end is past ']' and *hit whether c is in the set. */
+static bool ref_bracket(rslice pat, size_t i, uint8_t c, size_t *end, bool *hit)
+{
+    size_t j = i + 1;
+    bool negate = j < pat.n && pat.p[j] == '!';
+    if (negate)
+        j++;
+    bool in = false;
+    /* A ']' right after "[" or "[!" is a member, not the end. */
+    for (size_t first = j; j < pat.n; j++) {
+        if (pat.p[j] == ']' && j != first) {
+            *end = j + 1;
+            *hit = in != negate;
+            return true;
+        }
+        if (j + 2 < pat.n && pat.p[j + 1] == '-' && pat.p[j + 2] != ']') {
+            if (pat.p[j] <= c && c <= pat.p[j + 2])
+                in = true;
+            j += 2;
+        } else if (pat.p[j] == c) {
+            in = true;
+        }
+    }
+    return false;
+}
+
+/* memo[pi * (path.n + 1) + si]: 0 unknown, 1 no, 2 yes. */
+static bool ref_match_at(rslice pat, rslice path, size_t pi, size_t si, uint8_t *memo)
+{
+    uint8_t *m = &memo[pi * (path.n + 1) + si];
+    if (*m)
+        return *m == 2;
+    bool r;
+    if (pi == pat.n) {
+        r = si == path.n;
+    } else if (pat.p[pi] == '*') {
+        r = ref_match_at(pat, path, pi + 1, si, memo) ||
+            (si < path.n && path.p[si] != '/' && ref_match_at(pat, path, pi, si + 1, memo));
+    } else if (si == path.n) {
+        r = false;
+    } else if (pat.p[pi] == '?') {
+        r = path.p[si] != '/' && ref_match_at(pat, path, pi + 1, si + 1, memo);
+    } else {
+        size_t end;
+        bool hit;
+        if (pat.p[pi] == '[' && ref_bracket(pat, pi, path.p[si], &end, &hit))
+            r = path.p[si] != '/' && hit && ref_match_at(pat, path, end, si + 1, memo);
+        else
+            r = pat.p[pi] == path.p[si] && ref_match_at(pat, path, pi + 1, si + 1, memo);
+    }
+    *m = r ? 2 : 1;
+    return r;
+}
+
+static bool ref_glob(rslice pat, rslice path)
+{
+    if (pat.n > 256 || path.n > 256)
+        return tuf_glob_match(pat, path); /* bounded work: only short ones */
+    uint8_t memo[(257) * (257)];
+    memset(memo, 0, (pat.n + 1) * (path.n + 1));
+    return ref_match_at(pat, path, 0, 0, memo);
+}
+
+/* ---- coverage and bins ----------------------------------------------------- */
+
+static bool covers_by_hand(const tuf_md *md, const tuf_delegation *dr, rslice path, const tuf_path_hash *ph)
+{
+    const jdoc *d = md->doc;
+    if (dr->paths != JD_NONE) {
+        for (jd_ref s = jdoc_first(d, dr->paths); s != JD_NONE; s = jdoc_next(d, s))
+            if (ref_glob(jdoc_str(d, s), path))
+                return true;
+        return false;
+    }
+    for (jd_ref s = jdoc_first(d, dr->path_hash_prefixes); s != JD_NONE; s = jdoc_next(d, s)) {
+        rslice pre = jdoc_str(d, s);
+        if (pre.n <= 64 && memcmp(ph->hex, pre.p, pre.n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void check_bin(const tuf_succinct *sc, const tuf_path_hash *ph, rbuf *bin)
+{
+    int rc = tuf_succinct_role_for(sc, ph, bin);
+    FUZZ_CHECK(rc == 0 || rc == RAMPART_ETOOLARGE);
+    if (rc != 0)
+        return;
+    rslice b = rbuf_slice(bin);
+    size_t digits = (sc->bit_length + 3) / 4;
+    FUZZ_CHECK(b.n == sc->name_prefix.n + 1 + digits);
+    FUZZ_CHECK(tuf_succinct_is_role(sc, b));
+    uint32_t first = (uint32_t)ph->digest[0] << 24 | (uint32_t)ph->digest[1] << 16 | (uint32_t)ph->digest[2] << 8 |
+                     ph->digest[3];
+    uint64_t want = (uint64_t)first >> (32 - sc->bit_length);
+    uint64_t got = strtoull((const char *)b.p + sc->name_prefix.n + 1, NULL, 16);
+    FUZZ_CHECK(got == want);
+}
+
+/* ---- the search ------------------------------------------------------------- */
+
+static const tuf_md *lookup(const role *roles, size_t n, rslice name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rslice_eq_cstr(name, roles[i].name))
+            return roles[i].md;
+    return NULL;
+}
+
+typedef struct pend {
+    rslice name;
+    const tuf_md *delegator;
+    unsigned depth;
+} pend;
+
+static void search(const role *roles, size_t nroles, rslice path)
+{
+    tuf_path_hash ph;
+    FUZZ_CHECK(tuf_path_hash_compute(path, &ph) == 0);
+    pend stack[MAX_VISITS * 8];
+    size_t sp = 0;
+    rslice visited[MAX_VISITS];
+    size_t nvisited = 0;
+    rbuf bins[MAX_VISITS];
+    size_t nbins = 0;
+    stack[sp++] = (pend){rslice_cstr("targets"), NULL, 0};
+    while (sp > 0) {
+        pend cur = stack[--sp];
+        bool seen = false;
+        for (size_t i = 0; i < nvisited; i++)
+            seen = seen || rslice_eq(visited[i], cur.name);
+        if (seen)
+            continue;
+        if (nvisited == MAX_VISITS)
+            break;
+        visited[nvisited++] = cur.name;
+        const tuf_md *md = lookup(roles, nroles, cur.name);
+        if (md == NULL)
+            continue;
+        tuf_targetfile tf;
+        if (tuf_md_target(md, path, &tf) == 0) {
+            FUZZ_CHECK(rslice_eq(tf.path, path) && tf.length >= 0);
+            break;
+        }
+        if (!md->has_delegations)
+            continue;
+        if (md->has_succinct) {
+            if (nbins == MAX_VISITS)
+                break;
+            rbuf *b = &bins[nbins++];
+            rbuf_init(b, 1024);
+            check_bin(&md->succinct, &ph, b);
+            if (b->len > 0) {
+                sp = 0; /* bins are terminating */
+                stack[sp++] = (pend){rbuf_slice(b), md, cur.depth + 1};
+            }
+            continue;
+        }
+        size_t first = sp;
+        for (size_t i = 0; i < md->ndelegations; i++) {
+            const tuf_delegation *dr = &md->delegations[i];
+            bool c = tuf_delegation_covers(md, dr, path, &ph);
+            FUZZ_CHECK(c == covers_by_hand(md, dr, path, &ph));
+            if (!c)
+                continue;
+            if (dr->terminating) {
+                memmove(stack, stack + first, (sp - first) * sizeof(pend));
+                sp -= first;
+                first = 0;
+            }
+            if (sp == RAMPART_ARRAY_LEN(stack))
+                break;
+            stack[sp++] = (pend){dr->auth.name, md, cur.depth + 1};
+            if (dr->terminating)
+                break;
+        }
+        for (size_t a = first, b = sp; a + 1 < b; a++, b--) {
+            pend tmp = stack[a];
+            stack[a] = stack[b - 1];
+            stack[b - 1] = tmp;
+        }
+    }
+    for (size_t i = 0; i < nbins; i++)
+        rbuf_free(&bins[i]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_part parts[FUZZ_MAX_PARTS];
+    size_t n = fuzz_split(data, size, parts);
+    fuzz_part head, list;
+    fuzz_first_line(parts[0], &head, &list);
+    if (!fuzz_is(head, "paths"))
+        return 0;
+
+    role roles[MAX_ROLES];
+    size_t nroles = 0;
+    for (size_t i = 1; i < n && nroles < MAX_ROLES; i++) {
+        fuzz_part name, doc;
+        fuzz_first_line(parts[i], &name, &doc);
+        if (name.n == 0 || name.n >= sizeof(roles[0].name) || memchr(name.p, 0, name.n) != NULL)
+            continue;
+        tuf_md *md = NULL;
+        if (tuf_md_parse(&md, fuzz_dup(doc.p, doc.n), doc.n, true, 1u << 20, TUF_TARGETS, NULL, NULL) != 0)
+            continue;
+        memcpy(roles[nroles].name, name.p, name.n);
+        roles[nroles].name[name.n] = '\0';
+        roles[nroles++].md = md;
+    }
+
+    /* Each path line: the search, and every pattern of every role against it. */
+    size_t npaths = 0;
+    while (npaths < MAX_PATHS) {
+        fuzz_part path, rest;
+        fuzz_first_line(list, &path, &rest);
+        rslice p = RSLICE(path.p, path.n);
+        search(roles, nroles, p);
+        for (size_t r = 0; r < nroles; r++) {
+            const tuf_md *md = roles[r].md;
+            for (size_t i = 0; i < md->ndelegations; i++) {
+                const tuf_delegation *dr = &md->delegations[i];
+                if (dr->paths == JD_NONE)
+                    continue;
+                for (jd_ref s = jdoc_first(md->doc, dr->paths); s != JD_NONE; s = jdoc_next(md->doc, s)) {
+                    rslice pat = jdoc_str(md->doc, s);
+                    bool got = tuf_glob_match(pat, p), want = ref_glob(pat, p);
+                    if (got != want) {
+                        fprintf(stderr, "glob \"%.*s\" on \"%.*s\": tuf_glob_match %d, reference %d\n", (int)pat.n,
+                                (const char *)pat.p, (int)p.n, (const char *)p.p, got, want);
+                        abort();
+                    }
+                }
+            }
+        }
+        npaths++;
+        if (rest.n == 0)
+            break;
+        list = rest;
+    }
+    for (size_t r = 0; r < nroles; r++)
+        tuf_md_free(roles[r].md);
+    return 0;
+}
