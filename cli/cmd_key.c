@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -84,14 +85,30 @@ int cli_passphrase_cb(void *ctx, const char *what, char *buf, size_t cap, size_t
         FILE *f = fopen(p->file, "re");
         if (f == NULL)
             return RAMPART_EPASSPHRASE;
+        /* The first line is the passphrase.  A longer one than the buffer
+         * holds is refused, never cut: a cut passphrase would differ from
+         * the one the user wrote (and from --passphrase-env's answer). */
         size_t n = 0;
+        bool too_long = false, cr = false;
         int c;
-        while ((c = fgetc(f)) != EOF && c != '\n')
+        while ((c = fgetc(f)) != EOF && c != '\n') {
+            if (cr) { /* a '\r' not at the end of the line is part of it */
+                if (n < cap)
+                    buf[n++] = '\r';
+                else
+                    too_long = true;
+            }
+            cr = c == '\r';
+            if (cr)
+                continue;
             if (n < cap)
                 buf[n++] = (char)c;
+            else
+                too_long = true;
+        }
         fclose(f);
-        if (n > 0 && buf[n - 1] == '\r')
-            n--;
+        if (too_long)
+            return RAMPART_EINVAL; /* the library wipes buf */
         *len = n;
         return 0;
     }
@@ -240,7 +257,14 @@ static int key_generate(int argc, char **argv)
     o.rsa_bits = a.bits;
     char pass[RAMPART_PASSPHRASE_MAX];
     size_t plen = 0;
-    if (!a.no_pass && new_passphrase(&a, pass, sizeof(pass), &plen) != 0) {
+    int prc = a.no_pass ? 0 : new_passphrase(&a, pass, sizeof(pass), &plen);
+    if (prc == RAMPART_EINVAL) {
+        explicit_bzero(pass, sizeof(pass));
+        cli_errorf("key generate: the passphrase is longer than %d bytes [RAMPART_EINVAL]", RAMPART_PASSPHRASE_MAX);
+        return CLI_FAIL;
+    }
+    if (prc != 0) {
+        explicit_bzero(pass, sizeof(pass));
         cli_errorf("key generate: no passphrase (give --passphrase-file, --passphrase-env or --no-passphrase)");
         return CLI_FAIL;
     }
@@ -308,7 +332,7 @@ static int key_show(int argc, char **argv)
     }
     /* Neither form: report the private-key reading when the file looked
      * like one (a wrong passphrase matters), else the public-key one. */
-    if (prc == RAMPART_EPASSPHRASE || prc == RAMPART_EUNSUPPORTED)
+    if (prc == RAMPART_EPASSPHRASE || prc == RAMPART_EUNSUPPORTED || prc == RAMPART_EINVAL)
         cli_report("key show", prc, &perr);
     else if (rc == RAMPART_EFORMAT && prc == RAMPART_EFORMAT) {
         rampart_error both = {.code = rc};

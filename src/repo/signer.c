@@ -278,7 +278,10 @@ static int load_priv(const char *path, const rbuf *pem, const rampart_key_load_o
             rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
         if (rc == 0 && (rc = o->passphrase_cb(o->passphrase_ctx, path, (char *)asked.data, RAMPART_PASSPHRASE_MAX,
                                               &n)) != 0)
-            rc = rerr_set(e, rc, NULL, "%s: no passphrase for the encrypted key", path);
+            rc = rc == RAMPART_EINVAL
+                     ? rerr_set(e, rc, NULL, "%s: the passphrase is longer than %u bytes", path,
+                                (unsigned)RAMPART_PASSPHRASE_MAX)
+                     : rerr_set(e, rc, NULL, "%s: no passphrase for the encrypted key", path);
         if (rc == 0 && n > RAMPART_PASSPHRASE_MAX)
             rc = rerr_set(e, RAMPART_EINVAL, NULL, "passphrase too long");
         asked.len = rc == 0 ? n : 0;

@@ -55,6 +55,16 @@ grep -q "BEGIN ENCRYPTED PRIVATE KEY" enc.key && t_ok "encrypted PKCS#8" || t_ba
 t_run "show with the passphrase (env)" 0 - "$RAMPART" key show --passphrase-env RAMPART_TEST_PASS enc.key
 printf 'correct horse\n' >pass.txt
 t_run "show with the passphrase (file)" 0 - "$RAMPART" key show --passphrase-file pass.txt enc.key
+printf 'correct horse\r\n' >pass-crlf.txt
+t_run "passphrase file with a CRLF line end" 0 - "$RAMPART" key show --passphrase-file pass-crlf.txt enc.key
+# 1024 bytes (RAMPART_PASSPHRASE_MAX) are read; a longer line is refused, never cut
+python3 -c 'import sys; sys.stdout.write("a" * 1025 + "\n")' >long.txt
+t_run "passphrase file longer than 1024 bytes" 1 RAMPART_EINVAL "$RAMPART" key show --passphrase-file long.txt enc.key
+grep -q "longer than 1024 bytes" "$T_WORK/err" && t_ok "says the passphrase is too long" || t_bad "stderr: $(cat "$T_WORK/err")"
+t_run "generate: passphrase file longer than 1024 bytes" 1 RAMPART_EINVAL "$RAMPART" key generate --passphrase-file long.txt toolong
+t_absent "no key written" toolong.key
+RAMPART_LONG_PASS=$(head -c 1025 /dev/zero | tr '\0' a) t_run "passphrase variable longer than 1024 bytes" 1 RAMPART_EINVAL \
+    "$RAMPART" key show --passphrase-env RAMPART_LONG_PASS enc.key
 printf 'wrong\n' >bad.txt
 t_run "wrong passphrase" 1 RAMPART_EPASSPHRASE "$RAMPART" key show --passphrase-file bad.txt enc.key
 [ "$(wc -l <"$T_WORK/err")" -eq 1 ] && t_ok "one-line message" || t_bad "stderr: $(cat "$T_WORK/err")"
