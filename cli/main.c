@@ -67,18 +67,35 @@ void cli_print_safe(FILE *f, const char *s)
     }
 }
 
+/* `rampart version` and `rampart selftest` take no arguments but -h/--help:
+ * 1 when the help was printed, -1 (after a usage message) for anything else. */
+static int no_args(const char *cmd, const char *what, int argc, char **argv)
+{
+    if (argc <= 1)
+        return 0;
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        printf("usage: rampart %s\n\n%s\n", cmd, what);
+        return 1;
+    }
+    cli_errorf("%s: unexpected argument '%s' (usage: rampart %s)", cmd, argv[1], cmd);
+    return -1;
+}
+
 int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    int a = no_args("version", "Prints the version of rampart.", argc, argv);
+    if (a != 0)
+        return a > 0 ? CLI_OK : CLI_USAGE;
     printf("rampart %s\n", rampart_version());
     return CLI_OK;
 }
 
 int cmd_selftest(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    int a = no_args("selftest", "Runs the built-in known-answer self-check of hashing, signatures and canonical JSON;\n"
+                                "exit status 0 when every check passes.", argc, argv);
+    if (a != 0)
+        return a > 0 ? CLI_OK : CLI_USAGE;
     rampart_error err = {0};
     int rc = rampart_selftest(&err);
     if (rc != 0) {

@@ -15,6 +15,14 @@ root2=$m/2.root.json
 t_run "version" 0 - "$RAMPART" --version
 grep -q '^rampart [0-9]' "$T_WORK/out" && t_ok "version line" || t_bad "version output: $(cat "$T_WORK/out")"
 t_run "selftest" 0 - "$RAMPART" selftest
+t_run "selftest --help" 0 - "$RAMPART" selftest --help
+grep -q '^usage: rampart selftest$' "$T_WORK/out" && ! grep -q 'selftest: ok' "$T_WORK/out" &&
+    t_ok "selftest --help prints its usage, runs nothing" || t_bad "selftest --help: $(cat "$T_WORK/out")"
+t_run "version --help" 0 - "$RAMPART" version --help
+grep -q '^usage: rampart version$' "$T_WORK/out" && t_ok "version --help prints its usage" || t_bad "version --help: $(cat "$T_WORK/out")"
+t_run "selftest with an argument" 2 - "$RAMPART" selftest extra
+grep -q "unexpected argument 'extra'" "$T_WORK/err" && t_ok "selftest: says which argument" || t_bad "selftest extra: $(cat "$T_WORK/err")"
+t_run "version with an argument" 2 - "$RAMPART" version --json
 
 # show
 t_run "show root" 0 - "$RAMPART" metadata show "$root2"
