@@ -6,7 +6,7 @@
 
 #include "rampart/rampart.h"
 
-/* Exit statuses (documented in docs/rampart.1.md). */
+/* Exit statuses (documented in docs/man/rampart.1, EXIT STATUS). */
 enum {
     CLI_OK = 0,
     CLI_FAIL = 1,  /* the operation failed (verification, network, I/O, ...) */
