@@ -250,8 +250,8 @@ static int key_generate(int argc, char **argv)
         cli_errorf("key generate: --bits is for RSA keys");
         return CLI_USAGE;
     }
-    if (a.bits != 0 && a.bits < 3072) {
-        cli_errorf("key generate: RSA keys need at least 3072 bits");
+    if (a.bits != 0 && (a.bits < 3072 || a.bits > 8192)) {
+        cli_errorf("key generate: RSA keys have 3072 to 8192 bits");
         return CLI_USAGE;
     }
     o.rsa_bits = a.bits;

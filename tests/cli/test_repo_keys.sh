@@ -35,6 +35,7 @@ t_run "generate rsa" 0 - "$RAMPART" key generate --type rsa --no-passphrase k3
 grep -q '^scheme: *rsassa-pss-sha256$' "$T_WORK/out" && t_ok "rsa scheme" || t_bad "$(cat "$T_WORK/out")"
 t_run "rsa below 3072 bits" 2 - "$RAMPART" key generate --type rsa --bits 2048 --no-passphrase k4
 t_absent "no key written for a refused size" k4.key
+t_run "rsa above 8192 bits" 2 - "$RAMPART" key generate --type rsa --bits 16384 --no-passphrase k4
 t_run "unknown type" 2 - "$RAMPART" key generate --type dsa --no-passphrase k4
 
 # refuse to overwrite, leaving both files as they were
