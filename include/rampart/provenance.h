@@ -51,7 +51,7 @@ extern "C" {
 /** The attestation of target PATH is published as target PATH + this suffix. */
 #define RAMPART_ATTESTATION_SUFFIX ".intoto.jsonl"
 /** The largest attestation (DSSE envelope) accepted, in bytes. */
-#define RAMPART_ATTESTATION_MAX (4u * 1024u * 1024u)
+#define RAMPART_ATTESTATION_MAX (4u << 20)
 
 /* ---- DSSE envelopes ---------------------------------------------------- */
 

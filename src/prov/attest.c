@@ -86,7 +86,7 @@ static json_t *build_definition(const rampart_attest_options *o)
         ok = json_object_set_new(ext, "source", src) == 0 &&
              (rev == NULL || json_object_set_new(src, "revision", json_string(rev)) == 0);
         rbuf u;
-        rbuf_init(&u, 2 * RPROV_MAX_STRING);
+        rbuf_init(&u, (size_t)2 * RPROV_MAX_STRING);
         ok = ok && rbuf_append_str(&u, o->source_uri) == 0 && (rev == NULL || rbuf_appendf(&u, "@%s", rev) == 0);
         json_t *deps = ok ? json_array() : NULL, *dep = ok ? json_pack("{s:s}", "uri", (const char *)u.data) : NULL;
         rbuf_free(&u);

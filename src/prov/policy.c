@@ -172,7 +172,7 @@ static int parse_rule(const rampart_prov_policy *p, const jdoc *d, jd_ref r, rpr
     ru->provenance = -1;
     ru->version_tag = -1;
     char label[32];
-    snprintf(label, sizeof(label), is_default ? "default" : "rules[%zu]", index);
+    (void)snprintf(label, sizeof(label), is_default ? "default" : "rules[%zu]", index); /* index < 256: fits */
     jd_ref nr = jdoc_get(d, r, "name");
     rslice name = jdoc_str(d, nr);
     if (!is_default && nr != JD_NONE && (jdoc_type(d, nr) != JD_STRING || name.n == 0 || name.n > 128))

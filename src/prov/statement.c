@@ -109,7 +109,7 @@ static int resource(const jdoc *d, jd_ref r, const char *name, rerr *e)
     if (jdoc_type(d, r) != JD_OBJECT)
         return FAIL(e, "%s is not an object", name);
     char where[96];
-    snprintf(where, sizeof(where), "%s.", name);
+    (void)snprintf(where, sizeof(where), "%s.", name); /* name: a label of ours, under 80 bytes: fits */
     static const char *const strings[] = {"name", "uri", "content", "downloadLocation", "mediaType"};
     jd_ref x = JD_NONE, dig = JD_NONE, ann = JD_NONE;
     int rc = 0;
@@ -134,7 +134,8 @@ static int resource_list(const jdoc *d, jd_ref obj, const char *key, jd_ref *out
     size_t i = 0;
     for (jd_ref r = jdoc_first(d, *out); rc == 0 && r != JD_NONE; r = jdoc_next(d, r), i++) {
         char where[80];
-        snprintf(where, sizeof(where), "SLSA provenance: %s[%zu]", key, i);
+        /* key: a member name of ours (at most 20 bytes), i: at most 20 digits: fits */
+        (void)snprintf(where, sizeof(where), "SLSA provenance: %s[%zu]", key, i);
         rc = resource(d, r, where, e);
     }
     return rc;
@@ -156,8 +157,9 @@ static int parse_subjects(rampart_statement *s, const jdoc *d, jd_ref root, rerr
     for (jd_ref r = jdoc_first(d, subj); rc == 0 && r != JD_NONE; r = jdoc_next(d, r)) {
         rprov_subject *x = &s->subjects[s->nsubjects++];
         char name[64], where[72];
-        snprintf(name, sizeof(name), "statement subject[%zu]", s->nsubjects - 1);
-        snprintf(where, sizeof(where), "%s.", name);
+        /* at most RPROV_MAX_SUBJECTS subjects: both fit */
+        (void)snprintf(name, sizeof(name), "statement subject[%zu]", s->nsubjects - 1);
+        (void)snprintf(where, sizeof(where), "%s.", name);
         jd_ref dig = JD_NONE;
         rc = resource(d, r, name, e);
         if (rc == 0)

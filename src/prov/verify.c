@@ -129,6 +129,10 @@ static int check_revision(const rprov_eff *f, const rampart_prov_artifact *a, co
         rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
                       "policy rule '%s': cannot tell the version of '%s' (give it a custom \"version\")", f->name,
                       a->path);
+    else if (rc == RAMPART_ETOOLARGE) /* no revision (at most RPROV_MAX_STRING bytes) is its tag */
+        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                      "policy rule '%s': the version is over %d bytes, so no source revision is its tag ('%s')",
+                      f->name, RPROV_MAX_STRING, a->path);
     else if (rc != 0)
         rc = rerr_set(e, rc, f->name, "out of memory");
     const char *rev = s->source_rev != NULL ? s->source_rev : "";

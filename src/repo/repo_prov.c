@@ -9,7 +9,6 @@
  * that is not an in-toto SLSA v1 attestation, or one about other files.
  */
 #include <fcntl.h>
-#include <string.h>
 
 #include "prov/prov.h"
 #include "repo/repo_internal.h"
@@ -58,7 +57,8 @@ int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const c
     uint8_t ad[RHASH_MAX_LEN];
     char *apath = NULL;
     json_t *c = NULL;
-    size_t tl = strlen(tpath), sl = strlen(RAMPART_ATTESTATION_SUFFIX), al;
+    rbuf ap;
+    rbuf_init(&ap, SIZE_MAX - 1);
     if ((rc = rprov_hash_file(src, d.sha256, &r->err)) == 0) {
         d.has256 = true;
         rerr pe = {0};
@@ -67,12 +67,12 @@ int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const c
     }
     if (rc == 0 && rhash_digest(RHASH_SHA256, env.data, env.len, ad) != 0)
         rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing %s failed", att);
-    if (rc == 0 && (!rsize_add(tl, sl, &al) || (apath = rampart_malloc(al + 1)) == NULL))
+    if (rc == 0 && (rbuf_append_str(&ap, tpath) != 0 || rbuf_append_str(&ap, RAMPART_ATTESTATION_SUFFIX) != 0 ||
+                    (apath = (char *)rbuf_detach(&ap, NULL)) == NULL))
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    rbuf_free(&ap);
     if (rc == 0) {
         char hex[65];
-        memcpy(apath, tpath, tl);
-        memcpy(apath + tl, RAMPART_ATTESTATION_SUFFIX, sl + 1);
         rhex_encode(hex, ad, 32);
         rc = merged_custom(r, custom, apath, hex, env.len, &c);
     }

@@ -358,6 +358,17 @@ static void versions_and_digests(void)
     CHECK_OK(r_plain);
     CHECK_RC(r_unknown, RAMPART_EPROVREVISION);
     CHECK(strstr(err.message, "cannot tell the version of 'app/app.tar.gz'") != NULL);
+    /* A version too long to be any revision's tag is refused as such, not as
+     * ETOOLARGE "out of memory" (found by fuzz/fuzz_prov_verify.c). */
+    char long_path[RPROV_MAX_STRING + 64];
+    int lp = snprintf(long_path, sizeof(long_path), "app/app-1.");
+    memset(long_path + lp, '0', RPROV_MAX_STRING);
+    snprintf(long_path + lp + RPROV_MAX_STRING, sizeof(long_path) - (size_t)lp - RPROV_MAX_STRING, ".tgz");
+    env = pt_attestation(&s, &builder, 1);
+    int r_long = judge(p, env, long_path, &err);
+    free(env);
+    CHECK_RC(r_long, RAMPART_EPROVREVISION);
+    CHECK(strstr(err.message, "the version is over 4096 bytes") != NULL);
     /* A file on disk, and sha512-only artifacts. */
     char path[] = "/tmp/rampart-prov-XXXXXX";
     int fd = mkstemp(path);
