@@ -120,19 +120,37 @@ for client in rampart python-tuf tuf-js; do
         measure "$client" "flat100k$pretty" "files/pkg-0050000.tar.gz" "$mode"
         measure "$client" "bins1m$pretty" "files/pkg-0500000.tar.gz" "$mode"
     done
-    if [ $skip_big -eq 0 ]; then
+    # rampart's 1 GiB runs alternate with curl's below (same disk, same moment)
+    if [ $skip_big -eq 0 ] && [ "$client" != rampart ]; then
         measure "$client" big1g big.bin cold
     fi
 done
-if [ $skip_big -eq 0 ]; then
+if [ $skip_big -eq 0 ] && { [ -z "$only" ] || [ "$only" = rampart ]; }; then
+    # The 1 GiB target: rampart and `curl -o FILE` of the same file in turns,
+    # so that both see the same state of the disk and the page cache.  Both
+    # write into $run_dir; rampart also hashes, fsyncs and renames.
     hash=$(ls "$work/big1g/targets/" | grep big.bin)
-    times=()
-    for _ in $(seq 1 "$runs"); do
+    rt=() rm_=() ct=() cm=()
+    big_rampart() {
+        read -r t m < <(one_run "${client_cmd[rampart]}" big1g big.bin cold)
+        rt+=("$t"); rm_+=("$m")
+        rm -rf "$run_dir/c/tg"
+    }
+    big_curl() {
         rm -f "$run_dir/curl.bin"
         /usr/bin/time -f "%e %M" -o "$run_dir/curl.time" curl -s -o "$run_dir/curl.bin" "$NGINX_URL/big1g/targets/$hash"
         read -r t m <"$run_dir/curl.time"
-        times+=("$t")
+        ct+=("$t"); cm+=("$m")
+        rm -f "$run_dir/curl.bin"
+    }
+    # Turns alternate who goes first, so neither always follows the other.
+    for i in $(seq 1 "$runs"); do
+        if [ $((i % 2)) -eq 1 ]; then big_rampart; big_curl; else big_curl; big_rampart; fi
     done
-    rm -f "$run_dir/curl.bin"
-    printf "%-10s %-12s %-5s wall %8.3f s   (runs: %s)\n" "curl -o" big1g cold "$(printf '%s\n' "${times[@]}" | median)" "${times[*]}"
+    r=$(printf '%s\n' "${rt[@]}" | median) c=$(printf '%s\n' "${ct[@]}" | median)
+    printf "%-10s %-12s %-5s wall %8.3f s   peak %8.1f MiB   (runs: %s)\n" rampart big1g cold "$r" \
+        "$(echo "$(printf '%s\n' "${rm_[@]}" | median) / 1024" | bc -l)" "${rt[*]}"
+    printf "%-10s %-12s %-5s wall %8.3f s   peak %8.1f MiB   (runs: %s)\n" "curl -o" big1g cold "$c" \
+        "$(echo "$(printf '%s\n' "${cm[@]}" | median) / 1024" | bc -l)" "${ct[*]}"
+    printf "rampart / curl -o (1 GiB, medians): %.2fx\n" "$(echo "$r / $c" | bc -l)"
 fi

@@ -45,6 +45,9 @@ static void client_usage(FILE *f)
             "  --stall-timeout MS      abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)\n"
             "  --min-rate BYTES        minimum transfer rate in bytes per second (default 1024)\n"
             "  --timeout MS            total deadline of each request (default 600000)\n"
+            "  --sync-targets          download: make each target durable (fsync) before reporting it;\n"
+            "                          without it a power loss soon after may leave a target torn, which\n"
+            "                          its hashes catch before any reuse\n"
             "  --replace               init: replace an existing trusted root\n"
             "  --json                  print the result as JSON on standard output\n"
             "  -v, --verbose           log each request and decision to standard error\n"
@@ -64,6 +67,7 @@ struct client_args {
     const char *ca_file;
     const char *pin;
     int insecure;
+    int sync_targets;
     long connect_ms, stall_ms, min_rate, timeout_ms;
     int replace;
     int json;
@@ -90,7 +94,7 @@ static int add(const char **list, size_t *n, size_t cap, const char *v, const ch
 static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
 {
     enum { O_MDIR = 256, O_MURL, O_TURL, O_TNAME, O_TDIR, O_CA, O_PIN, O_INSECURE, O_REPLACE, O_JSON, O_CONNECT,
-           O_STALL, O_RATE, O_TIMEOUT, O_POLICY };
+           O_STALL, O_RATE, O_TIMEOUT, O_POLICY, O_SYNC };
     static const struct option opts[] = {
         {"metadata-dir", required_argument, NULL, O_MDIR},
         {"metadata-url", required_argument, NULL, O_MURL},
@@ -102,6 +106,7 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         {"pin", required_argument, NULL, O_PIN},
         {"allow-insecure-http", no_argument, NULL, O_INSECURE},
         {"replace", no_argument, NULL, O_REPLACE},
+        {"sync-targets", no_argument, NULL, O_SYNC},
         {"connect-timeout", required_argument, NULL, O_CONNECT},
         {"stall-timeout", required_argument, NULL, O_STALL},
         {"min-rate", required_argument, NULL, O_RATE},
@@ -145,6 +150,9 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
             break;
         case O_REPLACE:
             a->replace = 1;
+            break;
+        case O_SYNC:
+            a->sync_targets = 1;
             break;
         case O_CONNECT:
         case O_STALL:
@@ -316,6 +324,7 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     o.ca_file = a->ca_file;
     o.pinned_pubkey = a->pin;
     o.allow_insecure_http = a->insecure;
+    o.sync_targets = a->sync_targets;
     o.connect_timeout_ms = a->connect_ms;
     o.stall_timeout_ms = a->stall_ms;
     o.min_bytes_per_sec = a->min_rate;

@@ -86,6 +86,13 @@ typedef struct rampart_client_options {
     int allow_insecure_http;        /**< 1: allow http:// to non-loopback hosts (TUF still verifies
                                          everything, but transport privacy is lost); default 0 */
     unsigned lock_timeout_ms;       /**< wait this long for the folder lock; default 10000 */
+    int sync_targets;               /**< 1: fsync each downloaded target (and its folder) before
+                                         download_target returns, so the file survives a power
+                                         loss; default 0: the file appears atomically and complete
+                                         for every process, but a power loss soon after may leave it
+                                         empty or torn -- which find_cached_target and
+                                         download_target detect by its hashes before any reuse.
+                                         Trusted metadata is always written durably. */
 
     rampart_clock_fn clock;         /**< default: the system clock (clock_gettime) */
     void *clock_ctx;

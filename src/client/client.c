@@ -121,6 +121,7 @@ int rampart_client_new(rampart_client **out, const rampart_client_options *o, ra
     c->max_root_rotations = DEF(o->max_root_rotations, 256);
     c->max_delegations = DEF(o->max_delegations, 32);
     c->lock_timeout_ms = DEF(o->lock_timeout_ms, 10000);
+    c->sync_targets = o->sync_targets != 0;
     c->fetch.connect_timeout_ms = DEF(o->connect_timeout_ms, 10000);
     c->fetch.stall_timeout_ms = DEF(o->stall_timeout_ms, 30000);
     c->fetch.min_bytes_per_sec = DEF(o->min_bytes_per_sec, 1024);

@@ -19,6 +19,7 @@ struct rampart_client {
     size_t nturls;
     size_t max_root, max_timestamp, max_snapshot, max_targets;
     unsigned max_root_rotations, max_delegations, lock_timeout_ms;
+    bool sync_targets; /* fsync each downloaded target (options.sync_targets) */
     rfetch_opts fetch;
     rampart_clock_fn clock;
     void *clock_ctx;

@@ -255,6 +255,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         rbuf_free(&url);
         return rerr_set(e, rc, NULL, "cannot create a temporary file for '%s'", t->path);
     }
+    tmp.lazy = !c->sync_targets;
     rhashpipe *hp = NULL;
     rc = rhashpipe_start(&hp, &hs, &tmp, t->length, e);
     if (rc != 0) {

@@ -1,8 +1,11 @@
 /*
- * hashpipe.c - see hashpipe.h.  The network thread fills buffers round
- * robin; a full buffer is queued for the hasher and, while the hasher reads
- * it, written to the temporary file.  A buffer is refilled only after the
- * hasher is done with it, so at most RHASHPIPE_BUFS buffers ever exist.
+ * hashpipe.c - see hashpipe.h.  The network thread copies arriving bytes
+ * into buffers round robin; a full buffer is queued for the worker thread,
+ * which hashes it and then writes it to the temporary file.  A buffer is
+ * refilled only after the worker is done with it, so at most RHASHPIPE_BUFS
+ * buffers ever exist.  The network thread thus only receives and copies:
+ * hashing and the file writes (the page-cache copy, and the writeback kicks
+ * of a synced download) run beside it on the second core.
  */
 #include <pthread.h>
 #include <string.h>
@@ -24,7 +27,8 @@ struct rhashpipe {
     unsigned inflight; /* queued or being hashed; the oldest is (cur - inflight) mod N */
     bool stop;
     int err;           /* first error, from either thread */
-    rerr werr;         /* detail of the first write error (writes happen on the feeding thread only) */
+    rerr werr;         /* detail of the first write error (written by the one thread that writes:
+                          the worker when threaded, else the feeding thread) */
 };
 
 static int hash_all(rhashset *hs, const uint8_t *p, size_t n)
@@ -37,6 +41,7 @@ static int hash_all(rhashset *hs, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* The worker: hashes, then writes, each queued buffer in order. */
 static void *hasher(void *arg)
 {
     rhashpipe *hp = arg;
@@ -49,6 +54,8 @@ static void *hasher(void *arg)
         unsigned b = (hp->cur + RHASHPIPE_BUFS - hp->inflight) % RHASHPIPE_BUFS;
         pthread_mutex_unlock(&hp->mu);
         int rc = hash_all(hp->hs, hp->buf[b], hp->len[b]);
+        if (rc == 0)
+            rc = rfs_tmp_write(hp->tmp, hp->buf[b], hp->len[b], hp->werr.code == 0 ? &hp->werr : NULL);
         pthread_mutex_lock(&hp->mu);
         if (rc != 0 && hp->err == 0)
             hp->err = rc;
@@ -97,28 +104,19 @@ int rhashpipe_start(rhashpipe **out, rhashset *hs, rfs_tmp *tmp, uint64_t length
     return 0;
 }
 
-/* Queues the buffer being filled, writes it to the file meanwhile, and
- * waits until the next buffer is free. */
+/* Queues the buffer being filled and waits until the next buffer is free. */
 static int submit(rhashpipe *hp)
 {
     unsigned b = hp->cur;
-    size_t n = hp->curlen;
     pthread_mutex_lock(&hp->mu);
-    hp->len[b] = n;
+    hp->len[b] = hp->curlen;
     hp->inflight++;
     hp->cur = (hp->cur + 1) % RHASHPIPE_BUFS;
     hp->curlen = 0;
     pthread_cond_broadcast(&hp->cv);
-    pthread_mutex_unlock(&hp->mu);
-
-    int rc = rfs_tmp_write(hp->tmp, hp->buf[b], n, hp->werr.code == 0 ? &hp->werr : NULL);
-
-    pthread_mutex_lock(&hp->mu);
-    if (rc != 0 && hp->err == 0)
-        hp->err = rc;
     while (hp->inflight == RHASHPIPE_BUFS)
         pthread_cond_wait(&hp->cv, &hp->mu);
-    rc = hp->err;
+    int rc = hp->err;
     pthread_mutex_unlock(&hp->mu);
     return rc;
 }

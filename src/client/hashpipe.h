@@ -2,9 +2,10 @@
  * hashpipe.h - streaming target verification off the network thread.
  *
  * A target's bytes go to a temporary file and through every listed hash.
- * For large targets the hashing runs on a second thread, overlapped with the
- * transfer and the file writes (a 1 GiB download is bound by the disk, and
- * SHA-256 would otherwise add its own time to it).  Memory is a fixed pool
+ * For large targets the hashing and the file writes run on a second thread,
+ * overlapped with the transfer, so that the receiving thread does nothing
+ * else (SHA-256 and the page-cache copy would otherwise add their time to
+ * the transfer's; docs/internals/performance.md).  Memory is a fixed pool
  * of RHASHPIPE_BUFS buffers of RHASHPIPE_BUF bytes, whatever the target size.
  * Small targets are hashed inline.
  */

@@ -42,6 +42,19 @@ void rfs_crashpoint(const char *id)
 }
 #endif
 
+/* fsync, counted in test builds (rfs_fsync_count, fs.h). */
+#ifdef RAMPART_CRASHPOINTS
+unsigned long rfs_fsync_count;
+static int counted_fsync(int fd)
+{
+    __atomic_add_fetch(&rfs_fsync_count, 1, __ATOMIC_SEQ_CST);
+    return fsync(fd);
+}
+#define RFS_FSYNC(fd) counted_fsync(fd)
+#else
+#define RFS_FSYNC(fd) fsync(fd)
+#endif
+
 /* ---- error messages ------------------------------------------------------ */
 
 /* The symbolic names of the errors a caller is likely to meet, so messages
@@ -466,7 +479,7 @@ int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e)
         return rc;
     }
     t->written += len;
-    if (t->written - t->kicked >= RFS_WRITEBACK_STEP) {
+    if (!t->lazy && t->written - t->kicked >= RFS_WRITEBACK_STEP) {
         /* Start (not wait for) writeback of what has accumulated. */
         (void)sync_file_range(t->fd, (off64_t)t->kicked, (off64_t)(t->written - t->kicked), SYNC_FILE_RANGE_WRITE);
         t->kicked = t->written;
@@ -484,7 +497,7 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
     RFS_CRASHPOINT("written, before fsync");
     /* A failed fsync is final: the kernel may have dropped the dirty pages
      * and a second fsync could report success for data that is gone. */
-    if (fsync(t->fd) != 0) {
+    if (!t->lazy && RFS_FSYNC(t->fd) != 0) {
         rc = sys_fail(e, RAMPART_EIO, errno, "fsync of temporary file for", final_name);
         goto out;
     }
@@ -502,7 +515,7 @@ int rfs_tmp_commit(rfs_tmp *t, const char *final_name, rerr *e)
     t->name[0] = '\0'; /* the temporary name no longer exists */
     RFS_CRASHPOINT("renamed, before folder fsync");
     /* Make the rename itself durable. */
-    if (fsync(t->dirfd) != 0)
+    if (!t->lazy && RFS_FSYNC(t->dirfd) != 0)
         rc = sys_fail(e, RAMPART_EIO, errno, "fsync of the folder after replacing", final_name);
 out:
     rfs_tmp_discard(t);

@@ -49,6 +49,9 @@
 #define RFS_CRASH_EXIT 86
 #ifdef RAMPART_CRASHPOINTS
 void rfs_crashpoint(const char *id);
+/* The fsyncs the atomic writes here have done, for tests that check which
+ * writes are durable (test builds only). */
+extern unsigned long rfs_fsync_count;
 #define RFS_CRASHPOINT(id) rfs_crashpoint(id)
 #else
 #define RFS_CRASHPOINT(id) ((void)0)
@@ -128,6 +131,8 @@ typedef struct rfs_tmp {
     char name[64];
     uint64_t written;  /* bytes written so far */
     uint64_t kicked;   /* bytes already handed to writeback (see rfs_tmp_write) */
+    bool lazy;         /* set by the caller after rfs_tmp_open: no writeback kicks
+                          and no fsync at commit (see rfs_tmp_commit) */
 } rfs_tmp;
 
 /* Creates a fresh temporary file in `dirfd`, named RFS_TMP_PREFIX plus 32
@@ -153,7 +158,11 @@ int rfs_tmp_open(rfs_tmp *t, int dirfd, mode_t mode, rerr *e) RAMPART_MUST_USE;
 int rfs_tmp_write(rfs_tmp *t, const void *data, size_t len, rerr *e) RAMPART_MUST_USE;
 
 /* fsync, close, rename over `final_name` (one component, not starting with
- * RFS_TMP_PREFIX) in the same folder, fsync the folder.  After it returns,
+ * RFS_TMP_PREFIX) in the same folder, fsync the folder.  With t->lazy both
+ * fsyncs are skipped: the rename is still atomic for every process while the
+ * system runs, but after a power loss the file may be older, empty or torn
+ * (for files whose every use re-verifies them, such as downloaded targets,
+ * whose hashes are checked again before any reuse).  After it returns,
  * success or not, *t holds no file.  A failure up to and including the
  * rename unlinks the temporary file and leaves the old final file as it
  * was; an fsync failure is never retried (the kernel may have dropped the

@@ -127,9 +127,12 @@ static void on_log(void *ctx, int level, const char *msg)
     fprintf(stderr, "log %d: %s\n", level, msg);
 }
 
+static int sync_targets; /* options.sync_targets of the next client */
+
 static rampart_client *new_client(int *rc)
 {
     rampart_client_options o = RAMPART_CLIENT_OPTIONS_INIT;
+    o.sync_targets = sync_targets;
     const char *m[] = {SIM_METADATA_URL}, *t[] = {SIM_TARGETS_URL};
     o.metadata_dir = mdir;
     o.metadata_urls = m;
@@ -651,6 +654,40 @@ static void test_crash_at_is_inert(void)
 }
 #endif
 
+#ifdef RAMPART_CRASHPOINTS
+/* A downloaded target is fsynced (file and folder) only with sync_targets;
+ * trusted metadata always is.  Small and large (threaded) targets. */
+static void test_sync_targets(void)
+{
+    static const char *const names[] = {"app.bin", "big.bin"};
+    for (int sync = 0; sync <= 1; sync++) {
+        for (size_t i = 0; i < 2; i++) {
+            put_state(old_v);
+            ds_clear(tdir);
+            sync_targets = sync;
+            int rc;
+            rampart_client *c = new_client(&rc);
+            CHECK_RC(rc, 0);
+            rampart_target *t = NULL;
+            unsigned long before = rfs_fsync_count;
+            CHECK_RC(rampart_client_get_target_info(c, names[i], &t), 0);
+            /* the refresh wrote new metadata: two fsyncs (file, folder) each */
+            CHECK(rfs_fsync_count > before);
+            before = rfs_fsync_count;
+            CHECK_RC(rampart_client_download_target(c, t, tdir, NULL), 0);
+            CHECK(rfs_fsync_count - before == (sync ? 2u : 0u));
+            rampart_target_free(t);
+            rampart_client_free(c);
+            struct stat st;
+            char path[sizeof(tdir) + 16];
+            snprintf(path, sizeof(path), "%s/%s", tdir, names[i]);
+            CHECK(stat(path, &st) == 0 && (uint64_t)st.st_size == (i == 0 ? app_new_len : BIG_LEN));
+        }
+    }
+    sync_targets = 0;
+}
+#endif
+
 int main(void)
 {
     make_repo();
@@ -663,6 +700,7 @@ int main(void)
 #ifdef RAMPART_CRASHPOINTS
     RUN(test_metadata_crashes);
     RUN(test_download_crashes);
+    RUN(test_sync_targets);
 #else
     RUN(test_crash_at_is_inert);
 #endif
