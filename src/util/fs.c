@@ -287,7 +287,12 @@ static int read_bounded(int fd, rbuf *out, const char *name, rerr *e)
         bool at_cap = out->len == out->max;
         bool full = out->cap > 0 && out->cap - 1 == out->len;
         size_t want = out->max - out->len;
-        if (want > READ_CHUNK)
+        /* Space already reserved (the announced size) is filled with one
+         * read; without any, the buffer grows READ_CHUNK at a time. */
+        size_t room = out->cap > out->len + 1 ? out->cap - 1 - out->len : 0;
+        if (room > 0)
+            want = want < room ? want : room;
+        else if (want > READ_CHUNK)
             want = READ_CHUNK;
         uint8_t *dst = probe;
         if (at_cap) {
@@ -355,6 +360,8 @@ int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e)
         /* Room for the announced size at once; read_bounded still enforces the cap. */
         if (st.st_size > 0 && rbuf_reserve(out, (size_t)st.st_size) != 0)
             rc = rerr_set(e, RAMPART_ENOMEM, NULL, "cannot read '%s': out of memory", name);
+        else if (out->len == 0)
+            rampart_advise_huge(out->data, out->cap); /* a fresh buffer of many MiB: fewer page faults */
         if (rc == 0)
             rc = read_bounded(fd, out, name, e);
     }
