@@ -212,6 +212,11 @@ static int error_rank(int code)
     return 1;
 }
 
+bool rclient_error_outranks(int code, int best)
+{
+    return best == 0 || error_rank(code) < error_rank(best);
+}
+
 int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept,
                            void *ctx, bool *some_notfound, rerr *e)
 {
@@ -265,7 +270,7 @@ int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bo
             *some_notfound = true;
         if (c->nmurls > 1)
             rclient_log(c, RAMPART_LOG_WARN, "mirror %s: %s: %s", c->murls[m], name, me.message);
-        if (best == 0 || error_rank(rc) < error_rank(best)) {
+        if (rclient_error_outranks(rc, best)) {
             best = rc;
             best_err = me;
         }

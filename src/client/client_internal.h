@@ -86,5 +86,9 @@ int rclient_prov_check(rampart_client *c, const rampart_target *t) RAMPART_MUST_
 /* Security failures (an attack or a broken repository) as opposed to
  * transport or local failures. */
 bool rclient_is_security_error(int code);
+/* Across mirrors, the error to report is the most telling one: a security
+ * failure, then a network failure, then "not found".  True when `code`
+ * should replace `best` (0: none yet). */
+bool rclient_error_outranks(int code, int best);
 
 #endif

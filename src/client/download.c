@@ -341,10 +341,7 @@ int rampart_client_download_target(rampart_client *c, const rampart_target *t, c
             }
             if (c->nturls > 1)
                 rclient_log(c, RAMPART_LOG_WARN, "mirror %s: %s: %s", c->turls[m], t->path, me.message);
-            /* The most telling error, as for metadata: a security failure,
-             * then a network failure, then "not found". */
-            if (best == 0 || (rclient_is_security_error(mrc) && !rclient_is_security_error(best)) ||
-                (best == RAMPART_ENOTFOUND && mrc != RAMPART_ENOTFOUND)) {
+            if (rclient_error_outranks(mrc, best)) {
                 best = mrc;
                 best_err = me;
             }

@@ -118,8 +118,7 @@ static int fetch_verified(rampart_client *c, const rampart_target *t, rbuf *out)
         rbuf_free(&body);
         if (c->nturls > 1)
             rclient_log(c, RAMPART_LOG_WARN, "mirror %s: %s: %s", c->turls[m], t->path, me.message);
-        if (best == 0 || (rclient_is_security_error(mrc) && !rclient_is_security_error(best)) ||
-            (best == RAMPART_ENOTFOUND && mrc != RAMPART_ENOTFOUND)) {
+        if (rclient_error_outranks(mrc, best)) {
             best = mrc;
             best_err = me;
         }
