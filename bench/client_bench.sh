@@ -80,12 +80,14 @@ one_run() {
         $cmd --metadata-dir "$d/md" init "$work/$repo/root.json" >/dev/null 2>&1
     fi
     if [ "$mode" = warm ]; then rm -rf "$d/tg"; mkdir -p "$d/tg"; fi
+    local rc=0
+    # timeout inside time: a client stopped at the limit dies with it (time
+    # reports the peak of its whole process tree)
     # shellcheck disable=SC2086
-    timeout -k 5 "$limit" /usr/bin/time -f "%e %M" -o "$d/time" $cmd --metadata-url "$NGINX_URL/$repo/metadata/" --metadata-dir "$d/md" \
+    /usr/bin/time -f "%e %M" -o "$d/time" timeout -k 5 "$limit" $cmd --metadata-url "$NGINX_URL/$repo/metadata/" --metadata-dir "$d/md" \
         --target-name "$target" --target-dir "$d/tg" --target-base-url "$NGINX_URL/$repo/targets/" download \
-        >"$d/out" 2>&1
-    local rc=$?
-    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo ">$limit nan"; return; fi
+        >"$d/out" 2>&1 || rc=$?
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo ">$limit nan"; return; fi  # timeout's "stopped" codes
     if [ $rc -ne 0 ]; then echo "FAILED: $cmd $repo $mode" >&2; tail -5 "$d/out" >&2; echo "nan nan"; return; fi
     tail -1 "$d/time"
 }
