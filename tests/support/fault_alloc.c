@@ -1,5 +1,9 @@
-/* fault_alloc.c - the counting allocator (see fault_alloc.h). */
+/* fault_alloc.c - the counting allocator and the crash-child set-up (see
+ * fault_alloc.h). */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fault_alloc.h"
 #include "rampart/alloc.h"
@@ -78,4 +82,14 @@ long fa_stride(void)
 long fa_live(void)
 {
     return __atomic_load_n(&live, __ATOMIC_SEQ_CST);
+}
+
+void fa_crash_child_setup(const char *errfile, unsigned long n)
+{
+    int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+        _exit(2);
+    char num[32];
+    snprintf(num, sizeof(num), "%lu", n);
+    setenv("RAMPART_CRASH_AT", num, 1);
 }

@@ -25,4 +25,11 @@ long fa_live(void);
  * the full sweep). */
 long fa_stride(void);
 
+/* The crash-point half of fault injection, for a child just forked to die
+ * at a crash point (test_crashpoints.c, test_repo_faults.c): sends its
+ * standard error to `errfile` (where the crash point names itself; _exit(2)
+ * when that fails) and sets RAMPART_CRASH_AT=n, so the n-th crash point the
+ * child passes ends it. */
+void fa_crash_child_setup(const char *errfile, unsigned long n);
+
 #endif

@@ -38,6 +38,7 @@
 
 #include "client/client_internal.h"
 #include "disk_state.h"
+#include "fault_alloc.h"
 #include "harness.h"
 #include "rampart/client.h"
 #include "sim.h"
@@ -183,12 +184,7 @@ static int update_in_child(unsigned long n, const char *download, char *point, s
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
-            _exit(2);
-        char num[32];
-        snprintf(num, sizeof(num), "%lu", n);
-        setenv("RAMPART_CRASH_AT", num, 1);
+        fa_crash_child_setup(errfile, n);
         char msg[700] = "";
         int rc = update(download, msg, sizeof(msg));
         if (rc != 0)

@@ -512,12 +512,7 @@ static void crash_sweep(layout *l)
         pid_t pid = fork();
         CHECK(pid >= 0);
         if (pid == 0) {
-            int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-            if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
-                _exit(2);
-            char num[32];
-            snprintf(num, sizeof(num), "%lu", n);
-            setenv("RAMPART_CRASH_AT", num, 1);
+            fa_crash_child_setup(errfile, n);
             _exit(publish(work) == 0 ? 0 : 1);
         }
         int st;
