@@ -25,61 +25,6 @@
 /* Deepest target path accepted (components). */
 #define TARGET_MAX_DEPTH 64
 
-static void hashes_free(rhashset *hs)
-{
-    for (size_t i = 0; i < hs->n; i++)
-        rhash_free(&hs->h[i]);
-    hs->n = 0;
-}
-
-static int hashes_init(rhashset *hs, const rampart_target *t, rerr *e)
-{
-    memset(hs, 0, sizeof(*hs));
-    for (size_t i = 0; i < t->nhashes; i++) {
-        rhash_alg alg = rhash_alg_from_name(t->alg[i], strlen(t->alg[i]));
-        size_t dl;
-        if (alg == RHASH_UNKNOWN)
-            return rerr_set(e, RAMPART_EUNSUPPORTED, t->role, "unsupported hash algorithm %s", t->alg[i]);
-        if (rhex_decode(hs->want[i], RHASH_MAX_LEN, &dl, t->hex[i], strlen(t->hex[i])) != 0 || dl != rhash_len(alg))
-            return rerr_set(e, RAMPART_EFORMAT, t->role, "malformed %s digest", t->alg[i]);
-        int rc = rhash_init(&hs->h[i], alg);
-        if (rc != 0) {
-            hashes_free(hs);
-            return rerr_set(e, rc, NULL, "cannot start a %s hash", t->alg[i]);
-        }
-        hs->alg[i] = alg;
-        hs->n = i + 1;
-    }
-    if (hs->n == 0)
-        return rerr_set(e, RAMPART_EFORMAT, t->role, "target has no hashes");
-    return 0;
-}
-
-static int hashes_update(rhashset *hs, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < hs->n; i++) {
-        int rc = rhash_update(&hs->h[i], p, n);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
-
-/* 0 when every digest matches; EMISMATCH naming the first that does not. */
-static int hashes_check(rhashset *hs, const rampart_target *t, rerr *e)
-{
-    for (size_t i = 0; i < hs->n; i++) {
-        uint8_t got[RHASH_MAX_LEN];
-        int rc = rhash_final(&hs->h[i], got);
-        if (rc != 0)
-            return rerr_set(e, rc, NULL, "hash computation failed");
-        if (!rdigest_eq(got, hs->want[i], rhash_len(hs->alg[i])))
-            return rerr_set(e, RAMPART_EMISMATCH, t->role, "target '%s' does not match its %s hash", t->path,
-                            t->alg[i]);
-    }
-    return 0;
-}
-
 /* Opens (creating) the target folder and the parent folder of the target. */
 static int open_dest(rampart_client *c, const rampart_target *t, const char *target_dir, bool create, int *dirfd,
                      int *parentfd, const char **base)
@@ -128,11 +73,11 @@ static int verify_file(int parentfd, const char *base, const rampart_target *t, 
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != t->length)
         goto out;
     rhashset hs;
-    if ((rc = hashes_init(&hs, t, e)) != 0)
+    if ((rc = rhashset_init(&hs, t, e)) != 0)
         goto out;
     uint8_t *buf = rampart_malloc(1 << 20);
     if (buf == NULL) {
-        hashes_free(&hs);
+        rhashset_free(&hs);
         rc = RAMPART_ENOMEM;
         goto out;
     }
@@ -146,17 +91,17 @@ static int verify_file(int parentfd, const char *base, const rampart_target *t, 
             break;
         }
         total += (uint64_t)r;
-        if (total > t->length || hashes_update(&hs, buf, (size_t)r) != 0) {
+        if (total > t->length || rhashset_update(&hs, buf, (size_t)r) != 0) {
             rc = RAMPART_ENOTFOUND;
             break;
         }
     }
     rampart_free(buf);
     if (rc == 0 && total == t->length)
-        rc = hashes_check(&hs, t, NULL) == 0 ? 0 : RAMPART_ENOTFOUND;
+        rc = rhashset_check(&hs, t, "target", NULL) == 0 ? 0 : RAMPART_ENOTFOUND;
     else if (rc == 0)
         rc = RAMPART_ENOTFOUND;
-    hashes_free(&hs);
+    rhashset_free(&hs);
 out:
     close(fd);
     return rc;
@@ -243,7 +188,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         return rerr_set(e, rc, NULL, "target URL too long");
     }
     rhashset hs;
-    rc = hashes_init(&hs, t, e);
+    rc = rhashset_init(&hs, t, e);
     if (rc != 0) {
         rbuf_free(&url);
         return rc;
@@ -251,7 +196,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     rfs_tmp tmp = {.fd = -1};
     rc = rfs_tmp_open(&tmp, parentfd, 0644, e);
     if (rc != 0) {
-        hashes_free(&hs);
+        rhashset_free(&hs);
         rbuf_free(&url);
         return rerr_set(e, rc, NULL, "cannot create a temporary file for '%s'", t->path);
     }
@@ -260,7 +205,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     rc = rhashpipe_start(&hp, &hs, &tmp, t->length, e);
     if (rc != 0) {
         rfs_tmp_discard(&tmp);
-        hashes_free(&hs);
+        rhashset_free(&hs);
         rbuf_free(&url);
         return rc;
     }
@@ -282,13 +227,13 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         rc = rerr_set(e, RAMPART_EMISMATCH, t->role, "target '%s' is %llu bytes, expected %llu", t->path,
                       (unsigned long long)ts.n, (unsigned long long)t->length);
     if (rc == 0)
-        rc = hashes_check(&hs, t, e);
+        rc = rhashset_check(&hs, t, "target", e);
     if (rc == 0) {
         rc = rfs_tmp_commit(&tmp, base, e);
     }
     if (rc != 0)
         rfs_tmp_discard(&tmp);
-    hashes_free(&hs);
+    rhashset_free(&hs);
     rbuf_free(&url);
     return rc;
 }

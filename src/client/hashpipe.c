@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "client/client_internal.h"
 #include "client/hashpipe.h"
+#include "util/codec.h"
 #include "util/banned.h"
 
 struct rhashpipe {
@@ -31,7 +33,40 @@ struct rhashpipe {
                           the worker when threaded, else the feeding thread) */
 };
 
-static int hash_all(rhashset *hs, const uint8_t *p, size_t n)
+void rhashset_free(rhashset *hs)
+{
+    for (size_t i = 0; i < hs->n; i++)
+        rhash_free(&hs->h[i]);
+    hs->n = 0;
+}
+
+int rhashset_init(rhashset *hs, const rampart_target *t, rerr *e)
+{
+    memset(hs, 0, sizeof(*hs));
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < t->nhashes; i++) {
+        rhash_alg alg = rhash_alg_from_name(t->alg[i], strlen(t->alg[i]));
+        size_t dl;
+        if (alg == RHASH_UNKNOWN)
+            rc = rerr_set(e, RAMPART_EUNSUPPORTED, t->role, "unsupported hash algorithm %s", t->alg[i]);
+        else if (rhex_decode(hs->want[i], RHASH_MAX_LEN, &dl, t->hex[i], strlen(t->hex[i])) != 0 ||
+                 dl != rhash_len(alg))
+            rc = rerr_set(e, RAMPART_EFORMAT, t->role, "malformed %s digest", t->alg[i]);
+        else if ((rc = rhash_init(&hs->h[i], alg)) != 0)
+            rc = rerr_set(e, rc, NULL, "cannot start a %s hash", t->alg[i]);
+        else {
+            hs->alg[i] = alg;
+            hs->n = i + 1;
+        }
+    }
+    if (rc == 0 && hs->n == 0)
+        rc = rerr_set(e, RAMPART_EFORMAT, t->role, "target has no hashes");
+    if (rc != 0)
+        rhashset_free(hs); /* the hashes started before the failing one */
+    return rc;
+}
+
+int rhashset_update(rhashset *hs, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < hs->n; i++) {
         int rc = rhash_update(&hs->h[i], p, n);
@@ -39,6 +74,37 @@ static int hash_all(rhashset *hs, const uint8_t *p, size_t n)
             return rc;
     }
     return 0;
+}
+
+int rhashset_check(rhashset *hs, const rampart_target *t, const char *what, rerr *e)
+{
+    for (size_t i = 0; i < hs->n; i++) {
+        uint8_t got[RHASH_MAX_LEN];
+        int rc = rhash_final(&hs->h[i], got);
+        if (rc != 0)
+            return rerr_set(e, rc, NULL, "hash computation failed");
+        if (!rdigest_eq(got, hs->want[i], rhash_len(hs->alg[i])))
+            return rerr_set(e, RAMPART_EMISMATCH, t->role, "%s '%s' does not match its %s hash", what, t->path,
+                            t->alg[i]);
+    }
+    return 0;
+}
+
+int rhashset_verify_bytes(const rampart_target *t, rslice body, const char *what, rerr *e)
+{
+    if (body.n != t->length)
+        return rerr_set(e, RAMPART_EMISMATCH, t->role, "%s '%s' is %zu bytes, expected %llu", what, t->path, body.n,
+                        (unsigned long long)t->length);
+    rhashset hs;
+    int rc = rhashset_init(&hs, t, e);
+    if (rc != 0)
+        return rc;
+    if ((rc = rhashset_update(&hs, body.p, body.n)) != 0)
+        rc = rerr_set(e, rc, NULL, "hash computation failed");
+    else
+        rc = rhashset_check(&hs, t, what, e);
+    rhashset_free(&hs);
+    return rc;
 }
 
 /* The worker: hashes, then writes, each queued buffer in order. */
@@ -53,7 +119,7 @@ static void *hasher(void *arg)
             break;
         unsigned b = (hp->cur + RHASHPIPE_BUFS - hp->inflight) % RHASHPIPE_BUFS;
         pthread_mutex_unlock(&hp->mu);
-        int rc = hash_all(hp->hs, hp->buf[b], hp->len[b]);
+        int rc = rhashset_update(hp->hs, hp->buf[b], hp->len[b]);
         if (rc == 0)
             rc = rfs_tmp_write(hp->tmp, hp->buf[b], hp->len[b], hp->werr.code == 0 ? &hp->werr : NULL);
         pthread_mutex_lock(&hp->mu);
@@ -124,7 +190,7 @@ static int submit(rhashpipe *hp)
 int rhashpipe_feed(rhashpipe *hp, const uint8_t *p, size_t n)
 {
     if (!hp->threaded) {
-        int rc = hash_all(hp->hs, p, n);
+        int rc = rhashset_update(hp->hs, p, n);
         return rc != 0 ? rc : rfs_tmp_write(hp->tmp, p, n, hp->werr.code == 0 ? &hp->werr : NULL);
     }
     while (n > 0) {

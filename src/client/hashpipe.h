@@ -13,7 +13,9 @@
 #define RAMPART_CLIENT_HASHPIPE_H
 
 #include "crypto/hash.h"
+#include "rampart/client.h"
 #include "util/fs.h"
+#include "util/buf.h"
 
 #define RHASHPIPE_BUF (256u << 10)
 #define RHASHPIPE_BUFS 4
@@ -27,6 +29,22 @@ typedef struct rhashset {
     rhash_alg alg[8];
     uint8_t want[8][RHASH_MAX_LEN];
 } rhashset;
+
+/* Starts one hash for each digest target `t` lists.  EUNSUPPORTED (an
+ * unknown algorithm), EFORMAT (a malformed digest, or none at all), or the
+ * code of rhash_init; on failure nothing is left to free. */
+int rhashset_init(rhashset *hs, const rampart_target *t, rerr *e) RAMPART_MUST_USE;
+/* Feeds bytes to every hash.  ECRYPTO. */
+int rhashset_update(rhashset *hs, const uint8_t *p, size_t n) RAMPART_MUST_USE;
+/* Finishes the hashes: 0 when every digest matches, else EMISMATCH naming
+ * the first that does not, as "WHAT 'PATH' does not match its ALG hash"
+ * (`what`: "target", "attestation"). */
+int rhashset_check(rhashset *hs, const rampart_target *t, const char *what, rerr *e) RAMPART_MUST_USE;
+void rhashset_free(rhashset *hs);
+/* Length and every listed digest of `body`, bytes held in memory for `t`:
+ * EMISMATCH ("WHAT 'PATH' is N bytes, expected M", or a digest), and the
+ * codes of rhashset_init. */
+int rhashset_verify_bytes(const rampart_target *t, rslice body, const char *what, rerr *e) RAMPART_MUST_USE;
 
 typedef struct rhashpipe rhashpipe;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "client/client_internal.h"
+#include "client/hashpipe.h"
 #include "crypto/hash.h"
 #include "prov/prov.h"
 #include "util/codec.h"
@@ -65,29 +66,6 @@ static int binding_of(const rampart_target *t, binding *b, rerr *e)
     return rc;
 }
 
-/* Length and every listed hash of bytes fetched for `t`. */
-static int check_bytes(const rampart_target *t, rslice body, rerr *e)
-{
-    if (body.n != t->length)
-        return rerr_set(e, RAMPART_EMISMATCH, t->role, "attestation '%s' is %zu bytes, expected %llu", t->path, body.n,
-                        (unsigned long long)t->length);
-    for (size_t i = 0; i < t->nhashes; i++) {
-        rhash_alg alg = rhash_alg_from_name(t->alg[i], strlen(t->alg[i]));
-        rprov_digests want = {0};
-        uint8_t got[RHASH_MAX_LEN];
-        if (alg == RHASH_UNKNOWN)
-            return rerr_set(e, RAMPART_EUNSUPPORTED, t->role, "unsupported hash algorithm %s", t->alg[i]);
-        if (rprov_digest_from_hex(alg, t->hex[i], strlen(t->hex[i]), &want) != 0)
-            return rerr_set(e, RAMPART_EFORMAT, t->role, "malformed %s digest", t->alg[i]);
-        if (rhash_digest(alg, body.p, body.n, got) != 0)
-            return rerr_set(e, RAMPART_ECRYPTO, NULL, "hash computation failed");
-        if (!rdigest_eq(got, alg == RHASH_SHA256 ? want.sha256 : want.sha512, rhash_len(alg)))
-            return rerr_set(e, RAMPART_EMISMATCH, t->role, "attestation '%s' does not match its %s hash", t->path,
-                            t->alg[i]);
-    }
-    return t->nhashes > 0 ? 0 : rerr_set(e, RAMPART_EFORMAT, t->role, "target has no hashes");
-}
-
 /* Fetches target `t` into `out` from the target mirrors, verified; the
  * most telling error when every mirror fails (as for downloads). */
 static int fetch_verified(rampart_client *c, const rampart_target *t, rbuf *out)
@@ -109,7 +87,7 @@ static int fetch_verified(rampart_client *c, const rampart_target *t, rbuf *out)
             mrc = tp->get(tp, (const char *)url.data, t->length, &sink, &me);
         }
         if (mrc == 0)
-            mrc = check_bytes(t, rbuf_slice(&body), &me);
+            mrc = rhashset_verify_bytes(t, rbuf_slice(&body), "attestation", &me);
         rbuf_free(&url);
         if (mrc == 0) {
             *out = body;
