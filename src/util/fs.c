@@ -281,25 +281,21 @@ static int read_bounded(int fd, rbuf *out, const char *name, rerr *e)
 {
     uint8_t probe[4096];
     for (;;) {
-        /* At the cap a single byte more is too many; when the announced size
-         * is in, more is looked for through a small buffer, so that finding
-         * the end does not double the buffer. */
-        bool at_cap = out->len == out->max;
-        bool full = out->cap > 0 && out->cap - 1 == out->len;
-        size_t want = out->max - out->len;
-        /* Space already reserved (the announced size) is filled with one
-         * read; without any, the buffer grows READ_CHUNK at a time. */
-        size_t room = out->cap > out->len + 1 ? out->cap - 1 - out->len : 0;
-        if (room > 0)
-            want = want < room ? want : room;
-        else if (want > READ_CHUNK)
-            want = READ_CHUNK;
+        size_t left = out->max - out->len;                                   /* what the cap still allows */
+        size_t room = out->cap > out->len + 1 ? out->cap - 1 - out->len : 0; /* reserved, not yet filled */
         uint8_t *dst = probe;
-        if (at_cap) {
-            want = 1;
-        } else if (full) {
-            want = want < sizeof(probe) ? want : sizeof(probe);
+        size_t want;
+        if (left == 0) {
+            want = 1; /* at the cap: a single byte more is too many */
+        } else if (room > 0) {
+            dst = out->data + out->len; /* the announced size: one read fills it */
+            want = left < room ? left : room;
+        } else if (out->cap > 0) {
+            /* The announced size is in: more is looked for through a small
+             * buffer, so that finding the end does not double the buffer. */
+            want = left < sizeof(probe) ? left : sizeof(probe);
         } else {
+            want = left < READ_CHUNK ? left : READ_CHUNK; /* no size announced: grow a chunk at a time */
             int rc = rbuf_reserve(out, want);
             if (rc != 0)
                 return rerr_set(e, rc, NULL, "cannot read '%s': out of memory", name);
@@ -312,7 +308,7 @@ static int read_bounded(int fd, rbuf *out, const char *name, rerr *e)
             return sys_fail(e, RAMPART_EIO, errno, "cannot read", name);
         if (r == 0)
             return 0;
-        if (at_cap)
+        if (left == 0)
             return rerr_set(e, RAMPART_ETOOLARGE, NULL, "'%s' is larger than %zu bytes", name, out->max);
         if (dst == probe) { /* the file grew past its announced size: keep reading */
             int rc = rbuf_append(out, probe, (size_t)r);
