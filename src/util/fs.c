@@ -40,10 +40,8 @@ void rfs_crashpoint(const char *id)
         (void)!write(STDERR_FILENO, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
     _exit(RFS_CRASH_EXIT);
 }
-#endif
 
 /* fsync, counted in test builds (rfs_fsync_count, fs.h). */
-#ifdef RAMPART_CRASHPOINTS
 unsigned long rfs_fsync_count;
 static int counted_fsync(int fd)
 {
