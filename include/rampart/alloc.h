@@ -37,7 +37,7 @@ typedef struct rampart_allocator {
  *
  * Returns 0, or RAMPART_EINVAL when `a` lacks a function.
  */
-RAMPART_API int rampart_set_allocator(const rampart_allocator *a);
+RAMPART_API int rampart_set_allocator(const rampart_allocator *a) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,10 @@ extern "C" {
 #define RAMPART_API
 #endif
 
+/* Every public function that returns a value carries RAMPART_MUST_USE: the
+ * compiler warns when a caller ignores the result (an error code, or the
+ * only product of a call without side effects).  With GCC a cast to void
+ * does not silence it: handle the result. */
 #if defined(__GNUC__)
 #define RAMPART_MUST_USE __attribute__((warn_unused_result))
 #else
@@ -117,13 +121,13 @@ typedef struct rampart_error {
  * ("signature threshold not met", ...).  Unknown codes give "unknown error".
  * The returned string is never NULL and must not be freed.
  */
-RAMPART_API const char *rampart_strerror(int code);
+RAMPART_API const char *rampart_strerror(int code) RAMPART_MUST_USE;
 
 /**
  * Returns the symbolic name of an error code ("RAMPART_EBADSIG", ...), or
  * "RAMPART_E?" for an unknown code.  Never NULL; must not be freed.
  */
-RAMPART_API const char *rampart_error_name(int code);
+RAMPART_API const char *rampart_error_name(int code) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

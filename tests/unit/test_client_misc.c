@@ -448,7 +448,7 @@ CT_TEST(test_f10_allocation_failures)
         int rc = ct_refresh(t);
         if (rc == 0)
             rc = ct_download(t, "a/file.txt");
-        (void)rampart_set_allocator(NULL);
+        CHECK_OK(rampart_set_allocator(NULL));
         if (!g_fail.hit) {
             CHECK_OK(rc);
             break;
