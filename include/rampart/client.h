@@ -23,9 +23,30 @@
  *     if (rc == 0) rc = rampart_client_download_target(c, t, "/var/cache/app", &path);
  *     if (rc != 0) fprintf(stderr, "%s\n", rampart_client_last_error(c)->message);
  *
- * A client handle is not thread-safe; use one per thread.  Every function
- * that can fail returns 0 or a negative RAMPART_E* code and records the
- * detail, read with rampart_client_last_error().
+ * Every function that can fail returns 0 or a negative RAMPART_E* code and
+ * records the detail, read with rampart_client_last_error().
+ *
+ * Thread safety: a rampart_client is used by one thread at a time (calls on
+ * one handle must not overlap; handing it to another thread in between is
+ * fine); different clients may work in different threads at once.  Clients
+ * that share a metadata folder, in one process or several, take turns:
+ * rampart_client_refresh and rampart_client_get_target_info hold the
+ * folder's lock (waiting up to lock_timeout_ms, then RAMPART_ELOCKED), and
+ * so does rampart_client_bootstrap, which has no handle and may run in any
+ * thread.  A rampart_target never changes once made and does not depend on
+ * its client: its accessors may be called from any number of threads at
+ * once; free it once, when no thread uses it.  The log and clock callbacks
+ * run on the thread that called into the client.  Downloading a large
+ * target (8 MiB or more) hashes and writes it on a second thread, started
+ * and joined within the call.
+ *
+ * Global initialisation: a client's first network access calls
+ * curl_global_init(CURL_GLOBAL_DEFAULT); librampart never calls
+ * curl_global_cleanup.  curl_global_init is thread-safe in libcurl 7.84 and
+ * later when built thread-safe (CURL_VERSION_THREADSAFE); with another
+ * libcurl, an application that starts clients in several threads calls
+ * curl_global_init(CURL_GLOBAL_DEFAULT) itself, once, before starting them.
+ * libcurl is told not to use signals.
  */
 #ifndef RAMPART_CLIENT_H
 #define RAMPART_CLIENT_H

@@ -8,6 +8,9 @@
  * or internal error, and vice versa.
  *
  * The list is append-only: a code's number never changes.
+ *
+ * Thread safety: the functions here only read constant tables; any thread
+ * may call them at any time, concurrently.
  */
 #ifndef RAMPART_ERROR_H
 #define RAMPART_ERROR_H

@@ -10,6 +10,12 @@
  * Strings returned by the accessors below are NUL-terminated UTF-8 owned by
  * the rampart_metadata handle; they stay valid until rampart_metadata_free().
  * Names taken from metadata are untrusted: sanitise before printing.
+ *
+ * Thread safety: a rampart_metadata is used by one thread at a time, its
+ * accessors included (they keep the strings they return in the handle);
+ * rampart_metadata_signature and rampart_metadata_verify also use the
+ * delegator's handle.  Different handles may be used in different threads
+ * at once.  rampart_sig_status_name reads a constant table: any thread.
  */
 #ifndef RAMPART_METADATA_H
 #define RAMPART_METADATA_H

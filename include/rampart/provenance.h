@@ -26,6 +26,16 @@
  * (duplicate JSON keys, fractions, invalid UTF-8 and over-deep nesting are
  * refused, sizes are bounded) and nothing in them is believed before the
  * builder keys' signatures verify.
+ *
+ * Thread safety: a parsed rampart_dsse, rampart_statement or
+ * rampart_prov_policy never changes: every function taking it as const
+ * (accessors, rampart_dsse_verify, rampart_prov_verify) may be called from
+ * any number of threads at once on the same object, and one policy may be
+ * set on clients working in different threads; free each once, when no
+ * thread uses it.  Functions without a handle (parsing, rampart_dsse_pae)
+ * share no state: any thread.  rampart_attest signs with its signers under
+ * rampart/signer.h's rule; rampart_client_set_provenance_policy is a call on
+ * the client, under rampart/client.h's.
  */
 #ifndef RAMPART_PROVENANCE_H
 #define RAMPART_PROVENANCE_H

@@ -28,6 +28,15 @@
  *
  * Errors: every function returns 0 or a negative RAMPART_E* code; the
  * detail is read with rampart_repo_last_error().
+ *
+ * Thread safety: a rampart_repo is used by one thread at a time.  It holds
+ * the repository's lock for its whole life, so a folder has at most one
+ * open handle across all threads and processes (another rampart_repo_open
+ * waits up to 10 s, then RAMPART_ELOCKED); handles on different folders may
+ * be used in different threads at once.  The signers a handle borrows are
+ * used by the thread calling it (see rampart/signer.h).  Callbacks (warn,
+ * role_fn, fn) run on the calling thread, within the call.
+ * rampart_metadata_sign_file has no handle: any thread, one file at a time.
  */
 #ifndef RAMPART_REPO_H
 #define RAMPART_REPO_H

@@ -17,6 +17,15 @@
  * Public keys in TUF form ({"keytype","scheme","keyval":{"public"}}) are
  * rampart_public_key handles: loaded from a ".pub" file, or taken from a
  * signer.
+ *
+ * Thread safety: a rampart_signer is used by one thread at a time (a
+ * signer's ops need not be reentrant, so rampart_signer_sign calls on one
+ * signer must not overlap, nor overlap a repository or rampart_attest
+ * signing with it); different signers may sign in different threads at
+ * once.  A rampart_public_key never changes once made: its functions may be
+ * called from any number of threads at once; free it once, when no thread
+ * uses it.  Loading and generating keys share no state: any thread.  The
+ * passphrase callback runs on the thread that asked to load the key.
  */
 #ifndef RAMPART_SIGNER_H
 #define RAMPART_SIGNER_H

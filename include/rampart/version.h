@@ -1,4 +1,9 @@
-/* rampart/version.h - library version. */
+/*
+ * rampart/version.h - library version and self-check.
+ *
+ * Thread safety: both functions may be called from any thread at any time,
+ * concurrently; rampart_selftest keeps nothing between calls.
+ */
 #ifndef RAMPART_VERSION_H
 #define RAMPART_VERSION_H
 
