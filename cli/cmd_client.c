@@ -339,8 +339,9 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
         return CLI_FAIL;
     }
     if (policy != NULL)
-        (void)rampart_client_set_provenance_policy(c, policy);
-    rc = rampart_client_refresh(c);
+        rc = rampart_client_set_provenance_policy(c, policy);
+    if (rc == 0)
+        rc = rampart_client_refresh(c);
     if (rc != 0) {
         report_failure(a, "refresh", rc, rampart_client_last_error(c), c);
         rampart_client_free(c);

@@ -5,6 +5,12 @@
  * application can account for memory and a test can fail the Nth allocation.
  * (Allocations inside OpenSSL, libcurl and jansson use those libraries' own
  * mechanisms.)
+ *
+ * Thread safety: rampart_set_allocator() writes process-wide state without
+ * a lock: call it while no other thread uses librampart (typically once, at
+ * start-up, before any thread is started).  The hooks are called from the
+ * threads that call librampart, so with several such threads they must be
+ * thread-safe themselves.
  */
 #ifndef RAMPART_ALLOC_H
 #define RAMPART_ALLOC_H
@@ -37,7 +43,7 @@ typedef struct rampart_allocator {
  *
  * Returns 0, or RAMPART_EINVAL when `a` lacks a function.
  */
-RAMPART_API int rampart_set_allocator(const rampart_allocator *a);
+RAMPART_API int rampart_set_allocator(const rampart_allocator *a) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -23,9 +23,30 @@
  *     if (rc == 0) rc = rampart_client_download_target(c, t, "/var/cache/app", &path);
  *     if (rc != 0) fprintf(stderr, "%s\n", rampart_client_last_error(c)->message);
  *
- * A client handle is not thread-safe; use one per thread.  Every function
- * that can fail returns 0 or a negative RAMPART_E* code and records the
- * detail, read with rampart_client_last_error().
+ * Every function that can fail returns 0 or a negative RAMPART_E* code and
+ * records the detail, read with rampart_client_last_error().
+ *
+ * Thread safety: a rampart_client is used by one thread at a time (calls on
+ * one handle must not overlap; handing it to another thread in between is
+ * fine); different clients may work in different threads at once.  Clients
+ * that share a metadata folder, in one process or several, take turns:
+ * rampart_client_refresh and rampart_client_get_target_info hold the
+ * folder's lock (waiting up to lock_timeout_ms, then RAMPART_ELOCKED), and
+ * so does rampart_client_bootstrap, which has no handle and may run in any
+ * thread.  A rampart_target never changes once made and does not depend on
+ * its client: its accessors may be called from any number of threads at
+ * once; free it once, when no thread uses it.  The log and clock callbacks
+ * run on the thread that called into the client.  Downloading a large
+ * target (8 MiB or more) hashes and writes it on a second thread, started
+ * and joined within the call.
+ *
+ * Global initialisation: a client's first network access calls
+ * curl_global_init(CURL_GLOBAL_DEFAULT); librampart never calls
+ * curl_global_cleanup.  curl_global_init is thread-safe in libcurl 7.84 and
+ * later when built thread-safe (CURL_VERSION_THREADSAFE); with another
+ * libcurl, an application that starts clients in several threads calls
+ * curl_global_init(CURL_GLOBAL_DEFAULT) itself, once, before starting them.
+ * libcurl is told not to use signals.
  */
 #ifndef RAMPART_CLIENT_H
 #define RAMPART_CLIENT_H
@@ -111,7 +132,7 @@ typedef struct rampart_client_options {
  * RAMPART_EEXIST, RAMPART_EIO, RAMPART_EPATH, RAMPART_ENOMEM, RAMPART_EINVAL.
  */
 RAMPART_API int rampart_client_bootstrap(const char *metadata_dir, const void *root, size_t len, int replace,
-                                         rampart_error *err);
+                                         rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * Creates a client.  Does no I/O beyond checking the options.
@@ -119,7 +140,8 @@ RAMPART_API int rampart_client_bootstrap(const char *metadata_dir, const void *r
  * URL that is not http(s), an http:// URL to a non-loopback host without
  * allow_insecure_http), RAMPART_ENOMEM.  `err` may be NULL.
  */
-RAMPART_API int rampart_client_new(rampart_client **out, const rampart_client_options *opts, rampart_error *err);
+RAMPART_API int rampart_client_new(rampart_client **out, const rampart_client_options *opts,
+                                   rampart_error *err) RAMPART_MUST_USE;
 
 /** Frees a client and everything it owns (targets from it stay valid). NULL-safe. */
 RAMPART_API void rampart_client_free(rampart_client *c);
@@ -135,7 +157,7 @@ RAMPART_API void rampart_client_free(rampart_client *c);
  * RAMPART_ENOTFOUND, RAMPART_ECONNTIMEOUT, RAMPART_ESLOW, RAMPART_ETIMEOUT,
  * RAMPART_ETLS, RAMPART_EINSECURE), RAMPART_ELOCKED, RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_client_refresh(rampart_client *c);
+RAMPART_API int rampart_client_refresh(rampart_client *c) RAMPART_MUST_USE;
 
 /** What one refresh did to a top-level role. */
 typedef struct rampart_role_status {
@@ -147,7 +169,8 @@ typedef struct rampart_role_status {
 
 /** Status of a top-level role ("root", "timestamp", "snapshot", "targets")
  *  after the last refresh.  Errors: RAMPART_EINVAL. */
-RAMPART_API int rampart_client_role_status(const rampart_client *c, const char *role, rampart_role_status *out);
+RAMPART_API int rampart_client_role_status(const rampart_client *c, const char *role,
+                                           rampart_role_status *out) RAMPART_MUST_USE;
 
 /**
  * Finds trusted information about target `path` (§5.6.7: pre-order
@@ -157,7 +180,8 @@ RAMPART_API int rampart_client_role_status(const rampart_client *c, const char *
  * Errors: RAMPART_ENOTFOUND (no role lists it), refresh errors, and those of
  * loading a delegated role on the search path.
  */
-RAMPART_API int rampart_client_get_target_info(rampart_client *c, const char *path, rampart_target **out);
+RAMPART_API int rampart_client_get_target_info(rampart_client *c, const char *path,
+                                               rampart_target **out) RAMPART_MUST_USE;
 
 /**
  * Looks for a verified copy of `t` in `target_dir` (where
@@ -166,8 +190,8 @@ RAMPART_API int rampart_client_get_target_info(rampart_client *c, const char *pa
  * file exists with the right length and every hash; RAMPART_ENOTFOUND when it
  * does not or does not match; RAMPART_EPATH when the target path is unsafe.
  */
-RAMPART_API int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t,
-                                                  const char *target_dir, char **path_out);
+RAMPART_API int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t, const char *target_dir,
+                                                  char **path_out) RAMPART_MUST_USE;
 
 /**
  * Downloads `t` from the target mirrors into `target_dir`, at the target path
@@ -182,22 +206,23 @@ RAMPART_API int rampart_client_find_cached_target(rampart_client *c, const rampa
  * RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_client_download_target(rampart_client *c, const rampart_target *t, const char *target_dir,
-                                               char **path_out);
+                                               char **path_out) RAMPART_MUST_USE;
 
 /** Detail of the last error on this client (code 0 when the last call succeeded). */
-RAMPART_API const rampart_error *rampart_client_last_error(const rampart_client *c);
+RAMPART_API const rampart_error *rampart_client_last_error(const rampart_client *c) RAMPART_MUST_USE;
 
 /** The target path (NUL-terminated UTF-8, untrusted text). */
-RAMPART_API const char *rampart_target_path(const rampart_target *t);
+RAMPART_API const char *rampart_target_path(const rampart_target *t) RAMPART_MUST_USE;
 /** The trusted length in bytes. */
-RAMPART_API uint64_t rampart_target_length(const rampart_target *t);
+RAMPART_API uint64_t rampart_target_length(const rampart_target *t) RAMPART_MUST_USE;
 /** Number of hashes, and the i-th as algorithm name and lower-case hex (owned by `t`). */
-RAMPART_API size_t rampart_target_hash_count(const rampart_target *t);
-RAMPART_API int rampart_target_hash(const rampart_target *t, size_t i, const char **alg, const char **hex);
+RAMPART_API size_t rampart_target_hash_count(const rampart_target *t) RAMPART_MUST_USE;
+RAMPART_API int rampart_target_hash(const rampart_target *t, size_t i, const char **alg,
+                                    const char **hex) RAMPART_MUST_USE;
 /** The target's "custom" object as canonical JSON, or NULL when it has none (owned by `t`). */
-RAMPART_API const char *rampart_target_custom(const rampart_target *t);
+RAMPART_API const char *rampart_target_custom(const rampart_target *t) RAMPART_MUST_USE;
 /** The name of the role that listed the target (owned by `t`). */
-RAMPART_API const char *rampart_target_role(const rampart_target *t);
+RAMPART_API const char *rampart_target_role(const rampart_target *t) RAMPART_MUST_USE;
 /** Frees a target.  NULL-safe. */
 RAMPART_API void rampart_target_free(rampart_target *t);
 

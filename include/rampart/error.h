@@ -8,6 +8,9 @@
  * or internal error, and vice versa.
  *
  * The list is append-only: a code's number never changes.
+ *
+ * Thread safety: the functions here only read constant tables; any thread
+ * may call them at any time, concurrently.
  */
 #ifndef RAMPART_ERROR_H
 #define RAMPART_ERROR_H
@@ -22,6 +25,10 @@ extern "C" {
 #define RAMPART_API
 #endif
 
+/* Every public function that returns a value carries RAMPART_MUST_USE: the
+ * compiler warns when a caller ignores the result (an error code, or the
+ * only product of a call without side effects).  With GCC a cast to void
+ * does not silence it: handle the result. */
 #if defined(__GNUC__)
 #define RAMPART_MUST_USE __attribute__((warn_unused_result))
 #else
@@ -113,17 +120,57 @@ typedef struct rampart_error {
 } rampart_error;
 
 /**
+ * What kind of failure an error code reports, and so what a caller can do
+ * about it (docs/errors.md gives the kind of every code and the reasons).
+ * Every code has exactly one kind; new kinds are only appended.
+ */
+enum rampart_error_kind {
+    /** RAMPART_OK: no failure. */
+    RAMPART_KIND_OK = 0,
+    /** Something must not be trusted: a signature threshold not met, a
+     *  rollback, expired or mismatching metadata, malformed or oversized
+     *  input, an unsafe path, a refused TLS peer or transport, a refused
+     *  provenance.  Possibly an attack.  Keep what is installed, do not fall
+     *  back to anything weaker, and alert: another mirror is tried (a single
+     *  mirror may be compromised), but if every mirror fails this way the
+     *  repository or the network path is hostile or broken. */
+    RAMPART_KIND_SECURITY = 1,
+    /** Nothing could be fetched: connection refused, reset or timed out, an
+     *  HTTP error, a transfer too slow or past its deadline.  Nothing
+     *  untrusted was accepted.  Another mirror, or a later try, may succeed. */
+    RAMPART_KIND_TRANSPORT = 2,
+    /** What was asked for does not exist where it was looked for: a mirror
+     *  answered 403/404/410, no trusted role lists the target, a file is
+     *  missing.  Not a failure to trust anything; another mirror may have it. */
+    RAMPART_KIND_NOTFOUND = 3,
+    /** A local failure: a bad argument, memory, the file system, a lock held
+     *  by another updater, the crypto backend, a passphrase, something that
+     *  already exists, a bug.  Nothing remote is at fault: the cause is on
+     *  this machine or in the caller. */
+    RAMPART_KIND_LOCAL = 4
+};
+
+/**
+ * Returns the kind of error code `code`: RAMPART_KIND_OK for RAMPART_OK,
+ * otherwise the kind docs/errors.md lists for it.  A code librampart never
+ * returns (positive, or below the last code) is RAMPART_KIND_LOCAL, as a bug
+ * (RAMPART_EINTERNAL) is.  This is the one place that decides a code's kind;
+ * the client uses it to rank the failures of its mirrors.
+ */
+RAMPART_API enum rampart_error_kind rampart_error_kind(int code) RAMPART_MUST_USE;
+
+/**
  * Returns a static, human-readable, one-line description of an error code
  * ("signature threshold not met", ...).  Unknown codes give "unknown error".
  * The returned string is never NULL and must not be freed.
  */
-RAMPART_API const char *rampart_strerror(int code);
+RAMPART_API const char *rampart_strerror(int code) RAMPART_MUST_USE;
 
 /**
  * Returns the symbolic name of an error code ("RAMPART_EBADSIG", ...), or
  * "RAMPART_E?" for an unknown code.  Never NULL; must not be freed.
  */
-RAMPART_API const char *rampart_error_name(int code);
+RAMPART_API const char *rampart_error_name(int code) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,12 @@
  * Strings returned by the accessors below are NUL-terminated UTF-8 owned by
  * the rampart_metadata handle; they stay valid until rampart_metadata_free().
  * Names taken from metadata are untrusted: sanitise before printing.
+ *
+ * Thread safety: a rampart_metadata is used by one thread at a time, its
+ * accessors included (they keep the strings they return in the handle);
+ * rampart_metadata_signature and rampart_metadata_verify also use the
+ * delegator's handle.  Different handles may be used in different threads
+ * at once.  rampart_sig_status_name reads a constant table: any thread.
  */
 #ifndef RAMPART_METADATA_H
 #define RAMPART_METADATA_H
@@ -42,14 +48,15 @@ typedef enum rampart_role_type {
  * RAMPART_EINVAL (NULL out).  `err` (may be NULL) receives the detail.
  * On success *out is a new handle for rampart_metadata_free().
  */
-RAMPART_API int rampart_metadata_parse(rampart_metadata **out, const void *data, size_t len, rampart_error *err);
+RAMPART_API int rampart_metadata_parse(rampart_metadata **out, const void *data, size_t len,
+                                       rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * Reads and parses the metadata file at `path` (at most
  * RAMPART_METADATA_MAX_FILE bytes).  Errors as rampart_metadata_parse(),
  * plus RAMPART_ENOTFOUND and RAMPART_EIO.
  */
-RAMPART_API int rampart_metadata_load(rampart_metadata **out, const char *path, rampart_error *err);
+RAMPART_API int rampart_metadata_load(rampart_metadata **out, const char *path, rampart_error *err) RAMPART_MUST_USE;
 
 /** Frees a handle and every string it handed out.  NULL-safe. */
 RAMPART_API void rampart_metadata_free(rampart_metadata *md);
@@ -71,7 +78,7 @@ typedef struct rampart_metadata_summary {
 } rampart_metadata_summary;
 
 /** Fills `out`.  Errors: RAMPART_EINVAL (NULL argument). */
-RAMPART_API int rampart_metadata_summarize(const rampart_metadata *md, rampart_metadata_summary *out);
+RAMPART_API int rampart_metadata_summarize(const rampart_metadata *md, rampart_metadata_summary *out) RAMPART_MUST_USE;
 
 /** A key listed in root "keys" or in targets "delegations.keys". */
 typedef struct rampart_key_info {
@@ -83,7 +90,7 @@ typedef struct rampart_key_info {
 } rampart_key_info;
 
 /** The i-th key (0 <= i < key_count).  Errors: RAMPART_EINVAL, RAMPART_ENOMEM. */
-RAMPART_API int rampart_metadata_key(rampart_metadata *md, size_t i, rampart_key_info *out);
+RAMPART_API int rampart_metadata_key(rampart_metadata *md, size_t i, rampart_key_info *out) RAMPART_MUST_USE;
 
 /** A role authorisation: a root role, a delegated role, or the hash bins. */
 typedef struct rampart_role_info {
@@ -97,9 +104,9 @@ typedef struct rampart_role_info {
 
 /** The i-th role (0 <= i < role_count): for root in the order root,
  *  timestamp, snapshot, targets.  Errors: RAMPART_EINVAL, RAMPART_ENOMEM. */
-RAMPART_API int rampart_metadata_role(rampart_metadata *md, size_t i, rampart_role_info *out);
+RAMPART_API int rampart_metadata_role(rampart_metadata *md, size_t i, rampart_role_info *out) RAMPART_MUST_USE;
 /** The j-th keyid of the i-th role, or NULL when out of range. */
-RAMPART_API const char *rampart_metadata_role_keyid(rampart_metadata *md, size_t i, size_t j);
+RAMPART_API const char *rampart_metadata_role_keyid(rampart_metadata *md, size_t i, size_t j) RAMPART_MUST_USE;
 
 /** How one signature fares against the keys of a delegator. */
 typedef enum rampart_sig_status {
@@ -112,7 +119,7 @@ typedef enum rampart_sig_status {
 } rampart_sig_status;
 
 /** Name of a status: "valid", "invalid", "unknown key", ... (static). */
-RAMPART_API const char *rampart_sig_status_name(rampart_sig_status s);
+RAMPART_API const char *rampart_sig_status_name(rampart_sig_status s) RAMPART_MUST_USE;
 
 typedef struct rampart_signature_info {
     const char *keyid;
@@ -128,14 +135,15 @@ typedef struct rampart_signature_info {
  * not delegate `role`), RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_metadata_signature(rampart_metadata *md, size_t i, rampart_metadata *delegator,
-                                           const char *role, rampart_signature_info *out);
+                                           const char *role, rampart_signature_info *out) RAMPART_MUST_USE;
 
 /**
  * The canonical JSON bytes of "signed": exactly what the signatures cover.
  * *bytes is owned by `md` (not NUL-terminated; valid until free).
  * Errors: RAMPART_EINVAL, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_metadata_canonical(rampart_metadata *md, const unsigned char **bytes, size_t *len);
+RAMPART_API int rampart_metadata_canonical(rampart_metadata *md, const unsigned char **bytes,
+                                           size_t *len) RAMPART_MUST_USE;
 
 /**
  * Verifies that `md` is signed by a threshold of the keys `delegator`
@@ -148,7 +156,7 @@ RAMPART_API int rampart_metadata_canonical(rampart_metadata *md, const unsigned 
  * RAMPART_EINVAL, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_metadata_verify(rampart_metadata *md, rampart_metadata *delegator, const char *role,
-                                        rampart_error *err);
+                                        rampart_error *err) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -11,8 +11,8 @@
  * file's digest, an allowed builder, build type and source.
  *
  *     rampart_prov_policy *p;
- *     rampart_prov_policy_load(&p, "/etc/app/provenance.json", &err);
- *     rampart_client_set_provenance_policy(client, p);   // download refuses what the policy refuses
+ *     if (rampart_prov_policy_load(&p, "/etc/app/provenance.json", &err) != 0) ...
+ *     rc = rampart_client_set_provenance_policy(client, p);   // download refuses what the policy refuses
  *
  * or, for files on disk:
  *
@@ -26,6 +26,16 @@
  * (duplicate JSON keys, fractions, invalid UTF-8 and over-deep nesting are
  * refused, sizes are bounded) and nothing in them is believed before the
  * builder keys' signatures verify.
+ *
+ * Thread safety: a parsed rampart_dsse, rampart_statement or
+ * rampart_prov_policy never changes: every function taking it as const
+ * (accessors, rampart_dsse_verify, rampart_prov_verify) may be called from
+ * any number of threads at once on the same object, and one policy may be
+ * set on clients working in different threads; free each once, when no
+ * thread uses it.  Functions without a handle (parsing, rampart_dsse_pae)
+ * share no state: any thread.  rampart_attest signs with its signers under
+ * rampart/signer.h's rule; rampart_client_set_provenance_policy is a call on
+ * the client, under rampart/client.h's.
  */
 #ifndef RAMPART_PROVENANCE_H
 #define RAMPART_PROVENANCE_H
@@ -67,15 +77,16 @@ typedef struct rampart_dsse rampart_dsse;
  * Errors: RAMPART_EPROVFORMAT (not a well-formed envelope; `err` says
  * why), RAMPART_ENOMEM, RAMPART_EINVAL.  `err` may be NULL.
  */
-RAMPART_API int rampart_dsse_parse(rampart_dsse **out, const void *data, size_t len, rampart_error *err);
+RAMPART_API int rampart_dsse_parse(rampart_dsse **out, const void *data, size_t len,
+                                   rampart_error *err) RAMPART_MUST_USE;
 /** NULL-safe. */
 RAMPART_API void rampart_dsse_free(rampart_dsse *d);
 /** The payload type (NUL-terminated UTF-8, owned by `d`; untrusted until verified). */
-RAMPART_API const char *rampart_dsse_payload_type(const rampart_dsse *d);
+RAMPART_API const char *rampart_dsse_payload_type(const rampart_dsse *d) RAMPART_MUST_USE;
 /** The decoded payload (owned by `d`); its length goes to *len. */
-RAMPART_API const unsigned char *rampart_dsse_payload(const rampart_dsse *d, size_t *len);
+RAMPART_API const unsigned char *rampart_dsse_payload(const rampart_dsse *d, size_t *len) RAMPART_MUST_USE;
 /** Number of signatures in the envelope. */
-RAMPART_API size_t rampart_dsse_signature_count(const rampart_dsse *d);
+RAMPART_API size_t rampart_dsse_signature_count(const rampart_dsse *d) RAMPART_MUST_USE;
 
 /**
  * Verifies the envelope's signatures over PAE(payloadType, payload) with
@@ -88,7 +99,7 @@ RAMPART_API size_t rampart_dsse_signature_count(const rampart_dsse *d);
  * threshold of 0 or above nkeys), RAMPART_ENOMEM, RAMPART_ECRYPTO.
  */
 RAMPART_API int rampart_dsse_verify(const rampart_dsse *d, const rampart_public_key *const *keys, size_t nkeys,
-                                    unsigned threshold, size_t *valid, rampart_error *err);
+                                    unsigned threshold, size_t *valid, rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * The DSSE pre-authentication encoding that signatures cover:
@@ -98,7 +109,7 @@ RAMPART_API int rampart_dsse_verify(const rampart_dsse *d, const rampart_public_
  * RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_dsse_pae(const char *payload_type, const void *body, size_t len, unsigned char **out,
-                                 size_t *outlen);
+                                 size_t *outlen) RAMPART_MUST_USE;
 
 /* ---- in-toto statements -------------------------------------------------- */
 
@@ -119,21 +130,23 @@ typedef struct rampart_statement rampart_statement;
  * not verify anything: parse only payloads whose envelope verified.
  * Errors: RAMPART_EPROVFORMAT, RAMPART_ENOMEM, RAMPART_EINVAL.
  */
-RAMPART_API int rampart_statement_parse(rampart_statement **out, const void *payload, size_t len, rampart_error *err);
+RAMPART_API int rampart_statement_parse(rampart_statement **out, const void *payload, size_t len,
+                                        rampart_error *err) RAMPART_MUST_USE;
 /** NULL-safe. */
 RAMPART_API void rampart_statement_free(rampart_statement *s);
 /** The predicate type (owned by `s`). */
-RAMPART_API const char *rampart_statement_predicate_type(const rampart_statement *s);
+RAMPART_API const char *rampart_statement_predicate_type(const rampart_statement *s) RAMPART_MUST_USE;
 /** Number of subjects. */
-RAMPART_API size_t rampart_statement_subject_count(const rampart_statement *s);
+RAMPART_API size_t rampart_statement_subject_count(const rampart_statement *s) RAMPART_MUST_USE;
 /** The i-th subject's name ("" when unset), or NULL when i is out of range. */
-RAMPART_API const char *rampart_statement_subject_name(const rampart_statement *s, size_t i);
+RAMPART_API const char *rampart_statement_subject_name(const rampart_statement *s, size_t i) RAMPART_MUST_USE;
 /** The i-th subject's "sha256" / "sha512" digest in lower-case hex, or NULL. */
-RAMPART_API const char *rampart_statement_subject_digest(const rampart_statement *s, size_t i, const char *alg);
+RAMPART_API const char *rampart_statement_subject_digest(const rampart_statement *s, size_t i,
+                                                         const char *alg) RAMPART_MUST_USE;
 /** SLSA provenance only (else NULL): runDetails.builder.id. */
-RAMPART_API const char *rampart_statement_builder_id(const rampart_statement *s);
+RAMPART_API const char *rampart_statement_builder_id(const rampart_statement *s) RAMPART_MUST_USE;
 /** SLSA provenance only (else NULL): buildDefinition.buildType. */
-RAMPART_API const char *rampart_statement_build_type(const rampart_statement *s);
+RAMPART_API const char *rampart_statement_build_type(const rampart_statement *s) RAMPART_MUST_USE;
 /**
  * SLSA provenance only: the source, taken from the first entry of
  * buildDefinition.resolvedDependencies (where the SLSA GitHub Actions build
@@ -142,8 +155,8 @@ RAMPART_API const char *rampart_statement_build_type(const rampart_statement *s)
  * the repository "git+https://host/org/app" and the revision
  * "refs/tags/v1.2".  NULL when absent.
  */
-RAMPART_API const char *rampart_statement_source_uri(const rampart_statement *s);
-RAMPART_API const char *rampart_statement_source_revision(const rampart_statement *s);
+RAMPART_API const char *rampart_statement_source_uri(const rampart_statement *s) RAMPART_MUST_USE;
+RAMPART_API const char *rampart_statement_source_revision(const rampart_statement *s) RAMPART_MUST_USE;
 
 /* ---- policies ------------------------------------------------------------ */
 
@@ -160,9 +173,11 @@ typedef struct rampart_prov_policy rampart_prov_policy;
  * RAMPART_EUNSUPPORTED (a key librampart cannot verify), RAMPART_ENOMEM,
  * RAMPART_EINVAL.
  */
-RAMPART_API int rampart_prov_policy_parse(rampart_prov_policy **out, const void *json, size_t len, rampart_error *err);
+RAMPART_API int rampart_prov_policy_parse(rampart_prov_policy **out, const void *json, size_t len,
+                                          rampart_error *err) RAMPART_MUST_USE;
 /** rampart_prov_policy_parse of a file.  Also RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ETOOLARGE. */
-RAMPART_API int rampart_prov_policy_load(rampart_prov_policy **out, const char *path, rampart_error *err);
+RAMPART_API int rampart_prov_policy_load(rampart_prov_policy **out, const char *path,
+                                         rampart_error *err) RAMPART_MUST_USE;
 /** NULL-safe. */
 RAMPART_API void rampart_prov_policy_free(rampart_prov_policy *p);
 
@@ -175,10 +190,11 @@ enum rampart_prov_requirement {
 
 /** The requirement of the rule that applies to `target_path` (the first rule whose
  *  pattern matches, else the default); RAMPART_PROV_NONE for NULL arguments. */
-RAMPART_API int rampart_prov_policy_requirement(const rampart_prov_policy *p, const char *target_path);
+RAMPART_API int rampart_prov_policy_requirement(const rampart_prov_policy *p, const char *target_path) RAMPART_MUST_USE;
 /** The name of the rule that applies to `target_path` ("default", the rule's "name", or
  *  "rules[N]"); owned by `p`. */
-RAMPART_API const char *rampart_prov_policy_rule_name(const rampart_prov_policy *p, const char *target_path);
+RAMPART_API const char *rampart_prov_policy_rule_name(const rampart_prov_policy *p,
+                                                      const char *target_path) RAMPART_MUST_USE;
 
 #define RAMPART_PROV_ARTIFACT_VERSION 1
 
@@ -220,7 +236,7 @@ typedef struct rampart_prov_artifact {
  * RAMPART_EIO.
  */
 RAMPART_API int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifact *a, const void *envelope,
-                                    size_t len, rampart_statement **statement, rampart_error *err);
+                                    size_t len, rampart_statement **statement, rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * Makes client `c` judge the provenance of every target it downloads by
@@ -237,7 +253,7 @@ RAMPART_API int rampart_prov_verify(const rampart_prov_policy *p, const rampart_
  * is RAMPART_EMISMATCH.  (rampart_client_find_cached_target() does not
  * judge provenance.)  Errors: RAMPART_EINVAL.
  */
-RAMPART_API int rampart_client_set_provenance_policy(rampart_client *c, const rampart_prov_policy *p);
+RAMPART_API int rampart_client_set_provenance_policy(rampart_client *c, const rampart_prov_policy *p) RAMPART_MUST_USE;
 
 /* ---- creating attestations --------------------------------------------- */
 
@@ -286,7 +302,7 @@ typedef struct rampart_attest_options {
  * RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_attest(const rampart_attest_options *o, rampart_signer *const *signers, size_t nsigners,
-                               char **out, size_t *outlen, rampart_error *err);
+                               char **out, size_t *outlen, rampart_error *err) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

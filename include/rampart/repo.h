@@ -10,12 +10,13 @@
  * (`public/metadata/`, `public/targets/`).
  *
  *     rampart_repo *r;
- *     rampart_repo_open(&r, "/srv/tuf", &err);          // takes the repository lock
- *     rampart_repo_add_signer(r, targets_key);            // rampart/signer.h
- *     rampart_repo_add_signer(r, snapshot_key);
- *     rampart_repo_add_signer(r, timestamp_key);
- *     rampart_repo_add_target(r, "dist/app-1.2.tar.gz", "app-1.2.tar.gz", NULL);
- *     rampart_repo_publish(r, NULL);
+ *     if (rampart_repo_open(&r, "/srv/tuf", &err) != 0) ...   // takes the repository lock
+ *     int rc = rampart_repo_add_signer(r, targets_key);       // rampart/signer.h
+ *     if (rc == 0) rc = rampart_repo_add_signer(r, snapshot_key);
+ *     if (rc == 0) rc = rampart_repo_add_signer(r, timestamp_key);
+ *     if (rc == 0) rc = rampart_repo_add_target(r, "dist/app-1.2.tar.gz", "app-1.2.tar.gz", NULL);
+ *     if (rc == 0) rc = rampart_repo_publish(r, NULL);
+ *     if (rc != 0) fprintf(stderr, "%s\n", rampart_repo_last_error(r)->message);
  *     rampart_repo_free(r);
  *
  * Every edit is made in memory and written only when the whole call
@@ -27,6 +28,15 @@
  *
  * Errors: every function returns 0 or a negative RAMPART_E* code; the
  * detail is read with rampart_repo_last_error().
+ *
+ * Thread safety: a rampart_repo is used by one thread at a time.  It holds
+ * the repository's lock for its whole life, so a folder has at most one
+ * open handle across all threads and processes (another rampart_repo_open
+ * waits up to 10 s, then RAMPART_ELOCKED); handles on different folders may
+ * be used in different threads at once.  The signers a handle borrows are
+ * used by the thread calling it (see rampart/signer.h).  Callbacks (warn,
+ * role_fn, fn) run on the calling thread, within the call.
+ * rampart_metadata_sign_file has no handle: any thread, one file at a time.
  */
 #ifndef RAMPART_REPO_H
 #define RAMPART_REPO_H
@@ -90,7 +100,8 @@ typedef struct rampart_repo_init_options {
  * RAMPART_EEXIST (the folder is not empty), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o,
-                                  void (*warn)(void *ctx, const char *line), void *ctx, rampart_error *err);
+                                  void (*warn)(void *ctx, const char *line), void *ctx,
+                                  rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * Opens repository `dir` and takes its lock (waiting up to 10 s; another
@@ -98,13 +109,13 @@ RAMPART_API int rampart_repo_init(rampart_repo **out, const rampart_repo_init_op
  * (not a repository), RAMPART_EFORMAT (bad configuration), RAMPART_ELOCKED,
  * RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_repo_open(rampart_repo **out, const char *dir, rampart_error *err);
+RAMPART_API int rampart_repo_open(rampart_repo **out, const char *dir, rampart_error *err) RAMPART_MUST_USE;
 
 /** Releases the lock and frees the handle (not the signers).  NULL-safe. */
 RAMPART_API void rampart_repo_free(rampart_repo *r);
 
 /** Detail of the last error on this handle. */
-RAMPART_API const rampart_error *rampart_repo_last_error(const rampart_repo *r);
+RAMPART_API const rampart_error *rampart_repo_last_error(const rampart_repo *r) RAMPART_MUST_USE;
 
 /** Uses `now` (seconds since the epoch) as the current time; 0 restores the system clock.
  *  For tests and for signing ahead of time. */
@@ -114,7 +125,7 @@ RAMPART_API void rampart_repo_set_time(rampart_repo *r, long long now);
  * Makes `s` (borrowed: it must outlive `r`) available for signing: sign,
  * publish and refresh sign every role that lists its key.  RAMPART_EINVAL.
  */
-RAMPART_API int rampart_repo_add_signer(rampart_repo *r, rampart_signer *s);
+RAMPART_API int rampart_repo_add_signer(rampart_repo *r, rampart_signer *s) RAMPART_MUST_USE;
 
 /* Version 2 added `provenance`; version 1 structures are still accepted. */
 #define RAMPART_TARGET_OPTIONS_VERSION 2
@@ -155,7 +166,7 @@ typedef struct rampart_target_options {
  * attestation is about other files), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_add_target(rampart_repo *r, const char *source, const char *target_path,
-                                        const rampart_target_options *o);
+                                        const rampart_target_options *o) RAMPART_MUST_USE;
 
 /**
  * Removes target `target_path` from role `role` (NULL: "targets", or its
@@ -163,7 +174,7 @@ RAMPART_API int rampart_repo_add_target(rampart_repo *r, const char *source, con
  * files may still be referenced by older snapshots).  Errors:
  * RAMPART_ENOTFOUND, RAMPART_EPATH, RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_repo_remove_target(rampart_repo *r, const char *target_path, const char *role);
+RAMPART_API int rampart_repo_remove_target(rampart_repo *r, const char *target_path, const char *role) RAMPART_MUST_USE;
 
 /** One target, for rampart_repo_list_targets(). Strings are valid during the call only. */
 typedef struct rampart_repo_target {
@@ -180,7 +191,8 @@ typedef struct rampart_repo_target {
  * returned.  Errors: RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_list_targets(rampart_repo *r, const char *role,
-                                          int (*fn)(void *ctx, const rampart_repo_target *t), void *ctx);
+                                          int (*fn)(void *ctx, const rampart_repo_target *t),
+                                          void *ctx) RAMPART_MUST_USE;
 
 #define RAMPART_DELEGATION_OPTIONS_VERSION 1
 
@@ -211,7 +223,7 @@ typedef struct rampart_delegation_options {
  * with targets of its own when adding bins), RAMPART_EEXIST (the role
  * exists), RAMPART_ENOTFOUND (no such delegator), RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o);
+RAMPART_API int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o) RAMPART_MUST_USE;
 
 #define RAMPART_ROTATE_OPTIONS_VERSION 1
 
@@ -236,7 +248,7 @@ typedef struct rampart_rotate_options {
  * to do, the threshold above the remaining key count, a key added twice),
  * RAMPART_ENOTFOUND (no such role or keyid), RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o);
+RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o) RAMPART_MUST_USE;
 
 /**
  * Signs the staged (unpublished) version of `role` with every added signer.
@@ -244,7 +256,7 @@ RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_option
  * otherwise RAMPART_EINVAL and nothing is signed.  Errors: RAMPART_EINVAL,
  * RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM, and the signer's codes.
  */
-RAMPART_API int rampart_repo_sign(rampart_repo *r, const char *role);
+RAMPART_API int rampart_repo_sign(rampart_repo *r, const char *role) RAMPART_MUST_USE;
 
 /**
  * Writes the staged metadata of `role` (with the signatures it has so far)
@@ -252,7 +264,7 @@ RAMPART_API int rampart_repo_sign(rampart_repo *r, const char *role);
  * `rampart metadata sign` (the offline root workflow).  Errors:
  * RAMPART_ENOTFOUND, RAMPART_EEXIST, RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_repo_export(rampart_repo *r, const char *role, const char *path);
+RAMPART_API int rampart_repo_export(rampart_repo *r, const char *role, const char *path) RAMPART_MUST_USE;
 
 /**
  * Imports the signatures of metadata file `path` into the staged metadata
@@ -266,7 +278,7 @@ RAMPART_API int rampart_repo_export(rampart_repo *r, const char *role, const cha
  * RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_import_signatures(rampart_repo *r, const char *role, const char *path,
-                                               size_t *imported);
+                                               size_t *imported) RAMPART_MUST_USE;
 
 #define RAMPART_PUBLISH_OPTIONS_VERSION 1
 
@@ -288,7 +300,7 @@ typedef struct rampart_publish_result {
  * `res` may be NULL.  Errors: RAMPART_EBADSIG (missing signatures: the
  * message names the role and the count), RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res);
+RAMPART_API int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res) RAMPART_MUST_USE;
 
 /**
  * Re-signs and publishes a new timestamp ("timestamp"), or a new snapshot
@@ -297,7 +309,7 @@ RAMPART_API int rampart_repo_publish(rampart_repo *r, rampart_publish_result *re
  * repository lock.  Errors: RAMPART_EINVAL (another role, or nothing
  * published yet), RAMPART_EBADSIG (no key to sign with), RAMPART_EIO.
  */
-RAMPART_API int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_result *res);
+RAMPART_API int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_result *res) RAMPART_MUST_USE;
 
 /** A role's state, for rampart_repo_status(). Strings are valid during the call only. */
 typedef struct rampart_repo_role_status {
@@ -320,7 +332,7 @@ typedef struct rampart_repo_role_status {
  */
 RAMPART_API int rampart_repo_status(rampart_repo *r, unsigned warn_days,
                                     void (*role_fn)(void *ctx, const rampart_repo_role_status *s),
-                                    void (*warn_fn)(void *ctx, const char *line), void *ctx);
+                                    void (*warn_fn)(void *ctx, const char *line), void *ctx) RAMPART_MUST_USE;
 
 /**
  * Signs a single metadata file: adds (or replaces) the signature of `s`
@@ -331,7 +343,7 @@ RAMPART_API int rampart_repo_status(rampart_repo *r, unsigned warn_days,
  * the signer's codes.
  */
 RAMPART_API int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampart_signer *s,
-                                           rampart_error *err);
+                                           rampart_error *err) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,15 @@
  * Public keys in TUF form ({"keytype","scheme","keyval":{"public"}}) are
  * rampart_public_key handles: loaded from a ".pub" file, or taken from a
  * signer.
+ *
+ * Thread safety: a rampart_signer is used by one thread at a time (a
+ * signer's ops need not be reentrant, so rampart_signer_sign calls on one
+ * signer must not overlap, nor overlap a repository or rampart_attest
+ * signing with it); different signers may sign in different threads at
+ * once.  A rampart_public_key never changes once made: its functions may be
+ * called from any number of threads at once; free it once, when no thread
+ * uses it.  Loading and generating keys share no state: any thread.  The
+ * passphrase callback runs on the thread that asked to load the key.
  */
 #ifndef RAMPART_SIGNER_H
 #define RAMPART_SIGNER_H
@@ -58,9 +67,8 @@ typedef struct rampart_signer_ops {
  * P-256, rsa-pss); the keyid is computed.  Errors: RAMPART_EINVAL,
  * RAMPART_EUNSUPPORTED, RAMPART_EFORMAT (bad key material), RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_signer_new(rampart_signer **out, const rampart_signer_ops *ops, void *ctx,
-                                   const char *keytype, const char *scheme, const char *public_value,
-                                   rampart_error *err);
+RAMPART_API int rampart_signer_new(rampart_signer **out, const rampart_signer_ops *ops, void *ctx, const char *keytype,
+                                   const char *scheme, const char *public_value, rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * Asks for a passphrase: writes at most `cap` bytes to `buf`, the length to
@@ -92,20 +100,20 @@ typedef struct rampart_key_load_options {
  * RAMPART_EINVAL, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_signer_load_file(rampart_signer **out, const char *path, const rampart_key_load_options *o,
-                                         rampart_error *err);
+                                         rampart_error *err) RAMPART_MUST_USE;
 
 /** The signer's keyid (64 lower-case hex characters), owned by `s`. */
-RAMPART_API const char *rampart_signer_keyid(const rampart_signer *s);
+RAMPART_API const char *rampart_signer_keyid(const rampart_signer *s) RAMPART_MUST_USE;
 /** The signer's public key, owned by `s`. */
-RAMPART_API const rampart_public_key *rampart_signer_public_key(const rampart_signer *s);
+RAMPART_API const rampart_public_key *rampart_signer_public_key(const rampart_signer *s) RAMPART_MUST_USE;
 
 /**
  * Signs `len` bytes of `msg` (NULL allowed when len is 0).  `sig` has room
  * for RAMPART_SIGNATURE_MAX bytes; *siglen receives the length.  Errors:
  * whatever the signer returns (RAMPART_ECRYPTO, ...), RAMPART_EINVAL.
  */
-RAMPART_API int rampart_signer_sign(rampart_signer *s, const void *msg, size_t len, unsigned char *sig,
-                                    size_t *siglen, rampart_error *err);
+RAMPART_API int rampart_signer_sign(rampart_signer *s, const void *msg, size_t len, unsigned char *sig, size_t *siglen,
+                                    rampart_error *err) RAMPART_MUST_USE;
 
 /** Frees a signer (its key material is wiped).  NULL-safe. */
 RAMPART_API void rampart_signer_free(rampart_signer *s);
@@ -117,20 +125,21 @@ RAMPART_API void rampart_signer_free(rampart_signer *s);
  * ("unknown key file format"), RAMPART_EUNSUPPORTED, RAMPART_ENOTFOUND,
  * RAMPART_EIO, RAMPART_EINVAL, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_public_key_load(rampart_public_key **out, const char *path, rampart_error *err);
+RAMPART_API int rampart_public_key_load(rampart_public_key **out, const char *path,
+                                        rampart_error *err) RAMPART_MUST_USE;
 /** A copy of `k` (free with rampart_public_key_free).  RAMPART_ENOMEM, RAMPART_EINVAL. */
-RAMPART_API int rampart_public_key_dup(rampart_public_key **out, const rampart_public_key *k);
+RAMPART_API int rampart_public_key_dup(rampart_public_key **out, const rampart_public_key *k) RAMPART_MUST_USE;
 /** Keyid, keytype, scheme, and the "public" value; owned by `k`. */
-RAMPART_API const char *rampart_public_key_keyid(const rampart_public_key *k);
-RAMPART_API const char *rampart_public_key_keytype(const rampart_public_key *k);
-RAMPART_API const char *rampart_public_key_scheme(const rampart_public_key *k);
-RAMPART_API const char *rampart_public_key_value(const rampart_public_key *k);
+RAMPART_API const char *rampart_public_key_keyid(const rampart_public_key *k) RAMPART_MUST_USE;
+RAMPART_API const char *rampart_public_key_keytype(const rampart_public_key *k) RAMPART_MUST_USE;
+RAMPART_API const char *rampart_public_key_scheme(const rampart_public_key *k) RAMPART_MUST_USE;
+RAMPART_API const char *rampart_public_key_value(const rampart_public_key *k) RAMPART_MUST_USE;
 /**
  * The key's TUF JSON form with a trailing newline, as written to ".pub"
  * files: a NUL-terminated string the caller frees with rampart_string_free.
  * RAMPART_ENOMEM, RAMPART_EINVAL.
  */
-RAMPART_API int rampart_public_key_to_json(const rampart_public_key *k, char **out);
+RAMPART_API int rampart_public_key_to_json(const rampart_public_key *k, char **out) RAMPART_MUST_USE;
 /** NULL-safe. */
 RAMPART_API void rampart_public_key_free(rampart_public_key *k);
 /** Frees a string returned by librampart (the same function client.h declares).  NULL-safe. */
@@ -165,8 +174,8 @@ typedef struct rampart_keygen_options {
  * options, RSA bits out of range), RAMPART_EIO, RAMPART_ENOTFOUND (folder
  * missing), RAMPART_ECRYPTO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_key_generate(const rampart_keygen_options *o, const char *private_path,
-                                     const char *public_path, rampart_public_key **out, rampart_error *err);
+RAMPART_API int rampart_key_generate(const rampart_keygen_options *o, const char *private_path, const char *public_path,
+                                     rampart_public_key **out, rampart_error *err) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

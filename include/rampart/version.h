@@ -1,4 +1,9 @@
-/* rampart/version.h - library version. */
+/*
+ * rampart/version.h - library version and self-check.
+ *
+ * Thread safety: both functions may be called from any thread at any time,
+ * concurrently; rampart_selftest keeps nothing between calls.
+ */
 #ifndef RAMPART_VERSION_H
 #define RAMPART_VERSION_H
 
@@ -13,7 +18,7 @@ extern "C" {
 #define RAMPART_VERSION_PATCH 0
 
 /** The library's version as "MAJOR.MINOR.PATCH"; a static string, never NULL. */
-RAMPART_API const char *rampart_version(void);
+RAMPART_API const char *rampart_version(void) RAMPART_MUST_USE;
 
 /**
  * Runs the library's built-in self-check: hashes, signature verification for
@@ -21,7 +26,7 @@ RAMPART_API const char *rampart_version(void);
  * against fixed known answers.  Returns 0 when all pass, else the first
  * failing code; `err` (may be NULL) receives the detail.
  */
-RAMPART_API int rampart_selftest(rampart_error *err);
+RAMPART_API int rampart_selftest(rampart_error *err) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -35,21 +35,7 @@ void rclient_log(rampart_client *c, int level, const char *fmt, ...)
 
 bool rclient_is_security_error(int code)
 {
-    switch (code) {
-    case RAMPART_EFORMAT:
-    case RAMPART_EBADSIG:
-    case RAMPART_EEXPIRED:
-    case RAMPART_EROLLBACK:
-    case RAMPART_EMISMATCH:
-    case RAMPART_ETOOLARGE:
-    case RAMPART_EUNSUPPORTED:
-    case RAMPART_ETLS:
-    case RAMPART_EINSECURE:
-    case RAMPART_EPATH:
-        return true;
-    default:
-        return false;
-    }
+    return rampart_error_kind(code) == RAMPART_KIND_SECURITY;
 }
 
 static void free_list(char **l, size_t n)
@@ -202,13 +188,21 @@ int rclient_now(rampart_client *c, int64_t *out)
     return 0;
 }
 
-/* Lower is more telling.  Local failures stop the mirror loop at once. */
+/* Lower is more telling: what a mirror served that must not be trusted,
+ * then what could not be fetched (or failed here), then "not found".
+ * (ENOMEM, EIO and EINTERNAL stop the mirror loops at once.) */
 static int error_rank(int code)
 {
-    if (rclient_is_security_error(code))
+    switch (rampart_error_kind(code)) {
+    case RAMPART_KIND_SECURITY:
         return 0;
-    if (code == RAMPART_ENOTFOUND)
+    case RAMPART_KIND_NOTFOUND:
         return 2;
+    case RAMPART_KIND_OK:
+    case RAMPART_KIND_TRANSPORT:
+    case RAMPART_KIND_LOCAL:
+        break;
+    }
     return 1;
 }
 

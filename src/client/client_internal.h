@@ -84,11 +84,11 @@ int rclient_target_url(const char *mirror, const rampart_target *t, bool consist
 int rclient_prov_check(rampart_client *c, const rampart_target *t) RAMPART_MUST_USE;
 
 /* Security failures (an attack or a broken repository) as opposed to
- * transport or local failures. */
+ * transport, not-found or local failures: rampart_error_kind() decides. */
 bool rclient_is_security_error(int code);
-/* Across mirrors, the error to report is the most telling one: a security
- * failure, then a network failure, then "not found".  True when `code`
- * should replace `best` (0: none yet). */
+/* Across mirrors, the error to report is the most telling one, by kind: a
+ * security failure, then a transport (or local) failure, then "not found".
+ * True when `code` should replace `best` (0: none yet). */
 bool rclient_error_outranks(int code, int best);
 
 #endif

@@ -29,12 +29,15 @@ static int update_root(rampart_client *c, rstore *st, tuf_trusted *t)
         bool notfound = false;
         int rc = rclient_fetch_metadata(c, name, c->max_root, false, accept_root, t, &notfound, &c->err);
         /* 404 (and 403/410) for N+1 means there is no newer root.  A mirror
-         * that says so outweighs others serving something unverifiable:
-         * otherwise one bad mirror could stop every update (the timestamp
-         * that follows is still verified with the current root). */
-        if (rc == RAMPART_ENOTFOUND || (rc != 0 && notfound && rclient_is_security_error(rc))) {
+         * that says so outweighs others serving something unverifiable or
+         * nothing at all: otherwise one bad or unreachable mirror could stop
+         * every update (the timestamp that follows is still verified with
+         * the current root).  A local failure still stops the refresh. */
+        bool outweighed = rclient_is_security_error(rc) || rampart_error_kind(rc) == RAMPART_KIND_TRANSPORT;
+        if (rc == RAMPART_ENOTFOUND || (notfound && outweighed)) {
             if (rc != RAMPART_ENOTFOUND)
-                rclient_log(c, RAMPART_LOG_WARN, "ignoring an unverifiable %s from a mirror: %s", name, c->err.message);
+                rclient_log(c, RAMPART_LOG_WARN, "ignoring a mirror's failure on %s (another has none): %s", name,
+                            c->err.message);
             rerr_clear(&c->err);
             return 0;
         }

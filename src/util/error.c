@@ -8,43 +8,62 @@
 
 static const struct {
     int code;
+    enum rampart_error_kind kind;
     const char *name;
     const char *text;
 } error_table[] = {
-    {RAMPART_OK, "RAMPART_OK", "success"},
-    {RAMPART_EINVAL, "RAMPART_EINVAL", "invalid argument"},
-    {RAMPART_ENOMEM, "RAMPART_ENOMEM", "out of memory"},
-    {RAMPART_EIO, "RAMPART_EIO", "local file-system error"},
-    {RAMPART_EFORMAT, "RAMPART_EFORMAT", "malformed input"},
-    {RAMPART_EBADSIG, "RAMPART_EBADSIG", "signature threshold not met"},
-    {RAMPART_EEXPIRED, "RAMPART_EEXPIRED", "metadata expired"},
-    {RAMPART_EROLLBACK, "RAMPART_EROLLBACK", "version rollback"},
-    {RAMPART_EMISMATCH, "RAMPART_EMISMATCH", "hash, length or version mismatch"},
-    {RAMPART_ETOOLARGE, "RAMPART_ETOOLARGE", "input exceeds its size limit"},
-    {RAMPART_ENOTFOUND, "RAMPART_ENOTFOUND", "not found"},
-    {RAMPART_ENET, "RAMPART_ENET", "network transfer failed"},
-    {RAMPART_ECONNTIMEOUT, "RAMPART_ECONNTIMEOUT", "connection timed out"},
-    {RAMPART_ESLOW, "RAMPART_ESLOW", "transfer too slow (possible slow-retrieval attack)"},
-    {RAMPART_ETIMEOUT, "RAMPART_ETIMEOUT", "transfer deadline exceeded (possible slow-retrieval attack)"},
-    {RAMPART_ETLS, "RAMPART_ETLS", "TLS verification failed"},
-    {RAMPART_EINSECURE, "RAMPART_EINSECURE", "insecure transport refused"},
-    {RAMPART_ELOCKED, "RAMPART_ELOCKED", "metadata folder is locked by another updater"},
-    {RAMPART_EUNSUPPORTED, "RAMPART_EUNSUPPORTED", "unsupported key type, scheme or algorithm"},
-    {RAMPART_EPATH, "RAMPART_EPATH", "unsafe path"},
-    {RAMPART_ECRYPTO, "RAMPART_ECRYPTO", "cryptographic backend failure"},
-    {RAMPART_EPASSPHRASE, "RAMPART_EPASSPHRASE", "wrong or missing passphrase"},
-    {RAMPART_EEXIST, "RAMPART_EEXIST", "already exists"},
-    {RAMPART_EINTERNAL, "RAMPART_EINTERNAL", "internal error"},
-    {RAMPART_EPROVMISSING, "RAMPART_EPROVMISSING", "required provenance is missing"},
-    {RAMPART_EPROVSIG, "RAMPART_EPROVSIG", "attestation not signed by a threshold of trusted builder keys"},
-    {RAMPART_EPROVSUBJECT, "RAMPART_EPROVSUBJECT", "attestation is about another artifact (subject digest mismatch)"},
-    {RAMPART_EPROVPREDICATE, "RAMPART_EPROVPREDICATE", "attestation is not SLSA provenance v1 (wrong predicate type)"},
-    {RAMPART_EPROVBUILDER, "RAMPART_EPROVBUILDER", "builder not allowed by the provenance policy"},
-    {RAMPART_EPROVBUILDTYPE, "RAMPART_EPROVBUILDTYPE", "build type not allowed by the provenance policy"},
-    {RAMPART_EPROVSOURCE, "RAMPART_EPROVSOURCE", "source repository not allowed by the provenance policy"},
-    {RAMPART_EPROVREVISION, "RAMPART_EPROVREVISION", "source revision is not the tag of the target's version"},
-    {RAMPART_EPROVFORMAT, "RAMPART_EPROVFORMAT", "malformed attestation"},
+    {RAMPART_OK, RAMPART_KIND_OK, "RAMPART_OK", "success"},
+    {RAMPART_EINVAL, RAMPART_KIND_LOCAL, "RAMPART_EINVAL", "invalid argument"},
+    {RAMPART_ENOMEM, RAMPART_KIND_LOCAL, "RAMPART_ENOMEM", "out of memory"},
+    {RAMPART_EIO, RAMPART_KIND_LOCAL, "RAMPART_EIO", "local file-system error"},
+    {RAMPART_EFORMAT, RAMPART_KIND_SECURITY, "RAMPART_EFORMAT", "malformed input"},
+    {RAMPART_EBADSIG, RAMPART_KIND_SECURITY, "RAMPART_EBADSIG", "signature threshold not met"},
+    {RAMPART_EEXPIRED, RAMPART_KIND_SECURITY, "RAMPART_EEXPIRED", "metadata expired"},
+    {RAMPART_EROLLBACK, RAMPART_KIND_SECURITY, "RAMPART_EROLLBACK", "version rollback"},
+    {RAMPART_EMISMATCH, RAMPART_KIND_SECURITY, "RAMPART_EMISMATCH", "hash, length or version mismatch"},
+    {RAMPART_ETOOLARGE, RAMPART_KIND_SECURITY, "RAMPART_ETOOLARGE", "input exceeds its size limit"},
+    {RAMPART_ENOTFOUND, RAMPART_KIND_NOTFOUND, "RAMPART_ENOTFOUND", "not found"},
+    {RAMPART_ENET, RAMPART_KIND_TRANSPORT, "RAMPART_ENET", "network transfer failed"},
+    {RAMPART_ECONNTIMEOUT, RAMPART_KIND_TRANSPORT, "RAMPART_ECONNTIMEOUT", "connection timed out"},
+    {RAMPART_ESLOW, RAMPART_KIND_TRANSPORT, "RAMPART_ESLOW", "transfer too slow (possible slow-retrieval attack)"},
+    {RAMPART_ETIMEOUT, RAMPART_KIND_TRANSPORT, "RAMPART_ETIMEOUT",
+     "transfer deadline exceeded (possible slow-retrieval attack)"},
+    {RAMPART_ETLS, RAMPART_KIND_SECURITY, "RAMPART_ETLS", "TLS verification failed"},
+    {RAMPART_EINSECURE, RAMPART_KIND_SECURITY, "RAMPART_EINSECURE", "insecure transport refused"},
+    {RAMPART_ELOCKED, RAMPART_KIND_LOCAL, "RAMPART_ELOCKED", "metadata folder is locked by another updater"},
+    {RAMPART_EUNSUPPORTED, RAMPART_KIND_SECURITY, "RAMPART_EUNSUPPORTED", "unsupported key type, scheme or algorithm"},
+    {RAMPART_EPATH, RAMPART_KIND_SECURITY, "RAMPART_EPATH", "unsafe path"},
+    {RAMPART_ECRYPTO, RAMPART_KIND_LOCAL, "RAMPART_ECRYPTO", "cryptographic backend failure"},
+    {RAMPART_EPASSPHRASE, RAMPART_KIND_LOCAL, "RAMPART_EPASSPHRASE", "wrong or missing passphrase"},
+    {RAMPART_EEXIST, RAMPART_KIND_LOCAL, "RAMPART_EEXIST", "already exists"},
+    {RAMPART_EINTERNAL, RAMPART_KIND_LOCAL, "RAMPART_EINTERNAL", "internal error"},
+    {RAMPART_EPROVMISSING, RAMPART_KIND_SECURITY, "RAMPART_EPROVMISSING", "required provenance is missing"},
+    {RAMPART_EPROVSIG, RAMPART_KIND_SECURITY, "RAMPART_EPROVSIG",
+     "attestation not signed by a threshold of trusted builder keys"},
+    {RAMPART_EPROVSUBJECT, RAMPART_KIND_SECURITY, "RAMPART_EPROVSUBJECT",
+     "attestation is about another artifact (subject digest mismatch)"},
+    {RAMPART_EPROVPREDICATE, RAMPART_KIND_SECURITY, "RAMPART_EPROVPREDICATE",
+     "attestation is not SLSA provenance v1 (wrong predicate type)"},
+    {RAMPART_EPROVBUILDER, RAMPART_KIND_SECURITY, "RAMPART_EPROVBUILDER",
+     "builder not allowed by the provenance policy"},
+    {RAMPART_EPROVBUILDTYPE, RAMPART_KIND_SECURITY, "RAMPART_EPROVBUILDTYPE",
+     "build type not allowed by the provenance policy"},
+    {RAMPART_EPROVSOURCE, RAMPART_KIND_SECURITY, "RAMPART_EPROVSOURCE",
+     "source repository not allowed by the provenance policy"},
+    {RAMPART_EPROVREVISION, RAMPART_KIND_SECURITY, "RAMPART_EPROVREVISION",
+     "source revision is not the tag of the target's version"},
+    {RAMPART_EPROVFORMAT, RAMPART_KIND_SECURITY, "RAMPART_EPROVFORMAT", "malformed attestation"},
 };
+
+/* The kinds are explained, code by code, in docs/errors.md (a unit test
+ * checks that the two agree). */
+enum rampart_error_kind rampart_error_kind(int code)
+{
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(error_table); i++)
+        if (error_table[i].code == code)
+            return error_table[i].kind;
+    return RAMPART_KIND_LOCAL;
+}
 
 const char *rampart_strerror(int code)
 {

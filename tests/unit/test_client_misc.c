@@ -304,6 +304,35 @@ CT_TEST(test_s66_bad_root_on_one_mirror)
     CHECK_STR(ct_state(t), "root=1 snapshot=1 targets=1 timestamp=1");
 }
 
+/* S66: an unreachable or slow mirror does not stop the update when another
+ * mirror says there is no newer root: that failure is outweighed like an
+ * unverifiable root (it failed with RAMPART_ENET before).  A local failure
+ * still stops it, and so does every mirror failing. */
+CT_TEST(test_s66_unreachable_mirror_no_new_root)
+{
+    two_mirrors(t);
+    sim_serve_status(t->s, "metadata/2.root.json", RAMPART_ENET);
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(sim_requests(t->s), "metadata/2.root.json\nmirror2:metadata/2.root.json\nmetadata/timestamp.json\n"
+                                  "metadata/1.snapshot.json\nmetadata/1.targets.json\n");
+    CHECK_STR(ct_state(t), ALL_V1);
+    sim_serve_status(t->s, "metadata/2.root.json", RAMPART_ESLOW);
+    CHECK_OK(ct_refresh(t));
+    sim_serve_status(t->s, "metadata/2.root.json", RAMPART_ETIMEOUT);
+    CHECK_OK(ct_refresh(t));
+    /* No mirror answers: there may be a newer root, so no update. */
+    sim_serve_status(t->s, "metadata/2.root.json", RAMPART_ENET);
+    sim_serve_status(t->s, "mirror2:metadata/2.root.json", RAMPART_ECONNTIMEOUT);
+    CHECK_RC(ct_refresh(t), RAMPART_ENET);
+    sim_clear_faults(t->s);
+    /* A local failure stops at once, before the second mirror. */
+    sim_serve_status(t->s, "metadata/2.root.json", RAMPART_EIO);
+    sim_reset_requests(t->s);
+    CHECK_RC(ct_refresh(t), RAMPART_EIO);
+    CHECK_STR(sim_requests(t->s), "metadata/2.root.json\n");
+    CHECK_STR(ct_state(t), ALL_V1);
+}
+
 /* S66: target mirrors: tampered bytes on the first, good on the second. */
 CT_TEST(test_s66_target_mirrors)
 {
@@ -448,7 +477,7 @@ CT_TEST(test_f10_allocation_failures)
         int rc = ct_refresh(t);
         if (rc == 0)
             rc = ct_download(t, "a/file.txt");
-        (void)rampart_set_allocator(NULL);
+        CHECK_OK(rampart_set_allocator(NULL));
         if (!g_fail.hit) {
             CHECK_OK(rc);
             break;
@@ -481,6 +510,7 @@ int main(void)
     RUN(test_s66_bad_mirror_then_good);
     RUN(test_s66_all_mirrors_bad);
     RUN(test_s66_bad_root_on_one_mirror);
+    RUN(test_s66_unreachable_mirror_no_new_root);
     RUN(test_s66_target_mirrors);
     RUN(test_s67_root_expires_by_clock);
     RUN(test_s67_expired_local_timestamp);

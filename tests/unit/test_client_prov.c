@@ -268,8 +268,9 @@ CT_TEST(test_optional)
     free(bad);
     int r_refresh = ct_refresh(t);
     int r_bad = ct_download(t, "app/app-1.3.0.tar.gz");
-    rampart_client_set_provenance_policy(t->c, NULL);
+    int r_off = rampart_client_set_provenance_policy(t->c, NULL);
     rampart_prov_policy_free(opt);
+    CHECK_OK(r_off);
     CHECK_OK(r_none);
     CHECK_OK(r_refresh);
     CHECK_RC(r_bad, RAMPART_EPROVSIG);
