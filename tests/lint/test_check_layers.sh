@@ -82,7 +82,7 @@ expect "an upward include fails" "$T_WORK/up" 1 \
 
 # The same in the real tree: crypto including a keys header.
 cp -R "$T_WORK/real" "$T_WORK/real-up"
-f=$(cd "$T_WORK/real-up" && ls src/crypto/*.c | head -1)
+f=$(cd "$T_WORK/real-up" && find src/crypto -name '*.c' | sort | head -1)
 sed -i '1i #include "tuf/md.h"' "$T_WORK/real-up/$f"
 expect "an upward include in a copy of src/ fails" "$T_WORK/real-up" 1 \
     "$f:1: #include \"tuf/md.h\": upward include: crypto (layer 1, crypto) must not include tuf (layer 3, tuf)"
