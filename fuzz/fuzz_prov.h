@@ -6,7 +6,7 @@
  * The keys are public test keys, so the seeds carry real signatures:
  *   A, B  the Ed25519 keys of RFC 8032 section 7.1, TEST 1 and TEST 2 (the
  *         DSSE repository's test vectors use them too); their private keys
- *         are printed in the RFC, fuzz/prov_seeds.sh signs seeds with them
+ *         are printed in the RFC, fuzz/prov_seeds.py signs seeds with them
  *         and prov_verify signs payloads with them ("sign" envelopes);
  *   E     the ECDSA P-256 key of the DSSE specification's test vector
  *         (tests/vectors/dsse/spec-ecdsa.pub.pem).

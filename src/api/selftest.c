@@ -24,7 +24,7 @@ static const char ed_pub[] = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af
 static const char ed_sig[] = "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
                              "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
 
-/* Generated once with the openssl CLI over kat_msg (see docs/internals/selftest.md). */
+/* Generated once with the openssl CLI over kat_msg (docs/internals/selftest.md shows how to check them). */
 static const char ec_pub[] = "-----BEGIN PUBLIC KEY-----\n"
                              "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1cXAQLHEv9XD5PnUayW7M6abFGga\n"
                              "CVcKvbCkxgsuzqTurpFao6cz44/chtT2koVnEA5XDHMe4nuodz1mWiLp5g==\n"

@@ -10,7 +10,7 @@
  * structs: they are validated in full at parse time and looked up on demand
  * in the document.
  *
- * Rules applied at parse time follow SECURITY-CHECKLIST.md §1 P1-P10 and the
+ * Rules applied at parse time follow docs/security-matrix.md, P1-P10, and the
  * TUF specification §4 (section numbers are cited at each check).
  */
 #ifndef RAMPART_TUF_MD_H

@@ -1,6 +1,6 @@
 /*
  * md_parse.c - the metadata envelope and the fields every role shares
- * (TUF §4.2 and §4.3; SECURITY-CHECKLIST P1-P7), plus the field helpers of
+ * (TUF §4.2 and §4.3; docs/security-matrix.md P1-P7), plus the field helpers of
  * md_internal.h.
  */
 #include <stdarg.h>

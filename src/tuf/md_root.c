@@ -1,4 +1,4 @@
-/* md_root.c - root metadata (TUF §4.3; SECURITY-CHECKLIST P8). */
+/* md_root.c - root metadata (TUF §4.3; docs/security-matrix.md P8). */
 #include <string.h>
 
 #include "tuf/md_internal.h"

@@ -1,5 +1,5 @@
 /* md_targets.c - targets metadata with delegations (TUF §4.5, TAP 15;
- * SECURITY-CHECKLIST P9). */
+ * docs/security-matrix.md P9). */
 #include <stdlib.h>
 #include <string.h>
 

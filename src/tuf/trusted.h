@@ -1,6 +1,6 @@
 /*
  * trusted.h - the trusted-metadata state machine of the TUF client
- * workflow (TUF specification §5.2-§5.6; SECURITY-CHECKLIST §1.3).
+ * workflow (TUF specification §5.2-§5.6; docs/client.md lists the checks in order).
  *
  * No I/O: the updater (src/client/) fetches and persists bytes; this module
  * decides, for each file, whether it may become trusted.  Every check for a

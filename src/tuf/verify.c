@@ -1,6 +1,6 @@
 /*
  * verify.c - threshold signature verification (TUF §5.3-§5.6 "verify that
- * it is signed by a threshold of keys"; SECURITY-CHECKLIST V1-V4) and
+ * it is signed by a threshold of keys"; docs/security-matrix.md V1-V4) and
  * length/hash checks against a parent role's description.
  */
 #include <string.h>

@@ -9,7 +9,7 @@
  *   gmtime, localtime, ctime, asctime: static buffers / local time; use gmtime_r.
  *   gets: unbounded.
  * memcmp on digests and MACs is not banned by name (it has honest uses);
- * CONVENTIONS.md asks for CRYPTO_memcmp there and review enforces it.
+ * docs/CODE_STYLE.md asks for CRYPTO_memcmp there and review enforces it.
  */
 #ifndef RAMPART_UTIL_BANNED_H
 #define RAMPART_UTIL_BANNED_H

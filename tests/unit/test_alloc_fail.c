@@ -1,5 +1,5 @@
 /*
- * test_alloc_fail.c - allocation-failure injection (SECURITY-CHECKLIST F10),
+ * test_alloc_fail.c - allocation-failure injection (docs/security-matrix.md F10),
  * in the style of curl's torture tests: a counting allocator installed with
  * rampart_set_allocator() makes the 1st, then the 2nd, ... Nth allocation
  * of an operation fail, until a run completes without reaching N.  Every

@@ -1,6 +1,6 @@
 /*
  * test_client_download.c - fetching targets (TUF §5.7) from a simulated
- * hostile repository: SECURITY-CHECKLIST §2 scenarios S47-S53.  Each test
+ * hostile repository: docs/security-matrix.md scenarios S47-S53.  Each test
  * asserts the return code, the last error, the target requests, and exactly
  * what is in the target folder afterwards (no partial or temporary files,
  * nothing outside it).

@@ -1,6 +1,6 @@
 /*
  * test_client_parse.c - hostile bytes reaching the client through a
- * refresh: SECURITY-CHECKLIST §2 scenarios S54-S61 and S63 end to end (the
+ * refresh: docs/security-matrix.md scenarios S54-S61 and S63 end to end (the
  * parser and verifier rules themselves are unit-tested in test_tuf_md.c).
  * Each test asserts the code, that nothing hostile was persisted (exact
  * bytes of every file), and for accepted documents that the received bytes

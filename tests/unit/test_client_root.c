@@ -1,6 +1,6 @@
 /*
  * test_client_root.c - the client's root update (TUF §5.2-§5.3) against a
- * simulated hostile repository: SECURITY-CHECKLIST §2 scenarios S1-S15 and
+ * simulated hostile repository: docs/security-matrix.md scenarios S1-S15 and
  * S17 (S16, the unusable initial root, is in test_client_misc.c).  Each test
  * asserts the return code, the last error, the request log and the exact
  * bytes left in the metadata folder.

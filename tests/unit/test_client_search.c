@@ -1,7 +1,7 @@
 /*
  * test_client_search.c - the target search of TUF §5.6.7 (pre-order
  * depth-first over the delegation graph) against simulated repositories:
- * SECURITY-CHECKLIST §2 scenarios S39-S43 (visit order, terminating
+ * docs/security-matrix.md scenarios S39-S43 (visit order, terminating
  * delegations, paths the whole chain must allow, glob rules, cycles and the
  * max_delegations bound) and path_hash_prefixes.  The order of the requests
  * for delegated roles is the observable result of the search, so every test

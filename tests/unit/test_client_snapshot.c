@@ -1,6 +1,6 @@
 /*
  * test_client_snapshot.c - the client's snapshot update (TUF §5.5) against a
- * simulated hostile repository: SECURITY-CHECKLIST §2 scenarios S27-S33.
+ * simulated hostile repository: docs/security-matrix.md scenarios S27-S33.
  * Each test asserts the return code, the last error, the request log where
  * the order matters, and the exact bytes left in the metadata folder.
  */

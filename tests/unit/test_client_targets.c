@@ -1,6 +1,6 @@
 /*
  * test_client_targets.c - top-level and delegated targets metadata (TUF
- * §5.6) against a simulated hostile repository: SECURITY-CHECKLIST §2
+ * §5.6) against a simulated hostile repository: docs/security-matrix.md
  * scenarios S34-S38 and S44-S46 (the search order, S39-S43, is in
  * test_client_search.c).  Each test asserts the return code, the last error,
  * the requests and the exact bytes left in the metadata folder.

@@ -1,6 +1,6 @@
 /*
  * test_client_timestamp.c - the client's timestamp update (TUF §5.4)
- * against a simulated hostile repository: SECURITY-CHECKLIST §2 scenarios
+ * against a simulated hostile repository: docs/security-matrix.md scenarios
  * S18-S26.  Each test asserts the return code, the last error, the request
  * log and the exact bytes left in the metadata folder.
  */

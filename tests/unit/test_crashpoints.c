@@ -1,6 +1,6 @@
 /*
  * test_crashpoints.c - crash consistency of everything the client
- * persists (SECURITY-CHECKLIST §3: F1, F3, F5, F7, F8, F9, F12).
+ * persists (docs/security-matrix.md: F1, F3, F5, F7, F8, F9, F12).
  *
  * Crash points (src/util/fs.c, builds with RAMPART_CRASHPOINTS): the
  * temporary file created, a partial write, before the fsync, before the

@@ -146,7 +146,7 @@ static void test_leap_years(void)
 
 static void test_rejects(void)
 {
-    /* SECURITY-CHECKLIST S60 and friends: each is refused with EFORMAT. */
+    /* S60 of docs/security-matrix.md and friends: each is refused with EFORMAT. */
     static const char *bad[] = {
         "",
         "2030-01-01T00:00:00",       /* missing Z */

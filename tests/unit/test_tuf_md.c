@@ -1,6 +1,6 @@
 /*
  * test_tuf_md.c - the TUF metadata model: parse rules P1-P10 and threshold
- * verification V1-V4 (SECURITY-CHECKLIST §1; scenarios S3, S4, S12-S15,
+ * verification V1-V4 (docs/security-matrix.md; scenarios S3, S4, S12-S15,
  * S25, S49, S54-S59).
  */
 #include <stdio.h>
