@@ -1,7 +1,8 @@
 /*
  * fuzz_delegation.c - which role may speak for a target path: delegation
- * "paths" globs, "path_hash_prefixes", TAP 15 succinct hash bins and the
- * pre-order search over a delegation graph built from the input.
+ * "paths" globs, "path_hash_prefixes", TAP 15 succinct hash bins, and the
+ * target search of TUF §5.6.7 (tuf/delegsearch.c, the iterator the client
+ * drives) over a delegation graph built from the input.
  *
  * Input: documents separated by FUZZ_SEP.  The first is "paths" followed by
  * one target path per line; each other is a role name on its first line
@@ -15,12 +16,20 @@
  *  - tuf_delegation_covers agrees with the patterns / prefixes by hand;
  *  - a succinct bin computed for a path is one of the delegator's bins,
  *    with ceil(bit_length/4) hex digits and a number below 2^bit_length;
- *  - the search (the client's rules, src/client/search.c: listed order,
- *    visited set, at most 32 roles, terminating delegations cut the
- *    alternatives, succinct bins are terminating) ends, and a target it
- *    finds is the entry for exactly that path.
+ *  - the search, run for each path with a limit of 32 roles and with a
+ *    small one, asks for exactly the roles, in the same order, through the
+ *    same delegators, and ends the same way (found in the same role, or the
+ *    same reason) as a recursive model written from the steps of §5.6.7;
+ *    a role it cannot get (not in the input) ends both, as a failed
+ *    download ends the client's search;
+ *  - whatever the model says: it never asks for more roles than the limit
+ *    nor for a role twice, every role it asks for is delegated by the
+ *    delegator it names through an entry that covers the path (or is the
+ *    delegator's TAP 15 bin for it), and a target it finds is the entry for
+ *    exactly that path.
  */
 #include "fuzz_common.h"
+#include "tuf/delegsearch.h"
 #include "tuf/match.h"
 #include "tuf/md.h"
 #include "util/banned.h"
@@ -146,81 +155,193 @@ static const tuf_md *lookup(const role *roles, size_t n, rslice name)
     return NULL;
 }
 
-typedef struct pend {
-    rslice name;
+/* How a search ended. */
+typedef enum ending { END_FOUND, END_UNLISTED, END_TERMINATED, END_LIMIT, END_MISSING } ending;
+
+/* One role asked for. */
+typedef struct request {
+    rbuf name;
     const tuf_md *delegator;
     unsigned depth;
-} pend;
+} request;
 
-static void search(const role *roles, size_t nroles, rslice path)
+/* The model: §5.6.7 read as a recursion over the delegations. */
+typedef struct model {
+    const role *roles;
+    size_t nroles, limit;
+    rslice path;
+    tuf_path_hash ph;
+    request req[MAX_VISITS];
+    size_t nreq;
+    const tuf_md *found;
+} model;
+
+typedef enum mres { M_GO_ON, M_STOP } mres;
+
+static mres model_role(model *m, rslice name, const tuf_md *delegator, unsigned depth, ending *end);
+
+/* TUF 5.6.7.2: the delegations of `md`, in order; 5.6.7.2.1: after a
+ * terminating one, stop. */
+static mres model_children(model *m, const tuf_md *md, unsigned depth, ending *end)
+{
+    if (!md->has_delegations)
+        return M_GO_ON;
+    if (md->has_succinct) {
+        rbuf bin;
+        rbuf_init(&bin, SIZE_MAX);
+        FUZZ_CHECK(tuf_succinct_role_for(&md->succinct, &m->ph, &bin) == 0);
+        mres r = model_role(m, rbuf_slice(&bin), md, depth + 1, end);
+        rbuf_free(&bin);
+        if (r == M_STOP)
+            return M_STOP;
+        *end = END_TERMINATED; /* TAP 15: bins are terminating */
+        return M_STOP;
+    }
+    for (size_t i = 0; i < md->ndelegations; i++) {
+        const tuf_delegation *dr = &md->delegations[i];
+        if (!covers_by_hand(md, dr, m->path, &m->ph))
+            continue;
+        if (model_role(m, dr->auth.name, md, depth + 1, end) == M_STOP)
+            return M_STOP;
+        if (dr->terminating) {
+            *end = END_TERMINATED;
+            return M_STOP;
+        }
+    }
+    return M_GO_ON;
+}
+
+/* TUF 5.6.7.1: skip a role visited before; stop at the limit; stop when
+ * the role lists the target; else search its delegations. */
+static mres model_role(model *m, rslice name, const tuf_md *delegator, unsigned depth, ending *end)
+{
+    for (size_t i = 0; i < m->nreq; i++)
+        if (rslice_eq(rbuf_slice(&m->req[i].name), name))
+            return M_GO_ON;
+    if (m->nreq == m->limit) {
+        *end = END_LIMIT;
+        return M_STOP;
+    }
+    request *q = &m->req[m->nreq++];
+    rbuf_init(&q->name, SIZE_MAX);
+    FUZZ_CHECK(rbuf_append(&q->name, name.p, name.n) == 0);
+    q->delegator = delegator;
+    q->depth = depth;
+    const tuf_md *md = lookup(m->roles, m->nroles, name);
+    if (md == NULL) {
+        *end = END_MISSING;
+        return M_STOP;
+    }
+    tuf_targetfile tf;
+    if (tuf_md_target(md, m->path, &tf) == 0) {
+        m->found = md;
+        *end = END_FOUND;
+        return M_STOP;
+    }
+    return model_children(m, md, depth, end);
+}
+
+/* The properties of one NEED step, whatever the model says. */
+static void check_need(const tuf_ds_result *r, const tuf_ds_result *prev, rslice path, const tuf_path_hash *ph,
+                       size_t limit)
+{
+    FUZZ_CHECK(r->visited >= 1 && r->visited <= limit);
+    FUZZ_CHECK(r->visited == (prev ? prev->visited + 1 : 1));
+    if (r->delegator == NULL) {
+        FUZZ_CHECK(r->depth == 0 && r->dr == NULL && tuf_ds_name_is(r->name, rslice_cstr("targets")));
+        return;
+    }
+    FUZZ_CHECK(r->depth >= 1);
+    const tuf_md *d = r->delegator;
+    if (r->dr == NULL) {
+        FUZZ_CHECK(d->has_succinct);
+        rbuf name;
+        rbuf_init(&name, SIZE_MAX);
+        FUZZ_CHECK(tuf_ds_name_append(r->name, &name) == 0);
+        FUZZ_CHECK(tuf_succinct_is_role(&d->succinct, rbuf_slice(&name)));
+        rbuf_free(&name);
+        return;
+    }
+    FUZZ_CHECK(r->dr >= d->delegations && r->dr < d->delegations + d->ndelegations);
+    FUZZ_CHECK(tuf_ds_name_is(r->name, r->dr->auth.name));
+    FUZZ_CHECK(tuf_delegation_covers(d, r->dr, path, ph));
+}
+
+/* Runs the iterator for `path` with at most `limit` roles and compares
+ * every step with the model. */
+static void search(const role *roles, size_t nroles, rslice path, size_t limit)
+{
+    model m = {.roles = roles, .nroles = nroles, .limit = limit, .path = path};
+    FUZZ_CHECK(tuf_path_hash_compute(path, &m.ph) == 0);
+    ending want = END_UNLISTED; /* unless the model stops before the end */
+    (void)model_role(&m, rslice_cstr("targets"), NULL, 0, &want);
+
+    tuf_ds_slot slots[MAX_VISITS];
+    tuf_delegsearch s;
+    FUZZ_CHECK(tuf_delegsearch_init(&s, path, slots, limit) == 0);
+    tuf_ds_result r, prev = {0};
+    size_t asked = 0;
+    bool missing = false;
+    for (;;) {
+        FUZZ_CHECK(tuf_delegsearch_next(&s, &r) == 0);
+        if (r.step != TUF_DS_NEED)
+            break;
+        check_need(&r, asked ? &prev : NULL, path, &m.ph, limit);
+        FUZZ_CHECK(asked < m.nreq);
+        const request *q = &m.req[asked];
+        FUZZ_CHECK(tuf_ds_name_is(r.name, rbuf_slice(&q->name)));
+        FUZZ_CHECK(r.delegator == q->delegator && r.depth == q->depth);
+        for (size_t i = 0; i < asked; i++)
+            FUZZ_CHECK(!tuf_ds_name_is(r.name, rbuf_slice(&m.req[i].name)));
+        asked++;
+        prev = r;
+        rbuf name;
+        rbuf_init(&name, SIZE_MAX);
+        FUZZ_CHECK(tuf_ds_name_append(r.name, &name) == 0);
+        const tuf_md *md = lookup(roles, nroles, rbuf_slice(&name));
+        rbuf_free(&name);
+        if (md == NULL) {
+            missing = true; /* like a role that cannot be downloaded: the search ends */
+            break;
+        }
+        FUZZ_CHECK(tuf_delegsearch_give(&s, md) == 0);
+    }
+    ending got = END_MISSING;
+    if (missing) {
+        FUZZ_CHECK(r.step == TUF_DS_NEED);
+    } else if (r.step == TUF_DS_FOUND) {
+        got = END_FOUND;
+        FUZZ_CHECK(asked > 0 && r.md == lookup(roles, nroles, rbuf_slice(&m.req[asked - 1].name)));
+        FUZZ_CHECK(rslice_eq(r.target.path, path) && r.target.length >= 0);
+        FUZZ_CHECK(r.md == m.found && r.depth == prev.depth && r.delegator == prev.delegator);
+    } else if (r.step == TUF_DS_NOTFOUND) {
+        got = r.reason == TUF_DS_UNLISTED ? END_UNLISTED : r.reason == TUF_DS_TERMINATED ? END_TERMINATED : END_LIMIT;
+        FUZZ_CHECK(r.reason == TUF_DS_UNLISTED || r.reason == TUF_DS_TERMINATED || r.reason == TUF_DS_LIMIT);
+        FUZZ_CHECK(r.visited == asked);
+        /* The limit ends a search only when every slot is in use. */
+        FUZZ_CHECK(r.reason != TUF_DS_LIMIT || asked == limit);
+    } else {
+        FUZZ_CHECK(!"a step that is neither NEED, FOUND nor NOTFOUND");
+    }
+    FUZZ_CHECK(asked == m.nreq);
+    FUZZ_CHECK(got == want);
+    for (size_t i = 0; i < m.nreq; i++)
+        rbuf_free(&m.req[i].name);
+}
+
+/* Every succinct delegator's bin for `path` (TAP 15). */
+static void check_bins(const role *roles, size_t nroles, rslice path)
 {
     tuf_path_hash ph;
     FUZZ_CHECK(tuf_path_hash_compute(path, &ph) == 0);
-    pend stack[MAX_VISITS * 8];
-    size_t sp = 0;
-    rslice visited[MAX_VISITS];
-    size_t nvisited = 0;
-    rbuf bins[MAX_VISITS];
-    size_t nbins = 0;
-    stack[sp++] = (pend){rslice_cstr("targets"), NULL, 0};
-    while (sp > 0) {
-        pend cur = stack[--sp];
-        bool seen = false;
-        for (size_t i = 0; i < nvisited; i++)
-            seen = seen || rslice_eq(visited[i], cur.name);
-        if (seen)
+    for (size_t i = 0; i < nroles; i++) {
+        if (!roles[i].md->has_succinct)
             continue;
-        if (nvisited == MAX_VISITS)
-            break;
-        visited[nvisited++] = cur.name;
-        const tuf_md *md = lookup(roles, nroles, cur.name);
-        if (md == NULL)
-            continue;
-        tuf_targetfile tf;
-        if (tuf_md_target(md, path, &tf) == 0) {
-            FUZZ_CHECK(rslice_eq(tf.path, path) && tf.length >= 0);
-            break;
-        }
-        if (!md->has_delegations)
-            continue;
-        if (md->has_succinct) {
-            if (nbins == MAX_VISITS)
-                break;
-            rbuf *b = &bins[nbins++];
-            rbuf_init(b, 1024);
-            check_bin(&md->succinct, &ph, b);
-            if (b->len > 0) {
-                sp = 0; /* bins are terminating */
-                stack[sp++] = (pend){rbuf_slice(b), md, cur.depth + 1};
-            }
-            continue;
-        }
-        size_t first = sp;
-        for (size_t i = 0; i < md->ndelegations; i++) {
-            const tuf_delegation *dr = &md->delegations[i];
-            bool c = tuf_delegation_covers(md, dr, path, &ph);
-            FUZZ_CHECK(c == covers_by_hand(md, dr, path, &ph));
-            if (!c)
-                continue;
-            if (dr->terminating) {
-                memmove(stack, stack + first, (sp - first) * sizeof(pend));
-                sp -= first;
-                first = 0;
-            }
-            if (sp == RAMPART_ARRAY_LEN(stack))
-                break;
-            stack[sp++] = (pend){dr->auth.name, md, cur.depth + 1};
-            if (dr->terminating)
-                break;
-        }
-        for (size_t a = first, b = sp; a + 1 < b; a++, b--) {
-            pend tmp = stack[a];
-            stack[a] = stack[b - 1];
-            stack[b - 1] = tmp;
-        }
+        rbuf b;
+        rbuf_init(&b, 1024);
+        check_bin(&roles[i].md->succinct, &ph, &b);
+        rbuf_free(&b);
     }
-    for (size_t i = 0; i < nbins; i++)
-        rbuf_free(&bins[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -253,7 +374,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_part path, rest;
         fuzz_first_line(list, &path, &rest);
         rslice p = RSLICE(path.p, path.n);
-        search(roles, nroles, p);
+        check_bins(roles, nroles, p);
+        search(roles, nroles, p, MAX_VISITS);
+        /* A small limit too, from the path's first byte (1..6 roles). */
+        search(roles, nroles, p, p.n ? 1 + p.p[0] % 6 : 1);
         for (size_t r = 0; r < nroles; r++) {
             const tuf_md *md = roles[r].md;
             for (size_t i = 0; i < md->ndelegations; i++) {

@@ -1,127 +1,23 @@
 /*
- * search.c - target search, TUF specification §5.6.7: a pre-order
- * depth-first walk of the delegation graph from the top-level targets role.
+ * search.c - finding a target (TUF specification §5.6.7): the loop that
+ * loads the roles the search in tuf/delegsearch.c asks for and hands them
+ * back.  The rules of the search (order, visited roles, max_delegations,
+ * terminating delegations, paths every role on the chain must allow) are
+ * the iterator's; this file only does the I/O:
  *
- *  - delegations are explored in the order listed (pushed in reverse);
- *  - a role already visited in this search is skipped (cycles, diamonds);
- *  - at most max_delegations roles are visited;
- *  - a matching terminating delegation drops every alternative still queued;
- *  - a child is queued only when its delegation covers the path, so a target
- *    is trusted only when every role on the chain allows its path;
- *  - each role is loaded and verified through the delegator on the current
- *    path, never reused from another delegator (rclient_load_targets keys its
- *    cache by (role, delegator)).
+ *  - each role is loaded and verified through the delegator the iterator
+ *    names, never reused from another delegator (rclient_load_targets keys
+ *    its cache by (role, delegator));
+ *  - a role that cannot be loaded or verified ends the search with that
+ *    failure (§5.6.7: the target cannot be found), reported as it is.
  */
 #include <string.h>
 
 #include "client/client_internal.h"
-#include "tuf/match.h"
+#include "tuf/delegsearch.h"
 #include "util/codec.h"
 #include "util/json.h"
 #include "util/banned.h"
-
-typedef struct pending {
-    char *name;
-    const tuf_md *delegator;
-} pending;
-
-typedef struct walk {
-    pending *stack;
-    size_t n, cap;
-    char **visited;
-    size_t nvisited;
-} walk;
-
-static void walk_free(walk *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        rampart_free(w->stack[i].name);
-    for (size_t i = 0; i < w->nvisited; i++)
-        rampart_free(w->visited[i]);
-    rampart_free(w->stack);
-    rampart_free(w->visited);
-}
-
-static void clear_stack(walk *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        rampart_free(w->stack[i].name);
-    w->n = 0;
-}
-
-static int push(walk *w, rslice name, const tuf_md *delegator)
-{
-    if (w->n == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 16, bytes;
-        if (!rsize_mul(ncap, sizeof(pending), &bytes))
-            return RAMPART_ENOMEM;
-        pending *ns = rampart_realloc(w->stack, bytes);
-        if (ns == NULL)
-            return RAMPART_ENOMEM;
-        w->stack = ns;
-        w->cap = ncap;
-    }
-    char *copy = rampart_strndup((const char *)name.p, name.n);
-    if (copy == NULL)
-        return RAMPART_ENOMEM;
-    w->stack[w->n++] = (pending){copy, delegator};
-    return 0;
-}
-
-static bool visited(const walk *w, const char *name)
-{
-    for (size_t i = 0; i < w->nvisited; i++)
-        if (strcmp(w->visited[i], name) == 0)
-            return true;
-    return false;
-}
-
-/* Queues the children of `md` that cover `path`, first listed on top. */
-static int queue_children(walk *w, const tuf_md *md, rslice path, const tuf_path_hash *ph)
-{
-    if (!md->has_delegations)
-        return 0;
-    if (md->has_succinct) {
-        /* TAP 15: exactly one bin covers the path, and bins are terminating. */
-        rbuf bin;
-        rbuf_init(&bin, 512);
-        int rc = tuf_succinct_role_for(&md->succinct, ph, &bin);
-        if (rc == 0) {
-            clear_stack(w);
-            rc = push(w, rbuf_slice(&bin), md);
-        }
-        rbuf_free(&bin);
-        return rc;
-    }
-    size_t first = w->n;
-    for (size_t i = 0; i < md->ndelegations; i++) {
-        const tuf_delegation *dr = &md->delegations[i];
-        if (!tuf_delegation_covers(md, dr, path, ph))
-            continue;
-        if (dr->terminating) {
-            /* Keep the children of this role collected so far, drop everything
-             * queued before this role was searched. */
-            size_t mine = w->n - first;
-            for (size_t k = 0; k < first; k++)
-                rampart_free(w->stack[k].name);
-            memmove(w->stack, w->stack + first, mine * sizeof(pending));
-            w->n = mine;
-            first = 0;
-        }
-        int rc = push(w, dr->auth.name, md);
-        if (rc != 0)
-            return rc;
-        if (dr->terminating)
-            break;
-    }
-    /* Reverse this role's children so the first listed is popped first. */
-    for (size_t a = first, b = w->n; a + 1 < b; a++, b--) {
-        pending tmp = w->stack[a];
-        w->stack[a] = w->stack[b - 1];
-        w->stack[b - 1] = tmp;
-    }
-    return 0;
-}
 
 /* Copies a verified target entry into an independent rampart_target. */
 static int make_target(const tuf_md *md, const tuf_targetfile *tf, const char *role, bool consistent,
@@ -166,55 +62,76 @@ static int make_target(const tuf_md *md, const tuf_targetfile *tf, const char *r
     return 0;
 }
 
+/* Slots for the search: one per role it may visit.  No search visits more
+ * roles than the trusted snapshot lists (§5.6.1: a role it does not list is
+ * never loaded, and the search ends there), so max_delegations beyond that
+ * count needs no memory. */
+static size_t search_slots(const rampart_client *c)
+{
+    const tuf_md *snap = c->trusted->snapshot;
+    size_t listed = snap != NULL ? jdoc_count(snap->doc, snap->meta) : 0;
+    size_t want = (size_t)c->max_delegations;
+    return listed < want ? listed + 1 : want;
+}
+
+/* Puts the name of the role a step names into `name`. */
+static int role_name(rampart_client *c, const tuf_ds_result *r, rbuf *name)
+{
+    rbuf_reset(name);
+    if (tuf_ds_name_append(r->name, name) != 0)
+        return rerr_set(&c->err, RAMPART_ENOMEM, NULL, "out of memory");
+    return 0;
+}
+
+/* Hands the search the role it asked for (`md`, NULL at the start) and
+ * takes its next step.  The iterator fails only when used out of order. */
+static int search_step(rampart_client *c, tuf_delegsearch *s, const tuf_md *md, tuf_ds_result *r)
+{
+    int rc = md != NULL ? tuf_delegsearch_give(s, md) : 0;
+    if (rc == 0)
+        rc = tuf_delegsearch_next(s, r);
+    if (rc != 0)
+        return rerr_set(&c->err, rc, NULL, "target search used out of order");
+    return 0;
+}
+
 int rclient_find_target(rampart_client *c, rstore *st, const char *path, rampart_target **out)
 {
-    rslice p = rslice_cstr(path);
-    tuf_path_hash ph;
-    int rc = tuf_path_hash_compute(p, &ph);
-    if (rc != 0)
+    size_t nslots = search_slots(c);
+    tuf_ds_slot *slots = rampart_calloc(nslots, sizeof(*slots));
+    if (slots == NULL)
+        return rerr_set(&c->err, RAMPART_ENOMEM, NULL, "out of memory");
+    tuf_delegsearch s;
+    int rc = tuf_delegsearch_init(&s, rslice_cstr(path), slots, nslots);
+    if (rc != 0) {
+        rampart_free(slots);
         return rerr_set(&c->err, rc, NULL, "cannot hash the target path");
-    walk w = {0};
-    rc = push(&w, rslice_cstr("targets"), NULL);
-    while (rc == 0 && w.n > 0) {
-        pending cur = w.stack[--w.n];
-        if (visited(&w, cur.name)) {
-            rampart_free(cur.name);
-            continue;
-        }
-        if (w.nvisited >= c->max_delegations) {
-            rampart_free(cur.name);
-            rc = rerr_set(&c->err, RAMPART_ENOTFOUND, NULL,
-                          "target '%s' not found within %u delegated roles (max_delegations)", path,
-                          c->max_delegations);
-            break;
-        }
-        const tuf_md *md;
-        rc = rclient_load_targets(c, st, cur.name, cur.delegator, &md, NULL);
-        if (rc != 0) {
-            rampart_free(cur.name);
-            break;
-        }
-        tuf_targetfile tf;
-        if (tuf_md_target(md, p, &tf) == 0) {
-            rc = make_target(md, &tf, cur.name, c->trusted->root->consistent_snapshot, out, &c->err);
-            rampart_free(cur.name);
-            walk_free(&w);
-            return rc;
-        }
-        char **nv = rampart_realloc(w.visited, (w.nvisited + 1) * sizeof(char *));
-        if (nv == NULL) {
-            rampart_free(cur.name);
-            rc = rerr_set(&c->err, RAMPART_ENOMEM, NULL, "out of memory");
-            break;
-        }
-        w.visited = nv;
-        w.visited[w.nvisited++] = cur.name;
-        rc = queue_children(&w, md, p, &ph);
-        if (rc != 0)
-            rerr_set(&c->err, rc, NULL, "out of memory");
     }
-    if (rc == 0)
+    rbuf name;
+    rbuf_init(&name, SIZE_MAX);
+    tuf_ds_result r;
+    const tuf_md *md = NULL;
+    /* Load every role the search asks for, through the delegator it names. */
+    while ((rc = search_step(c, &s, md, &r)) == 0 && r.step == TUF_DS_NEED) {
+        rc = role_name(c, &r, &name);
+        if (rc == 0)
+            rc = rclient_load_targets(c, st, (const char *)name.data, r.delegator, &md, NULL);
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && r.step == TUF_DS_FOUND) {
+        rc = role_name(c, &r, &name);
+        if (rc == 0)
+            rc = make_target(r.md, &r.target, (const char *)name.data, c->trusted->root->consistent_snapshot, out,
+                             &c->err);
+    } else if (rc == 0 && r.reason == TUF_DS_LIMIT) {
+        rc = rerr_set(&c->err, RAMPART_ENOTFOUND, NULL,
+                      "target '%s' not found within %u delegated roles (max_delegations)", path, c->max_delegations);
+    } else if (rc == 0) {
+        /* No role lists it, or a terminating delegation's role did not. */
         rc = rerr_set(&c->err, RAMPART_ENOTFOUND, NULL, "no trusted role lists target '%s'", path);
-    walk_free(&w);
+    }
+    rbuf_free(&name);
+    rampart_free(slots);
     return rc;
 }

@@ -125,14 +125,28 @@ static unsigned suffix_digits(unsigned bits)
     return (bits + 3) / 4;
 }
 
-int tuf_succinct_role_for(const tuf_succinct *s, const tuf_path_hash *ph, rbuf *out)
+size_t tuf_succinct_suffix_for(const tuf_succinct *s, const tuf_path_hash *ph, char out[TUF_SUCCINCT_TAIL_SIZE])
 {
+    static const char hex[] = "0123456789abcdef";
     uint32_t first = (uint32_t)ph->digest[0] << 24 | (uint32_t)ph->digest[1] << 16 | (uint32_t)ph->digest[2] << 8 |
                      ph->digest[3];
-    uint32_t bin = s->bit_length >= 32 ? first : first >> (32 - s->bit_length);
+    /* bit_length is 1..32 (md_targets.c); out of range, the name is still bounded. */
+    uint32_t bin = s->bit_length >= 32 ? first : s->bit_length == 0 ? 0 : first >> (32 - s->bit_length);
+    size_t digits = suffix_digits(s->bit_length >= 32 ? 32 : s->bit_length);
+    out[0] = '-';
+    for (size_t i = 0; i < digits; i++)
+        out[digits - i] = hex[(bin >> (4 * i)) & 0xf];
+    out[digits + 1] = '\0';
+    return digits + 1;
+}
+
+int tuf_succinct_role_for(const tuf_succinct *s, const tuf_path_hash *ph, rbuf *out)
+{
+    char tail[TUF_SUCCINCT_TAIL_SIZE];
+    size_t n = tuf_succinct_suffix_for(s, ph, tail);
     int rc = rbuf_append(out, s->name_prefix.p, s->name_prefix.n);
     if (rc == 0)
-        rc = rbuf_appendf(out, "-%0*x", (int)suffix_digits(s->bit_length), (unsigned)bin);
+        rc = rbuf_append(out, tail, n);
     return rc;
 }
 

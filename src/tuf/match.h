@@ -30,6 +30,13 @@ bool tuf_delegation_covers(const tuf_md *delegator, const tuf_delegation *dr, rs
 
 /* Longest succinct bin name: a prefix plus "-" plus 8 hex digits. */
 #define TUF_SUCCINCT_SUFFIX_MAX 8
+/* Room for a bin name's suffix: "-", the hex digits and a NUL. */
+#define TUF_SUCCINCT_TAIL_SIZE (TUF_SUCCINCT_SUFFIX_MAX + 2)
+/* TAP 15: writes the suffix of the name of the bin responsible for `path`
+ * ("-" and its ceil(bit_length / 4) lower-case hex digits, see below),
+ * NUL-terminated, to `out`; returns its length (without the NUL).  The
+ * whole name is name_prefix followed by the suffix.  Cannot fail. */
+size_t tuf_succinct_suffix_for(const tuf_succinct *s, const tuf_path_hash *ph, char out[TUF_SUCCINCT_TAIL_SIZE]);
 /* TAP 15: the bin role responsible for `path`: NAME_PREFIX-XX..., where the
  * bin number is the first 32 bits of SHA-256(path) shifted right by
  * 32 - bit_length, written in ceil(bit_length / 4) lower-case hex digits.
