@@ -4,7 +4,7 @@
  * (no signatures: verification is the caller's).  Each case compares the
  * exact roles asked for, in order, and the outcome: the role that lists the
  * target (and its depth, delegator and delegation entry) or the reason
- * nothing was found.  SECURITY-CHECKLIST scenarios S39 (pre-order), S40
+ * nothing was found.  docs/security-matrix.md scenarios S39 (pre-order), S40
  * (terminating), S41 (paths the whole chain allows), S43 (cycles, the visit
  * limit); the same rules end to end are in test_client_search.c.
  */
