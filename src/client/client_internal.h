@@ -41,7 +41,7 @@ struct rampart_target {
     size_t nhashes;
     char *alg[8];
     char *hex[8];
-    char *custom; /* canonical JSON or NULL */
+    char *custom; /* JSON (jdoc_json: canonical order, control characters escaped) or NULL */
     bool consistent; /* root's consistent_snapshot when the target was found */
 };
 

@@ -28,9 +28,12 @@ static int check_target(const mdp *p, rslice path, jd_ref t)
 
 static int check_string_array(const mdp *p, jd_ref arr, rslice role, const char *field)
 {
-    for (jd_ref s = jdoc_first(p->d, arr); s != JD_NONE; s = jdoc_next(p->d, s))
+    for (jd_ref s = jdoc_first(p->d, arr); s != JD_NONE; s = jdoc_next(p->d, s)) {
         if (jdoc_type(p->d, s) != JD_STRING)
             return mdp_fail(p, "delegated role \"%.*s\": %s must hold strings only", CLIP(role), field);
+        if (jdoc_str_has_nul(p->d, s))
+            return mdp_fail(p, "delegated role \"%.*s\": a string in %s" MDP_NUL, CLIP(role), field);
+    }
     return 0;
 }
 
@@ -159,6 +162,9 @@ int md_parse_targets(const mdp *p)
     if (rc != 0)
         return rc;
     for (jd_ref k = jdoc_first(p->d, targets); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
+        /* A target path becomes a file name (§5.7): "custom" may hold a NUL, the path may not. */
+        if (jdoc_str_has_nul(p->d, k))
+            return mdp_fail(p, "a target path" MDP_NUL);
         rc = check_target(p, jdoc_str(p->d, k), jdoc_value(k));
         if (rc != 0)
             return rc;
