@@ -202,7 +202,11 @@ int rclient_now(rampart_client *c, int64_t *out)
     return 0;
 }
 
-/* Lower is more telling.  Local failures stop the mirror loop at once. */
+/* Lower is more telling.  Local failures stop the mirror loop at once.
+ * Security failures rank alike, so the first mirror's is kept (mirrors are
+ * listed in order of preference): the code alone does not say which of two
+ * is the more telling, since a stale cache can show as EEXPIRED (a trusted
+ * version that expired, and nothing newer), EMISMATCH or EROLLBACK. */
 static int error_rank(int code)
 {
     if (rclient_is_security_error(code))

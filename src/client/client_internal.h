@@ -87,8 +87,11 @@ int rclient_prov_check(rampart_client *c, const rampart_target *t) RAMPART_MUST_
  * transport or local failures. */
 bool rclient_is_security_error(int code);
 /* Across mirrors, the error to report is the most telling one: a security
- * failure, then a network failure, then "not found".  True when `code`
- * should replace `best` (0: none yet). */
+ * failure (the first mirror's, when several give one), then a network
+ * failure, then "not found".  True when `code` should replace `best` (0:
+ * none yet).  A mirror whose answer leaves the update unable to go on (a
+ * timestamp of the trusted version after that one expired) fails with a
+ * security error, so the loop goes on to the next mirror. */
 bool rclient_error_outranks(int code, int best);
 
 #endif
