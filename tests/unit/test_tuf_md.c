@@ -495,6 +495,67 @@ static void test_nul_only_in_opaque_json(void)
     sim_free(s);
 }
 
+/* TUF 4.5 ROLENAME: names that would take a top-level role's metadata file. */
+static void test_role_names(void)
+{
+    static const struct {
+        const char *name, *why; /* why NULL: allowed */
+    } cases[] = {
+        {"", "a delegated role has an empty name"},
+        {"root", "a delegated role may not be named \"root\""},
+        {"targets", "a delegated role may not be named \"targets\""},
+        {"ROOT", "a delegated role may not be named \"ROOT\": on a case-insensitive file system its metadata would "
+                 "replace root.json"},
+        {"Timestamp", "a delegated role may not be named \"Timestamp\": on a case-insensitive file system its "
+                      "metadata would replace timestamp.json"},
+        {"sNAPSHOt", "a delegated role may not be named \"sNAPSHOt\": on a case-insensitive file system its metadata "
+                     "would replace snapshot.json"},
+        {"2.root", "a delegated role may not be named \"2.root\": its metadata file 2.root.json would be that of root "
+                   "version 2"},
+        {"10.ROOT", "a delegated role may not be named \"10.ROOT\": its metadata file 10.ROOT.json would be that of "
+                    "root version 10"},
+        {"007.targets", "a delegated role may not be named \"007.targets\": its metadata file 007.targets.json would "
+                        "be that of targets version 007"},
+        {"1.timestamp", "a delegated role may not be named \"1.timestamp\": its metadata file 1.timestamp.json would "
+                        "be that of timestamp version 1"},
+        {"root2", NULL},
+        {"2root", NULL},
+        {"2.root2", NULL},
+        {"2.root.x", NULL},
+        {"x2.root", NULL},
+        {".root", NULL},
+        {"2.", NULL},
+        {"2", NULL},
+        {"a.root", NULL},
+        {"2..root", NULL},
+        {"-2.root", NULL},
+        {"roots", NULL},
+        {"roo", NULL},
+        {"bins-2", NULL},
+        {"r\xc3\xb6\xc3\xb6t", NULL},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        char why[256] = "unset";
+        int rc = tuf_role_name_check(rslice_cstr(cases[i].name), why, sizeof(why));
+        if (cases[i].why == NULL) {
+            CHECK_OK(rc);
+        } else {
+            CHECK_RC(rc, RAMPART_EFORMAT);
+            CHECK_STR(why, cases[i].why);
+        }
+    }
+    /* Through the parser: the delegating metadata is refused. */
+    sim *s = sim_new();
+    char msg[512];
+    char *text = edited(s, "targets", "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"Root\",\"keyids\":[],"
+                                      "\"threshold\":1,\"terminating\":false,\"paths\":[\"*\"]}]}}");
+    CHECK_RC(parse_text_msg(text, TUF_TARGETS, msg, sizeof(msg)), RAMPART_EFORMAT);
+    CHECK_STR(msg, "malformed targets metadata: a delegated role may not be named \"Root\": on a case-insensitive "
+                   "file system its metadata would replace root.json");
+    free(text);
+    sim_free(s);
+}
+
 static void test_timestamp_meta_rules(void)
 {
     sim *s = sim_new();
@@ -711,6 +772,7 @@ int main(void)
     RUN(test_key_material);
     RUN(test_targets_rules);
     RUN(test_nul_only_in_opaque_json);
+    RUN(test_role_names);
     RUN(test_timestamp_meta_rules);
     RUN(test_unknown_fields_verify);
     RUN(test_threshold_verification);
