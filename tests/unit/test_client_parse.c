@@ -12,9 +12,6 @@
 
 #include "harness.h"
 #include "ctest_util.h"
-#include "crypto/privkey.h"
-#include "util/codec.h"
-#include "util/json.h"
 #include "util/banned.h"
 
 #define ALL_V1 "root=1 snapshot=1 targets=1 timestamp=1"
@@ -252,63 +249,6 @@ static void replace_all(char *buf, size_t *len, const char *from, const char *to
     *len = w;
 }
 
-/* Publishes `role` (signed by its first signer) with every "@NUL@" in its
- * strings standing for U+0000: signed over canonical bytes that hold a raw
- * NUL there (as securesystemslib's encode_canonical writes it) and served
- * with the "\u0000" escape (as python-tuf writes it).  jansson cannot
- * canonicalise a NUL itself, hence the stand-in. */
-static void publish_with_nul(sim *s, const char *role)
-{
-    sim_publish(s, role); /* the version and the snapshot entry */
-    json_t *sgn = sim_signed(s, role);
-    rbuf canon, sig;
-    rbuf_init(&canon, SIZE_MAX);
-    rbuf_init(&sig, 4096);
-    rerr e = {0};
-    rprivkey *k = sim_signer(s, role, 0);
-    if (rjson_canonical(sgn, &canon, &e) != 0)
-        abort();
-    replace_all((char *)canon.data, &canon.len, "@NUL@", "\0", 1);
-    if (rprivkey_sign(k, canon.data, canon.len, &sig, &e) != 0)
-        abort();
-    char *hex = malloc(sig.len * 2 + 1);
-    if (hex == NULL)
-        abort();
-    rhex_encode(hex, sig.data, sig.len);
-    json_t *doc = json_pack("{s:[{s:s,s:s}],s:O}", "signatures", "keyid", sim_keyid(s, k), "sig", hex, "signed", sgn);
-    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
-    if (text == NULL)
-        abort();
-    size_t len = strlen(text);
-    char *out = malloc(len * 2 + 1);
-    if (out == NULL)
-        abort();
-    memcpy(out, text, len + 1);
-    /* "@NUL@" (5 bytes) becomes "\u0000" (6): room for it first. */
-    size_t n = 0;
-    for (char *at = strstr(text, "@NUL@"); at != NULL; at = strstr(at + 5, "@NUL@"))
-        n++;
-    size_t w = 0;
-    for (size_t r = 0; r < len;) {
-        if (strncmp(text + r, "@NUL@", 5) == 0) {
-            memcpy(out + w, "\\u0000", 6);
-            w += 6;
-            r += 5;
-        } else {
-            out[w++] = text[r++];
-        }
-    }
-    if (w != len + n)
-        abort();
-    sim_replace_latest(s, role, out, w);
-    free(out);
-    free(text);
-    json_decref(doc);
-    free(hex);
-    rbuf_free(&sig);
-    rbuf_free(&canon);
-}
-
 /* TUF 4.5 / 5.6.3: "custom" is opaque JSON, and "\u0000" is valid JSON:
  * metadata holding it in "custom" verifies (its canonical form has a raw
  * NUL, as securesystemslib writes it), is stored as received, and the
@@ -319,7 +259,7 @@ CT_TEST(test_custom_holds_nul)
     json_t *tf = json_object_get(json_object_get(sim_signed(t->s, "targets"), "targets"), "file.txt");
     json_object_set_new(tf, "custom",
                         json_pack("{s:s,s:[s,s],s:i}", "note", "a@NUL@b", "@NUL@k", "x@NUL@\n\x01", "@NUL@", "z", 7));
-    publish_with_nul(t->s, "targets");
+    ct_publish_with_nul(t->s, "targets");
     sim_publish(t->s, "snapshot");
     sim_publish(t->s, "timestamp");
     CHECK_OK(ct_refresh(t));
