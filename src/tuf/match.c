@@ -130,21 +130,28 @@ static bool match_segment(const uint8_t *pat, size_t pn, const uint8_t *str, siz
     return pi == pn;
 }
 
+/* The end of the segment that starts at s[i]: the next '/' or n. */
+static size_t segment_end(const uint8_t *s, size_t i, size_t n)
+{
+    while (i < n && s[i] != '/')
+        i++;
+    return i;
+}
+
 bool tuf_glob_match(rslice pat, rslice path)
 {
     size_t pi = 0, si = 0;
     for (;;) {
-        const uint8_t *pe = memchr(pat.p + pi, '/', pat.n - pi), *se = memchr(path.p + si, '/', path.n - si);
-        size_t pl = pe ? (size_t)(pe - pat.p) - pi : pat.n - pi, sl = se ? (size_t)(se - path.p) - si : path.n - si;
-        if (!match_segment(pat.p + pi, pl, path.p + si, sl))
+        size_t pe = segment_end(pat.p, pi, pat.n), se = segment_end(path.p, si, path.n);
+        if (!match_segment(pat.p + pi, pe - pi, path.p + si, se - si))
             return false;
         /* As many segments: both end here, or both go on. */
-        if ((pe == NULL) != (se == NULL))
+        if ((pe == pat.n) != (se == path.n))
             return false;
-        if (pe == NULL)
+        if (pe == pat.n)
             return true;
-        pi += pl + 1;
-        si += sl + 1;
+        pi = pe + 1;
+        si = se + 1;
     }
 }
 

@@ -47,7 +47,10 @@ static size_t escape_of(uint8_t c, char e[6])
         e[1] = letter[hit - raw];
         return 2;
     }
-    memcpy(e, "\\u00", 4);
+    e[0] = '\\';
+    e[1] = 'u';
+    e[2] = '0';
+    e[3] = '0';
     e[4] = hex[c >> 4];
     e[5] = hex[c & 15];
     return 6;
