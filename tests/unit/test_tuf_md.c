@@ -394,12 +394,12 @@ static void test_targets_rules(void)
 static char *with_nul(char *text)
 {
     for (char *at = strstr(text, "@0"); at != NULL; at = strstr(at, "@0")) {
-        size_t rest = strlen(at + 2);
-        char *t = realloc(text, (size_t)(at - text) + 6 + rest + 1);
+        size_t off = (size_t)(at - text), rest = strlen(at + 2);
+        char *t = realloc(text, off + 6 + rest + 1);
         if (t == NULL)
             abort();
-        at = t + (at - text);
         text = t;
+        at = t + off;
         memmove(at + 6, at + 2, rest + 1);
         memcpy(at, "\\u0000", 6);
         at += 6;
