@@ -23,8 +23,9 @@ int mdp_fail(const mdp *p, const char *fmt, ...) RAMPART_PRINTF(2, 3);
 #define mdp_fail(p, ...) (mdp_fail((p), __VA_ARGS__), RAMPART_EFORMAT)
 #endif
 
-/* Metadata is parsed with jd_limits.allow_nul: "custom" and unknown
- * fields are opaque JSON, where "\u0000" is valid.  Every string the
+/* Metadata is parsed with jd_limits.allow_nul: "custom" (TUF 4.5: opaque,
+ * application-specific) and unknown fields are JSON, where "\u0000" is
+ * valid.  Every string the
  * parser reads as a name, path, key id, key, hash or date must hold no
  * NUL (a C consumer would cut it short there): mdp_req/mdp_opt check their
  * strings, and the loops over object keys and string arrays check theirs
