@@ -11,6 +11,12 @@
  * ("files/pkg-<N/2>.tar.gz", or "big.bin") exists as a file.  OUT/root.json
  * is the root to initialise clients with.  --pretty writes metadata the way
  * python-tuf does (indent 1, sorted keys) instead of compact canonical JSON.
+ *
+ * A second generation is written beside the first, for benchmarks of a
+ * refresh that finds a new snapshot (bench/refresh_scaling.sh): snapshot
+ * version 2 (listing the same roles) as metadata/2.snapshot.json, and the
+ * two timestamps as OUT/timestamp.v1.json (also metadata/timestamp.json)
+ * and OUT/timestamp.v2.json (naming snapshot 2), to copy into place.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -188,14 +194,23 @@ static void finish(key ks[4], json_t *snapmeta)
     json_decref(sign_write(root, &ks[0], "metadata/root.json"));
     json_decref(sign_write(root, &ks[0], "root.json"));
     json_decref(root);
-    json_t *snap = base("snapshot", 1);
-    json_object_set_new(snap, "meta", snapmeta);
-    json_t *smf = sign_write(snap, &ks[2], "metadata/1.snapshot.json");
-    json_decref(snap);
-    json_t *ts = base("timestamp", 1);
-    json_object_set_new(ts, "meta", json_pack("{s:o}", "snapshot.json", smf));
-    json_decref(sign_write(ts, &ks[1], "metadata/timestamp.json"));
-    json_decref(ts);
+    for (int v = 1; v <= 2; v++) {
+        char sname[64], tname[64];
+        snprintf(sname, sizeof(sname), "metadata/%d.snapshot.json", v);
+        snprintf(tname, sizeof(tname), "timestamp.v%d.json", v);
+        json_t *snap = base("snapshot", v);
+        json_object_set(snap, "meta", snapmeta);
+        json_t *smf = sign_write(snap, &ks[2], sname);
+        json_decref(snap);
+        json_t *ts = base("timestamp", v);
+        json_object_set_new(ts, "meta", json_pack("{s:O}", "snapshot.json", smf));
+        json_decref(sign_write(ts, &ks[1], tname));
+        if (v == 1)
+            json_decref(sign_write(ts, &ks[1], "metadata/timestamp.json"));
+        json_decref(smf);
+        json_decref(ts);
+    }
+    json_decref(snapmeta);
 }
 
 static void gen_flat(long n)

@@ -11,8 +11,9 @@
  *
  * Invariants:
  *  - tuf_glob_match agrees with a reference matcher written from the rules
- *    in match.h ('*' and '?' and brackets never match '/', an unclosed '['
- *    is literal, "[!...]" negates, "a-z" ranges);
+ *    in match.h (split at '/' into as many segments; in each, '*', '?',
+ *    brackets over code points, an unclosed '[' literal, "[!...]" negates,
+ *    "a-z" ranges);
  *  - tuf_delegation_covers agrees with the patterns / prefixes by hand;
  *  - a succinct bin computed for a path is one of the delegator's bins,
  *    with ceil(bit_length/4) hex digits and a number below 2^bit_length;
@@ -45,68 +46,116 @@ typedef struct role {
 
 /* ---- reference glob matcher --------------------------------------------- */
 
-/* A bracket expression starting at pat[i] == '['.  Returns false when it is
- * not closed; else *end is past ']' and *hit whether c is in the set. */
-static bool ref_bracket(rslice pat, size_t i, uint8_t c, size_t *end, bool *hit)
+/* Decodes s into code points (strict UTF-8; a byte that is not part of a
+ * valid sequence counts as 0x110000 + byte).  Returns the count. */
+static size_t ref_decode(const uint8_t *s, size_t n, uint32_t *out)
 {
-    size_t j = i + 1;
-    bool negate = j < pat.n && pat.p[j] == '!';
-    if (negate)
-        j++;
-    bool in = false;
-    /* A ']' right after "[" or "[!" is a member, not the end. */
-    for (size_t first = j; j < pat.n; j++) {
-        if (pat.p[j] == ']' && j != first) {
-            *end = j + 1;
-            *hit = in != negate;
-            return true;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        uint8_t c = s[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        uint32_t cp = 0;
+        bool ok = len > 0 && i + len <= n;
+        for (size_t j = 0; ok && j < len; j++) {
+            if (j > 0 && (s[i + j] & 0xC0) != 0x80)
+                ok = false;
+            cp = j == 0 ? (uint32_t)(c & (0x7F >> len)) : (cp << 6) | (s[i + j] & 0x3F);
         }
-        if (j + 2 < pat.n && pat.p[j + 1] == '-' && pat.p[j + 2] != ']') {
-            if (pat.p[j] <= c && c <= pat.p[j + 2])
-                in = true;
-            j += 2;
-        } else if (pat.p[j] == c) {
-            in = true;
-        }
+        if (ok && len == 1)
+            cp = c;
+        /* shortest form, no surrogates, at most U+10FFFF */
+        ok = ok && !(len == 2 && cp < 0x80) && !(len == 3 && cp < 0x800) && !(len == 4 && cp < 0x10000) &&
+             !(cp >= 0xD800 && cp <= 0xDFFF) && cp <= 0x10FFFF;
+        out[k++] = ok ? cp : 0x110000u + c;
+        i += ok ? len : 1;
     }
-    return false;
+    return k;
 }
 
-/* memo[pi * (path.n + 1) + si]: 0 unknown, 1 no, 2 yes. */
-static bool ref_match_at(rslice pat, rslice path, size_t pi, size_t si, uint8_t *memo)
+/* A bracket at p[i] == '[' (p: n code points of one segment).  False when
+ * no ']' closes it; else *end is past the ']' and *hit says whether c is in
+ * the set: '!' first negates, ']' first is a member, "x-y" a range (a '-'
+ * with nothing after it before the ']' is a member). */
+static bool ref_bracket(const uint32_t *p, size_t n, size_t i, uint32_t c, size_t *end, bool *hit)
 {
-    uint8_t *m = &memo[pi * (path.n + 1) + si];
+    size_t j = i + 1;
+    bool negate = j < n && p[j] == '!';
+    if (negate)
+        j++;
+    size_t close = j < n && p[j] == ']' ? j + 1 : j;
+    while (close < n && p[close] != ']')
+        close++;
+    if (close >= n)
+        return false;
+    bool in = false;
+    while (j < close) {
+        if (j + 2 < close && p[j + 1] == '-') {
+            in = in || (p[j] <= c && c <= p[j + 2]);
+            j += 3;
+        } else {
+            in = in || p[j] == c;
+            j++;
+        }
+    }
+    *end = close + 1;
+    *hit = in != negate;
+    return true;
+}
+
+/* memo[pi * (sn + 1) + si]: 0 unknown, 1 no, 2 yes (one segment each). */
+static bool ref_seg_at(const uint32_t *p, size_t pn, const uint32_t *s, size_t sn, size_t pi, size_t si,
+                       uint8_t *memo)
+{
+    uint8_t *m = &memo[pi * (sn + 1) + si];
     if (*m)
         return *m == 2;
     bool r;
-    if (pi == pat.n) {
-        r = si == path.n;
-    } else if (pat.p[pi] == '*') {
-        r = ref_match_at(pat, path, pi + 1, si, memo) ||
-            (si < path.n && path.p[si] != '/' && ref_match_at(pat, path, pi, si + 1, memo));
-    } else if (si == path.n) {
+    if (pi == pn) {
+        r = si == sn;
+    } else if (p[pi] == '*') {
+        r = ref_seg_at(p, pn, s, sn, pi + 1, si, memo) || (si < sn && ref_seg_at(p, pn, s, sn, pi, si + 1, memo));
+    } else if (si == sn) {
         r = false;
-    } else if (pat.p[pi] == '?') {
-        r = path.p[si] != '/' && ref_match_at(pat, path, pi + 1, si + 1, memo);
+    } else if (p[pi] == '?') {
+        r = ref_seg_at(p, pn, s, sn, pi + 1, si + 1, memo);
     } else {
         size_t end;
         bool hit;
-        if (pat.p[pi] == '[' && ref_bracket(pat, pi, path.p[si], &end, &hit))
-            r = path.p[si] != '/' && hit && ref_match_at(pat, path, end, si + 1, memo);
+        if (p[pi] == '[' && ref_bracket(p, pn, pi, s[si], &end, &hit))
+            r = hit && ref_seg_at(p, pn, s, sn, end, si + 1, memo);
         else
-            r = pat.p[pi] == path.p[si] && ref_match_at(pat, path, pi + 1, si + 1, memo);
+            r = p[pi] == s[si] && ref_seg_at(p, pn, s, sn, pi + 1, si + 1, memo);
     }
     *m = r ? 2 : 1;
     return r;
 }
 
+/* TUF 4.5 PATHPATTERN the way python-tuf reads it: split pattern and path
+ * at '/', as many segments, each matched whole as an fnmatch pattern. */
 static bool ref_glob(rslice pat, rslice path)
 {
     if (pat.n > 256 || path.n > 256)
         return tuf_glob_match(pat, path); /* bounded work: only short ones */
-    uint8_t memo[(257) * (257)];
-    memset(memo, 0, (pat.n + 1) * (path.n + 1));
-    return ref_match_at(pat, path, 0, 0, memo);
+    uint32_t p[256], s[256];
+    size_t pn = ref_decode(pat.p, pat.n, p), sn = ref_decode(path.p, path.n, s);
+    size_t pi = 0, si = 0;
+    for (;;) {
+        size_t pe = pi, se = si;
+        while (pe < pn && p[pe] != '/')
+            pe++;
+        while (se < sn && s[se] != '/')
+            se++;
+        static uint8_t memo[257 * 257];
+        memset(memo, 0, (pe - pi + 1) * (se - si + 1));
+        if (!ref_seg_at(p + pi, pe - pi, s + si, se - si, 0, 0, memo))
+            return false;
+        if ((pe == pn) != (se == sn))
+            return false;
+        if (pe == pn)
+            return true;
+        pi = pe + 1;
+        si = se + 1;
+    }
 }
 
 /* ---- coverage and bins ----------------------------------------------------- */

@@ -5,12 +5,15 @@
  * Invariants checked on every input:
  *  - jdoc_parse returns 0, EFORMAT or ETOOLARGE, and sets the error detail;
  *  - every node is reachable and consistent: counts match iteration, each
- *    member is found again by jdoc_get under its own key, strings hold no
- *    NUL, raw ranges lie inside the input;
+ *    member is found again by jdoc_get under its own key, strings hold a
+ *    NUL only when it is allowed and exactly when jdoc_str_has_nul says
+ *    so, raw ranges lie inside the input;
  *  - the canonical form exists, is never longer than the input, equals the
  *    raw bytes wherever jdoc_is_canonical says so, is idempotent (when it
  *    is JSON again), and a too small buffer gives ETOOLARGE with the buffer
- *    left as it was.
+ *    left as it was;
+ *  - the escaped form (jdoc_json) holds no control byte and parses back to
+ *    the same canonical form.
  */
 #include "fuzz_common.h"
 #include "util/jdoc.h"
@@ -24,7 +27,7 @@ static bool slice_inside(rslice s, rslice whole)
 }
 
 /* Walks the subtree at r; returns the number of nodes seen. */
-static size_t walk(const jdoc *d, jd_ref r, unsigned depth)
+static size_t walk(const jdoc *d, jd_ref r, unsigned depth, bool allow_nul)
 {
     FUZZ_CHECK(depth <= 64);
     jd_type t = jdoc_type(d, r);
@@ -33,11 +36,12 @@ static size_t walk(const jdoc *d, jd_ref r, unsigned depth)
     size_t nodes = 1;
     if (t == JD_STRING) {
         rslice s = jdoc_str(d, r);
-        FUZZ_CHECK(s.n == 0 || memchr(s.p, 0, s.n) == NULL);
+        bool nul = s.n != 0 && memchr(s.p, 0, s.n) != NULL;
+        FUZZ_CHECK(nul == jdoc_str_has_nul(d, r) && (allow_nul || !nul));
     } else if (t == JD_ARRAY) {
         size_t k = 0;
         for (jd_ref c = jdoc_first(d, r); c != JD_NONE; c = jdoc_next(d, c), k++)
-            nodes += walk(d, c, depth + 1);
+            nodes += walk(d, c, depth + 1, allow_nul);
         FUZZ_CHECK(k == jdoc_count(d, r));
     } else if (t == JD_OBJECT) {
         size_t k = 0;
@@ -46,7 +50,9 @@ static size_t walk(const jdoc *d, jd_ref r, unsigned depth)
             rslice name = jdoc_str(d, key);
             /* Keys are unique, so the lookup finds this very member. */
             FUZZ_CHECK(jdoc_getn(d, r, name.p, name.n) == jdoc_value(key));
-            nodes += 1 + walk(d, jdoc_value(key), depth + 1);
+            bool knul = name.n != 0 && memchr(name.p, 0, name.n) != NULL;
+            FUZZ_CHECK(knul == jdoc_str_has_nul(d, key) && (allow_nul || !knul));
+            nodes += 1 + walk(d, jdoc_value(key), depth + 1, allow_nul);
         }
         FUZZ_CHECK(k == jdoc_count(d, r));
     } else {
@@ -70,7 +76,8 @@ static void check_canonical(const jdoc *d, jd_ref r, rbuf *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jdoc *d = NULL;
-    jd_limits lim = {MAX_INPUT, 0};
+    /* Inputs whose size has bit 1 set are parsed with "\u0000" allowed. */
+    jd_limits lim = {MAX_INPUT, 0, (size & 2) != 0};
     rerr e = {0};
     /* Odd-sized inputs exercise the owning path (freed by jdoc_free). */
     bool owned = (size & 1) != 0;
@@ -83,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(jdoc_input(d).n == size);
     jd_ref root = jdoc_root(d);
-    (void)walk(d, root, 0);
+    (void)walk(d, root, 0, lim.allow_nul);
 
     rbuf c;
     rbuf_init(&c, MAX_INPUT);
@@ -124,6 +131,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 has_control = true;
         FUZZ_CHECK(has_control);
     }
+
+    /* The escaped form (jdoc_json) is JSON: no control byte, NUL included,
+     * and parsed again (NUL allowed) it has the same canonical form. */
+    rbuf j;
+    rbuf_init(&j, MAX_INPUT);
+    FUZZ_CHECK(jdoc_json(d, root, &j) == 0);
+    for (size_t i = 0; i < j.len; i++)
+        FUZZ_CHECK(j.data[i] >= 0x20);
+    jd_limits any = {MAX_INPUT, 0, true};
+    jdoc *d3 = NULL;
+    FUZZ_CHECK(jdoc_parse(&d3, j.data, j.len, false, &any, NULL) == 0);
+    rbuf c3;
+    rbuf_init(&c3, MAX_INPUT);
+    FUZZ_CHECK(jdoc_canonical(d3, jdoc_root(d3), &c3) == 0);
+    FUZZ_CHECK(c3.len == c.len && memcmp(c3.data, c.data, c.len) == 0);
+    rbuf_free(&c3);
+    jdoc_free(d3);
+    rbuf_free(&j);
+
     rbuf_free(&c);
     jdoc_free(d);
     return 0;

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rbuf_init(&b, 4 * MAX_INPUT);
 
     jdoc *d = NULL;
-    jd_limits lim = {MAX_INPUT, 0};
+    jd_limits lim = {MAX_INPUT, 0, false};
     int ra = jdoc_parse(&d, data, size, false, &lim, NULL);
     if (ra == 0)
         ra = jdoc_canonical(d, jdoc_root(d), &a);

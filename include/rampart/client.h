@@ -219,7 +219,9 @@ RAMPART_API uint64_t rampart_target_length(const rampart_target *t) RAMPART_MUST
 RAMPART_API size_t rampart_target_hash_count(const rampart_target *t) RAMPART_MUST_USE;
 RAMPART_API int rampart_target_hash(const rampart_target *t, size_t i, const char **alg,
                                     const char **hex) RAMPART_MUST_USE;
-/** The target's "custom" object as canonical JSON, or NULL when it has none (owned by `t`). */
+/** The target's "custom" object as compact JSON with its keys sorted, or NULL when it has none
+ *  (owned by `t`).  Control characters in strings, "\u0000" included, are escaped, so the text is
+ *  valid JSON and its C string holds all of it. */
 RAMPART_API const char *rampart_target_custom(const rampart_target *t) RAMPART_MUST_USE;
 /** The name of the role that listed the target (owned by `t`). */
 RAMPART_API const char *rampart_target_role(const rampart_target *t) RAMPART_MUST_USE;

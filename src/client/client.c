@@ -190,7 +190,11 @@ int rclient_now(rampart_client *c, int64_t *out)
 
 /* Lower is more telling: what a mirror served that must not be trusted,
  * then what could not be fetched (or failed here), then "not found".
- * (ENOMEM, EIO and EINTERNAL stop the mirror loops at once.) */
+ * (ENOMEM, EIO and EINTERNAL stop the mirror loops at once.)
+ * Security failures rank alike, so the first mirror's is kept (mirrors are
+ * listed in order of preference): the code alone does not say which of two
+ * is the more telling, since a stale cache can show as EEXPIRED (a trusted
+ * version that expired, and nothing newer), EMISMATCH or EROLLBACK. */
 static int error_rank(int code)
 {
     switch (rampart_error_kind(code)) {

@@ -41,7 +41,7 @@ struct rampart_target {
     size_t nhashes;
     char *alg[8];
     char *hex[8];
-    char *custom; /* canonical JSON or NULL */
+    char *custom; /* JSON (jdoc_json: canonical order, control characters escaped) or NULL */
     bool consistent; /* root's consistent_snapshot when the target was found */
 };
 
@@ -87,8 +87,12 @@ int rclient_prov_check(rampart_client *c, const rampart_target *t) RAMPART_MUST_
  * transport, not-found or local failures: rampart_error_kind() decides. */
 bool rclient_is_security_error(int code);
 /* Across mirrors, the error to report is the most telling one, by kind: a
- * security failure, then a transport (or local) failure, then "not found".
- * True when `code` should replace `best` (0: none yet). */
+ * security failure (the first mirror's, when several give one), then a
+ * transport (or local) failure, then "not found".  True when `code` should
+ * replace `best` (0: none yet).  A mirror whose answer leaves the update
+ * unable to go on (a timestamp of the trusted version after that one
+ * expired) fails with a security error, so the loop goes on to the next
+ * mirror. */
 bool rclient_error_outranks(int code, int best);
 
 #endif

@@ -62,15 +62,56 @@ static char *join_path(const char *dir, const char *rel)
     return (char *)rbuf_detach(&b, NULL);
 }
 
-/* Verifies an existing file against the target: regular, exact length, every hash. */
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISDIR(m))
+        return "a folder";
+    return "not a regular file";
+}
+
+static int not_regular(const rampart_target *t, mode_t m, rerr *e)
+{
+    return rerr_set(e, RAMPART_EPATH, NULL, "'%s' in the target folder is %s, not a regular file: remove it", t->path,
+                    file_kind(m));
+}
+
+/* Verifies an existing file against the target: regular, exact length, every
+ * hash.  ENOTFOUND when there is none or it does not verify (it is then
+ * downloaded and replaced, a symlink included); EPATH when something other
+ * than a regular file or a symlink is in the way (never replaced: it is not
+ * ours). */
 static int verify_file(int parentfd, const char *base, const rampart_target *t, rerr *e)
 {
-    int fd = openat(parentfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* §5.7: only a regular file can be a cached copy.  Looked at before it
+     * is opened: opening a FIFO blocks until a writer comes (the download
+     * would hang), and opening a device can act on it. */
+    struct stat sb;
+    if (fstatat(parentfd, base, &sb, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(sb.st_mode))
+        return RAMPART_ENOTFOUND;
+    if (!S_ISREG(sb.st_mode))
+        return not_regular(t, sb.st_mode, e);
+    /* O_NONBLOCK: should a FIFO take the file's place in between, the open
+     * returns at once, and fstat below sees it. */
+    int fd = openat(parentfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return RAMPART_ENOTFOUND;
-    struct stat sb;
     int rc = RAMPART_ENOTFOUND;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != t->length)
+    if (fstat(fd, &sb) != 0)
+        goto out;
+    if (!S_ISREG(sb.st_mode)) {
+        rc = not_regular(t, sb.st_mode, e);
+        goto out;
+    }
+    if ((uint64_t)sb.st_size != t->length)
         goto out;
     rhashset hs;
     if ((rc = rhashset_init(&hs, t, e)) != 0)
@@ -127,6 +168,8 @@ int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t
     close(dirfd);
     if (rc == RAMPART_ENOTFOUND)
         return rerr_set(&c->err, rc, NULL, "no verified copy of '%s' in %s", t->path, target_dir);
+    if (rc == RAMPART_EPATH)
+        return rc; /* the message says what is in the way */
     if (rc != 0)
         return rerr_set(&c->err, rc, NULL, "cannot check the cached copy of '%s'", t->path);
     char *p = join_path(target_dir, t->path);

@@ -42,7 +42,10 @@ static int binding_of(const rampart_target *t, binding *b, rerr *e)
     if (t->custom == NULL)
         return RAMPART_ENOTFOUND;
     jdoc *doc = NULL;
-    int rc = jdoc_parse(&doc, (const uint8_t *)t->custom, strlen(t->custom), false, NULL, NULL);
+    /* Custom metadata is opaque JSON and may hold "\u0000" anywhere; the
+     * binding's own strings may not (the path becomes a C string). */
+    jd_limits lim = {.allow_nul = true};
+    int rc = jdoc_parse(&doc, (const uint8_t *)t->custom, strlen(t->custom), false, &lim, NULL);
     if (rc != 0)
         return rerr_set(e, rc == RAMPART_ENOMEM ? rc : RAMPART_EPROVFORMAT, t->role, "bad custom metadata");
     jd_ref r = jdoc_get(doc, jdoc_root(doc), "rampart"), pv = jdoc_get(doc, r, "provenance");
@@ -51,7 +54,7 @@ static int binding_of(const rampart_target *t, binding *b, rerr *e)
     if (pv == JD_NONE)
         rc = RAMPART_ENOTFOUND;
     else if (jdoc_type(doc, r) != JD_OBJECT || jdoc_type(doc, pv) != JD_OBJECT || p.n == 0 ||
-             jdoc_type(doc, path) != JD_STRING ||
+             jdoc_type(doc, path) != JD_STRING || jdoc_str_has_nul(doc, path) ||
              rprov_digest_from_hex(RHASH_SHA256, (const char *)h.p, h.n, &b->d) != 0 ||
              (len != JD_NONE && (jdoc_type(doc, len) != JD_INT || jdoc_int(doc, len) < 0)))
         rc = rerr_set(e, RAMPART_EPROVFORMAT, t->role,

@@ -65,7 +65,24 @@ struct ts_ctx {
 static int accept_timestamp(void *ctx, uint8_t *data, size_t len, rerr *e)
 {
     struct ts_ctx *x = ctx;
-    return tuf_trusted_update_timestamp(x->t, data, len, &x->accepted, e);
+    int rc = tuf_trusted_update_timestamp(x->t, data, len, &x->accepted, e);
+    if (rc != 0 || x->accepted)
+        return rc;
+    /* §5.4.3.1: a timestamp of the trusted version is discarded, without
+     * error, and the trusted one stays.  §5.4.4: when the trusted one has
+     * expired, that leaves the update frozen, so this mirror's answer is a
+     * failure (EEXPIRED) and the next mirror is asked: one that serves a
+     * stale copy (a CDN caching timestamp.json) must not stop the update
+     * while another has a newer one.  Nothing lower than the trusted
+     * version is ever accepted (§5.4.3.1 rejects it above). */
+    tuf_metafile next = {0, -1, JD_NONE};
+    rc = tuf_trusted_snapshot_meta(x->t, &next, e);
+    if (rc == RAMPART_EEXPIRED && e != NULL) {
+        char why[sizeof(e->message)];
+        memcpy(why, e->message, sizeof(why));
+        rerr_set(e, rc, "timestamp", "%s, and the mirror has no newer version", why);
+    }
+    return rc;
 }
 
 /* A local copy that is absent, torn or no longer verifies is not used (F3),

@@ -49,7 +49,7 @@ static int make_target(const tuf_md *md, const tuf_targetfile *tf, const char *r
     if (rc == 0 && tf->custom != JD_NONE) {
         rbuf cj;
         rbuf_init(&cj, SIZE_MAX);
-        rc = jdoc_canonical(md->doc, tf->custom, &cj);
+        rc = jdoc_json(md->doc, tf->custom, &cj);
         if (rc == 0 && (t->custom = (char *)rbuf_detach(&cj, NULL)) == NULL)
             rc = RAMPART_ENOMEM;
         rbuf_free(&cj);

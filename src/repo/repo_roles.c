@@ -30,6 +30,10 @@ int rrepo_check_name(rampart_repo *r, const char *name)
                           "and not root/targets/snapshot/timestamp",
                           safe, RREPO_NAME_MAX);
     }
+    /* The names clients refuse (TUF 4.5 ROLENAME: "ROOT", "2.root", ...). */
+    char why[256];
+    if (tuf_role_name_check(rslice_cstr(name), why, sizeof(why)) != 0)
+        return rrepo_fail(r, RAMPART_EINVAL, NULL, "bad role name '%s': %s", name, why);
     return 0;
 }
 

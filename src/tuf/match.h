@@ -7,11 +7,14 @@
 
 #include "tuf/md.h"
 
-/* Shell-style pattern match as TUF delegations use it: '*' matches any run
- * of characters and '?' any one character, but neither (nor a bracket
- * expression "[a-z]", "[!x]") ever matches '/'; everything else matches
- * itself; case-sensitive.  So "*.md" matches "README.md" but not
- * "docs/README.md". */
+/* Shell-style pattern match as TUF delegations use it (TUF 4.5
+ * PATHPATTERN), as python-tuf judges it: pattern and path are split at '/'
+ * and must have as many segments; each segment matches as an fnmatch
+ * pattern: '*' any run of characters, '?' any one character, "[a-z]" /
+ * "[!x]" one character of a set or not of it, everything else itself;
+ * characters are code points; case-sensitive.  So "*.md" matches
+ * "README.md" but not "docs/README.md", and "x[a/!]y" is the literal
+ * "x[a/!]y" (a '/' splits the bracket). */
 bool tuf_glob_match(rslice pattern, rslice path);
 
 /* The lower-case hex SHA-256 of a target path (for path_hash_prefixes). */

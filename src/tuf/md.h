@@ -31,6 +31,13 @@ typedef enum tuf_type {
 /* "root", "timestamp", "snapshot", "targets". */
 const char *tuf_type_name(tuf_type t);
 
+/* TUF 4.5 ROLENAME: whether a delegated role may be named `name`.  0, or
+ * EFORMAT with the reason in why[0..n) ("a delegated role may not be named
+ * \"ROOT\": ..."): an empty name, a top-level role's name in any ASCII case,
+ * or VERSION.ROLE ("2.root"), whose metadata file would be a top-level
+ * role's versioned one.  Metadata parsing applies it to every delegation. */
+int tuf_role_name_check(rslice name, char *why, size_t n) RAMPART_MUST_USE;
+
 /* Versions above this are refused (P5): N + 1 can never overflow, and the
  * value survives a round trip through a double (JavaScript clients). */
 #define TUF_VERSION_MAX ((int64_t)1 << 53)

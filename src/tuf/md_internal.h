@@ -23,7 +23,17 @@ int mdp_fail(const mdp *p, const char *fmt, ...) RAMPART_PRINTF(2, 3);
 #define mdp_fail(p, ...) (mdp_fail((p), __VA_ARGS__), RAMPART_EFORMAT)
 #endif
 
-/* Member `key` of object `obj`, which must exist and have type `t`.
+/* Metadata is parsed with jd_limits.allow_nul: "custom" (TUF 4.5: opaque,
+ * application-specific) and unknown fields are JSON, where "\u0000" is
+ * valid.  Every string the
+ * parser reads as a name, path, key id, key, hash or date must hold no
+ * NUL (a C consumer would cut it short there): mdp_req/mdp_opt check their
+ * strings, and the loops over object keys and string arrays check theirs
+ * with jdoc_str_has_nul.  MDP_NUL ends each such message. */
+#define MDP_NUL " holds \\u0000 (NUL)"
+
+/* Member `key` of object `obj`, which must exist and have type `t` (a
+ * string: without a NUL).
  * `where` names the enclosing object in messages ("signed", "delegations"). */
 int mdp_req(const mdp *p, jd_ref obj, const char *key, jd_type t, const char *where, jd_ref *out);
 /* Like mdp_req, but an absent member gives JD_NONE and success. */

@@ -42,6 +42,10 @@ int mdp_keyset(const mdp *p, jd_ref keys, const char *where, tuf_keyset *out)
         tuf_key *key = &ks.keys[ks.n++];
         key->keyid = jdoc_str(p->d, k);
         jd_ref obj = jdoc_value(k), kt, sc, kv, pub;
+        if (jdoc_str_has_nul(p->d, k)) {
+            rc = mdp_fail(p, "a keyid in %s" MDP_NUL, where);
+            goto out;
+        }
         if (jdoc_type(p->d, obj) != JD_OBJECT) {
             rc = mdp_fail(p, "%s[\"%.*s\"] must be an object", where, CLIP(key->keyid));
             goto out;
@@ -104,6 +108,10 @@ int mdp_role_auth(const mdp *p, jd_ref obj, rslice name, const char *where, tuf_
             rampart_free(ids);
             return mdp_fail(p, "%s.keyids[%zu] must be a string", where, i);
         }
+        if (jdoc_str_has_nul(p->d, k)) {
+            rampart_free(ids);
+            return mdp_fail(p, "%s.keyids[%zu]" MDP_NUL, where, i);
+        }
         ids[i] = jdoc_str(p->d, k);
         /* S13: a keyid listed twice would let one key count twice. */
         for (size_t j = 0; j < i; j++) {
@@ -132,10 +140,16 @@ int mdp_hashes(const mdp *p, jd_ref obj, rslice owner, bool required)
         return mdp_fail(p, "hashes of \"%.*s\" is present but empty", CLIP(owner));
     if (n > TUF_MAX_HASHES)
         return mdp_fail(p, "hashes of \"%.*s\" has %zu entries, more than %d", CLIP(owner), n, TUF_MAX_HASHES);
-    for (jd_ref k = jdoc_first(p->d, obj); k != JD_NONE; k = jdoc_next_key(p->d, k))
+    for (jd_ref k = jdoc_first(p->d, obj); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
+        if (jdoc_str_has_nul(p->d, k))
+            return mdp_fail(p, "hashes of \"%.*s\": an algorithm name" MDP_NUL, CLIP(owner));
         if (jdoc_type(p->d, jdoc_value(k)) != JD_STRING)
             return mdp_fail(p, "hashes of \"%.*s\": value of \"%.*s\" must be a string", CLIP(owner),
                             CLIP(jdoc_str(p->d, k)));
+        if (jdoc_str_has_nul(p->d, jdoc_value(k)))
+            return mdp_fail(p, "hashes of \"%.*s\": value of \"%.*s\"" MDP_NUL, CLIP(owner),
+                            CLIP(jdoc_str(p->d, k)));
+    }
     return 0;
 }
 

@@ -28,6 +28,8 @@ int md_parse_snapshot(const mdp *p)
     /* Every entry is validated now, so lookups later cannot fail on format. */
     for (jd_ref k = jdoc_first(p->d, meta); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
         tuf_metafile mf;
+        if (jdoc_str_has_nul(p->d, k))
+            return mdp_fail(p, "a file name in meta" MDP_NUL);
         rc = mdp_metafile(p, jdoc_value(k), jdoc_str(p->d, k), &mf);
         if (rc != 0)
             return rc;

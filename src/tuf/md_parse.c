@@ -53,27 +53,28 @@ static const char *jd_type_word(jd_type t)
 
 int mdp_opt(const mdp *p, jd_ref obj, const char *key, jd_type t, const char *where, jd_ref *out)
 {
+    /* Set on every path, failures included, so that no caller can read an
+     * unset ref (and the compiler need not prove it). */
+    *out = JD_NONE;
     jd_ref r = jdoc_get(p->d, obj, key);
-    if (r == JD_NONE) {
-        *out = JD_NONE;
+    if (r == JD_NONE)
         return 0;
-    }
     jd_type got = jdoc_type(p->d, r);
     if (got != t)
         return mdp_fail(p, "%s.%s must be %s, not %s", where, key, jd_type_word(t), jd_type_word(got));
+    if (t == JD_STRING && jdoc_str_has_nul(p->d, r))
+        return mdp_fail(p, "%s.%s" MDP_NUL, where, key);
     *out = r;
     return 0;
 }
 
 int mdp_req(const mdp *p, jd_ref obj, const char *key, jd_type t, const char *where, jd_ref *out)
 {
-    jd_ref r = JD_NONE;
-    int rc = mdp_opt(p, obj, key, t, where, &r);
+    int rc = mdp_opt(p, obj, key, t, where, out);
     if (rc != 0)
         return rc;
-    if (r == JD_NONE)
+    if (*out == JD_NONE)
         return mdp_fail(p, "%s.%s is missing", where, key);
-    *out = r;
     return 0;
 }
 
@@ -233,7 +234,9 @@ int tuf_md_parse(tuf_md **out, const uint8_t *data, size_t len, bool owned, size
     }
     rbuf_init(&md->canonical, SIZE_MAX);
     md->targets = md->meta = JD_NONE;
-    jd_limits lim = {max_bytes, 64};
+    /* "\u0000" is valid JSON, and "custom" may hold it (python-tuf and
+     * tuf-js accept it): the strings read as names are checked one by one. */
+    jd_limits lim = {max_bytes, 64, true};
     /* P1: bounded, strict JSON (jdoc enforces UTF-8, depth, duplicate keys). */
     int rc = jdoc_parse(&md->doc, data, len, owned, &lim, e);
     if (rc != 0) {

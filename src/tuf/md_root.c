@@ -33,6 +33,8 @@ int md_parse_root(const mdp *p)
     }
     for (jd_ref k = jdoc_first(p->d, roles); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
         jd_ref v = jdoc_value(k);
+        if (jdoc_str_has_nul(p->d, k))
+            return mdp_fail(p, "a role name in roles" MDP_NUL);
         if (jdoc_type(p->d, v) != JD_OBJECT)
             return mdp_fail(p, "roles.%.*s must be an object", (int)(jdoc_str(p->d, k).n > 64 ? 64 : jdoc_str(p->d, k).n),
                             (const char *)jdoc_str(p->d, k).p);

@@ -1,5 +1,6 @@
 /* md_targets.c - targets metadata with delegations (TUF §4.5, TAP 15;
  * docs/security-matrix.md P9). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +29,77 @@ static int check_target(const mdp *p, rslice path, jd_ref t)
 
 static int check_string_array(const mdp *p, jd_ref arr, rslice role, const char *field)
 {
-    for (jd_ref s = jdoc_first(p->d, arr); s != JD_NONE; s = jdoc_next(p->d, s))
+    for (jd_ref s = jdoc_first(p->d, arr); s != JD_NONE; s = jdoc_next(p->d, s)) {
         if (jdoc_type(p->d, s) != JD_STRING)
             return mdp_fail(p, "delegated role \"%.*s\": %s must hold strings only", CLIP(role), field);
+        if (jdoc_str_has_nul(p->d, s))
+            return mdp_fail(p, "delegated role \"%.*s\": a string in %s" MDP_NUL, CLIP(role), field);
+    }
+    return 0;
+}
+
+/* `a` equals the NUL-terminated `b`, ignoring ASCII case. */
+static bool eq_ascii_nocase(const uint8_t *a, size_t n, const char *b)
+{
+    size_t i = 0;
+    for (; i < n && b[i] != '\0'; i++) {
+        uint8_t x = a[i], y = (uint8_t)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (uint8_t)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (uint8_t)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return i == n && b[i] == '\0';
+}
+
+/* TUF 4.5 ROLENAME: a delegated role's name becomes the name of its
+ * metadata file, NAME.json on the repository (VERSION.NAME.json under
+ * consistent snapshots) and in the client's metadata folder.  A name that
+ * would take the file of a top-level role is refused, so the repository
+ * cannot break every refresh and the client cannot overwrite root.json:
+ *   - a top-level role's name, in any ASCII case ("root", "ROOT",
+ *     "Timestamp"): NAME.json is that role's file, also on a
+ *     case-insensitive file system (python-tuf refuses the exact names);
+ *   - VERSION.ROLE, a number, a dot and a top-level role's name in any case
+ *     ("2.root"): without consistent snapshots the role's metadata would be
+ *     fetched from 2.root.json, the file of root version 2, which every
+ *     refresh asks for (and, under consistent snapshots, of snapshot and
+ *     targets versions).
+ * Rampart's repository tooling refuses the same names (tuf_role_name_check). */
+int tuf_role_name_check(rslice nm, char *why, size_t n)
+{
+    if (nm.n == 0) {
+        (void)snprintf(why, n, "a delegated role has an empty name");
+        return RAMPART_EFORMAT;
+    }
+    size_t digits = 0;
+    while (digits < nm.n && nm.p[digits] >= '0' && nm.p[digits] <= '9')
+        digits++;
+    for (int t = 0; t < 4; t++) {
+        const char *top = tuf_type_name((tuf_type)t);
+        if (rslice_eq_cstr(nm, top)) {
+            (void)snprintf(why, n, "a delegated role may not be named \"%s\"", top);
+            return RAMPART_EFORMAT;
+        }
+        if (eq_ascii_nocase(nm.p, nm.n, top)) {
+            (void)snprintf(why, n,
+                           "a delegated role may not be named \"%.*s\": on a case-insensitive file system its "
+                           "metadata would replace %s.json",
+                           (int)nm.n, (const char *)nm.p, top);
+            return RAMPART_EFORMAT;
+        }
+        if (digits > 0 && digits + 1 < nm.n && nm.p[digits] == '.' &&
+            eq_ascii_nocase(nm.p + digits + 1, nm.n - digits - 1, top)) {
+            (void)snprintf(why, n,
+                           "a delegated role may not be named \"%.*s\": its metadata file %.*s.json would be that "
+                           "of %s version %.*s",
+                           (int)(nm.n > 64 ? 64 : nm.n), (const char *)nm.p, (int)(nm.n > 64 ? 64 : nm.n),
+                           (const char *)nm.p, top, (int)(digits > 20 ? 20 : digits), (const char *)nm.p);
+            return RAMPART_EFORMAT;
+        }
+    }
     return 0;
 }
 
@@ -43,13 +112,10 @@ static int parse_delegated_role(const mdp *p, jd_ref r, tuf_delegation *dr)
     if ((rc = mdp_req(p, r, "name", JD_STRING, "delegated role", &name)) != 0)
         return rc;
     rslice nm = jdoc_str(p->d, name);
-    if (nm.n == 0)
-        return mdp_fail(p, "a delegated role has an empty name");
-    /* A delegated role may not take a top-level role's name: its metadata
-     * would be fetched and stored under that role's file name. */
-    for (int t = 0; t < 4; t++)
-        if (rslice_eq_cstr(nm, tuf_type_name((tuf_type)t)))
-            return mdp_fail(p, "a delegated role may not be named \"%s\"", tuf_type_name((tuf_type)t));
+    /* TUF 4.5 ROLENAME: no name that takes a top-level role's file. */
+    char why[256];
+    if (tuf_role_name_check(nm, why, sizeof(why)) != 0)
+        return mdp_fail(p, "%s", why);
     if ((rc = mdp_req_bool(p, r, "terminating", "delegated role", &dr->terminating)) != 0 ||
         (rc = mdp_opt(p, r, "paths", JD_ARRAY, "delegated role", &dr->paths)) != 0 ||
         (rc = mdp_opt(p, r, "path_hash_prefixes", JD_ARRAY, "delegated role", &dr->path_hash_prefixes)) != 0)
@@ -159,6 +225,9 @@ int md_parse_targets(const mdp *p)
     if (rc != 0)
         return rc;
     for (jd_ref k = jdoc_first(p->d, targets); k != JD_NONE; k = jdoc_next_key(p->d, k)) {
+        /* A target path becomes a file name (§5.7): "custom" may hold a NUL, the path may not. */
+        if (jdoc_str_has_nul(p->d, k))
+            return mdp_fail(p, "a target path" MDP_NUL);
         rc = check_target(p, jdoc_str(p->d, k), jdoc_value(k));
         if (rc != 0)
             return rc;

@@ -2,10 +2,12 @@
  * trusted.c - the trusted-metadata state machine (see trusted.h).
  * Each check cites the step of the TUF specification §5 it implements.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tuf/match.h"
 #include "tuf/trusted.h"
+#include "util/jcanon.h"
 #include "util/rtime.h"
 #include "util/banned.h"
 
@@ -239,24 +241,50 @@ int tuf_trusted_load_local_snapshot(tuf_trusted *t, uint8_t *data, size_t len, b
     return 0;
 }
 
-/* §5.5.5: every role the trusted snapshot lists is still listed, at a version no lower. */
+/* A META entry of a snapshot: its file name and version. */
+typedef struct meta_entry {
+    rslice name;
+    int64_t version;
+} meta_entry;
+
+static int meta_entry_cmp(const void *a, const void *b)
+{
+    const meta_entry *x = a, *y = b;
+    return jcanon_keycmp(x->name.p, x->name.n, y->name.p, y->name.n);
+}
+
+/* §5.5.5: every role the trusted snapshot lists is still listed, at a
+ * version no lower.  The new snapshot's entries are sorted once and each
+ * old one is looked up by binary search, so the check is O(n log n): a
+ * repository of 65,536 hash bins lists as many roles, and a lookup by
+ * linear scan made it quadratic (22 s of CPU per refresh).  The old
+ * entries are checked in document order, so the first failure reported is
+ * the first one the trusted snapshot lists. */
 static int check_snapshot_rollback(const tuf_md *old, const tuf_md *nw, rerr *e)
 {
-    const jdoc *d = old->doc;
-    for (jd_ref k = jdoc_first(d, old->meta); k != JD_NONE; k = jdoc_next_key(d, k)) {
-        rslice name = jdoc_str(d, k);
-        tuf_metafile was = {0, -1, JD_NONE}, now = {0, -1, JD_NONE};
-        if (tuf_md_metafile(old, name, &was) != 0)
-            continue;
-        if (tuf_md_metafile(nw, name, &now) != 0)
-            return rerr_set(e, RAMPART_EROLLBACK, "snapshot", "snapshot no longer lists \"%.*s\"",
-                            (int)(name.n > 64 ? 64 : name.n), (const char *)name.p);
-        if (now.version < was.version)
-            return rerr_set(e, RAMPART_EROLLBACK, "snapshot", "snapshot rolls \"%.*s\" back from version %lld to %lld",
-                            (int)(name.n > 64 ? 64 : name.n), (const char *)name.p, (long long)was.version,
-                            (long long)now.version);
+    const jdoc *od = old->doc, *nd = nw->doc;
+    size_t n = jdoc_count(nd, nw->meta), i = 0;
+    meta_entry *idx = rampart_calloc(n ? n : 1, sizeof(*idx));
+    if (idx == NULL)
+        return rerr_set(e, RAMPART_ENOMEM, "snapshot", "out of memory");
+    /* md_parse_snapshot validated every entry: each has an integer version. */
+    for (jd_ref k = jdoc_first(nd, nw->meta); k != JD_NONE && i < n; k = jdoc_next_key(nd, k), i++)
+        idx[i] = (meta_entry){jdoc_str(nd, k), jdoc_int(nd, jdoc_get(nd, jdoc_value(k), "version"))};
+    qsort(idx, i, sizeof(*idx), meta_entry_cmp);
+    int rc = 0;
+    for (jd_ref k = jdoc_first(od, old->meta); k != JD_NONE && rc == 0; k = jdoc_next_key(od, k)) {
+        meta_entry was = {jdoc_str(od, k), jdoc_int(od, jdoc_get(od, jdoc_value(k), "version"))};
+        const meta_entry *now = bsearch(&was, idx, i, sizeof(*idx), meta_entry_cmp);
+        int shown = (int)(was.name.n > 64 ? 64 : was.name.n);
+        if (now == NULL)
+            rc = rerr_set(e, RAMPART_EROLLBACK, "snapshot", "snapshot no longer lists \"%.*s\"", shown,
+                          (const char *)was.name.p);
+        else if (now->version < was.version)
+            rc = rerr_set(e, RAMPART_EROLLBACK, "snapshot", "snapshot rolls \"%.*s\" back from version %lld to %lld",
+                          shown, (const char *)was.name.p, (long long)was.version, (long long)now->version);
     }
-    return 0;
+    rampart_free(idx);
+    return rc;
 }
 
 int tuf_trusted_update_snapshot(tuf_trusted *t, uint8_t *data, size_t len, rerr *e)

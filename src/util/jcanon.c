@@ -35,6 +35,57 @@ int jcanon_string(rbuf *out, const uint8_t *s, size_t n)
     return rc;
 }
 
+/* The escape of a byte below 0x20, '"' or '\\' (written to e[0..6)) and
+ * its length. */
+static size_t escape_of(uint8_t c, char e[6])
+{
+    static const char hex[] = "0123456789abcdef";
+    static const char raw[] = "\b\t\n\f\r\"\\", letter[] = "btnfr\"\\";
+    const char *hit = memchr(raw, c, sizeof(raw) - 1);
+    if (hit != NULL) {
+        e[0] = '\\';
+        e[1] = letter[hit - raw];
+        return 2;
+    }
+    e[0] = '\\';
+    e[1] = 'u';
+    e[2] = '0';
+    e[3] = '0';
+    e[4] = hex[c >> 4];
+    e[5] = hex[c & 15];
+    return 6;
+}
+
+int jcanon_string_escaped(rbuf *out, const uint8_t *s, size_t n)
+{
+    size_t total = 2;
+    char e[6];
+    for (size_t i = 0; i < n; i++) {
+        size_t w = (s[i] < 0x20 || s[i] == '"' || s[i] == '\\') ? escape_of(s[i], e) : 1;
+        if (!rsize_add(total, w, &total))
+            return RAMPART_ETOOLARGE;
+    }
+    /* One reservation for the exact size, as in jcanon_string. */
+    int rc = rbuf_reserve(out, total);
+    if (rc != 0)
+        return rc;
+    rc = rbuf_append_byte(out, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+            continue;
+        rc = rbuf_append(out, s + run, i - run);
+        if (rc == 0)
+            rc = rbuf_append(out, e, escape_of(s[i], e));
+        run = i + 1;
+    }
+    if (rc == 0)
+        rc = rbuf_append(out, s + run, n - run);
+    if (rc == 0)
+        rc = rbuf_append_byte(out, '"');
+    return rc;
+}
+
 int jcanon_int(rbuf *out, int64_t v)
 {
     char tmp[24];

@@ -22,6 +22,12 @@
  * ETOOLARGE at out->max, ENOMEM; `out` is unchanged on failure. */
 int jcanon_string(rbuf *out, const uint8_t *s, size_t n) RAMPART_MUST_USE;
 
+/* Like jcanon_string, but also escapes the control characters U+0000 to
+ * U+001F (as \b \f \n \r \t, the others as \u00XX, lower-case hex), so
+ * the result is valid JSON holding no NUL byte: the same string as the
+ * canonical form, for handing out rather than for signing. */
+int jcanon_string_escaped(rbuf *out, const uint8_t *s, size_t n) RAMPART_MUST_USE;
+
 /* Appends `v` in decimal ("-0" cannot occur: it is the integer 0).
  * ETOOLARGE at out->max, ENOMEM; `out` is unchanged on failure. */
 int jcanon_int(rbuf *out, int64_t v) RAMPART_MUST_USE;

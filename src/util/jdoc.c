@@ -31,6 +31,7 @@ typedef struct parser {
     size_t len;
     size_t pos;
     unsigned depth, max_depth;
+    bool allow_nul; /* "\u0000" accepted (jd_limits.allow_nul) */
     uint32_t *scratch; /* key sorting: 2 * scratch_cap entries */
     size_t scratch_cap;
     rerr *e;
@@ -196,7 +197,7 @@ static int decode_escape(parser *p, size_t i, uint8_t buf[4], size_t *n, size_t 
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         *used = 12;
     }
-    if (cp == 0)
+    if (cp == 0 && !p->allow_nul)
         return fail(p, i, "\\u0000 in a string");
     if (cp < 0x80) {
         buf[0] = (uint8_t)cp;
@@ -226,6 +227,7 @@ static int parse_escaped(parser *p, jd_ref r, size_t raw, size_t i)
 {
     rbuf *a = &p->d->arena;
     size_t start = a->len, run = raw + 1;
+    uint8_t flags = JDF_ESCAPED;
     while (i < p->len) {
         uint8_t c = p->in[i];
         if (!special[c]) {
@@ -237,7 +239,7 @@ static int parse_escaped(parser *p, jd_ref r, size_t raw, size_t i)
                 return nomem(p);
         }
         if (c == '"') {
-            set_string(p, r, JDF_ESCAPED, start, a->len - start, raw);
+            set_string(p, r, flags, start, a->len - start, raw);
             p->pos = i + 1;
             return 0;
         }
@@ -249,6 +251,9 @@ static int parse_escaped(parser *p, jd_ref r, size_t raw, size_t i)
                 return rc;
             if (rbuf_append(a, buf, n) != 0)
                 return nomem(p);
+            /* Only "\u0000" decodes to a NUL byte (and only with allow_nul). */
+            if (buf[0] == 0)
+                flags |= JDF_NUL;
             i += used;
             run = i;
             continue;
@@ -616,6 +621,7 @@ int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd
     parser p = {.d = d, .in = data, .len = len, .max_depth = JD_MAX_DEPTH, .e = e};
     if (lim != NULL && lim->max_depth != 0 && lim->max_depth < JD_MAX_DEPTH)
         p.max_depth = lim->max_depth;
+    p.allow_nul = lim != NULL && lim->allow_nul;
     rc = parse_doc(&p);
     rampart_free(p.scratch);
     if (rc == 0) {

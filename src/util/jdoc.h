@@ -5,7 +5,8 @@
  * strings without escapes point into the input, escaped strings are decoded
  * once into a side arena.  It applies the same rules as util/json.h:
  *   - RFC 8259 JSON, one value, only whitespace after it;
- *   - valid UTF-8 throughout, no unpaired surrogate escapes, no NUL in strings;
+ *   - valid UTF-8 throughout, no unpaired surrogate escapes, no NUL in strings
+ *     (unless the caller allows "\u0000": see jd_limits.allow_nul);
  *   - duplicate object keys rejected (compared after unescaping);
  *   - nesting at most `max_depth` (default and maximum 64);
  *   - numbers must be integers that fit int64 (fractions and exponents are
@@ -38,6 +39,12 @@ typedef uint32_t jd_ref;
 typedef struct jd_limits {
     size_t max_bytes;   /* 0: no size limit beyond 4 GiB - 1 (offsets are 32-bit) */
     unsigned max_depth; /* 0: 64; values above 64 are clamped to 64 */
+    /* false (the default): "\u0000" is refused anywhere, so no decoded
+     * string can hold a NUL.  true: it is accepted, as RFC 8259 allows, for
+     * documents that carry opaque JSON (TUF's "custom"); the caller must
+     * then refuse a NUL in every string it uses as a name, path or key
+     * (jdoc_str_has_nul).  A raw NUL byte is refused either way. */
+    bool allow_nul;
 } jd_limits;
 
 typedef struct jdoc jdoc;
@@ -71,9 +78,12 @@ rslice jdoc_input(const jdoc *d);
 jd_ref jdoc_root(const jdoc *d);
 /* The value's type (JD_NULL for an invalid ref). */
 jd_type jdoc_type(const jdoc *d, jd_ref r);
-/* A string's decoded bytes (valid UTF-8, no NUL). Empty slice for non-strings.
+/* A string's decoded bytes (valid UTF-8; a NUL only when the document was
+ * parsed with allow_nul). Empty slice for non-strings.
  * Strings without escapes point into the input (zero-copy). */
 rslice jdoc_str(const jdoc *d, jd_ref r);
+/* True when string `r` holds a NUL (only possible with allow_nul); O(1). */
+bool jdoc_str_has_nul(const jdoc *d, jd_ref r);
 /* An integer's value (0 for non-integers). */
 int64_t jdoc_int(const jdoc *d, jd_ref r);
 /* Number of members (objects) or elements (arrays); 0 otherwise. */
@@ -118,5 +128,11 @@ bool jdoc_is_canonical(const jdoc *d, jd_ref r);
  * out->max, ENOMEM, EINVAL for a NULL argument or an invalid ref.  On
  * failure `out` is cut back to its length on entry. */
 int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out) RAMPART_MUST_USE;
+
+/* Like jdoc_canonical, but control characters in strings (U+0000-U+001F)
+ * are written as escapes (\b \f \n \r \t, else \u00XX): the same
+ * value in the same key order, as valid JSON that holds no NUL byte and
+ * can be handed out as a C string (TUF "custom" metadata).  Same errors. */
+int jdoc_json(const jdoc *d, jd_ref r, rbuf *out) RAMPART_MUST_USE;
 
 #endif

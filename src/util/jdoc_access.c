@@ -37,6 +37,12 @@ rslice jdoc_str(const jdoc *d, jd_ref r)
     return RSLICE(jd_strp(d, n), n->len);
 }
 
+bool jdoc_str_has_nul(const jdoc *d, jd_ref r)
+{
+    const jd_node *n = node_at(d, r);
+    return n != NULL && n->type == JD_STRING && (n->flags & JDF_NUL) != 0;
+}
+
 int64_t jdoc_int(const jdoc *d, jd_ref r)
 {
     const jd_node *n = node_at(d, r);

@@ -6,42 +6,53 @@
 #include "util/jdoc_internal.h"
 #include "util/banned.h"
 
-static int emit(const jdoc *d, jd_ref r, rbuf *out);
+/* How strings are written: canonical (control characters raw, for
+ * signing) or escaped (control characters escaped: valid JSON).  The
+ * document and the choice travel together, so the recursion carries no
+ * more arguments than it would for one form alone. */
+typedef int (*string_fn)(rbuf *out, const uint8_t *s, size_t n);
+typedef struct emitter {
+    const jdoc *d;
+    string_fn str;
+} emitter;
 
-static int emit_string(const jdoc *d, const jd_node *n, rbuf *out)
+static int emit(const emitter *em, jd_ref r, rbuf *out);
+
+static int emit_string(const emitter *em, const jd_node *n, rbuf *out)
 {
-    /* Without escapes the input bytes between the quotes hold no '"' or
-     * '\\', so the raw string, quotes included, is already canonical. */
+    /* Without escapes the input bytes between the quotes hold no '"',
+     * '\\' or control character, so the raw string, quotes included, is
+     * already written as either form writes it. */
     if (!(n->flags & JDF_ESCAPED))
-        return rbuf_append(out, d->in + n->u.s.b, (size_t)n->len + 2);
-    return jcanon_string(out, jd_strp(d, n), n->len);
+        return rbuf_append(out, em->d->in + n->u.s.b, (size_t)n->len + 2);
+    return em->str(out, jd_strp(em->d, n), n->len);
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
-static int emit_member(const jdoc *d, jd_ref key, bool first, rbuf *out)
+static int emit_member(const emitter *em, jd_ref key, bool first, rbuf *out)
 {
     int rc = first ? 0 : rbuf_append_byte(out, ',');
     if (rc == 0)
-        rc = emit_string(d, &d->nodes[key], out);
+        rc = emit_string(em, &em->d->nodes[key], out);
     if (rc == 0)
         rc = rbuf_append_byte(out, ':');
     if (rc == 0)
-        rc = emit(d, jdoc_value(key), out);
+        rc = emit(em, jdoc_value(key), out);
     return rc;
 }
 
 /* Keys that arrived out of order are sorted here, into a temporary index. */
 // NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
-static int emit_unsorted_object(const jdoc *d, jd_ref obj, rbuf *out)
+static int emit_unsorted_object(const emitter *em, jd_ref obj, rbuf *out)
 {
-    uint32_t n = d->nodes[obj].len;
+    uint32_t n = em->d->nodes[obj].len;
     uint32_t *idx = rampart_calloc(n, 2 * sizeof(uint32_t));
     if (idx == NULL)
         return RAMPART_ENOMEM;
-    (void)jd_sort_keys(d, obj, idx, idx + n); /* the parser proved the keys distinct */
+    (void)jd_sort_keys(em->d, obj, idx, idx + n); /* the parser proved the keys distinct */
     int rc = rbuf_append_byte(out, '{');
     for (uint32_t i = 0; i < n && rc == 0; i++)
-        rc = emit_member(d, idx[i], i == 0, out);
+        rc = emit_member(em, idx[i], i == 0, out);
     if (rc == 0)
         rc = rbuf_append_byte(out, '}');
     rampart_free(idx);
@@ -50,8 +61,9 @@ static int emit_unsorted_object(const jdoc *d, jd_ref obj, rbuf *out)
 
 /* Recursion is bounded by the parse-time depth limit (64). */
 // NOLINTNEXTLINE(misc-no-recursion): bounded by the parse-time depth limit (64)
-static int emit(const jdoc *d, jd_ref r, rbuf *out)
+static int emit(const emitter *em, jd_ref r, rbuf *out)
 {
+    const jdoc *d = em->d;
     const jd_node *n = &d->nodes[r];
     int rc;
     switch ((jd_type)n->type) {
@@ -64,42 +76,54 @@ static int emit(const jdoc *d, jd_ref r, rbuf *out)
     case JD_INT:
         return jcanon_int(out, n->u.i);
     case JD_STRING:
-        return emit_string(d, n, out);
+        return emit_string(em, n, out);
     case JD_ARRAY:
         rc = rbuf_append_byte(out, '[');
         for (jd_ref c = jdoc_first(d, r); c != JD_NONE && rc == 0; c = jdoc_next(d, c)) {
             if (c != r + 1)
                 rc = rbuf_append_byte(out, ',');
             if (rc == 0)
-                rc = emit(d, c, out);
+                rc = emit(em, c, out);
         }
         return rc == 0 ? rbuf_append_byte(out, ']') : rc;
     case JD_OBJECT:
         if (n->flags & JDF_UNSORTED)
-            return emit_unsorted_object(d, r, out);
+            return emit_unsorted_object(em, r, out);
         rc = rbuf_append_byte(out, '{');
         for (jd_ref k = jdoc_first(d, r); k != JD_NONE && rc == 0; k = jdoc_next_key(d, k))
-            rc = emit_member(d, k, k == r + 1, out);
+            rc = emit_member(em, k, k == r + 1, out);
         return rc == 0 ? rbuf_append_byte(out, '}') : rc;
     }
     return RAMPART_EINTERNAL;
 }
 
-int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out)
+static int serialise(const jdoc *d, jd_ref r, string_fn str, rbuf *out)
 {
     if (d == NULL || out == NULL || r >= d->count)
         return RAMPART_EINVAL;
     size_t start = out->len;
-    /* The canonical form is never longer than the input it came from
-     * (whitespace goes, escapes shrink or stay), so one reservation of the
-     * raw size, clipped to what out->max allows, avoids every regrowth. */
+    /* Neither form is ever longer than the input it came from (whitespace
+     * goes, escapes shrink or stay: a control character arrived as an
+     * escape at least as long as the one written), so one reservation of
+     * the raw size, clipped to what out->max allows, avoids every regrowth. */
     size_t hint = jdoc_raw(d, r).n, room = out->max - out->len;
     int rc = rbuf_reserve(out, hint < room ? hint : room);
+    emitter em = {d, str};
     if (rc == 0)
-        rc = emit(d, r, out);
+        rc = emit(&em, r, out);
     if (rc != 0)
         jcanon_truncate(out, start);
     return rc;
+}
+
+int jdoc_canonical(const jdoc *d, jd_ref r, rbuf *out)
+{
+    return serialise(d, r, jcanon_string, out);
+}
+
+int jdoc_json(const jdoc *d, jd_ref r, rbuf *out)
+{
+    return serialise(d, r, jcanon_string_escaped, out);
 }
 
 /* True when the input bytes at *pos are exactly the canonical form of the

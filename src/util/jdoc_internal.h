@@ -18,6 +18,7 @@
 #define JDF_ESCAPED 0x01  /* string: bytes live in the arena, not the input */
 #define JDF_LAST 0x02     /* the last element / member value of its container, or the root */
 #define JDF_UNSORTED 0x04 /* object: keys did not arrive in strictly increasing order */
+#define JDF_NUL 0x08      /* string: its decoded bytes hold a NUL (parsed with allow_nul) */
 
 /*
  * What the fields hold, by type:

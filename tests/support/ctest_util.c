@@ -8,8 +8,10 @@
 
 #include "client/client_internal.h"
 #include "crypto/hash.h"
+#include "crypto/privkey.h"
 #include "ctest_util.h"
 #include "util/codec.h"
+#include "util/json.h"
 #include "util/banned.h"
 
 #define DIE(...)                                                                                                       \
@@ -404,4 +406,65 @@ const char *ct_keyid_of(sim *s, const char *delegator, const char *role)
             return json_string_value(json_array_get(json_object_get(v, "keyids"), 0));
     }
     DIE("%s does not delegate %s", delegator, role);
+}
+
+/* Publishes `role` (signed by its first signer) with every "@NUL@" in its
+ * strings standing for U+0000: signed over canonical bytes that hold a raw
+ * NUL there (as securesystemslib's encode_canonical writes it) and served
+ * with the "\u0000" escape (as python-tuf writes it).  jansson cannot
+ * canonicalise a NUL itself, hence the stand-in. */
+void ct_publish_with_nul(sim *s, const char *role)
+{
+    sim_publish(s, role); /* the version and the snapshot entry */
+    json_t *sgn = sim_signed(s, role);
+    rbuf canon, sig;
+    rbuf_init(&canon, SIZE_MAX);
+    rbuf_init(&sig, 4096);
+    rerr e = {0};
+    rprivkey *k = sim_signer(s, role, 0);
+    if (rjson_canonical(sgn, &canon, &e) != 0)
+        DIE("ct_publish_with_nul");
+    /* "@NUL@" (5 bytes) becomes a NUL (1): in place. */
+    size_t w0 = 0;
+    for (size_t r = 0; r < canon.len;) {
+        if (r + 5 <= canon.len && memcmp(canon.data + r, "@NUL@", 5) == 0) {
+            canon.data[w0++] = 0;
+            r += 5;
+        } else {
+            canon.data[w0++] = canon.data[r++];
+        }
+    }
+    canon.len = w0;
+    if (rprivkey_sign(k, canon.data, canon.len, &sig, &e) != 0)
+        DIE("ct_publish_with_nul");
+    char *hex = malloc(sig.len * 2 + 1);
+    if (hex == NULL)
+        DIE("ct_publish_with_nul");
+    rhex_encode(hex, sig.data, sig.len);
+    json_t *doc = json_pack("{s:[{s:s,s:s}],s:O}", "signatures", "keyid", sim_keyid(s, k), "sig", hex, "signed", sgn);
+    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
+    if (text == NULL)
+        DIE("ct_publish_with_nul");
+    /* "@NUL@" (5 bytes) becomes "\u0000" (6): twice the room is plenty. */
+    size_t len = strlen(text);
+    char *out = malloc(len * 2 + 1);
+    if (out == NULL)
+        DIE("ct_publish_with_nul");
+    size_t w = 0;
+    for (size_t r = 0; r < len;) {
+        if (strncmp(text + r, "@NUL@", 5) == 0) {
+            memcpy(out + w, "\\u0000", 6);
+            w += 6;
+            r += 5;
+        } else {
+            out[w++] = text[r++];
+        }
+    }
+    sim_replace_latest(s, role, out, w);
+    free(out);
+    free(text);
+    json_decref(doc);
+    free(hex);
+    rbuf_free(&sig);
+    rbuf_free(&canon);
 }

@@ -95,6 +95,12 @@ rprivkey *ct_rotate(sim *s, const char *role);
 /* Sets "version" of a role's signed part (the next publish adds 1). */
 void ct_set_version(sim *s, const char *role, int64_t version);
 
+/* Publishes `role` (signed by its first signer) with every "@NUL@" in its
+ * strings standing for U+0000: signed over canonical bytes holding a raw
+ * NUL there (as securesystemslib writes it), served with "\u0000" (as
+ * python-tuf writes it).  jansson cannot canonicalise a NUL itself. */
+void ct_publish_with_nul(sim *s, const char *role);
+
 /* The first keyid of `role` in its delegator's entry. */
 const char *ct_keyid_of(sim *s, const char *delegator, const char *role);
 

@@ -47,7 +47,7 @@ static inline uint8_t *jv_read(const char *path, size_t *len)
     return buf;
 }
 
-/* Reads vector `name` + `ext` from folder `sub` ("valid" or "invalid"). */
+/* Reads vector `name` + `ext` from folder `sub` ("valid", "invalid" or "allow_nul"). */
 static inline uint8_t *jv_vector(const char *sub, const char *name, const char *ext, size_t *len)
 {
     char path[512];
@@ -66,14 +66,15 @@ static inline int jv_code(const char *s)
     static const struct {
         const char *name;
         int code;
-    } codes[] = {{"EFORMAT", RAMPART_EFORMAT}, {"ETOOLARGE", RAMPART_ETOOLARGE}};
+    } codes[] = {{"ok", 0}, {"EFORMAT", RAMPART_EFORMAT}, {"ETOOLARGE", RAMPART_ETOOLARGE}};
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
         if (strcmp(s, codes[i].name) == 0)
             return codes[i].code;
     return 1; /* no such code: makes every comparison fail */
 }
 
-/* Loads valid.txt ("name" per line) or invalid.txt ("name CODE" per line).
+/* Loads valid.txt ("name" per line), invalid.txt ("name CODE" per line) or
+ * allow_nul.txt ("name ok" or "name CODE" per line).
  * Returns the number of entries (malloc'd array in *out), or 0 on error. */
 static inline size_t jv_index(const char *file, jv_entry **out)
 {

@@ -338,6 +338,44 @@ CT_TEST(test_s51_symlinked_parent_of_target_folder)
     CHECK_STR(ct_tree(t, t->tdir), "");
 }
 
+/* TUF 5.7: something other than a regular file at a target's path (a FIFO,
+ * a folder): checking it for a cached copy never opens it (a FIFO would
+ * block until a writer came, forever), and it is refused with a clear error,
+ * never replaced and never read; nothing of the target is fetched. */
+CT_TEST(test_special_file_at_target_path)
+{
+    two_targets(t->s);
+    CHECK_OK(ct_refresh(t));
+    char p[8192];
+    snprintf(p, sizeof(p), "%s/file.txt", t->tdir);
+    CHECK_INT(mkfifo(p, 0600), 0);
+    snprintf(p, sizeof(p), "%s/other.txt", t->tdir);
+    CHECK_INT(mkdir(p, 0700), 0);
+    /* A hang fails here at once rather than at the test's time limit. */
+    alarm(60);
+    rampart_target *tg = NULL;
+    CHECK_OK(rampart_client_get_target_info(t->c, "file.txt", &tg));
+    sim_reset_requests(t->s);
+    CHECK_RC(rampart_client_download_target(t->c, tg, t->tdir, NULL), RAMPART_EPATH);
+    CHECK_ERR(t, RAMPART_EPATH, "", "'file.txt' in the target folder is a FIFO, not a regular file: remove it");
+    char *cached = NULL;
+    CHECK_RC(rampart_client_find_cached_target(t->c, tg, t->tdir, &cached), RAMPART_EPATH);
+    CHECK_ERR(t, RAMPART_EPATH, "", "'file.txt' in the target folder is a FIFO, not a regular file: remove it");
+    rampart_target_free(tg);
+    CHECK_RC(ct_download(t, "other.txt"), RAMPART_EPATH);
+    CHECK_ERR(t, RAMPART_EPATH, "", "'other.txt' in the target folder is a folder, not a regular file: remove it");
+    alarm(0);
+    CHECK_STR(sim_requests(t->s), "");
+    CHECK_STR(ct_tree(t, t->tdir), "file.txt other.txt/");
+    struct stat sb;
+    snprintf(p, sizeof(p), "%s/file.txt", t->tdir);
+    CHECK(lstat(p, &sb) == 0 && S_ISFIFO(sb.st_mode));
+    /* Once it is gone, the target downloads. */
+    CHECK_INT(unlink(p), 0);
+    CHECK_OK(ct_download(t, "file.txt"));
+    CHECK(ct_file_is(t->tdir, "file.txt", CONTENTS, CLEN));
+}
+
 /* S52: a cached copy with the wrong bytes (same length, or another length)
  * is replaced by a download; a good one is used without a request. */
 CT_TEST(test_s52_cached_copies)
@@ -441,6 +479,7 @@ int main(void)
     RUN(test_s51_unsafe_target_paths);
     RUN(test_s51_symlinks_in_target_folder);
     RUN(test_s51_symlinked_parent_of_target_folder);
+    RUN(test_special_file_at_target_path);
     RUN(test_s52_cached_copies);
     RUN(test_s53_consistent_snapshot_names);
     RUN(test_s53_plain_names);

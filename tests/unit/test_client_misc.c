@@ -333,6 +333,81 @@ CT_TEST(test_s66_unreachable_mirror_no_new_root)
     CHECK_STR(ct_state(t), ALL_V1);
 }
 
+/* Serves published timestamp `version` at `path` (a stale cache). */
+static void serve_timestamp_version(ctest *t, const char *path, int64_t version)
+{
+    size_t len;
+    const uint8_t *b = sim_version_bytes(t->s, "timestamp", version, &len);
+    sim_serve_bytes(t->s, path, b, len);
+}
+
+/* TUF 5.4.3.1 / 5.4.4 with mirrors: the first mirror (a CDN caching
+ * timestamp.json) keeps serving the trusted version.  Before it expires that
+ * is an answer ("nothing new"); once it has expired, it leaves the update
+ * frozen, so the second mirror is asked and its newer timestamp is taken. */
+CT_TEST(test_stale_first_mirror_fails_over)
+{
+    two_mirrors(t);
+    sim_set_expires(t->s, "timestamp", SIM_NOW + SIM_DAY);
+    sim_publish(t->s, "timestamp"); /* v2, expires tomorrow */
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(ct_state(t), "root=1 snapshot=1 targets=1 timestamp=2");
+    sim_set_expires(t->s, "timestamp", SIM_NOW + 30 * SIM_DAY);
+    sim_publish(t->s, "timestamp"); /* v3 on the origin */
+    serve_timestamp_version(t, "metadata/timestamp.json", 2);
+    /* Not expired yet: the same version ends the search, as one mirror would. */
+    sim_reset_requests(t->s);
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(sim_requests(t->s), "metadata/2.root.json\nmirror2:metadata/2.root.json\nmetadata/timestamp.json\n");
+    CHECK_STR(ct_state(t), "root=1 snapshot=1 targets=1 timestamp=2");
+    /* Expired: mirror 2 is asked, and its v3 is verified and kept. */
+    t->now = SIM_NOW + SIM_DAY;
+    sim_reset_requests(t->s);
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(sim_requests(t->s), "metadata/2.root.json\nmirror2:metadata/2.root.json\nmetadata/timestamp.json\n"
+                                  "mirror2:metadata/timestamp.json\n");
+    CHECK_STR(ct_state(t), "root=1 snapshot=1 targets=1 timestamp=3");
+    rampart_role_status st;
+    CHECK_OK(rampart_client_role_status(t->c, "timestamp", &st));
+    CHECK_INT(st.version_before, 2);
+    CHECK_INT(st.version, 3);
+    CHECK_INT(st.updated, 1);
+}
+
+/* The same with no good mirror: the refresh fails with the freeze, whatever
+ * the second mirror says, and never takes a lower version. */
+CT_TEST(test_stale_mirrors_all_fail)
+{
+    two_mirrors(t);
+    sim_set_expires(t->s, "timestamp", SIM_NOW + SIM_DAY);
+    sim_publish(t->s, "timestamp"); /* v2, expires tomorrow */
+    CHECK_OK(ct_refresh(t));
+    t->now = SIM_NOW + SIM_DAY;
+    serve_timestamp_version(t, "metadata/timestamp.json", 2);
+    static const char want[] =
+        "timestamp metadata version 2 expired at 2030-06-02T00:00:00Z, and the mirror has no newer version";
+    /* Both stale. */
+    serve_timestamp_version(t, "mirror2:metadata/timestamp.json", 2);
+    CHECK_RC(ct_refresh(t), RAMPART_EEXPIRED);
+    CHECK_ERR(t, RAMPART_EEXPIRED, "timestamp", want);
+    /* The second one down or without the file: the freeze is what matters. */
+    sim_serve_status(t->s, "mirror2:metadata/timestamp.json", RAMPART_ENET);
+    CHECK_RC(ct_refresh(t), RAMPART_EEXPIRED);
+    CHECK_ERR(t, RAMPART_EEXPIRED, "timestamp", want);
+    sim_serve_status(t->s, "mirror2:metadata/timestamp.json", RAMPART_ENOTFOUND);
+    CHECK_RC(ct_refresh(t), RAMPART_EEXPIRED);
+    CHECK_ERR(t, RAMPART_EEXPIRED, "timestamp", want);
+    /* The second one rolls back (a valid, unexpired v1): refused too; among
+     * security failures the first mirror's is reported. */
+    serve_timestamp_version(t, "mirror2:metadata/timestamp.json", 1);
+    CHECK_RC(ct_refresh(t), RAMPART_EEXPIRED);
+    CHECK_ERR(t, RAMPART_EEXPIRED, "timestamp", want);
+    sim_serve_status(t->s, "metadata/timestamp.json", RAMPART_ENET);
+    CHECK_RC(ct_refresh(t), RAMPART_EROLLBACK);
+    CHECK_ERR(t, RAMPART_EROLLBACK, "timestamp", "timestamp version 1 is older than the trusted version 2");
+    CHECK_STR(ct_state(t), "root=1 snapshot=1 targets=1 timestamp=2");
+}
+
 /* S66: target mirrors: tampered bytes on the first, good on the second. */
 CT_TEST(test_s66_target_mirrors)
 {
@@ -512,6 +587,8 @@ int main(void)
     RUN(test_s66_bad_root_on_one_mirror);
     RUN(test_s66_unreachable_mirror_no_new_root);
     RUN(test_s66_target_mirrors);
+    RUN(test_stale_first_mirror_fails_over);
+    RUN(test_stale_mirrors_all_fail);
     RUN(test_s67_root_expires_by_clock);
     RUN(test_s67_expired_local_timestamp);
     RUN(test_f10_allocation_failures);

@@ -232,6 +232,65 @@ CT_TEST(test_s57_unknown_fields)
     CHECK_STR(ct_state(t), "A=1 root=2 snapshot=2 targets=2 timestamp=2");
 }
 
+/* Replaces each `from` in buf[0..*len) by the `tl` bytes at `to` (tl at
+ * most as long as `from`), in place. */
+static void replace_all(char *buf, size_t *len, const char *from, const char *to, size_t tl)
+{
+    size_t fl = strlen(from), w = 0;
+    for (size_t r = 0; r < *len;) {
+        if (r + fl <= *len && memcmp(buf + r, from, fl) == 0) {
+            memcpy(buf + w, to, tl);
+            w += tl;
+            r += fl;
+        } else {
+            buf[w++] = buf[r++];
+        }
+    }
+    *len = w;
+}
+
+/* TUF 4.5 / 5.6.3: "custom" is opaque JSON, and "\u0000" is valid JSON:
+ * metadata holding it in "custom" verifies (its canonical form has a raw
+ * NUL, as securesystemslib writes it), is stored as received, and the
+ * custom object reaches the application whole, as valid JSON. */
+CT_TEST(test_custom_holds_nul)
+{
+    sim_add_target(t->s, "targets", "file.txt", "data", 4);
+    json_t *tf = json_object_get(json_object_get(sim_signed(t->s, "targets"), "targets"), "file.txt");
+    json_object_set_new(tf, "custom",
+                        json_pack("{s:s,s:[s,s],s:i}", "note", "a@NUL@b", "@NUL@k", "x@NUL@\n\x01", "@NUL@", "z", 7));
+    ct_publish_with_nul(t->s, "targets");
+    sim_publish(t->s, "snapshot");
+    sim_publish(t->s, "timestamp");
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(ct_state(t), "root=1 snapshot=2 targets=2 timestamp=2");
+    size_t len;
+    const uint8_t *served = sim_version_bytes(t->s, "targets", 2, &len);
+    CHECK(memmem(served, len, "a\\u0000b", 8) != NULL);
+    rampart_target *tg = NULL;
+    CHECK_OK(rampart_client_get_target_info(t->c, "file.txt", &tg));
+    CHECK_STR(rampart_target_custom(tg), "{\"\\u0000k\":[\"x\\u0000\\n\\u0001\",\"\\u0000\"],\"note\":\"a\\u0000b\",\"z\":7}");
+    rampart_target_free(tg);
+    CHECK_OK(ct_download(t, "file.txt"));
+    CHECK(ct_file_is(t->tdir, "file.txt", "data", 4));
+    /* The signature covers the NUL: the same bytes with it turned into
+     * U+0001 no longer verify. */
+    char *bad = malloc(len + 1);
+    if (bad == NULL)
+        abort();
+    memcpy(bad, served, len);
+    size_t blen = len;
+    replace_all(bad, &blen, "a\\u0000b", "a\\u0001b", 8);
+    sim_publish(t->s, "targets");
+    sim_replace_latest(t->s, "targets", bad, blen);
+    sim_publish(t->s, "snapshot");
+    sim_publish(t->s, "timestamp");
+    free(bad);
+    CHECK_RC(ct_refresh(t), RAMPART_EBADSIG);
+    CHECK_ERR(t, RAMPART_EBADSIG, "targets", "signature threshold not met for 'targets' (0 of 1)");
+    CHECK_STR(ct_state(t), "root=1 snapshot=3 targets=2 timestamp=3");
+}
+
 /* S58: duplicate object keys inside "signed" (Rampart's policy). */
 CT_TEST(test_s58_duplicate_json_keys)
 {
@@ -432,6 +491,7 @@ int main(void)
     RUN(test_s55_scheme_not_matching_keytype);
     RUN(test_s56_bad_signature_beside_good_ones);
     RUN(test_s57_unknown_fields);
+    RUN(test_custom_holds_nul);
     RUN(test_s58_duplicate_json_keys);
     RUN(test_s59_version_values);
     RUN(test_s59_root_at_top_of_range);

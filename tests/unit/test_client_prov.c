@@ -163,6 +163,37 @@ CT_TEST(test_malformed_binding)
     REFUSED(t, RAMPART_EPROVFORMAT, "targets", "malformed provenance binding");
 }
 
+/* TUF 4.5: "custom" is opaque JSON.  Control characters and "\u0000"
+ * beside the binding do not spoil it (the client hands custom out escaped
+ * and reads it back allowing NUL); a NUL inside the binding's path is
+ * refused as a malformed binding, never cut short. */
+CT_TEST(test_binding_beside_control_characters_and_nul)
+{
+    pt_stmt s = pt_default();
+    char *att = pt_attestation(&s, &builder, 1);
+    release(t, att, NULL);
+    free(att);
+    json_t *custom =
+        json_object_get(json_object_get(json_object_get(sim_signed(t->s, "targets"), "targets"), APP), "custom");
+    json_object_set_new(custom, "notes", json_string("line one\nline two\t\x01 and @NUL@"));
+    ct_publish_with_nul(t->s, "targets");
+    sim_publish(t->s, "snapshot");
+    sim_publish(t->s, "timestamp");
+    CHECK_OK(rampart_client_set_provenance_policy(t->c, pol));
+    CHECK_OK(ct_refresh(t));
+    CHECK_OK(ct_download(t, APP));
+    CHECK(ct_file_is(t->tdir, APP, PT_ARTIFACT, strlen(PT_ARTIFACT)));
+    /* The binding's path with a NUL in it. */
+    json_t *pv = json_object_get(json_object_get(custom, "rampart"), "provenance");
+    json_object_set_new(pv, "path", json_string(ATT "@NUL@.evil"));
+    ct_publish_with_nul(t->s, "targets");
+    sim_publish(t->s, "snapshot");
+    sim_publish(t->s, "timestamp");
+    CHECK_OK(ct_refresh(t));
+    CHECK_RC(ct_download(t, APP), RAMPART_EPROVFORMAT);
+    CHECK_ERR(t, RAMPART_EPROVFORMAT, "targets", "malformed provenance binding in the metadata of '" APP "'");
+}
+
 CT_TEST(test_unsigned_and_untrusted)
 {
     pt_stmt s = pt_default();
@@ -309,6 +340,7 @@ int main(void)
     RUN(test_binding_names_other_bytes);
     RUN(test_malformed);
     RUN(test_malformed_binding);
+    RUN(test_binding_beside_control_characters_and_nul);
     RUN(test_unsigned_and_untrusted);
     RUN(test_subject);
     RUN(test_predicate);

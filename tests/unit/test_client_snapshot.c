@@ -152,6 +152,62 @@ CT_TEST(test_s30_role_removed_from_snapshot)
     CHECK_STR(ct_state(t), "root=2 snapshot=4 targets=2 timestamp=4");
 }
 
+#define MANY_ROLES 20000
+
+/* Sets the snapshot's META entries zbin-00000.json ... zbin-19999.json to
+ * `version`, inserted last-first, except entry `skip` (-1: none) and with
+ * entry `low` (-1: none) at `version` - 1; then publishes snapshot and
+ * timestamp with the snapshot's members in that insertion order (not
+ * sorted: the signature covers the canonical form only). */
+static void publish_many(ctest *t, int64_t version, int skip, int low)
+{
+    json_t *sgn = sim_signed(t->s, "snapshot");
+    json_t *meta = json_object();
+    json_object_set(meta, "targets.json", json_object_get(json_object_get(sgn, "meta"), "targets.json"));
+    for (int i = MANY_ROLES - 1; i >= 0; i--) {
+        char name[32];
+        snprintf(name, sizeof(name), "zbin-%05d.json", i);
+        if (i != skip)
+            json_object_set_new(meta, name, json_pack("{s:I}", "version", (json_int_t)(i == low ? version - 1 : version)));
+    }
+    json_object_set_new(sgn, "meta", meta);
+    sim_publish(t->s, "snapshot");
+    json_t *doc = ct_doc(t->s, "snapshot", sim_version(t->s, "snapshot"));
+    json_object_set(json_object_get(doc, "signed"), "meta", meta); /* insertion order, last first */
+    char *text = json_dumps(doc, JSON_INDENT(1));
+    CHECK(text != NULL);
+    sim_replace_latest(t->s, "snapshot", text, strlen(text));
+    free(text);
+    json_decref(doc);
+    sim_publish(t->s, "timestamp");
+}
+
+/* TUF 5.5.5 over a large snapshot (the check sorts the new snapshot's
+ * entries once and looks each trusted one up): a role missing at the end
+ * of 20,000, or listed there at a lower version, is still refused; a
+ * snapshot listing every role at the same or a higher version, in any
+ * order, is accepted. */
+CT_TEST(test_s29_rollback_check_in_a_large_snapshot)
+{
+    publish_many(t, 2, -1, -1); /* snapshot 2 */
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(ct_state(t), "root=1 snapshot=2 targets=1 timestamp=2");
+    publish_many(t, 2, -1, 0); /* snapshot 3: zbin-00000 (listed last) at version 1 */
+    CHECK_RC(ct_refresh(t), RAMPART_EROLLBACK);
+    CHECK_ERR(t, RAMPART_EROLLBACK, "snapshot", "snapshot rolls \"zbin-00000.json\" back from version 2 to 1");
+    CHECK_STR(ct_state(t), "root=1 snapshot=2 targets=1 timestamp=3");
+    publish_many(t, 2, 0, -1); /* snapshot 4: zbin-00000 missing */
+    CHECK_RC(ct_refresh(t), RAMPART_EROLLBACK);
+    CHECK_ERR(t, RAMPART_EROLLBACK, "snapshot", "snapshot no longer lists \"zbin-00000.json\"");
+    CHECK_STR(ct_state(t), "root=1 snapshot=2 targets=1 timestamp=4");
+    publish_many(t, 2, MANY_ROLES - 1, -1); /* snapshot 5: the first listed missing */
+    CHECK_RC(ct_refresh(t), RAMPART_EROLLBACK);
+    CHECK_ERR(t, RAMPART_EROLLBACK, "snapshot", "snapshot no longer lists \"zbin-19999.json\"");
+    publish_many(t, 3, -1, 0); /* snapshot 6: every role up, zbin-00000 the same */
+    CHECK_OK(ct_refresh(t));
+    CHECK_STR(ct_state(t), "root=1 snapshot=6 targets=1 timestamp=6");
+}
+
 /* S31: the repository rolls the snapshot back to v1 with a new timestamp v3
  * naming it: rejected at the timestamp, nothing else requested. */
 CT_TEST(test_s31_snapshot_rollback_via_timestamp)
@@ -267,6 +323,7 @@ int main(void)
     RUN(test_s29_targets_rollback_with_hashes);
     RUN(test_s29_delegated_rollback);
     RUN(test_s29_delegated_rollback_with_hashes);
+    RUN(test_s29_rollback_check_in_a_large_snapshot);
     RUN(test_s30_role_removed_from_snapshot);
     RUN(test_s31_snapshot_rollback_via_timestamp);
     RUN(test_s31_snapshot_rollback_via_timestamp_with_hashes);

@@ -308,6 +308,42 @@ static void test_s45_unusual_role_names(void)
     }
 }
 
+/* TUF 4.5 ROLENAME: a delegated role named like a top-level role's file
+ * ("ROOT", which a case-insensitive file system stores as root.json; or
+ * "2.root", whose metadata would be fetched from 2.root.json, root version
+ * 2's file, without consistent snapshots) is refused with the targets
+ * metadata that delegates to it: nothing of it is requested or stored. */
+CT_TEST(test_delegated_role_named_like_a_top_level_file)
+{
+    static const struct {
+        const char *name, *msg;
+    } cases[] = {
+        {"ROOT", "malformed targets metadata: a delegated role may not be named \"ROOT\": on a case-insensitive "
+                 "file system its metadata would replace root.json"},
+        {"Timestamp", "malformed targets metadata: a delegated role may not be named \"Timestamp\": on a "
+                      "case-insensitive file system its metadata would replace timestamp.json"},
+        {"2.root", "malformed targets metadata: a delegated role may not be named \"2.root\": its metadata file "
+                   "2.root.json would be that of root version 2"},
+        {"17.SnapShot", "malformed targets metadata: a delegated role may not be named \"17.SnapShot\": its metadata "
+                        "file 17.SnapShot.json would be that of snapshot version 17"},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        if (i > 0) { /* a fresh repository and client for each name */
+            ct_teardown(t);
+            ct_setup(t);
+        }
+        sim_delegate(t->s, "targets", cases[i].name, ALL, false);
+        sim_publish(t->s, cases[i].name);
+        sim_update(t->s, "targets");
+        sim_reset_requests(t->s);
+        CHECK_RC(ct_refresh(t), RAMPART_EFORMAT);
+        CHECK_ERR(t, RAMPART_EFORMAT, "targets", cases[i].msg);
+        CHECK_STR(sim_requests(t->s), "metadata/2.root.json\nmetadata/timestamp.json\nmetadata/2.snapshot.json\n"
+                                      "metadata/2.targets.json\n");
+        CHECK_STR(ct_state(t), "root=1 snapshot=2 timestamp=2");
+    }
+}
+
 /* S45: a role name whose file name would pass NAME_MAX is refused before any request. */
 CT_TEST(test_s45_role_name_too_long)
 {
@@ -436,6 +472,7 @@ int main(void)
     RUN(test_s44_diamond_verified_per_delegator);
     RUN(test_s45_unusual_role_names);
     RUN(test_s45_role_name_too_long);
+    RUN(test_delegated_role_named_like_a_top_level_file);
     RUN(test_s46_succinct_bins);
     RUN(test_s46_target_in_wrong_bin);
     RUN(test_s46_undelegated_bin_name);

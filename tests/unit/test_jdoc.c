@@ -139,13 +139,141 @@ static void test_invalid_vectors(void)
     free(v);
 }
 
+/* "\u0000" (RFC 8259 allows it): refused by default, accepted with
+ * allow_nul, and then canonicalised exactly as securesystemslib does (the
+ * .canon files were written by its encode_canonical: NUL and every other
+ * control character raw, only '"' and '\\' escaped). */
+static void test_allow_nul_vectors(void)
+{
+    jv_entry *v = NULL;
+    size_t n = jv_index("allow_nul.txt", &v);
+    CHECK(n >= 10);
+    jd_limits nul = {0, 0, true};
+    size_t valid = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        uint8_t *in = jv_vector("allow_nul", v[i].name, ".json", &len);
+        CHECK(in != NULL);
+        jdoc *d = NULL;
+        rerr e = {0};
+        /* The default refuses every one of them. */
+        CHECK_RC(jdoc_parse(&d, in, len, false, NULL, &e), RAMPART_EFORMAT);
+        CHECK(d == NULL);
+        int rc = jdoc_parse(&d, in, len, false, &nul, &e);
+        if (rc != v[i].code)
+            fprintf(stderr, "vector %s: %s\n", v[i].name, e.message);
+        CHECK_RC(rc, v[i].code);
+        if (rc == 0) {
+            valid++;
+            size_t clen = 0;
+            uint8_t *want = jv_vector("allow_nul", v[i].name, ".canon", &clen);
+            CHECK(want != NULL);
+            rbuf out;
+            rbuf_init(&out, 16 * MB);
+            CHECK_OK(jdoc_canonical(d, jdoc_root(d), &out));
+            CHECK_MEM(out.data, out.len, want, clen);
+            CHECK(!jdoc_is_canonical(d, jdoc_root(d)));
+            /* The escaped form is JSON without control bytes, of the same value. */
+            rbuf js;
+            rbuf_init(&js, 16 * MB);
+            CHECK_OK(jdoc_json(d, jdoc_root(d), &js));
+            for (size_t k = 0; k < js.len; k++)
+                CHECK(js.data[k] >= 0x20);
+            jdoc *d2 = NULL;
+            CHECK_OK(jdoc_parse(&d2, js.data, js.len, false, &nul, &e));
+            rbuf_reset(&out);
+            CHECK_OK(jdoc_canonical(d2, jdoc_root(d2), &out));
+            CHECK_MEM(out.data, out.len, want, clen);
+            jdoc_free(d2);
+            rbuf_free(&js);
+            rbuf_free(&out);
+            free(want);
+        }
+        jdoc_free(d);
+        free(in);
+    }
+    CHECK_INT(valid, 7);
+    free(v);
+    /* The other rules hold with allow_nul too: every invalid vector but the
+     * three that only hold "\u0000" is still refused, with the same code. */
+    n = jv_index("invalid.txt", &v);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        uint8_t *in = jv_vector("invalid", v[i].name, ".json", &len);
+        CHECK(in != NULL);
+        jdoc *d = NULL;
+        int rc = jdoc_parse(&d, in, len, false, &nul, NULL);
+        bool only_nul = strncmp(v[i].name, "nul_escape", 10) == 0;
+        if (only_nul) {
+            CHECK_OK(rc);
+        } else {
+            if (rc != v[i].code)
+                fprintf(stderr, "vector %s\n", v[i].name);
+            CHECK_RC(rc, v[i].code);
+        }
+        jdoc_free(d);
+        free(in);
+    }
+    free(v);
+}
+
+/* jdoc_str_has_nul, and decoded strings that hold a NUL keep their length. */
+static void test_nul_strings(void)
+{
+    static const char doc[] = "{\"a\":\"x\\u0000y\",\"b\":\"plain\",\"c\":\"e\\u00e9\",\"k\\u0000\":1,\"n\":2}";
+    jd_limits nul = {0, 0, true};
+    jdoc *d = NULL;
+    rerr e = {0};
+    CHECK_OK(jdoc_parse(&d, (const uint8_t *)doc, sizeof(doc) - 1, false, &nul, &e));
+    jd_ref a = jdoc_get(d, 0, "a");
+    CHECK(jdoc_str_has_nul(d, a));
+    CHECK_MEM(jdoc_str(d, a).p, jdoc_str(d, a).n, "x\0y", 3);
+    CHECK(!jdoc_str_has_nul(d, jdoc_get(d, 0, "b")));
+    CHECK(!jdoc_str_has_nul(d, jdoc_get(d, 0, "c")));
+    CHECK(!jdoc_str_has_nul(d, jdoc_get(d, 0, "n"))); /* not a string */
+    CHECK(!jdoc_str_has_nul(d, JD_NONE));
+    /* a key with a NUL is found by its full bytes only */
+    CHECK(jdoc_get(d, 0, "k") == JD_NONE);
+    jd_ref kv = jdoc_getn(d, 0, "k\0", 2);
+    CHECK_INT(jdoc_int(d, kv), 1);
+    CHECK(jdoc_str_has_nul(d, kv - 1));
+    jdoc_free(d);
+}
+
+/* jdoc_json: canonical key order and spacing, control characters escaped
+ * the way JSON writers escape them, everything else as jdoc_canonical. */
+static void test_json_escaped(void)
+{
+    static const char doc[] = " { \"z\\u0001\" : [ \"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \\\"\\\\\\/\\u00e9\\u007f\" ,"
+                              " -0 , true ] , \"a\" : { \"plain\" : \"as is\" } } ";
+    static const char want[] = "{\"a\":{\"plain\":\"as is\"},\"z\\u0001\":[\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f "
+                               "\\\"\\\\/\xc3\xa9\x7f\",0,true]}";
+    jd_limits nul = {0, 0, true};
+    jdoc *d = NULL;
+    rerr e = {0};
+    CHECK_OK(jdoc_parse(&d, (const uint8_t *)doc, sizeof(doc) - 1, false, &nul, &e));
+    rbuf out;
+    rbuf_init(&out, 1 << 16);
+    CHECK_OK(jdoc_json(d, jdoc_root(d), &out));
+    CHECK_STR((const char *)out.data, want);
+    /* A buffer one byte too small: ETOOLARGE, contents as they were. */
+    rbuf small;
+    rbuf_init(&small, out.len - 1);
+    CHECK_RC(jdoc_json(d, jdoc_root(d), &small), RAMPART_ETOOLARGE);
+    CHECK_INT(small.len, 0);
+    rbuf_free(&small);
+    rbuf_free(&out);
+    CHECK_RC(jdoc_json(d, 100000, &out), RAMPART_EINVAL);
+    jdoc_free(d);
+}
+
 static void test_big_string(void)
 {
     size_t len = 0;
     uint8_t *s = jv_big_string(10 * MB, &len);
     CHECK(s != NULL);
     jdoc *d = NULL;
-    jd_limits lim = {16 * MB, 0};
+    jd_limits lim = {16 * MB, 0, false};
     CHECK_OK(jdoc_parse(&d, s, len, false, &lim, NULL));
     /* zero-copy: the string is the input's bytes */
     CHECK(jdoc_str(d, 0).p == s + 1 && jdoc_str(d, 0).n == 10 * MB);
@@ -337,7 +465,7 @@ static void test_owned_input(void)
     uint8_t *data = rampart_malloc(10);
     CHECK(data != NULL);
     memcpy(data, "[1,2,3,4]", 9);
-    jd_limits lim = {8, 0};
+    jd_limits lim = {8, 0, false};
     jdoc *d = NULL;
     CHECK_RC(jdoc_parse(&d, data, 9, true, &lim, NULL), RAMPART_ETOOLARGE);
     data = rampart_malloc(2);
@@ -407,7 +535,7 @@ static void test_allocation_failures(void)
 static void test_limits(void)
 {
     jdoc *d = NULL;
-    jd_limits lim = {0, 2};
+    jd_limits lim = {0, 2, false};
     CHECK_OK(jdoc_parse(&d, (const uint8_t *)"[[1]]", 5, false, &lim, NULL));
     jdoc_free(d);
     d = NULL;
@@ -428,7 +556,7 @@ static void test_limits(void)
     free(d65);
     /* max_bytes: the exact size passes, one less is ETOOLARGE, even for
      * invalid input (the cap is checked before any work) */
-    lim = (jd_limits){9, 0};
+    lim = (jd_limits){9, 0, false};
     CHECK_OK(jdoc_parse(&d, (const uint8_t *)"[1,2,3,4]", 9, false, &lim, NULL));
     jdoc_free(d);
     d = NULL;
@@ -521,6 +649,9 @@ int main(void)
     RUN(test_valid_vectors);
     RUN(test_is_canonical);
     RUN(test_invalid_vectors);
+    RUN(test_allow_nul_vectors);
+    RUN(test_nul_strings);
+    RUN(test_json_escaped);
     RUN(test_big_string);
     RUN(test_error_messages);
     RUN(test_accessors);

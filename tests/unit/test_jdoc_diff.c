@@ -18,7 +18,7 @@
 static int jdoc_canon_of(const uint8_t *data, size_t len, size_t max, rbuf *out, rerr *e)
 {
     jdoc *d = NULL;
-    jd_limits lim = {max, 0};
+    jd_limits lim = {max, 0, false};
     int rc = jdoc_parse(&d, data, len, false, &lim, e);
     if (rc == 0)
         rc = jdoc_canonical(d, jdoc_root(d), out);

@@ -343,6 +343,17 @@ static void test_refusals_change_nothing(void)
     del.threshold = 1;
     del.name = "snapshot";
     CHECK_UNCHANGED(d, rampart_repo_delegate(r, &del), RAMPART_EINVAL);
+    /* Names clients refuse (a top-level role's file): not created either. */
+    del.name = "ROOT";
+    CHECK_UNCHANGED(d, rampart_repo_delegate(r, &del), RAMPART_EINVAL);
+    CHECK_STR(rampart_repo_last_error(r)->message,
+              "bad role name 'ROOT': a delegated role may not be named \"ROOT\": on a case-insensitive file system "
+              "its metadata would replace root.json");
+    del.name = "2.root";
+    CHECK_UNCHANGED(d, rampart_repo_delegate(r, &del), RAMPART_EINVAL);
+    CHECK_STR(rampart_repo_last_error(r)->message,
+              "bad role name '2.root': a delegated role may not be named \"2.root\": its metadata file 2.root.json "
+              "would be that of root version 2");
     del.name = "dev";
     del.delegator = "ghost";
     CHECK_UNCHANGED(d, rampart_repo_delegate(r, &del), RAMPART_ENOTFOUND);

@@ -76,6 +76,35 @@ static int parse_replaced(sim *s, const char *role, tuf_type type, const char *f
     return rc;
 }
 
+/* Parses `text` as `type`: the code, and the message in `msg`. */
+static int parse_text_msg(const char *text, tuf_type type, char *msg, size_t n)
+{
+    tuf_md *md = NULL;
+    rerr e = {0};
+    int rc = tuf_md_parse(&md, (const uint8_t *)text, strlen(text), false, 1 << 20, type, NULL, &e);
+    tuf_md_free(md);
+    snprintf(msg, n, "%s", rc != 0 ? e.message : "");
+    return rc;
+}
+
+/* The newest bytes of `role` with the first `from` replaced by `to` (malloc'ed). */
+static char *replaced_text(sim *s, const char *role, const char *from, const char *to)
+{
+    size_t len;
+    const char *b = (const char *)sim_version_bytes(s, role, sim_version(s, role), &len);
+    const char *at = strstr(b, from);
+    if (at == NULL)
+        abort();
+    size_t off = (size_t)(at - b), fl = strlen(from), tl = strlen(to);
+    char *t = malloc(len - fl + tl + 1);
+    if (t == NULL)
+        abort();
+    memcpy(t, b, off);
+    memcpy(t + off, to, tl);
+    memcpy(t + off + tl, at + fl, len - off - fl + 1);
+    return t;
+}
+
 static void test_valid_roles_parse(void)
 {
     sim *s = sim_new();
@@ -360,6 +389,173 @@ static void test_targets_rules(void)
     sim_free(s);
 }
 
+/* `text` (malloc'ed) with every "@0" turned into "\u0000" in place (jansson
+ * cannot hold a NUL in an object key, so the edits carry this stand-in). */
+static char *with_nul(char *text)
+{
+    for (char *at = strstr(text, "@0"); at != NULL; at = strstr(at, "@0")) {
+        size_t off = (size_t)(at - text), rest = strlen(at + 2);
+        char *t = realloc(text, off + 6 + rest + 1);
+        if (t == NULL)
+            abort();
+        text = t;
+        at = t + off;
+        memmove(at + 6, at + 2, rest + 1);
+        memcpy(at, "\\u0000", 6);
+        at += 6;
+    }
+    return text;
+}
+
+/* TUF 4.5: "custom" is opaque JSON, so "\u0000" (valid JSON) is accepted
+ * there and in unknown fields, as python-tuf and tuf-js accept it; every
+ * string read as a name, path, key id, key, hash or date is refused when
+ * it holds one, with a message naming the field. */
+static void test_nul_only_in_opaque_json(void)
+{
+    sim *s = sim_new();
+    static const struct {
+        const char *role, *edit, *msg; /* msg NULL: accepted */
+    } cases[] = {
+        {"targets",
+         "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":\"00\"},\"custom\":{\"k@0\":[\"v@0\"]}}}}",
+         NULL},
+        {"targets", "{\"x-note\":\"@0\",\"targets\":{}}", NULL},
+        {"targets", "{\"targets\":{\"a@0b\":{\"length\":1,\"hashes\":{\"sha256\":\"00\"}}}}",
+         "malformed targets metadata: a target path holds \\u0000 (NUL)"},
+        {"targets", "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256@0\":\"00\"}}}}",
+         "malformed targets metadata: hashes of \"a\": an algorithm name holds \\u0000 (NUL)"},
+        {"targets", "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":\"00@0\"}}}}",
+         "malformed targets metadata: hashes of \"a\": value of \"sha256\" holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"r@0\",\"keyids\":[],\"threshold\":1,"
+         "\"terminating\":false,\"paths\":[]}]}}",
+         "malformed targets metadata: delegated role.name holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"r\",\"keyids\":[],\"threshold\":1,"
+         "\"terminating\":false,\"paths\":[\"a/*\",\"a@0*\"]}]}}",
+         "malformed targets metadata: delegated role \"r\": a string in paths holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"r\",\"keyids\":[],\"threshold\":1,"
+         "\"terminating\":false,\"path_hash_prefixes\":[\"0@0\"]}]}}",
+         "malformed targets metadata: delegated role \"r\": a string in path_hash_prefixes holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"r\",\"keyids\":[\"k@0\"],\"threshold\":1,"
+         "\"terminating\":false,\"paths\":[]}]}}",
+         "malformed targets metadata: delegated role.keyids[0] holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{\"k@0\":{\"keytype\":\"x\",\"scheme\":\"y\",\"keyval\":{\"public\":\"z\"}}},"
+         "\"roles\":[]}}",
+         "malformed targets metadata: a keyid in delegations.keys holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{\"k\":{\"keytype\":\"x\",\"scheme\":\"y\",\"keyval\":{\"public\":\"z@0\"}}},"
+         "\"roles\":[]}}",
+         "malformed targets metadata: key.keyval.public holds \\u0000 (NUL)"},
+        {"targets",
+         "{\"delegations\":{\"keys\":{},\"succinct_roles\":{\"keyids\":[],\"threshold\":1,\"bit_length\":4,"
+         "\"name_prefix\":\"b@0\"}}}",
+         "malformed targets metadata: succinct_roles.name_prefix holds \\u0000 (NUL)"},
+        {"targets", "{\"expires\":\"2030-01-01T00:00:00Z@0\"}",
+         "malformed targets metadata: signed.expires holds \\u0000 (NUL)"},
+        {"snapshot", "{\"meta\":{\"targets.json\":{\"version\":1},\"a@0.json\":{\"version\":1}}}",
+         "malformed snapshot metadata: a file name in meta holds \\u0000 (NUL)"},
+    };
+    char msg[512];
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        tuf_type type = strcmp(cases[i].role, "targets") == 0 ? TUF_TARGETS : TUF_SNAPSHOT;
+        char *text = with_nul(edited(s, cases[i].role, cases[i].edit));
+        int rc = parse_text_msg(text, type, msg, sizeof(msg));
+        free(text);
+        if (cases[i].msg == NULL) {
+            CHECK_OK(rc);
+        } else {
+            CHECK_RC(rc, RAMPART_EFORMAT);
+            CHECK_STR(msg, cases[i].msg);
+        }
+    }
+    /* Root: a role name, a keyid; and a signature's keyid. */
+    static const struct {
+        const char *role, *from, *to, *msg;
+    } reps[] = {
+        {"root", "\"roles\": {", "\"roles\": {\"x\\u0000\": {\"keyids\": [], \"threshold\": 1}, ",
+         "malformed root metadata: a role name in roles holds \\u0000 (NUL)"},
+        {"root", "\"keys\": {",
+         "\"keys\": {\"k\\u0000\": {\"keytype\": \"x\", \"scheme\": \"y\", \"keyval\": {\"public\": \"z\"}}, ",
+         "malformed root metadata: a keyid in keys holds \\u0000 (NUL)"},
+        {"timestamp", "\"keyid\": \"", "\"keyid\": \"\\u0000",
+         "malformed timestamp metadata: signature.keyid holds \\u0000 (NUL)"},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(reps); i++) {
+        char *text = replaced_text(s, reps[i].role, reps[i].from, reps[i].to);
+        tuf_type type = strcmp(reps[i].role, "root") == 0 ? TUF_ROOT : TUF_TIMESTAMP;
+        CHECK_RC(parse_text_msg(text, type, msg, sizeof(msg)), RAMPART_EFORMAT);
+        CHECK_STR(msg, reps[i].msg);
+        free(text);
+    }
+    sim_free(s);
+}
+
+/* TUF 4.5 ROLENAME: names that would take a top-level role's metadata file. */
+static void test_role_names(void)
+{
+    static const struct {
+        const char *name, *why; /* why NULL: allowed */
+    } cases[] = {
+        {"", "a delegated role has an empty name"},
+        {"root", "a delegated role may not be named \"root\""},
+        {"targets", "a delegated role may not be named \"targets\""},
+        {"ROOT", "a delegated role may not be named \"ROOT\": on a case-insensitive file system its metadata would "
+                 "replace root.json"},
+        {"Timestamp", "a delegated role may not be named \"Timestamp\": on a case-insensitive file system its "
+                      "metadata would replace timestamp.json"},
+        {"sNAPSHOt", "a delegated role may not be named \"sNAPSHOt\": on a case-insensitive file system its metadata "
+                     "would replace snapshot.json"},
+        {"2.root", "a delegated role may not be named \"2.root\": its metadata file 2.root.json would be that of root "
+                   "version 2"},
+        {"10.ROOT", "a delegated role may not be named \"10.ROOT\": its metadata file 10.ROOT.json would be that of "
+                    "root version 10"},
+        {"007.targets", "a delegated role may not be named \"007.targets\": its metadata file 007.targets.json would "
+                        "be that of targets version 007"},
+        {"1.timestamp", "a delegated role may not be named \"1.timestamp\": its metadata file 1.timestamp.json would "
+                        "be that of timestamp version 1"},
+        {"root2", NULL},
+        {"2root", NULL},
+        {"2.root2", NULL},
+        {"2.root.x", NULL},
+        {"x2.root", NULL},
+        {".root", NULL},
+        {"2.", NULL},
+        {"2", NULL},
+        {"a.root", NULL},
+        {"2..root", NULL},
+        {"-2.root", NULL},
+        {"roots", NULL},
+        {"roo", NULL},
+        {"bins-2", NULL},
+        {"r\xc3\xb6\xc3\xb6t", NULL},
+    };
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        char why[256] = "unset";
+        int rc = tuf_role_name_check(rslice_cstr(cases[i].name), why, sizeof(why));
+        if (cases[i].why == NULL) {
+            CHECK_OK(rc);
+        } else {
+            CHECK_RC(rc, RAMPART_EFORMAT);
+            CHECK_STR(why, cases[i].why);
+        }
+    }
+    /* Through the parser: the delegating metadata is refused. */
+    sim *s = sim_new();
+    char msg[512];
+    char *text = edited(s, "targets", "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"Root\",\"keyids\":[],"
+                                      "\"threshold\":1,\"terminating\":false,\"paths\":[\"*\"]}]}}");
+    CHECK_RC(parse_text_msg(text, TUF_TARGETS, msg, sizeof(msg)), RAMPART_EFORMAT);
+    CHECK_STR(msg, "malformed targets metadata: a delegated role may not be named \"Root\": on a case-insensitive "
+                   "file system its metadata would replace root.json");
+    free(text);
+    sim_free(s);
+}
+
 static void test_timestamp_meta_rules(void)
 {
     sim *s = sim_new();
@@ -575,6 +771,8 @@ int main(void)
     RUN(test_root_rules);
     RUN(test_key_material);
     RUN(test_targets_rules);
+    RUN(test_nul_only_in_opaque_json);
+    RUN(test_role_names);
     RUN(test_timestamp_meta_rules);
     RUN(test_unknown_fields_verify);
     RUN(test_threshold_verification);

@@ -313,6 +313,33 @@ def invalid_vectors():
     return v
 
 
+def allow_nul_vectors():
+    """Inputs that hold "\u0000": valid JSON (RFC 8259), refused by both
+    parsers by default and accepted by util/jdoc with allow_nul (TUF
+    "custom" metadata is opaque JSON).  NAME -> (data, None) when valid,
+    (data, CODE) when invalid even with allow_nul."""
+    v = {}
+    v["nul_string"] = (b'"\\u0000"', None)
+    v["nul_mid"] = (b'"ab\\u0000cd"', None)
+    v["nul_key"] = (b'{"\\u0000":1}', None)
+    v["nul_controls"] = (b'["\\u0000\\u0001\\u001f","\\u0000\\n\\t",'
+                         b'"\\u0000\\\\\\"/\\u0000"]', None)
+    v["nul_key_order"] = (b'{"a\\u0000":1,"a":2,"a\\u0000b":3,"\\u0000":4,"":5,"a\\u0001":6,'
+                          b'"\\u0000\\u0000":7}', None)
+    # Keys that a C string would cut to the same "a" are different keys.
+    v["nul_not_duplicate"] = (b'{"a":1,"a\\u0000":2,"a\\u0000\\u0000":3}', None)
+    custom = {"note": "a\u0000b", "\u0000key": ["\u0000", "x\u0000\u0001\n"], "plain": 1}
+    signed = {"_type": "targets", "expires": "2031-12-31T23:59:59Z", "spec_version": "1.0.31",
+              "targets": {"file.txt": {"custom": custom, "hashes": {"sha256": "ab" * 32}, "length": 4}},
+              "version": 3}
+    doc = {"signatures": [{"keyid": "cd" * 32, "sig": "ef" * 64}], "signed": signed}
+    v["nul_tuf_targets_custom"] = (json.dumps(doc, indent=1, sort_keys=True).encode(), None)
+    v["nul_dup_key"] = (b'{"a\\u0000":1,"a\\u0000":2}', "EFORMAT")
+    v["nul_dup_key_unsorted"] = (b'{"b":0,"a\\u0000":1,"\\u0061\\u0000":2}', "EFORMAT")
+    v["nul_raw_byte"] = (b'"a\x00b"', "EFORMAT")
+    return v
+
+
 def no_duplicates(pairs):
     """object_pairs_hook: Python keeps the last duplicate; a valid vector has none."""
     d = dict(pairs)
@@ -343,7 +370,18 @@ def main():
             with open(os.path.join(HERE, "invalid", name + ".json"), "wb") as f:
                 f.write(data)
             idx.write("%s %s\n" % (name, code))
-    print("%d valid, %d invalid vectors" % (len(valid), len(invalid)), file=sys.stderr)
+    nul = allow_nul_vectors()
+    os.makedirs(os.path.join(HERE, "allow_nul"), exist_ok=True)
+    with open(os.path.join(HERE, "allow_nul.txt"), "w") as idx:
+        for name, (data, code) in nul.items():
+            with open(os.path.join(HERE, "allow_nul", name + ".json"), "wb") as f:
+                f.write(data)
+            if code is None:
+                value = json.loads(data.decode("utf-8"), object_pairs_hook=no_duplicates)
+                with open(os.path.join(HERE, "allow_nul", name + ".canon"), "wb") as f:
+                    f.write(encode_canonical(value).encode("utf-8"))
+            idx.write("%s %s\n" % (name, code or "ok"))
+    print("%d valid, %d invalid, %d allow_nul vectors" % (len(valid), len(invalid), len(nul)), file=sys.stderr)
 
 
 if __name__ == "__main__":
