@@ -10,6 +10,8 @@
  *
  * Build against an installed librampart:
  *   cc -o update update.c $(pkg-config --cflags --libs rampart)
+ * or with CMake (find_package(rampart), see CMakeLists.txt here):
+ *   cmake -S . -B build -DCMAKE_PREFIX_PATH=PREFIX && cmake --build build
  */
 #include <stdio.h>
 #include <stdlib.h>
