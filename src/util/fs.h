@@ -10,6 +10,10 @@
  * with the *at() functions below, which walk one component at a time with
  * O_NOFOLLOW, so a relative name can only resolve inside its folder.
  *
+ * The implementation is split by job: fs_errno.c (errno to code and
+ * message), fs_path.c (confinement, folder walks), fs_read.c (bounded
+ * reads), fs_write.c (atomic writes, crash points), fs_dir.c (listings).
+ *
  * Errors: every function that touches the file system takes an optional
  * `rerr *e` (may be NULL) that receives a one-line message.  The codes:
  *   EPATH      a name is unsafe, or a component is a symlink, or something is
@@ -21,7 +25,8 @@
  *              "fsync of temporary file for 'root.json': No space left on
  *              device (ENOSPC)";
  *   EINVAL     a NULL pointer or an out-of-range argument from the caller.
- * Names in messages are sanitised by rerr_set().
+ * rfs_errno_code() is the one mapping from errno to these codes, rfs_fail()
+ * the one message format.  Names in messages are sanitised by rerr_set().
  */
 #ifndef RAMPART_UTIL_FS_H
 #define RAMPART_UTIL_FS_H
@@ -55,6 +60,40 @@ extern unsigned long rfs_fsync_count;
 #define RFS_CRASHPOINT(id) rfs_crashpoint(id)
 #else
 #define RFS_CRASHPOINT(id) ((void)0)
+#endif
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* The code for errno `err` from a system call on a name the caller gave
+ * (open, stat, mkdir, link, unlink, ...):
+ *   ENOENT                              ENOTFOUND
+ *   EEXIST                              EEXIST
+ *   ELOOP, ENOTDIR, ENAMETOOLONG, ENXIO EPATH (a symlink where O_NOFOLLOW
+ *                                       forbids one, a file where a folder
+ *                                       should be, a socket, ...)
+ *   anything else (ENOSPC, EDQUOT, EIO, EACCES, EPERM, EROFS, EISDIR, ...)
+ *                                       EIO
+ * Never 0. */
+int rfs_errno_code(int err);
+
+/* Records in `e` the code rfs_errno_code(err) and the message
+ * "<what> '<name>': <strerror> (<ENAME>)", e.g. "cannot open 'x.json':
+ * Permission denied (EACCES)", or "<what> '<name>': not found" for ENOENT;
+ * without " '<name>'" when name is NULL.  Returns the code.  `e` may be NULL. */
+int rfs_fail(rerr *e, int err, const char *what, const char *name);
+
+/* rfs_fail() with the code given instead of mapped: for steps on files and
+ * folders the caller already holds (write, fsync, rename of its own
+ * temporary file, listing an open folder), where any errno, ENOENT for a
+ * folder removed meanwhile included, is a local failure (RAMPART_EIO). */
+int rfs_fail_as(rerr *e, int code, int err, const char *what, const char *name);
+
+#ifdef __clang_analyzer__
+/* For clang-tidy only (never compiled), like rerr_set in util/common.h: the
+ * analyser cannot see into fs_errno.c, so it is told that these never
+ * return 0 (docs/internals/static-analysis.md). */
+#define rfs_fail(e, err, what, name) (rfs_fail((e), (err), (what), (name)), RAMPART_EIO)
+#define rfs_fail_as(e, code, err, what, name) (rfs_fail_as((e), (code), (err), (what), (name)), (code))
 #endif
 
 /* Checks that name[0..n) is a safe relative path, so that walking it below

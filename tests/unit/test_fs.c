@@ -1,11 +1,12 @@
-/* test_fs.c - confinement, no-follow walks, bounded reads, atomic writes.
+/* test_fs.c - confinement, no-follow walks, bounded reads, atomic writes,
+ * errno mapping.
  *
  * Everything happens in a fresh mkdtemp folder under $TMPDIR (or /tmp),
  * removed at the end.  The tests run as root in CI, which ignores file
  * permissions, so failures are provoked with things root cannot bypass:
  * a folder as the rename target, RLIMIT_FSIZE, a removed folder, /dev/full,
  * and the fsync()/getrandom() defined below, which replace libc's for this
- * program (the static librampart links against them) and fail on demand. */
+ * program (the static librampart links against them) and fail on demand */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -712,6 +713,46 @@ static void test_remove_stale(void)
     close(d);
 }
 
+/* ---- rfs_errno_code / rfs_fail: errno to code and message ------------------------ */
+
+static void test_errno_mapping(void)
+{
+    CHECK_INT(rfs_errno_code(ENOENT), RAMPART_ENOTFOUND);
+    CHECK_INT(rfs_errno_code(EACCES), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(ENOSPC), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(EEXIST), RAMPART_EEXIST);
+    CHECK_INT(rfs_errno_code(ELOOP), RAMPART_EPATH);
+    CHECK_INT(rfs_errno_code(ENOTDIR), RAMPART_EPATH);
+    CHECK_INT(rfs_errno_code(EISDIR), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(0), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(99999), RAMPART_EIO);
+
+    rerr e = {0};
+    CHECK_RC(rfs_fail(&e, ENOENT, "cannot open", "a.json"), RAMPART_ENOTFOUND);
+    CHECK_INT(e.code, RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot open 'a.json': not found");
+    CHECK_RC(rfs_fail(&e, EACCES, "cannot open", "a.json"), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot open 'a.json': Permission denied (EACCES)");
+    CHECK_RC(rfs_fail(&e, ENOSPC, "cannot write", NULL), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot write: No space left on device (ENOSPC)");
+    CHECK_RC(rfs_fail(&e, EEXIST, "cannot create", "k"), RAMPART_EEXIST);
+    CHECK_STR(e.message, "cannot create 'k': File exists (EEXIST)");
+    CHECK_RC(rfs_fail(&e, ELOOP, "cannot open", "ln"), RAMPART_EPATH);
+    CHECK_STR(e.message, "cannot open 'ln': Too many levels of symbolic links (ELOOP)");
+    CHECK_RC(rfs_fail(&e, ENOENT, "cannot list", NULL), RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot list: not found");
+    /* With the code given, ENOENT is an I/O failure like any other. */
+    CHECK_RC(rfs_fail_as(&e, RAMPART_EIO, ENOENT, "cannot rename temporary file to", "x"), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot rename temporary file to 'x': No such file or directory (ENOENT)");
+    /* An errno without a row is named by number. */
+    CHECK_RC(rfs_fail(&e, 99999, "cannot open", "x"), RAMPART_EIO);
+    CHECK(strstr(e.message, "(errno 99999)") != NULL);
+    /* Names are sanitised; a NULL e only returns the code. */
+    CHECK_RC(rfs_fail(&e, EACCES, "cannot open", "a\nb"), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot open 'a?b': Permission denied (EACCES)");
+    CHECK_RC(rfs_fail(NULL, EEXIST, "x", "y"), RAMPART_EEXIST);
+}
+
 /* ---- setup ------------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -744,6 +785,7 @@ int main(void)
     RUN(test_write_all_interrupted);
     RUN(test_write_all_errors);
     RUN(test_remove_stale);
+    RUN(test_errno_mapping);
     close(g_root_fd);
     if (nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "test_fs: could not remove %s\n", g_root);
