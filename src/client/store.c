@@ -81,8 +81,6 @@ int rstore_read(rstore *s, const char *fname, size_t max, uint8_t **data, size_t
     int rc = rfs_read_file(s->dirfd, fname, &b, e);
     if (rc != 0) {
         rbuf_free(&b);
-        if (rc == RAMPART_ENOTFOUND)
-            return rc;
         return rc;
     }
     uint8_t *d = rbuf_detach(&b, len);
@@ -99,7 +97,5 @@ int rstore_write(rstore *s, const char *fname, rslice bytes, rerr *e)
 
 int rstore_remove(rstore *s, const char *fname, rerr *e)
 {
-    if (unlinkat(s->dirfd, fname, 0) != 0 && errno != ENOENT)
-        return rerr_set(e, RAMPART_EIO, NULL, "cannot remove %s: %s", fname, strerror(errno));
-    return 0;
+    return rfs_remove_at(s->dirfd, fname, e);
 }

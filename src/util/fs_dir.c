@@ -1,4 +1,4 @@
-/* fs_dir.c - folder listings: crash leftovers (see fs.h). */
+/* fs_dir.c - folder listings, removals and crash leftovers (see fs.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +50,36 @@ static int walk(int dirfd, const char *what, int (*fn)(void *ctx, const char *na
     if (closedir(d) != 0 && rc == 0)
         rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot close the folder listing", NULL);
     return rc;
+}
+
+/* ---- listings ----------------------------------------------------------------- */
+
+typedef struct {
+    int (*fn)(void *ctx, const char *name);
+    void *ctx;
+} list_ctx;
+
+static int list_one(void *ctx, const char *name)
+{
+    const list_ctx *l = ctx;
+    return is_tmp_name(name) ? 0 : l->fn(l->ctx, name);
+}
+
+int rfs_list(int dirfd, int (*fn)(void *ctx, const char *name), void *ctx, rerr *e)
+{
+    if (fn == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "missing argument");
+    list_ctx l = {fn, ctx};
+    return walk(dirfd, "cannot list the folder", list_one, &l, e);
+}
+
+int rfs_remove_at(int dirfd, const char *name, rerr *e)
+{
+    if (name == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "missing argument");
+    if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
+        return rfs_fail_as(e, RAMPART_EIO, errno, "cannot remove", name);
+    return 0;
 }
 
 /* ---- crash leftovers --------------------------------------------------------- */

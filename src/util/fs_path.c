@@ -160,3 +160,18 @@ int rfs_open_parent(int dirfd, const char *name, bool create, int *parent_fd, co
     *base = p;
     return 0;
 }
+
+int rfs_open_subdir(int dirfd, const char *name, bool create, mode_t mode, int *fd, rerr *e)
+{
+    if (name == NULL || fd == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "missing argument");
+    if (rfs_confine_check(name, strlen(name), 1) != 0)
+        return rerr_set(e, RAMPART_EPATH, NULL, "unsafe folder name '%s'", name);
+    return rfs_open_component(dirfd, name, create, mode, false, fd, e);
+}
+
+bool rfs_exists_at(int dirfd, const char *name)
+{
+    struct stat st;
+    return name != NULL && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}

@@ -1,4 +1,4 @@
-/* fs_read.c - bounded reads of whole files (see fs.h). */
+/* fs_read.c - bounded reads of whole files, and copies into temporary files (see fs.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "util/banned.h"
 
 #define READ_CHUNK ((size_t)64 << 10)
+#define COPY_CHUNK ((size_t)64 << 10)
 
 /* ---- bounded reads ----------------------------------------------------------- */
 
@@ -119,4 +120,59 @@ int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e)
         out->data[orig] = '\0';
     }
     return rc;
+}
+
+/* ---- copies ------------------------------------------------------------------- */
+
+/* Reads fd to its end into temporary file t through fn; *total counts the bytes. */
+static int copy_fd(int fd, const char *name, rfs_tmp *t, int (*fn)(void *ctx, const uint8_t *chunk, size_t n, rerr *e),
+                   void *ctx, uint64_t *total, rerr *e)
+{
+    uint8_t *buf = rampart_malloc(COPY_CHUNK);
+    if (buf == NULL)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    int rc = 0;
+    while (rc == 0) {
+        ssize_t got = read(fd, buf, COPY_CHUNK);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot read", name);
+            break;
+        }
+        if (got == 0)
+            break;
+        if (fn != NULL)
+            rc = fn(ctx, buf, (size_t)got, e);
+        if (rc == 0)
+            rc = rfs_tmp_write(t, buf, (size_t)got, e);
+        *total += (uint64_t)got;
+    }
+    rampart_free(buf);
+    return rc;
+}
+
+int rfs_copy_to_tmp(int dirfd, const char *name, int dstdir, mode_t mode,
+                    int (*fn)(void *ctx, const uint8_t *chunk, size_t n, rerr *e), void *ctx, rfs_tmp *t, uint64_t *len,
+                    rerr *e)
+{
+    if (t == NULL || len == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "missing argument");
+    *t = (rfs_tmp){.dirfd = dstdir, .fd = -1, .name = ""};
+    int fd = -1;
+    struct stat st;
+    int rc = rfs_open_regular(dirfd, name, &fd, &st, e);
+    if (rc != 0)
+        return rc;
+    uint64_t total = 0;
+    rc = rfs_tmp_open(t, dstdir, mode, e);
+    if (rc == 0)
+        rc = copy_fd(fd, name, t, fn, ctx, &total, e);
+    rfs_close_quietly(fd); /* read in full: nothing to lose */
+    if (rc != 0) {
+        rfs_tmp_discard(t);
+        return rc;
+    }
+    *len = total;
+    return 0;
 }

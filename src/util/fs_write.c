@@ -1,4 +1,4 @@
-/* fs_write.c - atomic writes and their crash points (see fs.h). */
+/* fs_write.c - atomic writes, unsynced batch writes, exclusive creates, crash points (see fs.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -237,5 +237,118 @@ int rfs_write_atomic(int dirfd, const char *name, const void *data, size_t len, 
     if (rc == 0)
         rc = rfs_tmp_commit(&t, name, e);
     rfs_tmp_discard(&t);
+    return rc;
+}
+
+/* ---- unsynced batch writes ------------------------------------------------------ */
+
+int rfs_write_nosync(int dirfd, const char *name, const void *data, size_t len, mode_t mode, rerr *e)
+{
+    rfs_tmp t;
+    int rc = tmp_fill(&t, dirfd, name, data, len, mode, e);
+    if (rc == 0) {
+        int fd = t.fd;
+        t.fd = -1; /* closed even when close reports an error */
+        if (close(fd) != 0)
+            rc = rfs_fail_as(e, RAMPART_EIO, errno, "close of temporary file for", name);
+    }
+    if (rc == 0)
+        RFS_CRASHPOINT("written (no fsync), before rename");
+    if (rc == 0 && renameat(dirfd, t.name, dirfd, name) != 0)
+        rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot rename temporary file to", name);
+    if (rc == 0) {
+        t.name[0] = '\0'; /* the temporary name no longer exists */
+        RFS_CRASHPOINT("renamed (no fsync)");
+    }
+    rfs_tmp_discard(&t);
+    return rc;
+}
+
+int rfs_sync_fs(int dirfd, rerr *e)
+{
+    if (syncfs(dirfd) != 0)
+        return rfs_fail_as(e, RAMPART_EIO, errno, "cannot flush the file system (syncfs)", NULL);
+    return 0;
+}
+
+/* ---- exclusive creates ----------------------------------------------------------- */
+
+static int exists_fail(rerr *e, const char *name)
+{
+    return rerr_set(e, RAMPART_EEXIST, NULL, "'%s' already exists (refusing to overwrite it)", name);
+}
+
+int rfs_create_excl(int dirfd, const char *name, const void *data, size_t len, mode_t mode, rerr *e)
+{
+    int rc = check_final_name(name, e);
+    if (rc != 0)
+        return rc;
+    /* A first look, so that nothing is written in vain; link(2) below decides. */
+    if (rfs_exists_at(dirfd, name))
+        return exists_fail(e, name);
+    rfs_tmp t;
+    rc = tmp_fill(&t, dirfd, name, data, len, mode, e);
+    if (rc == 0 && RFS_FSYNC(t.fd) != 0)
+        rc = rfs_fail_as(e, RAMPART_EIO, errno, "fsync of the new file", name);
+    if (rc == 0)
+        RFS_CRASHPOINT("fsynced, before link");
+    /* link(2) never replaces: a file that appeared meanwhile is kept. */
+    if (rc == 0 && linkat(dirfd, t.name, dirfd, name, 0) != 0)
+        rc = errno == EEXIST ? exists_fail(e, name) : rfs_fail_as(e, RAMPART_EIO, errno, "cannot create", name);
+    rfs_tmp_discard(&t); /* the temporary name goes; a linked file stays */
+    if (rc == 0)
+        RFS_CRASHPOINT("linked, before folder fsync");
+    if (rc == 0 && RFS_FSYNC(dirfd) != 0)
+        rc = rfs_fail_as(e, RAMPART_EIO, errno, "fsync of the folder of", name);
+    return rc;
+}
+
+/* ---- trusted paths ----------------------------------------------------------------- */
+
+/* Opens the folder of trusted path `path` (which must exist) into *dirfd;
+ * *base gets the last component, which must be a final name. */
+static int open_path_parent(const char *path, int *dirfd, const char **base, rerr *e)
+{
+    if (path == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "no file name given");
+    const char *slash = strrchr(path, '/');
+    *base = slash != NULL ? slash + 1 : path;
+    if (check_final_name(*base, NULL) != 0)
+        return rerr_set(e, RAMPART_EPATH, NULL, "no file name at the end of '%s'", path);
+    if (slash == NULL)
+        return rfs_open_dir(".", false, false, dirfd, e);
+    if (slash == path)
+        return rfs_open_dir("/", false, false, dirfd, e);
+    char *dir = rampart_strndup(path, (size_t)(slash - path));
+    if (dir == NULL)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    int rc = rfs_open_dir(dir, false, false, dirfd, e);
+    rampart_free(dir);
+    return rc;
+}
+
+int rfs_write_atomic_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e)
+{
+    int dirfd = -1;
+    const char *base = NULL;
+    int rc = open_path_parent(path, &dirfd, &base, e);
+    if (rc != 0)
+        return rc;
+    rc = rfs_write_atomic(dirfd, base, data, len, mode, e);
+    rfs_close_quietly(dirfd); /* the write is durable already */
+    return rc;
+}
+
+int rfs_create_excl_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e)
+{
+    int dirfd = -1;
+    const char *base = NULL;
+    int rc = open_path_parent(path, &dirfd, &base, e);
+    if (rc != 0)
+        return rc;
+    rc = rfs_create_excl(dirfd, base, data, len, mode, e);
+    if (rc == RAMPART_EEXIST)
+        rc = exists_fail(e, path);
+    rfs_close_quietly(dirfd);
     return rc;
 }
