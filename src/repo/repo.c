@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/rtime.h"
@@ -184,7 +183,9 @@ static int repo_open_fd(rampart_repo *r, bool create)
     if (rc == RAMPART_ENOTFOUND)
         return rrepo_fail(r, rc, NULL, "no repository at %s", r->dir);
     if (rc == 0)
-        rc = rfile_lock(r->dirfd, ".lock", RREPO_LOCK_TIMEOUT_MS, &r->lockfd, &r->err);
+        rc = rfs_lock(r->dirfd, ".lock", RREPO_LOCK_TIMEOUT_MS, &r->lockfd, &r->err);
+    if (rc == RAMPART_ELOCKED)
+        return rrepo_fail(r, rc, NULL, "the repository is locked by another rampart process (lock file .lock)");
     return rc;
 }
 

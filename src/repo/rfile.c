@@ -1,8 +1,6 @@
 /* rfile.c - file operations of the repository tooling (see rfile.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "repo/rfile.h"
@@ -45,35 +43,4 @@ int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t 
 {
     hashing x = {h, n, src};
     return rfs_copy_to_tmp(AT_FDCWD, src, dstdir, 0644, hash_chunk, &x, t, len, e);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-int rfile_lock(int dirfd, const char *name, unsigned timeout_ms, int *lockfd, rerr *e)
-{
-    int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return rfs_fail_as(e, RAMPART_EIO, errno, "cannot open the lock file", name);
-    for (unsigned waited = 0;; waited += 50) {
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-            *lockfd = fd;
-            return 0;
-        }
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            int rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot lock", name);
-            close(fd);
-            return rc;
-        }
-        if (waited >= timeout_ms) {
-            close(fd);
-            return rerr_set(e, RAMPART_ELOCKED, NULL,
-                            "the repository is locked by another rampart process (lock file %s)", name);
-        }
-        sleep_ms(50);
-    }
 }

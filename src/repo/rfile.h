@@ -1,8 +1,8 @@
 /*
  * rfile.h - the repository tooling's own file operations, on top of
- * util/fs.h (which owns atomic writes, exclusive creates, listings and
- * errno messages): the content-addressed copies that publishing links into
- * public/, stored copies hashed as they are made, and the repository lock.
+ * util/fs.h (which owns atomic writes, exclusive creates, listings, the
+ * folder lock and errno messages): the content-addressed copies that
+ * publishing links into public/, and stored copies hashed as they are made.
  * Paths given here come from the operator (command line, configuration),
  * not from metadata; names that come from metadata are checked with
  * rfs_confine_check() before they get here.
@@ -28,9 +28,5 @@ int rfile_link_or_copy(int src_dirfd, const char *src, int dst_dirfd, const char
  * discard it).  ENOTFOUND, EPATH (not a regular file), ECRYPTO, EIO. */
 int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t n, uint64_t *len,
                       rerr *e) RAMPART_MUST_USE;
-
-/* Takes an exclusive advisory lock on `name` in `dirfd` (created 0600),
- * waiting up to `timeout_ms`.  *lockfd is closed to release it.  ELOCKED, EIO. */
-int rfile_lock(int dirfd, const char *name, unsigned timeout_ms, int *lockfd, rerr *e) RAMPART_MUST_USE;
 
 #endif

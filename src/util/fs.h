@@ -14,7 +14,7 @@
  * The implementation is split by job: fs_errno.c (errno to code and
  * message), fs_path.c (confinement, folder walks), fs_read.c (bounded reads,
  * copies), fs_write.c (atomic writes, exclusive creates, crash points),
- * fs_dir.c (listings, removals).
+ * fs_dir.c (listings, removals), fs_lock.c (the folder lock).
  *
  * Errors: every function that touches the file system takes an optional
  * `rerr *e` (may be NULL) that receives a one-line message.  The codes:
@@ -22,6 +22,7 @@
  *              not the kind of file expected (a folder, a FIFO, ...);
  *   ENOTFOUND  the file or a folder on the way does not exist;
  *   EEXIST     an exclusive create found the name taken;
+ *   ELOCKED    a lock is held by someone else;
  *   ETOOLARGE  a file exceeds the caller's cap;
  *   EIO        any other system-call failure (ENOSPC, EDQUOT, EIO, EFBIG,
  *              EACCES, ...); the message names the errno, e.g.
@@ -303,5 +304,21 @@ int rfs_list(int dirfd, int (*fn)(void *ctx, const char *name), void *ctx, rerr 
 /* Removes the file (not a folder) `name` below `dirfd`; a name already
  * absent is success.  Errors: EIO (EISDIR, EACCES, ...). */
 int rfs_remove_at(int dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
+
+/* ---- the folder lock ------------------------------------------------------ */
+
+/* How often a waiting rfs_lock() tries again. */
+#define RFS_LOCK_POLL_MS 20
+
+/* Takes an exclusive advisory lock (flock(2)) on file `name` (one
+ * component) in folder `dirfd`, creating it with mode 0600 when missing and
+ * never following a symlink there.  When another open file holds it (in
+ * another process, or in this one through another open), tries again every
+ * RFS_LOCK_POLL_MS until `timeout_ms` have passed (0: one try).  On success
+ * *lockfd is a new fd holding the lock: closing it releases the lock (a
+ * crashed holder releases it too).  Errors: ELOCKED ("'<name>' is locked by
+ * another process": callers say whose folder it is), EPATH (unsafe name, a
+ * symlink at the name), EINVAL (NULL arguments), EIO. */
+int rfs_lock(int dirfd, const char *name, unsigned timeout_ms, int *lockfd, rerr *e) RAMPART_MUST_USE;
 
 #endif

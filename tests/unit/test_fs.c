@@ -1,5 +1,5 @@
 /* test_fs.c - confinement, no-follow walks, bounded reads, atomic writes,
- * exclusive creates, copies, listings, errno mapping.
+ * exclusive creates, copies, listings, the folder lock, errno mapping.
  *
  * Everything happens in a fresh mkdtemp folder under $TMPDIR (or /tmp),
  * removed at the end.  The tests run as root in CI, which ignores file
@@ -1119,6 +1119,86 @@ static void test_list_and_remove(void)
     close(d);
 }
 
+/* ---- rfs_lock -------------------------------------------------------------------------- */
+
+/* A child that takes the lock, says so on `ready`, and holds it until
+ * `release` closes (or it is killed).  Returns its pid. */
+static pid_t lock_holder(int d, int ready[2], int release[2])
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    close(ready[0]);
+    close(release[1]);
+    int fd = -1;
+    char c = rfs_lock(d, "lock", 0, &fd, NULL) == 0 ? 'y' : 'n';
+    if (write(ready[1], &c, 1) != 1)
+        _exit(2);
+    while (read(release[0], &c, 1) < 0 && errno == EINTR)
+        ;
+    _exit(0);
+}
+
+static void test_lock(void)
+{
+    int d = case_dir("lk");
+    CHECK(d >= 0);
+    int a = -1, b = -1;
+    rerr e = {0};
+    /* Created 0600; a second locker, even in this process, gets ELOCKED. */
+    CHECK_OK(rfs_lock(d, "lock", 0, &a, NULL));
+    CHECK(a >= 0 && same_file(a, d, "lock"));
+    CHECK_INT(mode_of(d, "lock") & 07777, 0600);
+    CHECK(fcntl(a, F_GETFD) == FD_CLOEXEC);
+    CHECK_RC(rfs_lock(d, "lock", 0, &b, &e), RAMPART_ELOCKED);
+    CHECK_INT(e.code, RAMPART_ELOCKED);
+    CHECK_STR(e.message, "'lock' is locked by another process");
+    CHECK_INT(b, -1);
+    CHECK_RC(rfs_lock(d, "lock", 30, &b, NULL), RAMPART_ELOCKED); /* after waiting */
+    CHECK_INT(b, -1);
+    /* Another lock file in the same folder is independent. */
+    CHECK_OK(rfs_lock(d, "other", 0, &b, NULL));
+    close(b);
+    /* Closing releases it. */
+    close(a);
+    CHECK_OK(rfs_lock(d, "lock", 0, &b, NULL));
+    close(b);
+
+    /* Held by another process: ELOCKED; released when it ends, and a
+     * waiting locker then gets it. */
+    int ready[2], release[2];
+    CHECK(pipe(ready) == 0 && pipe(release) == 0);
+    fflush(NULL);
+    pid_t pid = lock_holder(d, ready, release);
+    CHECK(pid > 0);
+    close(ready[1]);
+    close(release[0]);
+    char c = 0;
+    CHECK(read(ready[0], &c, 1) == 1 && c == 'y');
+    close(ready[0]);
+    CHECK_RC(rfs_lock(d, "lock", 0, &a, NULL), RAMPART_ELOCKED);
+    close(release[1]); /* the holder exits: the lock goes with it */
+    int rc = rfs_lock(d, "lock", 60000, &a, NULL);
+    int st = 0;
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_OK(rc);
+    close(a);
+
+    /* A symlink at the name is not followed, and nothing is created. */
+    CHECK(symlinkat("target", d, "ln.lock") == 0);
+    CHECK_RC(rfs_lock(d, "ln.lock", 0, &a, &e), RAMPART_EPATH);
+    CHECK(strstr(e.message, "(ELOOP)") != NULL);
+    CHECK(faccessat(d, "target", F_OK, 0) != 0);
+    /* Unsafe names and bad arguments. */
+    CHECK_RC(rfs_lock(d, "sub/lock", 0, &a, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_lock(d, "..", 0, &a, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_lock(d, NULL, 0, &a, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_lock(d, "lock", 0, NULL, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_lock(-1, "lock", 0, &a, &e), RAMPART_EIO);
+    CHECK(strstr(e.message, "(EBADF)") != NULL);
+    close(d);
+}
+
 /* ---- setup ------------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -1157,6 +1237,7 @@ int main(void)
     RUN(test_write_nosync);
     RUN(test_copy_to_tmp);
     RUN(test_list_and_remove);
+    RUN(test_lock);
     close(g_root_fd);
     if (nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "test_fs: could not remove %s\n", g_root);
