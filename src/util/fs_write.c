@@ -327,28 +327,29 @@ static int open_path_parent(const char *path, int *dirfd, const char **base, rer
     return rc;
 }
 
-int rfs_write_atomic_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e)
+/* Runs op(dirfd, base, ...) in the folder of trusted path `path`. */
+static int write_at_path(int (*op)(int dirfd, const char *name, const void *data, size_t len, mode_t mode, rerr *e),
+                         const char *path, const void *data, size_t len, mode_t mode, rerr *e)
 {
     int dirfd = -1;
     const char *base = NULL;
     int rc = open_path_parent(path, &dirfd, &base, e);
     if (rc != 0)
         return rc;
-    rc = rfs_write_atomic(dirfd, base, data, len, mode, e);
-    rfs_close_quietly(dirfd); /* the write is durable already */
+    rc = op(dirfd, base, data, len, mode, e);
+    rfs_close_quietly(dirfd); /* what was written is durable already */
     return rc;
+}
+
+int rfs_write_atomic_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e)
+{
+    return write_at_path(rfs_write_atomic, path, data, len, mode, e);
 }
 
 int rfs_create_excl_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e)
 {
-    int dirfd = -1;
-    const char *base = NULL;
-    int rc = open_path_parent(path, &dirfd, &base, e);
-    if (rc != 0)
-        return rc;
-    rc = rfs_create_excl(dirfd, base, data, len, mode, e);
+    int rc = write_at_path(rfs_create_excl, path, data, len, mode, e);
     if (rc == RAMPART_EEXIST)
-        rc = exists_fail(e, path);
-    rfs_close_quietly(dirfd);
+        rc = exists_fail(e, path); /* the whole path, not only its last name */
     return rc;
 }
