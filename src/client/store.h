@@ -1,8 +1,8 @@
 /*
  * store.h - the client's metadata folder: one file per role holding the
  * exact bytes received (role names percent-encoded into file names), each
- * replaced atomically, and an advisory lock (".rampart.lock") so two
- * updaters never interleave on one folder.
+ * replaced atomically (util/fs.h), and the folder lock (".rampart.lock",
+ * rfs_lock) so two updaters never interleave on one folder.
  */
 #ifndef RAMPART_CLIENT_STORE_H
 #define RAMPART_CLIENT_STORE_H

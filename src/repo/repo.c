@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/rtime.h"
@@ -109,7 +108,7 @@ int rrepo_blobdir(rampart_repo *r, unsigned b, int *fd)
     if (r->blobdirs[b] < 0) {
         char name[3];
         (void)snprintf(name, sizeof(name), "%02x", b); /* b <= 255: two digits */
-        int rc = rfile_subdir(r->fds[RDIR_BLOBS], name, true, 0755, &r->blobdirs[b], &r->err);
+        int rc = rfs_open_subdir(r->fds[RDIR_BLOBS], name, true, 0755, &r->blobdirs[b], &r->err);
         if (rc != 0)
             return rc;
     }
@@ -171,7 +170,7 @@ static int open_dirs(rampart_repo *r, bool create)
             base = r->fds[RDIR_PUBLIC];
             name += strlen("public/");
         }
-        int rc = rfile_subdir(base, name, create, 0755, &r->fds[i], &r->err);
+        int rc = rfs_open_subdir(base, name, create, 0755, &r->fds[i], &r->err);
         if (rc != 0)
             return rc;
     }
@@ -184,7 +183,9 @@ static int repo_open_fd(rampart_repo *r, bool create)
     if (rc == RAMPART_ENOTFOUND)
         return rrepo_fail(r, rc, NULL, "no repository at %s", r->dir);
     if (rc == 0)
-        rc = rfile_lock(r->dirfd, ".lock", RREPO_LOCK_TIMEOUT_MS, &r->lockfd, &r->err);
+        rc = rfs_lock(r->dirfd, ".lock", RREPO_LOCK_TIMEOUT_MS, &r->lockfd, &r->err);
+    if (rc == RAMPART_ELOCKED)
+        return rrepo_fail(r, rc, NULL, "the repository is locked by another rampart process (lock file .lock)");
     return rc;
 }
 
@@ -248,7 +249,7 @@ int rrepo_write_json(rampart_repo *r, int dirfd, const char *name, const json_t 
     int rc = rrepo_canonical(r, v, &b);
     if (rc == 0)
         rc = sync ? rfs_write_atomic(dirfd, name, b.data, b.len, 0644, &r->err)
-                  : rfile_put_nosync(dirfd, name, b.data, b.len, 0644, &r->err);
+                  : rfs_write_nosync(dirfd, name, b.data, b.len, 0644, &r->err);
     rbuf_free(&b);
     return rc;
 }

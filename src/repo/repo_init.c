@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
 #include "util/fs.h"
 #include "util/banned.h"
 
@@ -223,7 +222,7 @@ int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o,
     }
     int fd = -1;
     rc = rfs_open_dir(o->dir, true, false, &fd, err);
-    if (rc == 0 && rfile_list(fd, check_empty_cb, NULL, NULL) != 0)
+    if (rc == 0 && rfs_list(fd, check_empty_cb, NULL, NULL) != 0)
         rc = rerr_set(err, RAMPART_EEXIST, NULL, "%s is not empty: a new repository needs an empty folder", o->dir);
     if (fd >= 0)
         close(fd);

@@ -339,7 +339,7 @@ static int copy_role_file(rampart_repo *r, const char *name, int64_t version, bo
     int rc = rfs_read_file(r->fds[RDIR_STAGED], src, &b, &r->err);
     if (rc == 0)
         rc = sync ? rfs_write_atomic(r->fds[RDIR_META], dst, b.data, b.len, 0644, &r->err)
-                  : rfile_put_nosync(r->fds[RDIR_META], dst, b.data, b.len, 0644, &r->err);
+                  : rfs_write_nosync(r->fds[RDIR_META], dst, b.data, b.len, 0644, &r->err);
     if (rc == 0 && strcmp(name, "root") == 0) {
         rc = rfs_write_atomic(r->fds[RDIR_ROOTS], dst, b.data, b.len, 0644, &r->err);
         if (rc == 0)
@@ -385,7 +385,7 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         rrepo_drop_cache(r);
     }
     if (rc == 0)
-        rc = rfile_sync(r->dirfd, &r->err);
+        rc = rfs_sync_fs(r->dirfd, &r->err);
     rrepo_crash_point(1);
     /* 2. delegated roles and bins, 3. targets, 4. root */
     for (int step = 2; step <= 4 && rc == 0; step++) {
@@ -397,7 +397,7 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
                 rc = copy_role_file(r, name, json_integer_value(json_array_get(e, 1)), step != 2);
         }
         if (rc == 0 && step == 2)
-            rc = rfile_sync(r->dirfd, &r->err);
+            rc = rfs_sync_fs(r->dirfd, &r->err);
         rrepo_crash_point(step);
     }
     /* 5. snapshot, 6. timestamp: from this moment clients see the release */
@@ -416,11 +416,11 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_STATE], "timestamp.json");
     rrepo_crash_point(7);
     if (rc == 0)
-        rc = rfile_remove_at(r->fds[RDIR_STATE], PENDING, &r->err);
+        rc = rfs_remove_at(r->fds[RDIR_STATE], PENDING, &r->err);
     if (rc == 0)
-        rc = rfile_remove_at(r->fds[RDIR_STATE], NEXT_SNAPSHOT, &r->err);
+        rc = rfs_remove_at(r->fds[RDIR_STATE], NEXT_SNAPSHOT, &r->err);
     if (rc == 0)
-        rc = rfile_remove_at(r->fds[RDIR_STATE], NEXT_TIMESTAMP, &r->err);
+        rc = rfs_remove_at(r->fds[RDIR_STATE], NEXT_TIMESTAMP, &r->err);
     if (rc == 0 && count != NULL)
         *count = json_array_size(roles) + 2;
     json_decref(r->published);
@@ -435,7 +435,7 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
 static int changed_roles(rampart_repo *r, names *out, names *stale)
 {
     names all = {0};
-    int rc = rfile_list(r->fds[RDIR_DIRTY], names_add, &all, &r->err);
+    int rc = rfs_list(r->fds[RDIR_DIRTY], names_add, &all, &r->err);
     if (rc == RAMPART_ENOMEM)
         rc = rrepo_fail(r, rc, NULL, "out of memory");
     if (rc == 0 && all.n > 1)
@@ -525,13 +525,13 @@ static int do_publish(rampart_repo *r, rampart_publish_result *res)
                                                                 json_object_get(snap, "signed"), "version"))) != 0)
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     if (rc == 0)
-        rc = rfile_sync(r->dirfd, &r->err);
+        rc = rfs_sync_fs(r->dirfd, &r->err);
     if (rc == 0)
         rc = write_next(r, snap, ts, pending);
     rrepo_crash_point(0);
     if (rc == 0) {
         for (size_t i = 0; i < ch.n && rc == 0; i++)
-            rc = rfile_remove_at(r->fds[RDIR_DIRTY], ch.v[i], &r->err);
+            rc = rfs_remove_at(r->fds[RDIR_DIRTY], ch.v[i], &r->err);
         size_t count = 0;
         if (rc == 0)
             rc = rrepo_pub_finish(r, &count);
@@ -543,7 +543,7 @@ static int do_publish(rampart_repo *r, rampart_publish_result *res)
     }
 clean:
     for (size_t i = 0; i < stale.n && rc == 0; i++)
-        rc = rfile_remove_at(r->fds[RDIR_DIRTY], stale.v[i], &r->err);
+        rc = rfs_remove_at(r->fds[RDIR_DIRTY], stale.v[i], &r->err);
     rrepo_drop_cache(r);
     tuf_md_free(root);
     json_decref(snap);
@@ -561,7 +561,7 @@ int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
     rerr_clear(&r->err);
     rampart_publish_result out = {0};
     int rc = 0;
-    if (rfile_exists_at(r->fds[RDIR_STATE], PENDING))
+    if (rfs_exists_at(r->fds[RDIR_STATE], PENDING))
         rc = rrepo_pub_finish(r, &out.roles_published);
     if (rc == 0) {
         rampart_publish_result more = {0};

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
+#include "util/fs.h"
 #include "util/banned.h"
 
 #define PENDING "pending.json"
@@ -18,9 +18,9 @@ int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_resu
     if (role == NULL || (!snapshot && strcmp(role, "timestamp") != 0))
         return rrepo_fail(r, RAMPART_EINVAL, role, "only timestamp and snapshot are refreshed");
     int rc = 0;
-    if (rfile_exists_at(r->fds[RDIR_STATE], PENDING) && (rc = rrepo_pub_finish(r, NULL)) != 0)
+    if (rfs_exists_at(r->fds[RDIR_STATE], PENDING) && (rc = rrepo_pub_finish(r, NULL)) != 0)
         return rc;
-    if (!rfile_exists_at(r->fds[RDIR_STATE], "timestamp.json"))
+    if (!rfs_exists_at(r->fds[RDIR_STATE], "timestamp.json"))
         return rrepo_fail(r, RAMPART_EINVAL, role, "nothing is published yet: run publish first");
     json_t *snap = NULL, *ts = NULL;
     tuf_md *root = NULL;

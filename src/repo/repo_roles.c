@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
 #include "tuf/match.h"
+#include "util/fs.h"
 #include "util/banned.h"
 
 bool rrepo_is_toplevel(const char *name)
@@ -243,10 +243,10 @@ int64_t rrepo_published_version(rampart_repo *r, const char *name)
         int64_t v = rrepo_version(root);
         char fname[64];
         (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)v); /* a number: fits */
-        if (rfile_exists_at(r->fds[RDIR_ROOTS], fname))
+        if (rfs_exists_at(r->fds[RDIR_ROOTS], fname))
             return v;
         (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)(v - 1)); /* a number: fits */
-        if (v > 1 && rfile_exists_at(r->fds[RDIR_ROOTS], fname))
+        if (v > 1 && rfs_exists_at(r->fds[RDIR_ROOTS], fname))
             return v - 1;
         return 0;
     }
@@ -311,9 +311,9 @@ int rrepo_auth(rampart_repo *r, const char *name, json_t **keys, json_t **auth)
 
 static int write_marker(rampart_repo *r, const char *name)
 {
-    if (rfile_exists_at(r->fds[RDIR_DIRTY], name))
+    if (rfs_exists_at(r->fds[RDIR_DIRTY], name))
         return 0;
-    return rfile_put_nosync(r->fds[RDIR_DIRTY], name, "", 0, 0644, &r->err);
+    return rfs_write_nosync(r->fds[RDIR_DIRTY], name, "", 0, 0644, &r->err);
 }
 
 static int write_role(rampart_repo *r, rrole *ro)
@@ -330,11 +330,11 @@ int rrepo_flush_role(rampart_repo *r, rrole *ro, bool sync)
     if (ro->changed) {
         rc = write_marker(r, ro->name);
         if (rc == 0 && sync)
-            rc = rfile_sync(r->dirfd, &r->err);
+            rc = rfs_sync_fs(r->dirfd, &r->err);
         if (rc == 0)
             rc = write_role(r, ro);
         if (rc == 0 && sync)
-            rc = rfile_sync(r->dirfd, &r->err);
+            rc = rfs_sync_fs(r->dirfd, &r->err);
     }
     for (size_t i = 0; i < r->nroles; i++) {
         if (r->roles[i] == ro) {
@@ -361,14 +361,14 @@ int rrepo_commit(rampart_repo *r)
             rc = write_marker(r, r->roles[i]->name);
     /* The markers are durable before the edits they announce. */
     if (rc == 0)
-        rc = rfile_sync(r->dirfd, &r->err);
+        rc = rfs_sync_fs(r->dirfd, &r->err);
     for (size_t i = 0; i < r->nroles && rc == 0; i++)
         if (r->roles[i]->changed)
             rc = write_role(r, r->roles[i]);
     if (rc == 0 && r->config_changed)
         rc = rrepo_write_json(r, r->dirfd, RREPO_CONFIG, r->config, false);
     if (rc == 0)
-        rc = rfile_sync(r->dirfd, &r->err);
+        rc = rfs_sync_fs(r->dirfd, &r->err);
     if (rc == 0)
         r->config_changed = false;
     rrepo_drop_cache(r);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
 #include "util/codec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -200,7 +199,7 @@ int rampart_repo_export(rampart_repo *r, const char *role, const char *path)
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     }
     if (rc == 0)
-        rc = rfile_create(path, text, strlen(text), 0644, &r->err);
+        rc = rfs_create_excl_path(path, text, strlen(text), 0644, &r->err);
     free(text);
     rrepo_drop_cache(r);
     return rc;
@@ -292,7 +291,7 @@ static int load_import(rampart_repo *r, const char *path, json_t **out)
 {
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
-    int rc = rfile_read(path, &b, &r->err);
+    int rc = rfs_read_file(AT_FDCWD, path, &b, &r->err);
     if (rc == 0 && rjson_parse(b.data, b.len, RREPO_MD_MAX, out, &r->err) != 0)
         rc = rrepo_fail(r, RAMPART_EFORMAT, NULL, "%s is not JSON: %s", path, r->err.message);
     rbuf_free(&b);
@@ -391,7 +390,7 @@ int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampar
     json_t *md = NULL;
     tuf_md *check = NULL;
     char *text = NULL;
-    int rc = rfile_read(in_path, &b, err);
+    int rc = rfs_read_file(AT_FDCWD, in_path, &b, err);
     if (rc == 0) {
         /* Strictly valid metadata only: never sign what a client rejects. */
         size_t len;
@@ -412,7 +411,7 @@ int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampar
     if (rc == 0 && (text = json_dumps(md, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL)
         rc = rerr_set(err, RAMPART_ENOMEM, NULL, "out of memory");
     if (rc == 0)
-        rc = rfile_replace(out_path != NULL ? out_path : in_path, text, strlen(text), 0644, err);
+        rc = rfs_write_atomic_path(out_path != NULL ? out_path : in_path, text, strlen(text), 0644, err);
     free(text);
     json_decref(md);
     tuf_md_free(check);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "repo/repo_internal.h"
-#include "repo/rfile.h"
+#include "util/fs.h"
 #include "util/rtime.h"
 #include "util/banned.h"
 
@@ -204,7 +204,7 @@ int rampart_repo_status(rampart_repo *r, unsigned warn_days,
         if (rc == 0)
             rc = bins_status(&s, v);
     }
-    if (rc == 0 && rfile_exists_at(r->fds[RDIR_STATE], "pending.json"))
+    if (rc == 0 && rfs_exists_at(r->fds[RDIR_STATE], "pending.json"))
         warnf(&s, "an interrupted publish is pending: run publish to finish it");
     tuf_md_free(root);
     rrepo_drop_cache(r);

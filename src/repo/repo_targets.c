@@ -288,8 +288,8 @@ static int store_small(rampart_repo *r, const item *x, bool sha512, char *hex256
     if (rc == 0)
         rc = rrepo_blobdir(r, first_byte(hex256), &subfd);
     /* Content-addressed: an existing blob already holds these bytes. */
-    if (rc == 0 && !rfile_exists_at(subfd, hex256))
-        rc = rfile_put_nosync(subfd, hex256, b.data, b.len, 0644, &r->err);
+    if (rc == 0 && !rfs_exists_at(subfd, hex256))
+        rc = rfs_write_nosync(subfd, hex256, b.data, b.len, 0644, &r->err);
     if (rc == 0)
         *len = b.len;
     rbuf_free(&b);
@@ -359,10 +359,10 @@ static int apply(rampart_repo *r, items *it)
     int rc = 0;
     for (size_t i = 0; i < it->n && rc == 0; i++)
         if (i == 0 || strcmp(it->v[i].role, it->v[i - 1].role) != 0)
-            if (!rfile_exists_at(r->fds[RDIR_DIRTY], it->v[i].role))
-                rc = rfile_put_nosync(r->fds[RDIR_DIRTY], it->v[i].role, "", 0, 0644, &r->err);
+            if (!rfs_exists_at(r->fds[RDIR_DIRTY], it->v[i].role))
+                rc = rfs_write_nosync(r->fds[RDIR_DIRTY], it->v[i].role, "", 0, 0644, &r->err);
     if (rc == 0)
-        rc = rfile_sync(r->dirfd, &r->err);
+        rc = rfs_sync_fs(r->dirfd, &r->err);
     rrole *ro = NULL;
     for (size_t i = 0; i < it->n && rc == 0; i++) {
         if (ro == NULL || strcmp(ro->name, it->v[i].role) != 0) {
@@ -382,7 +382,7 @@ static int apply(rampart_repo *r, items *it)
     if (ro != NULL && rc == 0)
         rc = rrepo_flush_role(r, ro, false);
     if (rc == 0)
-        rc = rfile_sync(r->dirfd, &r->err);
+        rc = rfs_sync_fs(r->dirfd, &r->err);
     rrepo_drop_cache(r);
     return rc;
 }

@@ -1,81 +1,31 @@
 /*
- * rfile.h - the repository tooling's file operations beyond util/fs.h:
- * whole-file reads of trusted paths, atomic creation that never replaces an
- * existing file, existence checks, folder listings, hard links and the
- * file-system sync that orders publishing.  Paths given here come from the
- * operator (command line, configuration), not from metadata; names that
- * come from metadata are checked with rfs_confine_check() before they get
- * here.
+ * rfile.h - the repository tooling's own file operations, on top of
+ * util/fs.h (which owns atomic writes, exclusive creates, listings, the
+ * folder lock and errno messages): the content-addressed copies that
+ * publishing links into public/, and stored copies hashed as they are made.
+ * Paths given here come from the operator (command line, configuration),
+ * not from metadata; names that come from metadata are checked with
+ * rfs_confine_check() before they get here.
  */
 #ifndef RAMPART_REPO_RFILE_H
 #define RAMPART_REPO_RFILE_H
-
-#include <sys/types.h>
 
 #include "crypto/hash.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
-/* Reads the whole file at trusted path `path` (at most out->max bytes)
- * into `out`.  ENOTFOUND, ETOOLARGE, EPATH, EIO, ENOMEM. */
-int rfile_read(const char *path, rbuf *out, rerr *e) RAMPART_MUST_USE;
-
-/* Creates `name` (one component) in folder `dirfd` with exactly `len`
- * bytes and mode `mode`, atomically (temporary file, fsync, link into
- * place, fsync of the folder), and never over an existing file: EEXIST
- * then, with nothing changed.  EPATH, EIO. */
-int rfile_create_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-                    rerr *e) RAMPART_MUST_USE;
-
-/* rfile_create_at() for a trusted path (its folder must exist). */
-int rfile_create(const char *path, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
-
-/* Atomically replaces trusted path `path` (its folder must exist). */
-int rfile_replace(const char *path, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
-
-/* True when something (any kind of file, not followed) exists at
- * `name` below `dirfd` (AT_FDCWD for a trusted path). */
-bool rfile_exists_at(int dirfd, const char *name);
-
-/* Writes `len` bytes as `name` (one component) in `dirfd` without any
- * fsync: temporary file, then rename over `name`.  For bulk publishing,
- * where one rfile_sync() afterwards makes the whole batch durable before
- * anything refers to it.  EPATH, EIO. */
-int rfile_put_nosync(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-                     rerr *e) RAMPART_MUST_USE;
-
 /* Makes `name` below `dst_dirfd` a hard link to `src` below `src_dirfd`
- * (both one component); copies the bytes (rfile_put_nosync) when the two
+ * (both one component); copies the bytes (rfs_write_nosync) when the two
  * folders are on different file systems.  An existing `name` is left
  * alone (the names are content-addressed, so it holds the same bytes).
  * EIO, ENOTFOUND (no source). */
 int rfile_link_or_copy(int src_dirfd, const char *src, int dst_dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
 
-/* Flushes the file system holding `dirfd` (syncfs(2)).  EIO. */
-int rfile_sync(int dirfd, rerr *e) RAMPART_MUST_USE;
-
-/* Calls fn(ctx, name) for every entry of folder `dirfd` except ".", ".."
- * and temporary files, in no particular order; stops at the first non-zero
- * return and returns it.  EIO when the folder cannot be read. */
-int rfile_list(int dirfd, int (*fn)(void *ctx, const char *name), void *ctx, rerr *e) RAMPART_MUST_USE;
-
-/* Removes `name` below `dirfd`; absent is fine.  EIO. */
-int rfile_remove_at(int dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
-
-/* Opens (creating with `mode` when `create`) sub-folder `name` (one
- * component, not followed if a symlink) of `dirfd`.  EPATH, ENOTFOUND, EIO. */
-int rfile_subdir(int dirfd, const char *name, bool create, mode_t mode, int *out, rerr *e) RAMPART_MUST_USE;
-
-/* Takes an exclusive advisory lock on `name` in `dirfd` (created 0600),
- * waiting up to `timeout_ms`.  *lockfd is closed to release it.  ELOCKED, EIO. */
-int rfile_lock(int dirfd, const char *name, unsigned timeout_ms, int *lockfd, rerr *e) RAMPART_MUST_USE;
-
-
 /* Copies the regular file at trusted path `src` (opened O_NOFOLLOW) into a
- * new temporary file in `dstdir`, feeding every byte to the live hash
- * contexts `h` (n of them) as it goes; *len gets the size.  On success `t`
- * holds the temporary file (commit or discard it).  ENOTFOUND, EPATH (not
- * a regular file), EIO. */
+ * new temporary file in `dstdir` (rfs_copy_to_tmp, mode 0644), feeding
+ * every byte to the live hash contexts `h` (n of them) as it goes; *len
+ * gets the size.  On success `t` holds the temporary file (commit or
+ * discard it).  ENOTFOUND, EPATH (not a regular file), ECRYPTO, EIO. */
 int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t n, uint64_t *len,
                       rerr *e) RAMPART_MUST_USE;
 

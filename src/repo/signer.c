@@ -8,7 +8,7 @@
 #include "crypto/privkey.h"
 #include "rampart/signer.h"
 #include "repo/keys.h"
-#include "repo/rfile.h"
+#include "util/fs.h"
 #include "util/json.h"
 #include "util/banned.h"
 
@@ -84,7 +84,7 @@ int rampart_public_key_load(rampart_public_key **out, const char *path, rampart_
         return rerr_set(err, RAMPART_EINVAL, NULL, "invalid argument");
     rbuf b;
     rbuf_init(&b, KEY_FILE_MAX);
-    int rc = rfile_read(path, &b, err);
+    int rc = rfs_read_file(AT_FDCWD, path, &b, err);
     json_t *j = NULL;
     if (rc == 0 && rjson_parse(b.data, b.len, KEY_FILE_MAX, &j, NULL) != 0)
         rc = rerr_set(err, RAMPART_EFORMAT, NULL, "%s: unknown key file format (expected a TUF public key, JSON)",
@@ -312,7 +312,7 @@ int rampart_signer_load_file(rampart_signer **out, const char *path, const rampa
     rbuf_init_secret(&pem, KEY_FILE_MAX);
     rbuf_init(&pub, KEY_FILE_MAX);
     rprivkey *k = NULL;
-    int rc = rfile_read(path, &pem, err);
+    int rc = rfs_read_file(AT_FDCWD, path, &pem, err);
     if (rc == 0 && looks_like_json(&pem))
         rc = rerr_set(err, RAMPART_EFORMAT, NULL, "%s is a public key: signing needs the private key file", path);
     if (rc == 0)
@@ -353,9 +353,9 @@ int rampart_key_generate(const rampart_keygen_options *o, const char *private_pa
     default:
         return rerr_set(err, RAMPART_EINVAL, NULL, "unknown key type %d", (int)o->type);
     }
-    if (rfile_exists_at(AT_FDCWD, private_path) || rfile_exists_at(AT_FDCWD, public_path))
+    if (rfs_exists_at(AT_FDCWD, private_path) || rfs_exists_at(AT_FDCWD, public_path))
         return rerr_set(err, RAMPART_EEXIST, NULL, "%s already exists (refusing to overwrite it)",
-                        rfile_exists_at(AT_FDCWD, private_path) ? private_path : public_path);
+                        rfs_exists_at(AT_FDCWD, private_path) ? private_path : public_path);
     rprivkey *k = NULL;
     rampart_public_key *pk = NULL;
     char *pubjson = NULL;
@@ -373,9 +373,9 @@ int rampart_key_generate(const rampart_keygen_options *o, const char *private_pa
     if (rc == 0 && rampart_public_key_to_json(pk, &pubjson) != 0)
         rc = rerr_set(err, RAMPART_ENOMEM, NULL, "out of memory");
     if (rc == 0)
-        rc = rfile_create(private_path, pem.data, pem.len, 0600, err);
+        rc = rfs_create_excl_path(private_path, pem.data, pem.len, 0600, err);
     if (rc == 0) {
-        rc = rfile_create(public_path, pubjson, strlen(pubjson), 0644, err);
+        rc = rfs_create_excl_path(public_path, pubjson, strlen(pubjson), 0644, err);
         if (rc != 0) /* do not leave half a key pair behind */
             if (unlink(private_path) != 0) {
                 /* nothing more to do: the error that matters is already in err */

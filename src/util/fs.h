@@ -1,5 +1,6 @@
 /*
- * fs.h - the one owner of file-system access in librampart.
+ * fs.h - the one owner of file-system access in librampart: the client's
+ * metadata store, the repository tooling and key files all go through it.
  *
  * Writes are atomic: data goes to a fresh temporary file in the destination
  * folder, which is fsynced, renamed over the final name, and the folder is
@@ -10,18 +11,26 @@
  * with the *at() functions below, which walk one component at a time with
  * O_NOFOLLOW, so a relative name can only resolve inside its folder.
  *
+ * The implementation is split by job: fs_errno.c (errno to code and
+ * message), fs_path.c (confinement, folder walks), fs_read.c (bounded reads,
+ * copies), fs_write.c (atomic writes, exclusive creates, crash points),
+ * fs_dir.c (listings, removals), fs_lock.c (the folder lock).
+ *
  * Errors: every function that touches the file system takes an optional
  * `rerr *e` (may be NULL) that receives a one-line message.  The codes:
  *   EPATH      a name is unsafe, or a component is a symlink, or something is
  *              not the kind of file expected (a folder, a FIFO, ...);
  *   ENOTFOUND  the file or a folder on the way does not exist;
+ *   EEXIST     an exclusive create found the name taken;
+ *   ELOCKED    a lock is held by someone else;
  *   ETOOLARGE  a file exceeds the caller's cap;
  *   EIO        any other system-call failure (ENOSPC, EDQUOT, EIO, EFBIG,
  *              EACCES, ...); the message names the errno, e.g.
  *              "fsync of temporary file for 'root.json': No space left on
  *              device (ENOSPC)";
  *   EINVAL     a NULL pointer or an out-of-range argument from the caller.
- * Names in messages are sanitised by rerr_set().
+ * rfs_errno_code() is the one mapping from errno to these codes, rfs_fail()
+ * the one message format.  Names in messages are sanitised by rerr_set().
  */
 #ifndef RAMPART_UTIL_FS_H
 #define RAMPART_UTIL_FS_H
@@ -43,9 +52,11 @@
  * in the debug and asan presets, off in release).  With RAMPART_CRASH_AT=n
  * in the environment the n-th crash point the process passes ends it with
  * _exit(RFS_CRASH_EXIT), as a kill -9 there would; each names the moment
- * ("fsynced, before rename").  The atomic writes here have five; the
- * repository's batch writes (repo/rfile.c) add theirs.  Without the option
- * RFS_CRASHPOINT(id) compiles to nothing.  See tests/unit/test_crashpoints.c. */
+ * ("fsynced, before rename").  The atomic writes (rfs_tmp_*) have five; the
+ * unsynced batch writes (rfs_write_nosync) and the exclusive creates
+ * (rfs_create_excl) add theirs.  Without the option RFS_CRASHPOINT(id)
+ * compiles to nothing.  See tests/unit/test_crashpoints.c and
+ * tests/unit/test_repo_faults.c. */
 #define RFS_CRASH_EXIT 86
 #ifdef RAMPART_CRASHPOINTS
 void rfs_crashpoint(const char *id);
@@ -55,6 +66,40 @@ extern unsigned long rfs_fsync_count;
 #define RFS_CRASHPOINT(id) rfs_crashpoint(id)
 #else
 #define RFS_CRASHPOINT(id) ((void)0)
+#endif
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* The code for errno `err` from a system call on a name the caller gave
+ * (open, stat, mkdir, link, unlink, ...):
+ *   ENOENT                              ENOTFOUND
+ *   EEXIST                              EEXIST
+ *   ELOOP, ENOTDIR, ENAMETOOLONG, ENXIO EPATH (a symlink where O_NOFOLLOW
+ *                                       forbids one, a file where a folder
+ *                                       should be, a socket, ...)
+ *   anything else (ENOSPC, EDQUOT, EIO, EACCES, EPERM, EROFS, EISDIR, ...)
+ *                                       EIO
+ * Never 0. */
+int rfs_errno_code(int err);
+
+/* Records in `e` the code rfs_errno_code(err) and the message
+ * "<what> '<name>': <strerror> (<ENAME>)", e.g. "cannot open 'x.json':
+ * Permission denied (EACCES)", or "<what> '<name>': not found" for ENOENT;
+ * without " '<name>'" when name is NULL.  Returns the code.  `e` may be NULL. */
+int rfs_fail(rerr *e, int err, const char *what, const char *name);
+
+/* rfs_fail() with the code given instead of mapped: for steps on files and
+ * folders the caller already holds (write, fsync, rename of its own
+ * temporary file, listing an open folder), where any errno, ENOENT for a
+ * folder removed meanwhile included, is a local failure (RAMPART_EIO). */
+int rfs_fail_as(rerr *e, int code, int err, const char *what, const char *name);
+
+#ifdef __clang_analyzer__
+/* For clang-tidy only (never compiled), like rerr_set in util/common.h: the
+ * analyser cannot see into fs_errno.c, so it is told that these never
+ * return 0 (docs/internals/static-analysis.md). */
+#define rfs_fail(e, err, what, name) (rfs_fail((e), (err), (what), (name)), RAMPART_EIO)
+#define rfs_fail_as(e, code, err, what, name) (rfs_fail_as((e), (code), (err), (what), (name)), (code))
 #endif
 
 /* Checks that name[0..n) is a safe relative path, so that walking it below
@@ -93,6 +138,19 @@ int rfs_open_dir(const char *path, bool create, bool private_dir, int *fd, rerr 
  * Errors: EINVAL (NULL arguments), EPATH, ENOTFOUND, EIO. */
 int rfs_open_parent(int dirfd, const char *name, bool create, int *parent_fd, const char **base,
                     rerr *e) RAMPART_MUST_USE;
+
+/* Opens sub-folder `name` of folder `dirfd` (AT_FDCWD: of the working
+ * directory): one component (rfs_confine_check depth 1, else EPATH), opened
+ * O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC, so a symlink or a file there is
+ * EPATH.  When `create`, a missing folder is made with `mode` (less the
+ * umask; a concurrent creation is accepted).  *fd is a new fd the caller
+ * closes.  Errors: EINVAL (NULL name or fd), EPATH, ENOTFOUND, EIO. */
+int rfs_open_subdir(int dirfd, const char *name, bool create, mode_t mode, int *fd, rerr *e) RAMPART_MUST_USE;
+
+/* True when something (any kind of file; a symlink is not followed) exists
+ * at `name` below `dirfd` (AT_FDCWD for a trusted path).  False also when
+ * it cannot be told (a folder on the way missing or unreadable). */
+bool rfs_exists_at(int dirfd, const char *name);
 
 /* Reads the whole regular file `name` and appends its bytes to `out`.
  * With dirfd == AT_FDCWD, `name` is a trusted absolute or cwd-relative path
@@ -179,6 +237,51 @@ void rfs_tmp_discard(rfs_tmp *t);
  * Errors: EINVAL (data NULL with len > 0), EIO (errno named). */
 int rfs_write_all(int fd, const void *data, size_t len, rerr *e) RAMPART_MUST_USE;
 
+/* rfs_write_atomic() for trusted path `path` (absolute or relative to the
+ * working directory, from the operator, not from metadata): the folder must
+ * exist (ENOTFOUND), the last component must be a final name (EPATH). */
+int rfs_write_atomic_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* Writes `len` bytes as `name` (a final name as for rfs_write_atomic) in
+ * `dirfd` without any fsync: a temporary file renamed over `name`, so every
+ * process sees the old or the new file, but after a power loss it may be
+ * older, empty or torn.  For batches, where one rfs_sync_fs() afterwards
+ * makes them all durable before anything refers to them.  Crash points
+ * "written (no fsync), before rename" and "renamed (no fsync)".  Errors as
+ * rfs_write_atomic(). */
+int rfs_write_nosync(int dirfd, const char *name, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* Creates `name` (a final name) in folder `dirfd` holding exactly `len`
+ * bytes of `data` with exactly mode `mode`, atomically (temporary file,
+ * fsync, link(2) into place, fsync of the folder), and never over anything
+ * already there, not even a dangling symlink: EEXIST then ("'<name>' already
+ * exists (refusing to overwrite it)"), with nothing changed.  A name taken
+ * between the check and the link is EEXIST too (link never replaces).
+ * Crash points "fsynced, before link" and "linked, before folder fsync".
+ * Errors: EEXIST, EPATH, EINVAL (as rfs_write_atomic), EIO. */
+int rfs_create_excl(int dirfd, const char *name, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* rfs_create_excl() for trusted path `path` (as rfs_write_atomic_path);
+ * the EEXIST message names the whole path. */
+int rfs_create_excl_path(const char *path, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* Flushes the whole file system holding `dirfd` (syncfs(2)): every write
+ * before it, rfs_write_nosync()'s included, is then durable.  EIO. */
+int rfs_sync_fs(int dirfd, rerr *e) RAMPART_MUST_USE;
+
+/* Copies the regular file `name` (dirfd and name as for rfs_read_file(): a
+ * trusted path with AT_FDCWD, else a confined relative name) into a new
+ * temporary file in `dstdir` with mode `mode` (rfs_tmp_open), 64 KiB at a
+ * time, handing each chunk to `fn(ctx, chunk, n, e)` too when fn is not
+ * NULL (to hash it, say); a non-zero return of fn stops the copy and is
+ * returned (fn records its message in e).  On success `t` holds the
+ * temporary file (commit or discard it) and *len the number of bytes; on
+ * failure `t` holds nothing.  Errors: ENOTFOUND, EPATH (not a regular file,
+ * a symlink), ENOMEM, EIO, EINVAL, or fn's code. */
+int rfs_copy_to_tmp(int dirfd, const char *name, int dstdir, mode_t mode,
+                    int (*fn)(void *ctx, const uint8_t *chunk, size_t n, rerr *e), void *ctx, rfs_tmp *t, uint64_t *len,
+                    rerr *e) RAMPART_MUST_USE;
+
 /* Removes leftover temporary files (regular files named RFS_TMP_PREFIX...)
  * in folder `dirfd` after a crash.  Reads the folder through a duplicate of
  * dirfd (which stays open and usable); never follows symlinks, and leaves
@@ -188,5 +291,34 @@ int rfs_write_all(int fd, const void *data, size_t len, rerr *e) RAMPART_MUST_US
  * update); elsewhere pass an age: files modified less than min_age_s seconds
  * ago are kept.  Goes on after a failed unlink and reports the first error: EIO. */
 int rfs_remove_stale_tmp(int dirfd, unsigned min_age_s, rerr *e) RAMPART_MUST_USE;
+
+/* ---- folders -------------------------------------------------------------- */
+
+/* Calls fn(ctx, name) for every entry of folder `dirfd` except ".", ".."
+ * and temporary files (RFS_TMP_PREFIX...), in no particular order; stops at
+ * the first non-zero return of fn and returns it.  Reads the folder through
+ * a duplicate of dirfd, from its start (dirfd stays open and usable).
+ * Errors: EIO when the folder cannot be read, or fn's code. */
+int rfs_list(int dirfd, int (*fn)(void *ctx, const char *name), void *ctx, rerr *e) RAMPART_MUST_USE;
+
+/* Removes the file (not a folder) `name` below `dirfd`; a name already
+ * absent is success.  Errors: EIO (EISDIR, EACCES, ...). */
+int rfs_remove_at(int dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
+
+/* ---- the folder lock ------------------------------------------------------ */
+
+/* How often a waiting rfs_lock() tries again. */
+#define RFS_LOCK_POLL_MS 20
+
+/* Takes an exclusive advisory lock (flock(2)) on file `name` (one
+ * component) in folder `dirfd`, creating it with mode 0600 when missing and
+ * never following a symlink there.  When another open file holds it (in
+ * another process, or in this one through another open), tries again every
+ * RFS_LOCK_POLL_MS until `timeout_ms` have passed (0: one try).  On success
+ * *lockfd is a new fd holding the lock: closing it releases the lock (a
+ * crashed holder releases it too).  Errors: ELOCKED ("'<name>' is locked by
+ * another process": callers say whose folder it is), EPATH (unsafe name, a
+ * symlink at the name), EINVAL (NULL arguments), EIO. */
+int rfs_lock(int dirfd, const char *name, unsigned timeout_ms, int *lockfd, rerr *e) RAMPART_MUST_USE;
 
 #endif

@@ -2,7 +2,7 @@
  * test_crashpoints.c - crash consistency of everything the client
  * persists (docs/security-matrix.md: F1, F3, F5, F7, F8, F9, F12).
  *
- * Crash points (src/util/fs.c, builds with RAMPART_CRASHPOINTS): the
+ * Crash points (src/util/fs_write.c, builds with RAMPART_CRASHPOINTS): the
  * temporary file created, a partial write, before the fsync, before the
  * rename, before the folder fsync.  A child process runs an update with
  * RAMPART_CRASH_AT=n and dies (_exit) at the n-th crash point it passes,

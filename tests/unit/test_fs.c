@@ -1,11 +1,13 @@
-/* test_fs.c - confinement, no-follow walks, bounded reads, atomic writes.
+/* test_fs.c - confinement, no-follow walks, bounded reads, atomic writes,
+ * exclusive creates, copies, listings, the folder lock, errno mapping.
  *
  * Everything happens in a fresh mkdtemp folder under $TMPDIR (or /tmp),
  * removed at the end.  The tests run as root in CI, which ignores file
  * permissions, so failures are provoked with things root cannot bypass:
  * a folder as the rename target, RLIMIT_FSIZE, a removed folder, /dev/full,
  * and the fsync()/getrandom() defined below, which replace libc's for this
- * program (the static librampart links against them) and fail on demand. */
+ * program (the static librampart links against them) and fail on demand
+ * (getrandom() can also create a file first: a concurrent writer). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,8 +46,18 @@ int fsync(int fd)
 
 static int rnd_zero_calls; /* that many calls return all-zero bytes; -1: always */
 static bool rnd_fail;      /* fail with ENOSYS */
+/* When set, the next call first creates this file (holding "theirs") in
+ * rnd_plant_dir: another writer, between a check and a temporary file. */
+static const char *rnd_plant_name;
+static int rnd_plant_dir = -1;
 ssize_t getrandom(void *buf, size_t len, unsigned flags)
 {
+    if (rnd_plant_name != NULL) {
+        int fd = openat(rnd_plant_dir, rnd_plant_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        rnd_plant_name = NULL;
+        if (fd < 0 || write(fd, "theirs", 6) != 6 || close(fd) != 0)
+            abort();
+    }
     if (rnd_fail) {
         errno = ENOSYS;
         return -1;
@@ -712,6 +724,481 @@ static void test_remove_stale(void)
     close(d);
 }
 
+/* ---- rfs_errno_code / rfs_fail: errno to code and message ------------------------ */
+
+static void test_errno_mapping(void)
+{
+    CHECK_INT(rfs_errno_code(ENOENT), RAMPART_ENOTFOUND);
+    CHECK_INT(rfs_errno_code(EACCES), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(ENOSPC), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(EEXIST), RAMPART_EEXIST);
+    CHECK_INT(rfs_errno_code(ELOOP), RAMPART_EPATH);
+    CHECK_INT(rfs_errno_code(ENOTDIR), RAMPART_EPATH);
+    CHECK_INT(rfs_errno_code(EISDIR), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(0), RAMPART_EIO);
+    CHECK_INT(rfs_errno_code(99999), RAMPART_EIO);
+
+    rerr e = {0};
+    CHECK_RC(rfs_fail(&e, ENOENT, "cannot open", "a.json"), RAMPART_ENOTFOUND);
+    CHECK_INT(e.code, RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot open 'a.json': not found");
+    CHECK_RC(rfs_fail(&e, EACCES, "cannot open", "a.json"), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot open 'a.json': Permission denied (EACCES)");
+    CHECK_RC(rfs_fail(&e, ENOSPC, "cannot write", NULL), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot write: No space left on device (ENOSPC)");
+    CHECK_RC(rfs_fail(&e, EEXIST, "cannot create", "k"), RAMPART_EEXIST);
+    CHECK_STR(e.message, "cannot create 'k': File exists (EEXIST)");
+    CHECK_RC(rfs_fail(&e, ELOOP, "cannot open", "ln"), RAMPART_EPATH);
+    CHECK_STR(e.message, "cannot open 'ln': Too many levels of symbolic links (ELOOP)");
+    CHECK_RC(rfs_fail(&e, ENOENT, "cannot list", NULL), RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot list: not found");
+    /* With the code given, ENOENT is an I/O failure like any other. */
+    CHECK_RC(rfs_fail_as(&e, RAMPART_EIO, ENOENT, "cannot rename temporary file to", "x"), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot rename temporary file to 'x': No such file or directory (ENOENT)");
+    /* An errno without a row is named by number. */
+    CHECK_RC(rfs_fail(&e, 99999, "cannot open", "x"), RAMPART_EIO);
+    CHECK(strstr(e.message, "(errno 99999)") != NULL);
+    /* Names are sanitised; a NULL e only returns the code. */
+    CHECK_RC(rfs_fail(&e, EACCES, "cannot open", "a\nb"), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot open 'a?b': Permission denied (EACCES)");
+    CHECK_RC(rfs_fail(NULL, EEXIST, "x", "y"), RAMPART_EEXIST);
+}
+
+/* ---- rfs_open_subdir / rfs_exists_at ------------------------------------------------ */
+
+static void test_open_subdir(void)
+{
+    int d = case_dir("sd");
+    CHECK(d >= 0);
+    int fd = -1;
+    rerr e = {0};
+    CHECK_RC(rfs_open_subdir(d, "new", false, 0700, &fd, &e), RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot open folder 'new': not found");
+    CHECK_OK(rfs_open_subdir(d, "new", true, 0700, &fd, NULL));
+    CHECK(same_file(fd, d, "new"));
+    close(fd);
+    CHECK_INT(mode_of(d, "new") & 07777, 0700);
+    CHECK_OK(rfs_open_subdir(d, "new", true, 0755, &fd, NULL)); /* existing: kept as it is */
+    close(fd);
+    CHECK_INT(mode_of(d, "new") & 07777, 0700);
+    /* A symlink to a folder, and a file: not folders we open. */
+    CHECK(symlinkat("new", d, "link") == 0);
+    CHECK_RC(rfs_open_subdir(d, "link", true, 0755, &fd, &e), RAMPART_EPATH);
+    CHECK(S_ISLNK(mode_of(d, "link")));
+    CHECK(put_file(d, "file", "x", 0644));
+    CHECK_RC(rfs_open_subdir(d, "file", true, 0755, &fd, NULL), RAMPART_EPATH);
+    /* One safe component only, checked before anything is created. */
+    static const char *bad[] = {"a/b", "..", ".", "", "/tmp"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++)
+        CHECK_RC(rfs_open_subdir(d, bad[i], true, 0755, &fd, NULL), RAMPART_EPATH);
+    CHECK(faccessat(d, "a", F_OK, 0) != 0);
+    CHECK_RC(rfs_open_subdir(d, NULL, true, 0755, &fd, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_open_subdir(d, "x", true, 0755, NULL, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_open_subdir(-1, "x", false, 0755, &fd, &e), RAMPART_EIO);
+    CHECK(strstr(e.message, "(EBADF)") != NULL);
+
+    /* rfs_exists_at: anything at all, a dangling symlink included. */
+    CHECK(rfs_exists_at(d, "file"));
+    CHECK(rfs_exists_at(d, "new"));
+    CHECK(symlinkat("nowhere", d, "dangling") == 0);
+    CHECK(rfs_exists_at(d, "dangling"));
+    CHECK(!rfs_exists_at(d, "missing"));
+    CHECK(!rfs_exists_at(d, "missing/x"));
+    CHECK(!rfs_exists_at(d, NULL));
+    close(d);
+}
+
+/* ---- rfs_create_excl ----------------------------------------------------------------- */
+
+static void test_create_excl(void)
+{
+    int d = case_dir("ce");
+    CHECK(d >= 0);
+    rerr e = {0};
+    /* A new file: the bytes, the mode exactly (whatever the umask), no temporary file. */
+    mode_t old_umask = umask(077);
+    int rc = rfs_create_excl(d, "key.pub", "public", 6, 0644, &e);
+    umask(old_umask);
+    CHECK_OK(rc);
+    CHECK(has_content(d, "key.pub", "public"));
+    CHECK_INT(mode_of(d, "key.pub") & 07777, 0644);
+    CHECK_INT(count_tmp(d), 0);
+    /* Existing: EEXIST, unchanged, nothing left behind. */
+    CHECK_RC(rfs_create_excl(d, "key.pub", "other", 5, 0600, &e), RAMPART_EEXIST);
+    CHECK_INT(e.code, RAMPART_EEXIST);
+    CHECK_STR(e.message, "'key.pub' already exists (refusing to overwrite it)");
+    CHECK(has_content(d, "key.pub", "public"));
+    CHECK_INT(mode_of(d, "key.pub") & 07777, 0644);
+    CHECK_INT(count_tmp(d), 0);
+    /* A dangling symlink is something: not followed, not replaced. */
+    CHECK(symlinkat("elsewhere", d, "ln") == 0);
+    CHECK_RC(rfs_create_excl(d, "ln", "x", 1, 0644, NULL), RAMPART_EEXIST);
+    CHECK(S_ISLNK(mode_of(d, "ln")) && faccessat(d, "elsewhere", F_OK, AT_SYMLINK_NOFOLLOW) != 0);
+    /* A file that appears after the first look (while the temporary file
+     * is made) is kept: link(2) refuses to replace it. */
+    rnd_plant_dir = d;
+    rnd_plant_name = "race";
+    rc = rfs_create_excl(d, "race", "mine", 4, 0644, &e);
+    rnd_plant_name = NULL;
+    CHECK_RC(rc, RAMPART_EEXIST);
+    CHECK_STR(e.message, "'race' already exists (refusing to overwrite it)");
+    CHECK(has_content(d, "race", "theirs"));
+    CHECK_INT(count_tmp(d), 0);
+    /* Empty content. */
+    CHECK_OK(rfs_create_excl(d, "empty", NULL, 0, 0600, NULL));
+    CHECK(has_content(d, "empty", ""));
+    /* Bad names and arguments, refused before anything is created. */
+    static const char *bad[] = {"a/b", "..", ".", "", "/abs", RFS_TMP_PREFIX "x", "a\nb"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++)
+        CHECK_RC(rfs_create_excl(d, bad[i], "x", 1, 0644, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_create_excl(d, NULL, "x", 1, 0644, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_create_excl(d, "n", NULL, 1, 0644, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_create_excl(d, "n", "x", 1, 01644, NULL), RAMPART_EINVAL);
+    CHECK(faccessat(d, "n", F_OK, 0) != 0);
+    CHECK_INT(count_tmp(d), 0);
+
+    /* fsync of the new file fails: EIO, no file, no temporary file. */
+    fsync_calls = 0;
+    fsync_fail_at = 1;
+    rc = rfs_create_excl(d, "f1", "x", 1, 0644, &e);
+    fsync_fail_at = 0;
+    CHECK_RC(rc, RAMPART_EIO);
+    CHECK_STR(e.message, "fsync of the new file 'f1': Input/output error (EIO)");
+    CHECK(faccessat(d, "f1", F_OK, 0) != 0);
+    CHECK_INT(count_tmp(d), 0);
+    /* fsync of the folder fails: EIO, but the file is in place, whole. */
+    fsync_calls = 0;
+    fsync_fail_at = 2;
+    rc = rfs_create_excl(d, "f2", "xy", 2, 0644, &e);
+    fsync_fail_at = 0;
+    CHECK_RC(rc, RAMPART_EIO);
+    CHECK_STR(e.message, "fsync of the folder of 'f2': Input/output error (EIO)");
+    CHECK(has_content(d, "f2", "xy"));
+    CHECK_INT(count_tmp(d), 0);
+
+    /* Trusted paths: the folder must exist; EEXIST names the whole path. */
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/ce/by-path.json", g_root);
+    CHECK_OK(rfs_create_excl_path(path, "{}", 2, 0600, NULL));
+    CHECK(has_content(d, "by-path.json", "{}"));
+    CHECK_INT(mode_of(d, "by-path.json") & 07777, 0600);
+    CHECK_RC(rfs_create_excl_path(path, "[]", 2, 0600, &e), RAMPART_EEXIST);
+    char want[PATH_MAX + 128];
+    snprintf(want, sizeof(want), "'%s' already exists (refusing to overwrite it)", path);
+    CHECK_STR(e.message, want);
+    CHECK(has_content(d, "by-path.json", "{}"));
+    snprintf(path, sizeof(path), "%s/ce/nodir/x.json", g_root);
+    CHECK_RC(rfs_create_excl_path(path, "{}", 2, 0644, NULL), RAMPART_ENOTFOUND);
+    snprintf(path, sizeof(path), "%s/ce/", g_root);
+    CHECK_RC(rfs_create_excl_path(path, "{}", 2, 0644, &e), RAMPART_EPATH);
+    CHECK_RC(rfs_create_excl_path(NULL, "{}", 2, 0644, NULL), RAMPART_EINVAL);
+    /* A relative path starts at the working directory. */
+    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    CHECK(cwd >= 0 && fchdir(d) == 0);
+    rc = rfs_create_excl_path("rel.txt", "r", 1, 0644, NULL);
+    int rc2 = rfs_create_excl_path("rel.txt", "s", 1, 0644, NULL);
+    CHECK(fchdir(cwd) == 0);
+    close(cwd);
+    CHECK_OK(rc);
+    CHECK_RC(rc2, RAMPART_EEXIST);
+    CHECK(has_content(d, "rel.txt", "r"));
+    close(d);
+}
+
+/* ---- rfs_write_nosync / rfs_write_atomic_path / rfs_sync_fs ------------------------ */
+
+static void test_write_nosync(void)
+{
+    int d = case_dir("ns");
+    CHECK(d >= 0);
+    /* No fsync at all (the override counts every call while armed). */
+    fsync_calls = 0;
+    fsync_fail_at = 1000;
+    int rc1 = rfs_write_nosync(d, "m.json", "one", 3, 0640, NULL);
+    int rc2 = rfs_write_nosync(d, "m.json", "two!", 4, 0644, NULL);
+    int calls = fsync_calls;
+    fsync_fail_at = 0;
+    CHECK_OK(rc1);
+    CHECK_OK(rc2);
+    CHECK_INT(calls, 0);
+    CHECK(has_content(d, "m.json", "two!"));
+    CHECK_INT(mode_of(d, "m.json") & 07777, 0644);
+    CHECK_INT(count_tmp(d), 0);
+    /* Empty markers, bad names, a folder in the way. */
+    CHECK_OK(rfs_write_nosync(d, "marker", "", 0, 0644, NULL));
+    CHECK(has_content(d, "marker", ""));
+    static const char *bad[] = {"a/b", "..", "", RFS_TMP_PREFIX "x"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++)
+        CHECK_RC(rfs_write_nosync(d, bad[i], "x", 1, 0644, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_write_nosync(d, "x", NULL, 1, 0644, NULL), RAMPART_EINVAL);
+    rerr e = {0};
+    CHECK(mkdirat(d, "adir", 0755) == 0);
+    CHECK_RC(rfs_write_nosync(d, "adir", "x", 1, 0644, &e), RAMPART_EIO);
+    CHECK(strncmp(e.message, "cannot rename temporary file to 'adir': ", 40) == 0);
+    CHECK(strstr(e.message, "(EISDIR)") != NULL);
+    CHECK_INT(count_tmp(d), 0);
+
+    /* One syncfs makes the batch durable. */
+    CHECK_OK(rfs_sync_fs(d, NULL));
+    CHECK_RC(rfs_sync_fs(-1, &e), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot flush the file system (syncfs): Bad file descriptor (EBADF)");
+
+    /* rfs_write_atomic_path: a trusted path, replaced atomically. */
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/ns/m.json", g_root);
+    CHECK_OK(rfs_write_atomic_path(path, "three", 5, 0600, NULL));
+    CHECK(has_content(d, "m.json", "three"));
+    CHECK_INT(mode_of(d, "m.json") & 07777, 0600);
+    snprintf(path, sizeof(path), "%s/ns/missing/m.json", g_root);
+    CHECK_RC(rfs_write_atomic_path(path, "x", 1, 0644, NULL), RAMPART_ENOTFOUND);
+    snprintf(path, sizeof(path), "%s/ns/" RFS_TMP_PREFIX "m", g_root);
+    CHECK_RC(rfs_write_atomic_path(path, "x", 1, 0644, &e), RAMPART_EPATH);
+    CHECK(strncmp(e.message, "no file name at the end of '", 28) == 0);
+    CHECK_RC(rfs_write_atomic_path(NULL, "x", 1, 0644, NULL), RAMPART_EINVAL);
+    CHECK_INT(count_tmp(d), 0);
+    close(d);
+}
+
+/* ---- rfs_copy_to_tmp ---------------------------------------------------------------- */
+
+typedef struct {
+    size_t calls, bytes;
+    uint32_t sum;
+    size_t fail_at; /* fail this call (1-based; 0 = never) */
+} copy_probe;
+
+static int probe_chunk(void *ctx, const uint8_t *chunk, size_t n, rerr *e)
+{
+    copy_probe *p = ctx;
+    if (++p->calls == p->fail_at)
+        return rerr_set(e, RAMPART_ECRYPTO, NULL, "probe failed at call %zu", p->calls);
+    p->bytes += n;
+    for (size_t i = 0; i < n; i++)
+        p->sum = p->sum * 31 + chunk[i];
+    return 0;
+}
+
+static void test_copy_to_tmp(void)
+{
+    int d = case_dir("cp");
+    CHECK(d >= 0);
+    enum { LEN = 200000 }; /* four chunks of 64 KiB */
+    static uint8_t data[LEN];
+    uint32_t sum = 0;
+    for (size_t i = 0; i < LEN; i++) {
+        data[i] = (uint8_t)(i * 13 + (i >> 9));
+        sum = sum * 31 + data[i];
+    }
+    int fd = openat(d, "src.bin", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    CHECK(fd >= 0 && write(fd, data, LEN) == LEN && close(fd) == 0);
+    CHECK(mkdirat(d, "out", 0755) == 0);
+    int out = openat(d, "out", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    CHECK(out >= 0);
+
+    rfs_tmp t;
+    uint64_t len = 0;
+    copy_probe p = {0};
+    CHECK_OK(rfs_copy_to_tmp(d, "src.bin", out, 0640, probe_chunk, &p, &t, &len, NULL));
+    CHECK_INT(len, LEN);
+    CHECK_INT(p.bytes, LEN);
+    CHECK_INT(p.calls, 4);
+    CHECK_INT(p.sum, sum);
+    CHECK_INT(count_tmp(out), 1);
+    CHECK_OK(rfs_tmp_commit(&t, "copy.bin", NULL));
+    rbuf b;
+    rbuf_init(&b, LEN);
+    CHECK_OK(rfs_read_file(out, "copy.bin", &b, NULL));
+    CHECK_MEM(b.data, b.len, data, LEN);
+    rbuf_free(&b);
+    CHECK_INT(mode_of(out, "copy.bin") & 07777, 0640);
+    /* Without a callback; from a trusted path. */
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/cp/src.bin", g_root);
+    CHECK_OK(rfs_copy_to_tmp(AT_FDCWD, path, out, 0644, NULL, NULL, &t, &len, NULL));
+    CHECK_INT(len, LEN);
+    rfs_tmp_discard(&t);
+    CHECK_INT(count_tmp(out), 0);
+    /* The callback's failure stops the copy: its code and message, no temporary file. */
+    rerr e = {0};
+    p = (copy_probe){.fail_at = 2};
+    CHECK_RC(rfs_copy_to_tmp(d, "src.bin", out, 0644, probe_chunk, &p, &t, &len, &e), RAMPART_ECRYPTO);
+    CHECK_STR(e.message, "probe failed at call 2");
+    CHECK(t.fd == -1 && t.name[0] == '\0');
+    CHECK_INT(count_tmp(out), 0);
+    /* Sources that are not regular files, or missing: nothing is created. */
+    CHECK(symlinkat("src.bin", d, "link") == 0);
+    CHECK(mkfifoat(d, "fifo", 0600) == 0);
+    CHECK_RC(rfs_copy_to_tmp(d, "link", out, 0644, NULL, NULL, &t, &len, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_copy_to_tmp(d, "fifo", out, 0644, NULL, NULL, &t, &len, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_copy_to_tmp(d, "out", out, 0644, NULL, NULL, &t, &len, &e), RAMPART_EPATH);
+    CHECK_STR(e.message, "'out' is not a regular file");
+    CHECK_RC(rfs_copy_to_tmp(d, "missing", out, 0644, NULL, NULL, &t, &len, &e), RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot open 'missing': not found");
+    CHECK(t.fd == -1 && t.name[0] == '\0'); /* safe to discard */
+    rfs_tmp_discard(&t);
+    CHECK_RC(rfs_copy_to_tmp(d, "src.bin", -1, 0644, NULL, NULL, &t, &len, NULL), RAMPART_EIO);
+    CHECK_RC(rfs_copy_to_tmp(d, "src.bin", out, 0644, NULL, NULL, NULL, &len, NULL), RAMPART_EINVAL);
+    CHECK_INT(count_tmp(out), 0);
+    close(out);
+    close(d);
+}
+
+/* ---- rfs_list / rfs_remove_at ------------------------------------------------------- */
+
+typedef struct {
+    char names[16][32];
+    size_t n;
+    int stop_with; /* returned for the name "b" */
+} seen_names;
+
+static int note_name(void *ctx, const char *name)
+{
+    seen_names *s = ctx;
+    if (strcmp(name, "b") == 0 && s->stop_with != 0)
+        return s->stop_with;
+    if (s->n < 16)
+        snprintf(s->names[s->n++], sizeof(s->names[0]), "%s", name);
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* The names listed, sorted, joined with ','. */
+static void joined(seen_names *s, char *out, size_t cap)
+{
+    qsort(s->names, s->n, sizeof(s->names[0]), cmp_name);
+    out[0] = '\0';
+    for (size_t i = 0; i < s->n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%s", i > 0 ? "," : "", s->names[i]);
+    }
+}
+
+static void test_list_and_remove(void)
+{
+    int d = case_dir("ls");
+    CHECK(d >= 0);
+    seen_names s = {0};
+    char got[600];
+    CHECK_OK(rfs_list(d, note_name, &s, NULL));
+    CHECK_INT(s.n, 0);
+    CHECK(put_file(d, "a", "1", 0644) && put_file(d, "b", "2", 0644) && put_file(d, ".hidden", "3", 0644));
+    CHECK(put_file(d, RFS_TMP_PREFIX "0123", "t", 0644));
+    CHECK(mkdirat(d, "sub", 0755) == 0 && put_file(d, "sub/inner", "i", 0644));
+    CHECK(symlinkat("nowhere", d, "ln") == 0);
+    /* Every entry but ".", ".." and temporary files; folders not entered. */
+    CHECK_OK(rfs_list(d, note_name, &s, NULL));
+    joined(&s, got, sizeof(got));
+    CHECK_STR(got, ".hidden,a,b,ln,sub");
+    /* Again on the same fd (the listing starts from the beginning). */
+    s = (seen_names){0};
+    CHECK_OK(rfs_list(d, note_name, &s, NULL));
+    CHECK_INT(s.n, 5);
+    /* A non-zero return stops the listing and is returned. */
+    s = (seen_names){.stop_with = 7};
+    CHECK_RC(rfs_list(d, note_name, &s, NULL), 7);
+    CHECK(s.n < 5);
+    rerr e = {0};
+    CHECK_RC(rfs_list(-1, note_name, &s, &e), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot list the folder: Bad file descriptor (EBADF)");
+    CHECK_RC(rfs_list(d, NULL, NULL, NULL), RAMPART_EINVAL);
+
+    /* rfs_remove_at: gone; absent is fine; a folder is not removed. */
+    CHECK_OK(rfs_remove_at(d, "a", NULL));
+    CHECK(faccessat(d, "a", F_OK, 0) != 0);
+    CHECK_OK(rfs_remove_at(d, "a", NULL));
+    CHECK_OK(rfs_remove_at(d, "ln", NULL)); /* the symlink itself */
+    CHECK(faccessat(d, "ln", F_OK, AT_SYMLINK_NOFOLLOW) != 0);
+    CHECK_RC(rfs_remove_at(d, "sub", &e), RAMPART_EIO);
+    CHECK_STR(e.message, "cannot remove 'sub': Is a directory (EISDIR)");
+    CHECK(has_content(d, "sub/inner", "i"));
+    CHECK_RC(rfs_remove_at(d, NULL, NULL), RAMPART_EINVAL);
+    close(d);
+}
+
+/* ---- rfs_lock -------------------------------------------------------------------------- */
+
+/* A child that takes the lock, says so on `ready`, and holds it until
+ * `release` closes (or it is killed).  Returns its pid. */
+static pid_t lock_holder(int d, int ready[2], int release[2])
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    close(ready[0]);
+    close(release[1]);
+    int fd = -1;
+    char c = rfs_lock(d, "lock", 0, &fd, NULL) == 0 ? 'y' : 'n';
+    if (write(ready[1], &c, 1) != 1)
+        _exit(2);
+    while (read(release[0], &c, 1) < 0 && errno == EINTR)
+        ;
+    _exit(0);
+}
+
+static void test_lock(void)
+{
+    int d = case_dir("lk");
+    CHECK(d >= 0);
+    int a = -1, b = -1;
+    rerr e = {0};
+    /* Created 0600; a second locker, even in this process, gets ELOCKED. */
+    CHECK_OK(rfs_lock(d, "lock", 0, &a, NULL));
+    CHECK(a >= 0 && same_file(a, d, "lock"));
+    CHECK_INT(mode_of(d, "lock") & 07777, 0600);
+    CHECK(fcntl(a, F_GETFD) == FD_CLOEXEC);
+    CHECK_RC(rfs_lock(d, "lock", 0, &b, &e), RAMPART_ELOCKED);
+    CHECK_INT(e.code, RAMPART_ELOCKED);
+    CHECK_STR(e.message, "'lock' is locked by another process");
+    CHECK_INT(b, -1);
+    CHECK_RC(rfs_lock(d, "lock", 30, &b, NULL), RAMPART_ELOCKED); /* after waiting */
+    CHECK_INT(b, -1);
+    /* Another lock file in the same folder is independent. */
+    CHECK_OK(rfs_lock(d, "other", 0, &b, NULL));
+    close(b);
+    /* Closing releases it. */
+    close(a);
+    CHECK_OK(rfs_lock(d, "lock", 0, &b, NULL));
+    close(b);
+
+    /* Held by another process: ELOCKED; released when it ends, and a
+     * waiting locker then gets it. */
+    int ready[2], release[2];
+    CHECK(pipe(ready) == 0 && pipe(release) == 0);
+    fflush(NULL);
+    pid_t pid = lock_holder(d, ready, release);
+    CHECK(pid > 0);
+    close(ready[1]);
+    close(release[0]);
+    char c = 0;
+    CHECK(read(ready[0], &c, 1) == 1 && c == 'y');
+    close(ready[0]);
+    CHECK_RC(rfs_lock(d, "lock", 0, &a, NULL), RAMPART_ELOCKED);
+    close(release[1]); /* the holder exits: the lock goes with it */
+    int rc = rfs_lock(d, "lock", 60000, &a, NULL);
+    int st = 0;
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_OK(rc);
+    close(a);
+
+    /* A symlink at the name is not followed, and nothing is created. */
+    CHECK(symlinkat("target", d, "ln.lock") == 0);
+    CHECK_RC(rfs_lock(d, "ln.lock", 0, &a, &e), RAMPART_EPATH);
+    CHECK(strstr(e.message, "(ELOOP)") != NULL);
+    CHECK(faccessat(d, "target", F_OK, 0) != 0);
+    /* Unsafe names and bad arguments. */
+    CHECK_RC(rfs_lock(d, "sub/lock", 0, &a, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_lock(d, "..", 0, &a, NULL), RAMPART_EPATH);
+    CHECK_RC(rfs_lock(d, NULL, 0, &a, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_lock(d, "lock", 0, NULL, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_lock(-1, "lock", 0, &a, &e), RAMPART_EIO);
+    CHECK(strstr(e.message, "(EBADF)") != NULL);
+    close(d);
+}
+
 /* ---- setup ------------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -744,6 +1231,13 @@ int main(void)
     RUN(test_write_all_interrupted);
     RUN(test_write_all_errors);
     RUN(test_remove_stale);
+    RUN(test_errno_mapping);
+    RUN(test_open_subdir);
+    RUN(test_create_excl);
+    RUN(test_write_nosync);
+    RUN(test_copy_to_tmp);
+    RUN(test_list_and_remove);
+    RUN(test_lock);
     close(g_root_fd);
     if (nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "test_fs: could not remove %s\n", g_root);

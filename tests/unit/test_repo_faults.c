@@ -1,7 +1,7 @@
 /*
  * test_repo_faults.c - a repository publish (rampart_repo_publish) under
  * fault injection: killed at every crash point (builds with
- * RAMPART_CRASHPOINTS: every file write of util/fs.c and repo/rfile.c),
+ * RAMPART_CRASHPOINTS: every file write of util/fs_write.c),
  * and with the 1st, 2nd, ... Nth allocation failing (F1, F10 for the
  * repository side).
  *
@@ -546,7 +546,7 @@ static void crash_sweep(layout *l)
            "release 2; %u left clients in the key-rotation window (EBADSIG until then)\n",
            l->name, n - 1, distinct_kinds, in_window);
     CHECK(n - 1 >= 10);
-    CHECK(distinct_kinds >= 6); /* fs.c's five and the batch writes' */
+    CHECK(distinct_kinds >= 6); /* the atomic writes' five and the batch writes' */
 }
 
 static void test_publish_crashes(void)
