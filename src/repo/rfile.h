@@ -1,11 +1,10 @@
 /*
- * rfile.h - the repository tooling's file operations beyond util/fs.h:
- * whole-file reads of trusted paths, atomic creation that never replaces an
- * existing file, existence checks, folder listings, hard links and the
- * file-system sync that orders publishing.  Paths given here come from the
- * operator (command line, configuration), not from metadata; names that
- * come from metadata are checked with rfs_confine_check() before they get
- * here.
+ * rfile.h - the repository tooling's file operations beyond util/fs.h and
+ * util/fs_path.h (whole files at trusted paths, which this header brings
+ * in): folder listings, hard links and the file-system sync that orders
+ * publishing.  Paths given here come from the operator (command line,
+ * configuration), not from metadata; names that come from metadata are
+ * checked with rfs_confine_check() before they get here.
  */
 #ifndef RAMPART_REPO_RFILE_H
 #define RAMPART_REPO_RFILE_H
@@ -15,27 +14,7 @@
 #include "crypto/hash.h"
 #include "util/buf.h"
 #include "util/fs.h"
-
-/* Reads the whole file at trusted path `path` (at most out->max bytes)
- * into `out`.  ENOTFOUND, ETOOLARGE, EPATH, EIO, ENOMEM. */
-int rfile_read(const char *path, rbuf *out, rerr *e) RAMPART_MUST_USE;
-
-/* Creates `name` (one component) in folder `dirfd` with exactly `len`
- * bytes and mode `mode`, atomically (temporary file, fsync, link into
- * place, fsync of the folder), and never over an existing file: EEXIST
- * then, with nothing changed.  EPATH, EIO. */
-int rfile_create_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-                    rerr *e) RAMPART_MUST_USE;
-
-/* rfile_create_at() for a trusted path (its folder must exist). */
-int rfile_create(const char *path, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
-
-/* Atomically replaces trusted path `path` (its folder must exist). */
-int rfile_replace(const char *path, const void *data, size_t len, mode_t mode, rerr *e) RAMPART_MUST_USE;
-
-/* True when something (any kind of file, not followed) exists at
- * `name` below `dirfd` (AT_FDCWD for a trusted path). */
-bool rfile_exists_at(int dirfd, const char *name);
+#include "util/fs_path.h"
 
 /* Writes `len` bytes as `name` (one component) in `dirfd` without any
  * fsync: temporary file, then rename over `name`.  For bulk publishing,
