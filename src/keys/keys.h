@@ -1,9 +1,9 @@
 /*
- * keys.h - TUF public keys inside the repository tooling: the definition of
- * rampart_public_key and its conversions to and from jansson.
+ * keys.h - TUF public keys: the definition of rampart_public_key and its
+ * conversions to and from jansson.
  */
-#ifndef RAMPART_REPO_KEYS_H
-#define RAMPART_REPO_KEYS_H
+#ifndef RAMPART_KEYS_KEYS_H
+#define RAMPART_KEYS_KEYS_H
 
 #include <jansson.h>
 

@@ -7,8 +7,8 @@
 #include "crypto/key.h"
 #include "crypto/privkey.h"
 #include "rampart/signer.h"
-#include "repo/keys.h"
-#include "repo/rfile.h"
+#include "keys/keys.h"
+#include "util/fs_path.h"
 #include "util/json.h"
 #include "util/banned.h"
 
