@@ -23,6 +23,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/privkey.h"
+#include "keys/keys.h"
 #include "tuf/match.h"
 #include "util/codec.h"
 #include "util/json.h"
