@@ -146,3 +146,36 @@ const char *rkey_scheme_name(rkey_scheme s)
     const rkey_scheme_def *d = rscheme_get(s);
     return d != NULL ? d->scheme : NULL;
 }
+
+/* ---- the public view (rampart/signer.h) ------------------------------ */
+
+const char *rampart_key_type_name(rampart_key_type t)
+{
+    const rkey_scheme_def *d = rscheme_from_api(t);
+    return d != NULL ? d->cli_name : NULL;
+}
+
+int rampart_key_type_from_name(rampart_key_type *out, const char *name)
+{
+    if (out == NULL || name == NULL)
+        return RAMPART_EINVAL;
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(table); i++) {
+        if (table[i].cli_name != NULL && strcmp(table[i].cli_name, name) == 0) {
+            *out = table[i].api_type;
+            return 0;
+        }
+    }
+    return RAMPART_EUNSUPPORTED;
+}
+
+int rampart_key_type_bits(unsigned *min_bits, unsigned *max_bits, rampart_key_type t)
+{
+    const rkey_scheme_def *d = rscheme_from_api(t);
+    if (d == NULL)
+        return RAMPART_EINVAL;
+    if (min_bits != NULL)
+        *min_bits = d->gen_bits_min;
+    if (max_bits != NULL)
+        *max_bits = d->gen_bits_max;
+    return 0;
+}
