@@ -8,8 +8,17 @@
  * key may have, and (in the row's rkey_alg, crypto/key.h) the OpenSSL key
  * type and curve, the digest, the padding and salt, the shape of a
  * signature and the sizes a key may have.  Nothing else in the library
- * tests for a key type.  Adding a key type is adding a row (and, for a
- * kind of key the crypto layer cannot handle yet, its crypto).
+ * tests for a key type.
+ *
+ * Adding a key type:
+ *   - a row in scheme.c, and its name in rkey_scheme below;
+ *   - when `rampart key generate` and rampart_key_generate() are to make
+ *     it: a rampart_key_type constant (rampart/signer.h), and the --type
+ *     list in docs/man/rampart.1 and docs/repo.md;
+ *   - only for a kind of key src/crypto cannot handle from the fields of
+ *     rkey_alg (a new signature form, a new family of checks): its crypto;
+ *     and a larger RAMPART_SIGNATURE_MAX if its signatures are longer;
+ *   - nothing in the tests: test_keys_scheme walks every row.
  */
 #ifndef RAMPART_KEYS_SCHEME_H
 #define RAMPART_KEYS_SCHEME_H
