@@ -47,9 +47,9 @@ typedef struct rkey_alg {
     unsigned rsa_min_bits;      /* RSA: the modulus sizes accepted in public and loaded */
     unsigned rsa_max_bits;      /*   keys (and an odd public exponent >= 3); 0 otherwise */
     rkey_sig_form sig_form;
-    size_t sig_len;             /* RKEY_SIG_FIXED: the signature length */
-    size_t raw_sig_len;         /* ECDSA: the length of a signature's fixed-size r||s
-                                   form (IEEE P1363), which DSSE also accepts; else 0 */
+    size_t sig_len;     /* RKEY_SIG_FIXED: the signature length */
+    size_t raw_sig_len; /* ECDSA: the length of a signature's fixed-size r||s
+                           form (IEEE P1363), which DSSE also accepts; else 0 */
 } rkey_alg;
 
 typedef struct rkey rkey;

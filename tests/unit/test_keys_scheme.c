@@ -35,9 +35,9 @@ static const rkey_scheme_def *first_row_like(const rkey_scheme_def *d)
 {
     for (size_t i = 0; i < rscheme_count(); i++) {
         const rkey_scheme_def *r = rscheme_get((rkey_scheme)i);
-        bool same_group = (r->alg.ec_group == NULL && d->alg.ec_group == NULL) ||
-                          (r->alg.ec_group != NULL && d->alg.ec_group != NULL &&
-                           strcmp(r->alg.ec_group, d->alg.ec_group) == 0);
+        bool same_group =
+            (r->alg.ec_group == NULL && d->alg.ec_group == NULL) ||
+            (r->alg.ec_group != NULL && d->alg.ec_group != NULL && strcmp(r->alg.ec_group, d->alg.ec_group) == 0);
         if (strcmp(r->alg.pkcs8_oid, d->alg.pkcs8_oid) == 0 && same_group)
             return r;
     }
@@ -127,8 +127,7 @@ static void check_json_round_trip(const rkey_scheme_def *d, const rbuf *pub, ram
 
 /* Signs with `k`, verifies with the key parsed back from its TUF fields;
  * altered message or signature bytes do not verify. */
-static void check_sign_verify(const rkey_scheme_def *d, rkey_scheme id, const rprivkey *k,
-                              const rampart_public_key *pk)
+static void check_sign_verify(const rkey_scheme_def *d, rkey_scheme id, const rprivkey *k, const rampart_public_key *pk)
 {
     rkey *rk = NULL;
     rerr e = {0};
