@@ -8,7 +8,7 @@
 #include "crypto/privkey.h"
 #include "keys/keys.h"
 #include "rampart/signer.h"
-#include "util/fs_path.h"
+#include "util/fs_trusted.h"
 #include "util/json.h"
 #include "util/banned.h"
 

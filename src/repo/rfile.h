@@ -1,6 +1,6 @@
 /*
  * rfile.h - the repository tooling's file operations beyond util/fs.h and
- * util/fs_path.h (whole files at trusted paths, which this header brings
+ * util/fs_trusted.h (whole files at trusted paths, which this header brings
  * in): folder listings, hard links and the file-system sync that orders
  * publishing.  Paths given here come from the operator (command line,
  * configuration), not from metadata; names that come from metadata are
@@ -14,7 +14,7 @@
 #include "crypto/hash.h"
 #include "util/buf.h"
 #include "util/fs.h"
-#include "util/fs_path.h"
+#include "util/fs_trusted.h"
 
 /* Writes `len` bytes as `name` (one component) in `dirfd` without any
  * fsync: temporary file, then rename over `name`.  For bulk publishing,

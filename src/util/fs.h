@@ -44,7 +44,7 @@
  * in the environment the n-th crash point the process passes ends it with
  * _exit(RFS_CRASH_EXIT), as a kill -9 there would; each names the moment
  * ("fsynced, before rename").  The atomic writes here have five; the
- * exclusive creates (util/fs_path.c) and the repository's batch writes
+ * exclusive creates (util/fs_trusted.c) and the repository's batch writes
  * (repo/rfile.c) add theirs.  Without the option
  * RFS_CRASHPOINT(id) compiles to nothing.  See tests/unit/test_crashpoints.c. */
 #define RFS_CRASH_EXIT 86

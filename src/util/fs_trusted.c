@@ -1,4 +1,4 @@
-/* fs_path.c - whole files at trusted paths (see fs_path.h). */
+/* fs_trusted.c - whole files at trusted paths (see fs_trusted.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "util/fs.h"
-#include "util/fs_path.h"
+#include "util/fs_trusted.h"
 #include "util/banned.h"
 
 static int sys_err(rerr *e, int code, const char *what, const char *name)

@@ -1,5 +1,5 @@
 /*
- * fs_path.h - whole files at trusted paths: reading one, creating one that
+ * fs_trusted.h - whole files at trusted paths: reading one, creating one that
  * never replaces an existing file, replacing one atomically, and asking
  * whether a name exists.  Built on fs.h; used by the key files (src/keys)
  * and the repository tooling (src/repo).  Paths given here come from the
@@ -7,8 +7,8 @@
  * come from metadata are checked with rfs_confine_check() before they get
  * here.
  */
-#ifndef RAMPART_UTIL_FS_PATH_H
-#define RAMPART_UTIL_FS_PATH_H
+#ifndef RAMPART_UTIL_FS_TRUSTED_H
+#define RAMPART_UTIL_FS_TRUSTED_H
 
 #include <sys/types.h>
 
