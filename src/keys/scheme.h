@@ -16,9 +16,13 @@
  *     it: a rampart_key_type constant (rampart/signer.h), and the --type
  *     list in docs/man/rampart.1 and docs/repo.md;
  *   - only for a kind of key src/crypto cannot handle from the fields of
- *     rkey_alg (a new signature form, a new family of checks): its crypto;
- *     and a larger RAMPART_SIGNATURE_MAX if its signatures are longer;
- *   - nothing in the tests: test_keys_scheme walks every row.
+ *     rkey_alg (a new signature form, a digest crypto/hash.c lacks, a new
+ *     family of checks): its crypto; and a larger RAMPART_SIGNATURE_MAX if
+ *     its signatures are longer;
+ *   - in the tests, nothing for the row itself (test_keys_scheme walks
+ *     every row); but test_key.c and test_privkey.c take (rkey_scheme)3 as
+ *     a value that is no row, and a test showing the new type refused
+ *     today (a P-384 key in test_privkey.c) changes with it.
  */
 #ifndef RAMPART_KEYS_SCHEME_H
 #define RAMPART_KEYS_SCHEME_H
