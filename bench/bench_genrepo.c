@@ -29,6 +29,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/privkey.h"
+#include "keys/keys.h"
 #include "tuf/match.h"
 #include "util/codec.h"
 #include "util/json.h"

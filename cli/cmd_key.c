@@ -2,6 +2,7 @@
  * cmd_key.c - `rampart key generate|show`, and the passphrase and key-file
  * helpers the other commands share.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,10 +15,49 @@
 
 #include "cli.h"
 
+#define KEY_TYPES_MAX 16
+
+/* The names of the key types the library generates, or only of those whose
+ * size can be chosen (`sized_only`), in its order; returns how many. */
+static size_t key_type_names(const char *names[KEY_TYPES_MAX], bool sized_only)
+{
+    size_t n = 0;
+    const char *name;
+    /* Key types are numbered from 0; the first without a name ends them. */
+    for (int t = 0; n < KEY_TYPES_MAX && (name = rampart_key_type_name((rampart_key_type)t)) != NULL; t++) {
+        unsigned max = 0;
+        if (!sized_only || (rampart_key_type_bits(NULL, &max, (rampart_key_type)t) == 0 && max != 0))
+            names[n++] = name;
+    }
+    return n;
+}
+
+/* Joins the `n` names into buf (cap bytes): `sep` between two, `last`
+ * before the final one; the names upper-cased when `upper`. */
+static const char *join_names(char *buf, size_t cap, const char *const *names, size_t n, const char *sep,
+                              const char *last, bool upper)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(buf + len, cap - len, "%s%s", i == 0 ? "" : i + 1 < n ? sep : last, names[i]);
+        if (w < 0 || (size_t)w >= cap - len)
+            break;
+        for (size_t c = len + (size_t)w - strlen(names[i]); upper && c < len + (size_t)w; c++)
+            buf[c] = (char)toupper((unsigned char)buf[c]);
+        len += (size_t)w;
+    }
+    return buf;
+}
+
 static void key_usage(FILE *f)
 {
-    fprintf(f, "usage: rampart key generate [--type ed25519|ecdsa|rsa] [--bits N] NAME\n"
-               "           writes NAME.key (private, PKCS#8 PEM, mode 0600) and NAME.pub (TUF JSON)\n"
+    const char *names[KEY_TYPES_MAX];
+    char types[256];
+    size_t n = key_type_names(names, false);
+    fprintf(f, "usage: rampart key generate [--type %s] [--bits N] NAME\n",
+            join_names(types, sizeof(types), names, n, "|", "|", false));
+    fprintf(f, "           writes NAME.key (private, PKCS#8 PEM, mode 0600) and NAME.pub (TUF JSON)\n"
                "       rampart key show FILE\n"
                "           prints the keyid, type and scheme of a .pub or private key file\n"
                "\n"
@@ -161,7 +201,6 @@ static int parse_key_args(int argc, char **argv, struct key_args *a, int *first)
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof(*a));
-    a->type = "ed25519";
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -236,22 +275,28 @@ static int key_generate(int argc, char **argv)
         return CLI_USAGE;
     }
     rampart_keygen_options o = RAMPART_KEYGEN_OPTIONS_INIT;
-    if (strcmp(a.type, "ed25519") == 0)
-        o.type = RAMPART_KEY_ED25519;
-    else if (strcmp(a.type, "ecdsa") == 0)
-        o.type = RAMPART_KEY_ECDSA;
-    else if (strcmp(a.type, "rsa") == 0)
-        o.type = RAMPART_KEY_RSA;
-    else {
-        cli_errorf("key generate: unknown --type '%s' (ed25519, ecdsa or rsa)", a.type);
+    const char *names[KEY_TYPES_MAX];
+    char list[256];
+    if (a.type != NULL && rampart_key_type_from_name(&o.type, a.type) != 0) {
+        size_t n = key_type_names(names, false);
+        cli_errorf("key generate: unknown --type '%s' (%s)", a.type,
+                   join_names(list, sizeof(list), names, n, ", ", " or ", false));
         return CLI_USAGE;
     }
-    if (a.bits != 0 && o.type != RAMPART_KEY_RSA) {
-        cli_errorf("key generate: --bits is for RSA keys");
+    unsigned min_bits = 0, max_bits = 0;
+    if (rampart_key_type_bits(&min_bits, &max_bits, o.type) != 0) {
+        cli_errorf("key generate: unknown key type %d", (int)o.type);
+        return CLI_FAIL;
+    }
+    if (a.bits != 0 && max_bits == 0) {
+        size_t n = key_type_names(names, true);
+        cli_errorf("key generate: --bits is for %s keys", join_names(list, sizeof(list), names, n, ", ", " or ", true));
         return CLI_USAGE;
     }
-    if (a.bits != 0 && (a.bits < 3072 || a.bits > 8192)) {
-        cli_errorf("key generate: RSA keys have 3072 to 8192 bits");
+    if (a.bits != 0 && (a.bits < min_bits || a.bits > max_bits)) {
+        names[0] = rampart_key_type_name(o.type);
+        cli_errorf("key generate: %s keys have %u to %u bits", join_names(list, sizeof(list), names, 1, "", "", true),
+                   min_bits, max_bits);
         return CLI_USAGE;
     }
     o.rsa_bits = a.bits;

@@ -16,8 +16,8 @@
 #define RAMPART_FUZZ_PROV_H
 
 #include "fuzz_common.h"
+#include "keys/keys.h"
 #include "prov/prov.h"
-#include "repo/keys.h"
 #include "tuf/match.h"
 #include "util/codec.h"
 #include "util/jdoc.h"

@@ -8,8 +8,7 @@
 #include <string.h>
 
 #include "crypto/hash.h"
-#include "crypto/key.h"
-#include "crypto/privkey.h"
+#include "keys/keys.h"
 #include "rampart/version.h"
 #include "tuf/md.h"
 #include "util/codec.h"

@@ -60,6 +60,15 @@ static const EVP_MD *rhash_md(rhash_alg alg)
     }
 }
 
+int rcrypto_md(rhash_alg alg, const EVP_MD **md)
+{
+    const EVP_MD *m = rhash_md(alg);
+    if (m == NULL && alg != RHASH_UNKNOWN)
+        return RAMPART_ECRYPTO;
+    *md = m;
+    return 0;
+}
+
 int rhash_init(rhash *h, rhash_alg alg)
 {
     if (h == NULL)

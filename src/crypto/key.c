@@ -1,4 +1,4 @@
-/* key.c - TUF public keys: parsing, fingerprints, keyids and verification. */
+/* key.c - public keys: parsing and checks by kind (rkey_alg), fingerprints, verification. */
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -11,141 +11,79 @@
 #include "crypto/hash.h"
 #include "crypto/key.h"
 #include "crypto/ossl.h"
-#include "util/codec.h"
 #include "util/banned.h"
 
 /* The largest public key PEM accepted: an RSA-16384 SPKI is about 2.8 KB. */
 #define RKEY_PEM_MAX 8192
-/* OpenSSL refuses to verify with larger moduli (OPENSSL_RSA_MAX_MODULUS_BITS);
- * refusing them here reports the problem when the key is read. */
-#define RKEY_RSA_MAX_BITS 16384
-#define ED25519_KEY_LEN 32
-#define ED25519_SIG_LEN 64
 
 struct rkey {
-    rkey_scheme scheme;
+    const rkey_alg *alg;
     EVP_PKEY *pkey;
     uint8_t fingerprint[RKEY_FINGERPRINT_LEN];
 };
 
-const char *rkey_scheme_keytype(rkey_scheme s)
-{
-    switch (s) {
-    case RKEY_ED25519:
-        return "ed25519";
-    case RKEY_ECDSA_P256:
-        return "ecdsa";
-    case RKEY_RSA_PSS_SHA256:
-        return "rsa";
-    default:
-        return NULL;
-    }
-}
-
-const char *rkey_scheme_name(rkey_scheme s)
-{
-    switch (s) {
-    case RKEY_ED25519:
-        return "ed25519";
-    case RKEY_ECDSA_P256:
-        return "ecdsa-sha2-nistp256";
-    case RKEY_RSA_PSS_SHA256:
-        return "rsassa-pss-sha256";
-    default:
-        return NULL;
-    }
-}
-
-/* The scheme names the algorithm; the keytype must be one of the labels
- * that go with it.  0 or EUNSUPPORTED. */
-static int scheme_from_tuf(rslice keytype, rslice scheme, rkey_scheme *out)
-{
-    if (rslice_eq_cstr(scheme, "ed25519")) {
-        if (!rslice_eq_cstr(keytype, "ed25519"))
-            return RAMPART_EUNSUPPORTED;
-        *out = RKEY_ED25519;
-        return 0;
-    }
-    if (rslice_eq_cstr(scheme, "ecdsa-sha2-nistp256")) {
-        if (!rslice_eq_cstr(keytype, "ecdsa") && !rslice_eq_cstr(keytype, "ecdsa-sha2-nistp256"))
-            return RAMPART_EUNSUPPORTED;
-        *out = RKEY_ECDSA_P256;
-        return 0;
-    }
-    if (rslice_eq_cstr(scheme, "rsassa-pss-sha256")) {
-        if (!rslice_eq_cstr(keytype, "rsa"))
-            return RAMPART_EUNSUPPORTED;
-        *out = RKEY_RSA_PSS_SHA256;
-        return 0;
-    }
-    return RAMPART_EUNSUPPORTED;
-}
-
-static int ed25519_from_hex(rslice pub, EVP_PKEY **out, rerr *e)
-{
-    uint8_t raw[ED25519_KEY_LEN];
-    size_t rawlen;
-    if (rhex_decode(raw, sizeof(raw), &rawlen, (const char *)pub.p, pub.n) != 0 || rawlen != sizeof(raw))
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "ed25519 public key is not 64 hex characters");
-    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, sizeof(raw));
-    if (pk == NULL)
-        return rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot build an ed25519 key");
-    *out = pk;
-    return 0;
-}
-
-/* The P-256 checks: an EC key on the named curve prime256v1 (explicit curve
+/* The EC checks: on the named curve a->ec_group (explicit curve
  * parameters are refused, so one key has one encoding) with a valid point. */
-static int check_p256(EVP_PKEY *pk, rerr *e)
+static int check_ec(EVP_PKEY *pk, const rkey_alg *a, rerr *e)
 {
     char group[64];
     size_t glen = 0;
-    if (EVP_PKEY_is_a(pk, "EC") != 1)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "ecdsa key material is not an EC key");
-    if (EVP_PKEY_get_group_name(pk, group, sizeof(group), &glen) != 1 || strcmp(group, SN_X9_62_prime256v1) != 0)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "ecdsa key is not on the named curve P-256");
+    if (EVP_PKEY_get_group_name(pk, group, sizeof(group), &glen) != 1 || strcmp(group, a->ec_group) != 0)
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s key is not on the named curve %s", a->name, a->ec_group_label);
     char enc[32];
     if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_ENCODING, enc, sizeof(enc), NULL) != 1 ||
         strcmp(enc, OSSL_PKEY_EC_ENCODING_GROUP) != 0)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "ecdsa key uses explicit curve parameters");
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s key uses explicit curve parameters", a->name);
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
     if (c == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     int ok = EVP_PKEY_public_check(c);
     EVP_PKEY_CTX_free(c);
     if (ok != 1)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "ecdsa public point is invalid");
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s public point is invalid", a->name);
     /* One key, one fingerprint: re-encode a compressed or hybrid point in
      * the uncompressed form before the SPKI is hashed. */
     if (EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
                                        OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1)
-        return rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot normalise the ecdsa point format");
+        return rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot normalise the %s point format", a->name);
     return 0;
 }
 
-/* RSA (rsaEncryption, not the RSASSA-PSS key OID) of 2048..16384 bits with
- * an odd public exponent >= 3 (e = 1 would make every value a signature). */
-static int check_rsa(EVP_PKEY *pk, rerr *e)
+/* RSA (rsaEncryption, not the RSASSA-PSS key OID: the key type was checked)
+ * of a->rsa_min_bits..a->rsa_max_bits bits with an odd public exponent >= 3
+ * (e = 1 would make every value a signature). */
+static int check_rsa(EVP_PKEY *pk, const rkey_alg *a, rerr *e)
 {
-    if (EVP_PKEY_is_a(pk, "RSA") != 1)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "rsa key material is not an RSA key");
     int bits = EVP_PKEY_get_bits(pk);
-    if (bits < RKEY_RSA_MIN_BITS || bits > RKEY_RSA_MAX_BITS)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "rsa key has %d bits (allowed: %d to %d)", bits, RKEY_RSA_MIN_BITS,
-                        RKEY_RSA_MAX_BITS);
+    if (bits < 0 || (unsigned)bits < a->rsa_min_bits || (unsigned)bits > a->rsa_max_bits)
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s key has %d bits (allowed: %u to %u)", a->name, bits,
+                        a->rsa_min_bits, a->rsa_max_bits);
     BIGNUM *pe = NULL;
     if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &pe) != 1)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "rsa key has no public exponent");
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s key has no public exponent", a->name);
     bool ok = BN_is_odd(pe) == 1 && BN_is_one(pe) != 1 && BN_is_negative(pe) != 1;
     BN_free(pe);
     if (!ok)
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "rsa public exponent is not an odd number >= 3");
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s public exponent is not an odd number >= 3", a->name);
+    return 0;
+}
+
+/* The checks of kind `a` on a parsed public key: its OpenSSL key type, then
+ * the curve or the size. */
+static int check_material(EVP_PKEY *pk, const rkey_alg *a, rerr *e)
+{
+    if (EVP_PKEY_is_a(pk, a->ossl_type) != 1)
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s key material is not an %s key", a->name, a->ossl_type);
+    if (a->ec_group != NULL)
+        return check_ec(pk, a, e);
+    if (a->rsa_max_bits != 0)
+        return check_rsa(pk, a, e);
     return 0;
 }
 
 /* Exactly one "PUBLIC KEY" PEM block holding a DER SubjectPublicKeyInfo with
- * no trailing bytes, then the per-scheme checks. */
-static int spki_from_pem(rkey_scheme s, rslice pub, EVP_PKEY **out, rerr *e)
+ * no trailing bytes, then the checks of kind `a`. */
+static int spki_from_pem(const rkey_alg *a, rslice pub, EVP_PKEY **out, rerr *e)
 {
     rcrypto_pem pem = {NULL, NULL, 0};
     EVP_PKEY *pk = NULL;
@@ -164,7 +102,7 @@ static int spki_from_pem(rkey_scheme s, rslice pub, EVP_PKEY **out, rerr *e)
         rc = rerr_set(e, RAMPART_EFORMAT, NULL, "PUBLIC KEY is not a well-formed SubjectPublicKeyInfo");
         goto out;
     }
-    rc = s == RKEY_ECDSA_P256 ? check_p256(pk, e) : check_rsa(pk, e);
+    rc = check_material(pk, a, e);
     if (rc != 0)
         goto out;
     *out = pk;
@@ -198,40 +136,47 @@ out:
     return rc;
 }
 
-int rkey_from_tuf(rkey **out, rslice keytype, rslice scheme, rslice pub, rerr *e)
+/* Wraps `*pk` (taken over on success) as a key of kind `a`. */
+static int wrap(EVP_PKEY **pk, const rkey_alg *a, rkey **out, rerr *e)
 {
-    if (out == NULL || (keytype.p == NULL && keytype.n) || (scheme.p == NULL && scheme.n) || (pub.p == NULL && pub.n))
-        return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
-    rkey_scheme s;
-    if (scheme_from_tuf(keytype, scheme, &s) != 0) {
-        char kt[64], sc[64];
-        rampart_sanitize(kt, sizeof(kt), (const char *)keytype.p, keytype.n);
-        rampart_sanitize(sc, sizeof(sc), (const char *)scheme.p, scheme.n);
-        return rerr_set(e, RAMPART_EUNSUPPORTED, NULL, "unsupported keytype/scheme '%s'/'%s'", kt, sc);
+    rkey *k = rampart_calloc(1, sizeof(*k));
+    if (k == NULL)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    int rc = spki_fingerprint(*pk, k->fingerprint);
+    if (rc != 0) {
+        rampart_free(k);
+        return rerr_set(e, rc, NULL, "cannot fingerprint the public key");
     }
+    k->alg = a;
+    k->pkey = *pk;
+    *pk = NULL;
+    *out = k;
+    return 0;
+}
+
+int rkey_from_raw(rkey **out, const rkey_alg *a, const uint8_t *raw, size_t n, rerr *e)
+{
+    if (out == NULL || a == NULL || (raw == NULL && n))
+        return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
+    if (a->raw_len == 0 || n != a->raw_len)
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s public key is not %zu bytes", a->name, a->raw_len);
+    rcrypto_err_begin();
+    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key_ex(NULL, a->ossl_type, NULL, raw, n);
+    int rc = pk == NULL ? rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot build an %s key", a->name) : wrap(&pk, a, out, e);
+    EVP_PKEY_free(pk);
+    rcrypto_err_end();
+    return rc;
+}
+
+int rkey_from_spki_pem(rkey **out, const rkey_alg *a, rslice pem, rerr *e)
+{
+    if (out == NULL || a == NULL || (pem.p == NULL && pem.n))
+        return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
     rcrypto_err_begin();
     EVP_PKEY *pk = NULL;
-    rkey *k = NULL;
-    int rc = s == RKEY_ED25519 ? ed25519_from_hex(pub, &pk, e) : spki_from_pem(s, pub, &pk, e);
-    if (rc != 0)
-        goto out;
-    k = rampart_calloc(1, sizeof(*k));
-    if (k == NULL) {
-        rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-        goto out;
-    }
-    rc = spki_fingerprint(pk, k->fingerprint);
-    if (rc != 0) {
-        rc = rerr_set(e, rc, NULL, "cannot fingerprint the public key");
-        goto out;
-    }
-    k->scheme = s;
-    k->pkey = pk;
-    pk = NULL;
-    *out = k;
-    k = NULL;
-out:
-    rampart_free(k);
+    int rc = spki_from_pem(a, pem, &pk, e);
+    if (rc == 0)
+        rc = wrap(&pk, a, out, e);
     EVP_PKEY_free(pk);
     rcrypto_err_end();
     return rc;
@@ -245,9 +190,9 @@ void rkey_free(rkey *k)
     rampart_free(k);
 }
 
-rkey_scheme rkey_get_scheme(const rkey *k)
+const rkey_alg *rkey_alg_of(const rkey *k)
 {
-    return k->scheme;
+    return k->alg;
 }
 
 const uint8_t *rkey_fingerprint(const rkey *k)
@@ -276,36 +221,35 @@ static bool ecdsa_der_strict(const uint8_t *sig, size_t n)
     return ok;
 }
 
-/* Signature shapes refused before OpenSSL sees them, so that malformed
- * bytes are a plain "bad signature" and never a backend error:
- * ed25519 is 64 bytes (RFC 8032), RSA exactly the modulus length
- * (RFC 8017 §8.1.2 step 1), ECDSA strict DER of SEQUENCE{r, s}. */
+/* Signature shapes refused before OpenSSL sees them (rkey_sig_form), so
+ * that malformed bytes are a plain "bad signature" and never a backend
+ * error. */
 static bool sig_shape_ok(const rkey *k, const uint8_t *sig, size_t siglen)
 {
-    switch (k->scheme) {
-    case RKEY_ED25519:
-        return siglen == ED25519_SIG_LEN;
-    case RKEY_RSA_PSS_SHA256: {
+    switch (k->alg->sig_form) {
+    case RKEY_SIG_FIXED:
+        return siglen == k->alg->sig_len;
+    case RKEY_SIG_MODULUS: {
         int sz = EVP_PKEY_get_size(k->pkey);
         return sz > 0 && siglen == (size_t)sz;
     }
-    case RKEY_ECDSA_P256:
+    case RKEY_SIG_DER:
         return ecdsa_der_strict(sig, siglen);
     default:
         return false;
     }
 }
 
-/* The EVP set-up for the key's scheme: no digest for ed25519 (it hashes
- * internally), SHA-256 otherwise; PSS with MGF1-SHA256 and the salt length
+/* The EVP set-up for the key's kind: its digest (none for Ed25519, which
+ * hashes internally); for PSS, MGF1 over the digest and the salt length
  * read from the signature, so both salt = 32 and salt = max verify. */
 static int verify_init(const rkey *k, EVP_MD_CTX *mctx)
 {
     EVP_PKEY_CTX *pctx = NULL;
-    const EVP_MD *md = k->scheme == RKEY_ED25519 ? NULL : EVP_sha256();
-    if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, k->pkey) != 1)
+    const EVP_MD *md = NULL;
+    if (rcrypto_md(k->alg->digest, &md) != 0 || EVP_DigestVerifyInit(mctx, &pctx, md, NULL, k->pkey) != 1)
         return RAMPART_ECRYPTO;
-    return k->scheme == RKEY_RSA_PSS_SHA256 ? rcrypto_set_pss(pctx, RSA_PSS_SALTLEN_AUTO) : 0;
+    return k->alg->pss_salt > 0 ? rcrypto_set_pss(pctx, md, RSA_PSS_SALTLEN_AUTO) : 0;
 }
 
 int rkey_verify(const rkey *k, const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen)
@@ -332,49 +276,5 @@ int rkey_verify(const rkey *k, const uint8_t *sig, size_t siglen, const uint8_t 
 out:
     EVP_MD_CTX_free(mctx);
     rcrypto_err_end();
-    return rc;
-}
-
-/* Feeds `s` as a canonical-JSON string body: only '"' and '\\' are
- * escaped (OLPC canonical JSON as used by TUF); every other byte,
- * including the newlines of a PEM, goes through unchanged. */
-static int hash_json_string(rhash *h, rslice s)
-{
-    size_t run = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        if (s.p[i] != '"' && s.p[i] != '\\')
-            continue;
-        int rc = rhash_update(h, s.p + run, i - run);
-        if (rc == 0) {
-            const uint8_t esc[2] = {'\\', s.p[i]};
-            rc = rhash_update(h, esc, 2);
-        }
-        if (rc != 0)
-            return rc;
-        run = i + 1;
-    }
-    return rhash_update(h, s.p + run, s.n - run);
-}
-
-int rkey_compute_keyid(rslice keytype, rslice scheme, rslice pub, char out[65])
-{
-    if (out == NULL || (keytype.p == NULL && keytype.n) || (scheme.p == NULL && scheme.n) || (pub.p == NULL && pub.n))
-        return RAMPART_EINVAL;
-    /* {"keytype":KT,"keyval":{"public":PUB},"scheme":SCHEME}: keys sorted, no whitespace. */
-    static const char *const lit[] = {"{\"keytype\":\"", "\",\"keyval\":{\"public\":\"", "\"},\"scheme\":\"", "\"}"};
-    const rslice val[] = {keytype, pub, scheme};
-    rhash h = {NULL, RHASH_UNKNOWN};
-    int rc = rhash_init(&h, RHASH_SHA256);
-    for (size_t i = 0; rc == 0 && i < RAMPART_ARRAY_LEN(lit); i++) {
-        rc = rhash_update(&h, lit[i], strlen(lit[i]));
-        if (rc == 0 && i < RAMPART_ARRAY_LEN(val))
-            rc = hash_json_string(&h, val[i]);
-    }
-    uint8_t d[RHASH_MAX_LEN];
-    if (rc == 0)
-        rc = rhash_final(&h, d);
-    rhash_free(&h);
-    if (rc == 0)
-        rhex_encode(out, d, 32);
     return rc;
 }

@@ -1,51 +1,76 @@
 /*
- * key.h - TUF public keys and signature verification (OpenSSL 3 EVP).
+ * key.h - public keys and signature verification (OpenSSL 3 EVP).
  *
- * Supported (keytype / scheme / public encoding):
- *   ed25519          / ed25519              / 64 hex chars (32 raw bytes)
- *   ecdsa or ecdsa-sha2-nistp256 / ecdsa-sha2-nistp256 / PEM SubjectPublicKeyInfo (P-256), DER signatures
- *   rsa              / rsassa-pss-sha256    / PEM SubjectPublicKeyInfo, >= 2048 bits, PSS with
- *                                             MGF1-SHA256, salt length auto-detected on verify
- * Anything else is RAMPART_EUNSUPPORTED.  Signatures are given as raw bytes
- * (callers hex-decode TUF's "sig").
+ * This layer names no key type.  What is done with a key (its OpenSSL key
+ * type and curve, the digest and padding of its signatures, the shape a
+ * signature must have, the sizes allowed) is read from an rkey_alg, and
+ * every rkey_alg is the crypto part of a row of the scheme table
+ * (src/keys/scheme.c).  TUF's keytype and scheme strings, the encoding of
+ * keyval.public and keyids are src/keys' business (keys/keys.h).
+ * Signatures are given as raw bytes (callers hex-decode TUF's "sig").
  */
 #ifndef RAMPART_CRYPTO_KEY_H
 #define RAMPART_CRYPTO_KEY_H
 
+#include "crypto/hash.h"
 #include "util/buf.h"
 
-typedef enum rkey_scheme {
-    RKEY_ED25519 = 0,
-    RKEY_ECDSA_P256 = 1,
-    RKEY_RSA_PSS_SHA256 = 2,
-} rkey_scheme;
-
 #define RKEY_FINGERPRINT_LEN 32
-#define RKEY_RSA_MIN_BITS 2048
+/* The longest raw public key (rkey_from_raw, rprivkey_public_raw). */
+#define RKEY_RAW_MAX 64
+/* rkey_alg.digest of an algorithm that takes the message whole (Ed25519). */
+#define RKEY_NO_DIGEST RHASH_UNKNOWN
 
-/* The TUF keytype and scheme strings a key of `scheme` is written with
- * ("ed25519"/"ed25519", "ecdsa"/"ecdsa-sha2-nistp256", "rsa"/"rsassa-pss-sha256").
- * Static strings; NULL for a value outside the enum. */
-const char *rkey_scheme_keytype(rkey_scheme s);
-const char *rkey_scheme_name(rkey_scheme s);
+/* The shape a signature must have, checked before OpenSSL sees it, so that
+ * malformed bytes are a plain "bad signature" and never a backend error. */
+typedef enum rkey_sig_form {
+    RKEY_SIG_FIXED = 0,   /* exactly rkey_alg.sig_len bytes (Ed25519: 64, RFC 8032) */
+    RKEY_SIG_MODULUS = 1, /* exactly the modulus length (RSA: RFC 8017 §8.1.2 step 1) */
+    RKEY_SIG_DER = 2,     /* an ECDSA-Sig-Value SEQUENCE{r, s} in strict DER, nothing after it */
+} rkey_sig_form;
+
+/* The crypto side of one kind of key: static data, referred to (never
+ * copied) by the keys made with it. */
+typedef struct rkey_alg {
+    const char *name;           /* how messages name it ("ed25519", "ecdsa", "rsa") */
+    const char *ossl_type;      /* the OpenSSL key type ("ED25519", "EC", "RSA") */
+    const char *pkcs8_oid;      /* the PKCS#8 PrivateKeyInfo algorithm, dotted */
+    const char *ec_group;       /* EC: the one named curve allowed (OpenSSL's name,
+                                   "prime256v1"); explicit parameters are refused.
+                                   NULL for other keys. */
+    const char *ec_group_label; /* EC: the curve in messages ("P-256") */
+    size_t raw_len;             /* > 0: the public key has a raw form of this many bytes */
+    rhash_alg digest;           /* the message digest, or RKEY_NO_DIGEST */
+    int pss_salt;               /* > 0: RSASSA-PSS with MGF1 over `digest`, signing
+                                   with this salt length (verifying reads it from the
+                                   signature, so any length verifies); 0: no PSS */
+    unsigned rsa_min_bits;      /* RSA: the modulus sizes accepted in public and loaded */
+    unsigned rsa_max_bits;      /*   keys (and an odd public exponent >= 3); 0 otherwise */
+    rkey_sig_form sig_form;
+    size_t sig_len;     /* RKEY_SIG_FIXED: the signature length */
+    size_t raw_sig_len; /* ECDSA: the length of a signature's fixed-size r||s
+                           form (IEEE P1363), which DSSE also accepts; else 0 */
+} rkey_alg;
 
 typedef struct rkey rkey;
 
-/* Builds a public key from the three fields of a TUF key object (compared
- * exactly, byte for byte; the slices are not kept).  On success *out owns a
- * new key (free with rkey_free); on failure *out is untouched and `e` (may
- * be NULL) says why.
- * EUNSUPPORTED: unknown keytype or scheme, or a keytype/scheme mismatch
- *   (judged before the key material is looked at).
- * EFORMAT: malformed key material: an ed25519 key that is not exactly 64
- *   hex characters; for ecdsa/rsa anything but exactly one "PUBLIC KEY"
- *   PEM block (only whitespace around it, no RFC 1421 headers, ASCII only,
- *   at most 8 KiB) holding a DER SubjectPublicKeyInfo with no trailing
- *   bytes; an EC key not on the named curve P-256 (explicit parameters
- *   refused) or with an invalid point; an RSA key (rsaEncryption) outside
- *   2048..16384 bits or with a public exponent that is even or 1.
- * EINVAL (out NULL, or a NULL slice with a non-zero length), ENOMEM, ECRYPTO. */
-int rkey_from_tuf(rkey **out, rslice keytype, rslice scheme, rslice pub, rerr *e) RAMPART_MUST_USE;
+/* A public key of kind `a` from its `n` raw bytes (a->raw_len of them).
+ * On success *out owns a new key (free with rkey_free); on failure *out is
+ * untouched and `e` (may be NULL) says why.  EFORMAT (a kind without a raw
+ * form, or the wrong length), EINVAL (NULL out or a, raw NULL with n > 0),
+ * ENOMEM, ECRYPTO. */
+int rkey_from_raw(rkey **out, const rkey_alg *a, const uint8_t *raw, size_t n, rerr *e) RAMPART_MUST_USE;
+
+/* A public key of kind `a` from `pem`: exactly one "PUBLIC KEY" PEM block
+ * (only whitespace around it, no RFC 1421 headers, ASCII only, at most
+ * 8 KiB) holding a DER SubjectPublicKeyInfo with no trailing bytes, of
+ * OpenSSL key type a->ossl_type; with a->ec_group, on that named curve
+ * (explicit parameters refused) with a valid point; with a->rsa_max_bits,
+ * of a->rsa_min_bits..a->rsa_max_bits bits with a public exponent that is
+ * odd and not 1.  Anything else is EFORMAT.  Ownership and the other
+ * errors as rkey_from_raw. */
+int rkey_from_spki_pem(rkey **out, const rkey_alg *a, rslice pem, rerr *e) RAMPART_MUST_USE;
+
 /* NULL-safe. */
 void rkey_free(rkey *k);
 static inline void rkey_free_p(rkey **k)
@@ -53,8 +78,8 @@ static inline void rkey_free_p(rkey **k)
     rkey_free(*k);
 }
 
-/* The key's scheme.  `k` must not be NULL. */
-rkey_scheme rkey_get_scheme(const rkey *k);
+/* The kind the key was made with.  `k` must not be NULL. */
+const rkey_alg *rkey_alg_of(const rkey *k);
 /* SHA-256 of the key's DER SubjectPublicKeyInfo as re-encoded by OpenSSL
  * (EC points uncompressed, named curve): equal exactly when the key
  * material is equal, whatever keyid, keytype label or point encoding it
@@ -62,8 +87,8 @@ rkey_scheme rkey_get_scheme(const rkey *k);
  * RKEY_FINGERPRINT_LEN bytes owned by `k` (not NULL). */
 const uint8_t *rkey_fingerprint(const rkey *k);
 
-/* Verifies `sig` over `msg` with the key's scheme (ed25519: pure Ed25519;
- * ecdsa: SHA-256, strict DER signature; rsa: PSS, SHA-256, MGF1-SHA256, any
+/* Verifies `sig` over `msg` as the key's kind says (Ed25519: pure; ECDSA:
+ * the digest, strict DER signature; RSA-PSS: the digest, MGF1 over it, any
  * salt length).  `msg` may be NULL when msglen == 0, `sig` when siglen == 0.
  * Returns 0 when valid, RAMPART_EBADSIG when the signature does not verify
  * (including malformed signature bytes: a wrong length, BER or trailing
@@ -71,12 +96,5 @@ const uint8_t *rkey_fingerprint(const rkey *k);
  * RAMPART_EINVAL for NULL arguments.  Any result other than 0 means "not valid".  Leaves no errors
  * of its own on the OpenSSL error queue. */
 int rkey_verify(const rkey *k, const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t msglen) RAMPART_MUST_USE;
-
-/* The TUF keyid of a key: lower-case hex SHA-256 of the canonical JSON
- * {"keytype":KT,"keyval":{"public":PUB},"scheme":SCHEME} (keys sorted, no
- * whitespace, only '"' and '\\' escaped, every other byte verbatim).  The
- * inputs are not validated.  out: 65 bytes, NUL-terminated, written only
- * on success.  EINVAL, ENOMEM, ECRYPTO. */
-int rkey_compute_keyid(rslice keytype, rslice scheme, rslice pub, char out[65]) RAMPART_MUST_USE;
 
 #endif

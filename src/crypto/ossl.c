@@ -84,10 +84,10 @@ out:
     return rc;
 }
 
-int rcrypto_set_pss(EVP_PKEY_CTX *pctx, int saltlen)
+int rcrypto_set_pss(EVP_PKEY_CTX *pctx, const EVP_MD *md, int saltlen)
 {
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1 || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, saltlen) != 1)
+    if (md == NULL || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1 || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, saltlen) != 1)
         return RAMPART_ECRYPTO;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "crypto/hash.h"
 #include "util/buf.h"
 
 /*
@@ -56,10 +57,15 @@ int rcrypto_pem_read_one(const uint8_t *p, size_t n, size_t cap, rcrypto_pem *ou
 /* Wipes and frees the block; NULL-safe and idempotent. */
 void rcrypto_pem_free(rcrypto_pem *pem);
 
-/* Sets RSASSA-PSS with MGF1-SHA256 and `saltlen` (a length in bytes, or
+/* Sets RSASSA-PSS with MGF1 over `md` and `saltlen` (a length in bytes, or
  * RSA_PSS_SALTLEN_AUTO when verifying) on a sign or verify context whose
- * digest is already SHA-256.  0 or RAMPART_ECRYPTO. */
-int rcrypto_set_pss(EVP_PKEY_CTX *pctx, int saltlen) RAMPART_MUST_USE;
+ * digest is already `md`.  0 or RAMPART_ECRYPTO. */
+int rcrypto_set_pss(EVP_PKEY_CTX *pctx, const EVP_MD *md, int saltlen) RAMPART_MUST_USE;
+
+/* The OpenSSL digest of `alg` in *md: NULL for RKEY_NO_DIGEST
+ * (RHASH_UNKNOWN), which signature algorithms that hash internally take.
+ * 0, or RAMPART_ECRYPTO for a value that is neither (hash.c). */
+int rcrypto_md(rhash_alg alg, const EVP_MD **md) RAMPART_MUST_USE;
 
 /* Appends everything written to the memory BIO `bio` to `out` (unchanged
  * on failure).  ECRYPTO when the BIO is empty, else rbuf_append's code. */

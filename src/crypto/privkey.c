@@ -9,18 +9,17 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "crypto/ossl.h"
 #include "crypto/privkey.h"
-#include "util/codec.h"
 #include "util/banned.h"
 
 /* A PKCS#8 PEM of an RSA-16384 key is about 13 KB. */
 #define PRIV_PEM_MAX ((size_t)64 * 1024)
-/* Loaded RSA keys: the same bounds rkey_from_tuf puts on public keys. */
-#define PRIV_RSA_LOAD_MAX_BITS 16384
-#define PSS_SALT_LEN 32
+/* Room for a dotted OID (the PKCS#8 algorithms are short). */
+#define OID_TEXT_MAX 80
 /* scrypt N = 2^14, r = 8, p = 1 (16 MiB): what `openssl pkcs8 -scrypt`
  * writes, and within the 32 MiB that OpenSSL allows when decrypting. */
 #define SCRYPT_N ((uint64_t)1 << 14)
@@ -29,7 +28,7 @@
 #define PBE_SALT_LEN 16
 
 struct rprivkey {
-    rkey_scheme scheme;
+    const rkey_alg *alg;
     EVP_PKEY *pkey;
 };
 
@@ -42,37 +41,43 @@ static bool pass_ok(const char *pass, size_t passlen)
 }
 
 /* Wraps `pk` (taken over on success). */
-static int wrap(EVP_PKEY *pk, rkey_scheme s, rprivkey **out, rerr *e)
+static int wrap(EVP_PKEY *pk, const rkey_alg *a, rprivkey **out, rerr *e)
 {
     rprivkey *k = rampart_calloc(1, sizeof(*k));
     if (k == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    k->scheme = s;
+    k->alg = a;
     k->pkey = pk;
     *out = k;
     return 0;
 }
 
-int rprivkey_generate(rprivkey **out, rkey_scheme scheme, unsigned rsa_bits, rerr *e)
+/* The generator of kind `a`, with its curve or size set. */
+static EVP_PKEY_CTX *keygen_ctx(const rkey_alg *a, unsigned bits)
 {
-    if (out == NULL)
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, a->ossl_type, NULL);
+    if (c == NULL || EVP_PKEY_keygen_init(c) != 1 ||
+        (a->ec_group != NULL && EVP_PKEY_CTX_set_group_name(c, a->ec_group) != 1) ||
+        (a->rsa_max_bits != 0 && (bits > INT_MAX || EVP_PKEY_CTX_set_rsa_keygen_bits(c, (int)bits) != 1))) {
+        EVP_PKEY_CTX_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int rprivkey_generate_alg(rprivkey **out, const rkey_alg *a, unsigned bits, rerr *e)
+{
+    if (out == NULL || a == NULL)
         return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
-    if (scheme == RKEY_RSA_PSS_SHA256 && (rsa_bits < RPRIVKEY_RSA_GEN_MIN_BITS || rsa_bits > RPRIVKEY_RSA_GEN_MAX_BITS))
-        return rerr_set(e, RAMPART_EINVAL, NULL, "new RSA keys must have %d to %d bits, not %u",
-                        RPRIVKEY_RSA_GEN_MIN_BITS, RPRIVKEY_RSA_GEN_MAX_BITS, rsa_bits);
-    if (scheme != RKEY_ED25519 && scheme != RKEY_ECDSA_P256 && scheme != RKEY_RSA_PSS_SHA256)
-        return rerr_set(e, RAMPART_EINVAL, NULL, "unknown key scheme %d", (int)scheme);
     rcrypto_err_begin();
     EVP_PKEY *pk = NULL;
-    if (scheme == RKEY_ED25519)
-        pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-    else if (scheme == RKEY_ECDSA_P256)
-        pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    else
-        pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)rsa_bits);
-    int rc = pk == NULL ? rerr_set(e, RAMPART_ECRYPTO, NULL, "key generation failed") : wrap(pk, scheme, out, e);
+    EVP_PKEY_CTX *c = keygen_ctx(a, bits);
+    int rc = c == NULL || EVP_PKEY_generate(c, &pk) != 1 || pk == NULL
+                 ? rerr_set(e, RAMPART_ECRYPTO, NULL, "key generation failed")
+                 : wrap(pk, a, out, e);
     if (rc != 0)
         EVP_PKEY_free(pk);
+    EVP_PKEY_CTX_free(c);
     rcrypto_err_end();
     return rc;
 }
@@ -115,58 +120,92 @@ static int p8_from_block(const rcrypto_pem *blk, const char *pass, size_t passle
     return rc;
 }
 
-/* The key inside a PrivateKeyInfo, if it is one Rampart signs with. */
-static int key_from_p8(const PKCS8_PRIV_KEY_INFO *p8, EVP_PKEY **out, rkey_scheme *scheme, rerr *e)
+/* The first of `algs` for keys with PKCS#8 algorithm `oid` (dotted) and,
+ * when it names a curve, on the curve of `pk` (an EC key spelled with
+ * explicit parameters has the curve's name when they are a named curve's).
+ * NULL when there is none. */
+static const rkey_alg *match_alg(EVP_PKEY *pk, const char *oid, const rkey_alg *const *algs, size_t nalgs)
 {
-    const ASN1_OBJECT *alg = NULL;
-    if (PKCS8_pkey_get0(&alg, NULL, NULL, NULL, p8) != 1 || alg == NULL)
+    char group[64];
+    int has_group = -1; /* not asked yet */
+    for (size_t i = 0; i < nalgs; i++) {
+        if (strcmp(algs[i]->pkcs8_oid, oid) != 0)
+            continue;
+        if (algs[i]->ec_group == NULL)
+            return algs[i];
+        if (has_group < 0)
+            has_group = EVP_PKEY_get_group_name(pk, group, sizeof(group), NULL) == 1;
+        if (has_group == 1 && strcmp(group, algs[i]->ec_group) == 0)
+            return algs[i];
+    }
+    return NULL;
+}
+
+/* What a loaded key of kind `a` must still be or do: an EC key writes its
+ * public key the one way rkey_from_spki_pem accepts (named curve, even if
+ * the file spelled out the curve's parameters, and an uncompressed point);
+ * an RSA key has a size the kind allows. */
+static int finish_loaded(EVP_PKEY *pk, const rkey_alg *a, rerr *e)
+{
+    if (a->ec_group != NULL &&
+        (EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_GROUP) != 1 ||
+         EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                        OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1))
+        return rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot set the %s key encoding", a->ossl_type);
+    if (a->rsa_max_bits != 0) {
+        int bits = EVP_PKEY_get_bits(pk);
+        if (bits < 0 || (unsigned)bits < a->rsa_min_bits || (unsigned)bits > a->rsa_max_bits)
+            return rerr_set(e, RAMPART_EFORMAT, NULL, "%s private key has %d bits (allowed: %u to %u)", a->ossl_type,
+                            bits, a->rsa_min_bits, a->rsa_max_bits);
+    }
+    return 0;
+}
+
+/* The key inside a PrivateKeyInfo, if it is of one of the kinds `algs`;
+ * its kind in *kind.  The algorithm is judged before the key is decoded. */
+static int key_from_p8(const PKCS8_PRIV_KEY_INFO *p8, const rkey_alg *const *algs, size_t nalgs, EVP_PKEY **out,
+                       const rkey_alg **kind, rerr *e)
+{
+    const ASN1_OBJECT *obj = NULL;
+    if (PKCS8_pkey_get0(&obj, NULL, NULL, NULL, p8) != 1 || obj == NULL)
         return rerr_set(e, RAMPART_EFORMAT, NULL, "PKCS#8 key without an algorithm");
-    int nid = OBJ_obj2nid(alg);
-    if (nid != NID_ED25519 && nid != NID_X9_62_id_ecPublicKey && nid != NID_rsaEncryption)
+    char oid[OID_TEXT_MAX];
+    int olen = OBJ_obj2txt(oid, sizeof(oid), obj, 1);
+    const rkey_alg *first = NULL;
+    for (size_t i = 0; olen > 0 && (size_t)olen < sizeof(oid) && first == NULL && i < nalgs; i++)
+        if (strcmp(algs[i]->pkcs8_oid, oid) == 0)
+            first = algs[i];
+    if (first == NULL) {
+        int nid = OBJ_obj2nid(obj);
         return rerr_set(e, RAMPART_EUNSUPPORTED, NULL, "unsupported private key algorithm (%s)",
                         nid == NID_undef ? "unknown" : OBJ_nid2sn(nid));
+    }
     EVP_PKEY *pk = EVP_PKCS82PKEY(p8);
     if (pk == NULL)
         return rerr_set(e, RAMPART_EFORMAT, NULL, "malformed private key");
-    int rc = 0;
-    if (nid == NID_ED25519) {
-        *scheme = RKEY_ED25519;
-    } else if (nid == NID_X9_62_id_ecPublicKey) {
-        char group[64];
-        if (EVP_PKEY_get_group_name(pk, group, sizeof(group), NULL) != 1 || strcmp(group, SN_X9_62_prime256v1) != 0)
-            rc = rerr_set(e, RAMPART_EUNSUPPORTED, NULL, "EC private key is not on the named curve P-256");
-        /* The public key it exports is written the one way rkey_from_tuf
-         * accepts: named curve (even if the file spelled out the P-256
-         * parameters) and an uncompressed point. */
-        else if (EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_GROUP) != 1 ||
-                 EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
-                                                OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1)
-            rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot set the EC key encoding");
-        *scheme = RKEY_ECDSA_P256;
-    } else {
-        int bits = EVP_PKEY_get_bits(pk);
-        if (bits < RKEY_RSA_MIN_BITS || bits > PRIV_RSA_LOAD_MAX_BITS)
-            rc = rerr_set(e, RAMPART_EFORMAT, NULL, "RSA private key has %d bits (allowed: %d to %d)", bits,
-                          RKEY_RSA_MIN_BITS, PRIV_RSA_LOAD_MAX_BITS);
-        *scheme = RKEY_RSA_PSS_SHA256;
-    }
+    const rkey_alg *a = match_alg(pk, oid, algs, nalgs);
+    int rc = a == NULL ? rerr_set(e, RAMPART_EUNSUPPORTED, NULL, "%s private key is not on the named curve %s",
+                                  first->ossl_type, first->ec_group_label)
+                       : finish_loaded(pk, a, e);
     if (rc != 0) {
         EVP_PKEY_free(pk);
         return rc;
     }
     *out = pk;
+    *kind = a;
     return 0;
 }
 
-int rprivkey_load_pem(rprivkey **out, const uint8_t *pem, size_t n, const char *pass, size_t passlen, rerr *e)
+int rprivkey_load_pem_algs(rprivkey **out, const uint8_t *pem, size_t n, const char *pass, size_t passlen,
+                           const rkey_alg *const *algs, size_t nalgs, rerr *e)
 {
-    if (out == NULL || (pem == NULL && n != 0) || !pass_ok(pass, passlen))
+    if (out == NULL || (pem == NULL && n != 0) || (algs == NULL && nalgs != 0) || !pass_ok(pass, passlen))
         return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument (a passphrase may not contain NUL bytes)");
     rcrypto_err_begin();
     rcrypto_pem blk = {NULL, NULL, 0};
     PKCS8_PRIV_KEY_INFO *p8 = NULL;
     EVP_PKEY *pk = NULL;
-    rkey_scheme scheme = RKEY_ED25519;
+    const rkey_alg *kind = NULL;
     int rc = rcrypto_pem_read_one(pem, n, PRIV_PEM_MAX, &blk);
     if (rc != 0) {
         rc = rerr_set(e, RAMPART_EFORMAT, NULL, "private key is not exactly one PEM block");
@@ -175,10 +214,10 @@ int rprivkey_load_pem(rprivkey **out, const uint8_t *pem, size_t n, const char *
     rc = p8_from_block(&blk, pass, passlen, &p8, e);
     if (rc != 0)
         goto out;
-    rc = key_from_p8(p8, &pk, &scheme, e);
+    rc = key_from_p8(p8, algs, nalgs, &pk, &kind, e);
     if (rc != 0)
         goto out;
-    rc = wrap(pk, scheme, out, e);
+    rc = wrap(pk, kind, out, e);
     if (rc == 0)
         pk = NULL;
 out:
@@ -242,36 +281,38 @@ out:
     return rc;
 }
 
-rkey_scheme rprivkey_scheme(const rprivkey *k)
+const rkey_alg *rprivkey_alg(const rprivkey *k)
 {
-    return k->scheme;
+    return k->alg;
 }
 
-int rprivkey_public_tuf(const rprivkey *k, rbuf *out, rerr *e)
+int rprivkey_public_raw(const rprivkey *k, uint8_t raw[RKEY_RAW_MAX], size_t *len, rerr *e)
+{
+    if (k == NULL || raw == NULL || len == NULL || k->alg->raw_len == 0 || k->alg->raw_len > RKEY_RAW_MAX)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
+    rcrypto_err_begin();
+    size_t n = k->alg->raw_len;
+    int rc = 0;
+    if (EVP_PKEY_get_raw_public_key(k->pkey, raw, &n) != 1 || n != k->alg->raw_len)
+        rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot read the %s public key", k->alg->name);
+    else
+        *len = n;
+    rcrypto_err_end();
+    return rc;
+}
+
+int rprivkey_public_pem(const rprivkey *k, rbuf *out, rerr *e)
 {
     if (k == NULL || out == NULL)
         return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
     rcrypto_err_begin();
     int rc = RAMPART_ECRYPTO;
-    BIO *bio = NULL;
-    if (k->scheme == RKEY_ED25519) {
-        uint8_t raw[32];
-        char hex[65];
-        size_t len = sizeof(raw);
-        if (EVP_PKEY_get_raw_public_key(k->pkey, raw, &len) != 1 || len != sizeof(raw)) {
-            rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot read the ed25519 public key");
-            goto out;
-        }
-        rhex_encode(hex, raw, sizeof(raw));
-        rc = rbuf_append(out, hex, 64);
-    } else {
-        bio = BIO_new(BIO_s_mem());
-        if (bio == NULL || PEM_write_bio_PUBKEY(bio, k->pkey) != 1) {
-            rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot write the public key PEM");
-            goto out;
-        }
-        rc = rcrypto_bio_append(bio, out);
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL || PEM_write_bio_PUBKEY(bio, k->pkey) != 1) {
+        rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot write the public key PEM");
+        goto out;
     }
+    rc = rcrypto_bio_append(bio, out);
     if (rc != 0)
         rc = rerr_set(e, rc, NULL, "cannot store the public key");
 out:
@@ -280,13 +321,15 @@ out:
     return rc;
 }
 
+/* The EVP set-up for the key's kind: its digest (none for Ed25519); for
+ * PSS, MGF1 over the digest and the kind's salt length. */
 static int sign_init(const rprivkey *k, EVP_MD_CTX *mctx)
 {
     EVP_PKEY_CTX *pctx = NULL;
-    const EVP_MD *md = k->scheme == RKEY_ED25519 ? NULL : EVP_sha256();
-    if (EVP_DigestSignInit(mctx, &pctx, md, NULL, k->pkey) != 1)
+    const EVP_MD *md = NULL;
+    if (rcrypto_md(k->alg->digest, &md) != 0 || EVP_DigestSignInit(mctx, &pctx, md, NULL, k->pkey) != 1)
         return RAMPART_ECRYPTO;
-    return k->scheme == RKEY_RSA_PSS_SHA256 ? rcrypto_set_pss(pctx, PSS_SALT_LEN) : 0;
+    return k->alg->pss_salt > 0 ? rcrypto_set_pss(pctx, md, k->alg->pss_salt) : 0;
 }
 
 int rprivkey_sign(const rprivkey *k, const uint8_t *msg, size_t n, rbuf *sig, rerr *e)

@@ -227,7 +227,9 @@ void rdsse_raw_to_der(const uint8_t raw[64], uint8_t *der, size_t *derlen)
 static int verify_one(const rkey *k, const rdsse_sig *sig, rslice msg)
 {
     int rc = rkey_verify(k, sig->sig, sig->siglen, msg.p, msg.n);
-    if (rc == RAMPART_EBADSIG && rkey_get_scheme(k) == RKEY_ECDSA_P256 && sig->siglen == 64) {
+    /* The key's row says whether its signatures have an r||s form and how
+     * long it is; rdsse_raw_to_der converts the 64 bytes of P-256. */
+    if (rc == RAMPART_EBADSIG && sig->siglen == 64 && rkey_alg_of(k)->raw_sig_len == sig->siglen) {
         uint8_t der[RDSSE_DER_MAX];
         size_t dl;
         rdsse_raw_to_der(sig->sig, der, &dl);

@@ -13,7 +13,7 @@
 #define RAMPART_PROV_PROV_H
 
 #include "crypto/hash.h"
-#include "crypto/key.h"
+#include "keys/keys.h"
 #include "rampart/provenance.h"
 #include "util/buf.h"
 

@@ -26,8 +26,8 @@
 
 #include <jansson.h>
 
+#include "keys/keys.h"
 #include "rampart/repo.h"
-#include "repo/keys.h"
 #include "tuf/md.h"
 #include "util/buf.h"
 

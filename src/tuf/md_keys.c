@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "keys/keys.h"
 #include "tuf/md_internal.h"
 #include "util/banned.h"
 

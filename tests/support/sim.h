@@ -26,6 +26,7 @@
 
 #include "client/transport.h"
 #include "crypto/privkey.h"
+#include "keys/keys.h"
 
 #define SIM_METADATA_URL "https://repo.sim.test/metadata/"
 #define SIM_TARGETS_URL "https://repo.sim.test/targets/"

@@ -15,8 +15,8 @@
 
 #include "crypto/hash.h"
 #include "crypto/privkey.h"
+#include "keys/keys.h"
 #include "rampart/provenance.h"
-#include "repo/keys.h"
 #include "util/codec.h"
 
 static inline void pt_die(const char *what)

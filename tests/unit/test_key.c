@@ -11,6 +11,7 @@
 #include "vecfile.h"
 #include "crypto/hash.h"
 #include "crypto/key.h"
+#include "keys/keys.h"
 #include "util/banned.h"
 
 /* RFC 8032 §7.1: TEST 1, TEST 2, TEST 3 and TEST SHA(abc). */

@@ -14,6 +14,7 @@
 #include "crypto/hash.h"
 #include "crypto/key.h"
 #include "crypto/privkey.h"
+#include "keys/keys.h"
 #include "util/banned.h"
 
 static const char msg[] = "the metadata to sign";

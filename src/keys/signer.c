@@ -6,8 +6,8 @@
 
 #include "crypto/key.h"
 #include "crypto/privkey.h"
+#include "keys/keys.h"
 #include "rampart/signer.h"
-#include "repo/keys.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/banned.h"
@@ -339,20 +339,9 @@ int rampart_key_generate(const rampart_keygen_options *o, const char *private_pa
     rerr_clear(err);
     if (o == NULL || o->version != RAMPART_KEYGEN_OPTIONS_VERSION || private_path == NULL || public_path == NULL)
         return rerr_set(err, RAMPART_EINVAL, NULL, "invalid argument");
-    rkey_scheme sc;
-    switch (o->type) {
-    case RAMPART_KEY_ED25519:
-        sc = RKEY_ED25519;
-        break;
-    case RAMPART_KEY_ECDSA:
-        sc = RKEY_ECDSA_P256;
-        break;
-    case RAMPART_KEY_RSA:
-        sc = RKEY_RSA_PSS_SHA256;
-        break;
-    default:
+    const rkey_scheme_def *d = rscheme_from_api(o->type);
+    if (d == NULL)
         return rerr_set(err, RAMPART_EINVAL, NULL, "unknown key type %d", (int)o->type);
-    }
     if (rfs_exists_at(AT_FDCWD, private_path) || rfs_exists_at(AT_FDCWD, public_path))
         return rerr_set(err, RAMPART_EEXIST, NULL, "%s already exists (refusing to overwrite it)",
                         rfs_exists_at(AT_FDCWD, private_path) ? private_path : public_path);
@@ -362,14 +351,13 @@ int rampart_key_generate(const rampart_keygen_options *o, const char *private_pa
     rbuf pem, pub;
     rbuf_init_secret(&pem, KEY_FILE_MAX);
     rbuf_init(&pub, KEY_FILE_MAX);
-    int rc = rprivkey_generate(&k, sc, o->rsa_bits ? o->rsa_bits : 3072, err);
+    int rc = rprivkey_generate(&k, rscheme_id(d), o->rsa_bits ? o->rsa_bits : d->gen_bits_default, err);
     if (rc == 0)
         rc = rprivkey_to_pem(k, o->passphrase, o->passphrase != NULL ? o->passphrase_len : 0, &pem, err);
     if (rc == 0)
         rc = rprivkey_public_tuf(k, &pub, err);
     if (rc == 0)
-        rc = rpub_new(&pk, rslice_cstr(rkey_scheme_keytype(sc)), rslice_cstr(rkey_scheme_name(sc)), rbuf_slice(&pub),
-                      err);
+        rc = rpub_new(&pk, rslice_cstr(d->keytype), rslice_cstr(d->scheme), rbuf_slice(&pub), err);
     if (rc == 0 && rampart_public_key_to_json(pk, &pubjson) != 0)
         rc = rerr_set(err, RAMPART_ENOMEM, NULL, "out of memory");
     if (rc == 0)

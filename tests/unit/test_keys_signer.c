@@ -1,4 +1,4 @@
-/* test_repo_signer.c - rampart/signer.h: key generation to files, the
+/* test_keys_signer.c - rampart/signer.h: key generation to files, the
  * file-backed signer (plain and encrypted keys, passphrase callback, every
  * refusal with its code), a custom signer through the vtable, and TUF
  * public key files. */
@@ -10,8 +10,8 @@
 #include "harness.h"
 #include "sim.h"
 #include "crypto/key.h"
+#include "keys/keys.h"
 #include "rampart/signer.h"
-#include "repo/keys.h"
 #include "util/codec.h"
 #include "util/banned.h"
 
@@ -276,5 +276,5 @@ int main(void)
     RUN(test_public_json);
     sim_rmtree(dir);
     free(dir);
-    return th_summary("test_repo_signer");
+    return th_summary("test_keys_signer");
 }
