@@ -26,7 +26,7 @@ static size_t key_type_names(const char *names[KEY_TYPES_MAX], bool sized_only)
     /* Key types are numbered from 0; the first without a name ends them. */
     for (int t = 0; n < KEY_TYPES_MAX && (name = rampart_key_type_name((rampart_key_type)t)) != NULL; t++) {
         unsigned max = 0;
-        if (!sized_only || (rampart_key_type_bits(NULL, &max, (rampart_key_type)t) == 0 && max != 0))
+        if (!sized_only || (rampart_key_type_bits((rampart_key_type)t, NULL, &max) == 0 && max != 0))
             names[n++] = name;
     }
     return n;
@@ -277,14 +277,14 @@ static int key_generate(int argc, char **argv)
     rampart_keygen_options o = RAMPART_KEYGEN_OPTIONS_INIT;
     const char *names[KEY_TYPES_MAX];
     char list[256];
-    if (a.type != NULL && rampart_key_type_from_name(&o.type, a.type) != 0) {
+    if (a.type != NULL && rampart_key_type_from_name(a.type, &o.type) != 0) {
         size_t n = key_type_names(names, false);
         cli_errorf("key generate: unknown --type '%s' (%s)", a.type,
                    join_names(list, sizeof(list), names, n, ", ", " or ", false));
         return CLI_USAGE;
     }
     unsigned min_bits = 0, max_bits = 0;
-    if (rampart_key_type_bits(&min_bits, &max_bits, o.type) != 0) {
+    if (rampart_key_type_bits(o.type, &min_bits, &max_bits) != 0) {
         cli_errorf("key generate: unknown key type %d", (int)o.type);
         return CLI_FAIL;
     }

@@ -158,20 +158,20 @@ typedef enum rampart_key_type {
  * key type.  Key types are numbered from 0 without gaps, so counting up
  * from 0 to the first NULL lists them all.
  */
-RAMPART_API const char *rampart_key_type_name(rampart_key_type t);
+RAMPART_API const char *rampart_key_type_name(rampart_key_type t) RAMPART_MUST_USE;
 /**
  * Writes to *out the key type whose rampart_key_type_name() is `name`
  * (compared exactly).  Errors: RAMPART_EUNSUPPORTED (no such key type),
  * RAMPART_EINVAL (a NULL argument).
  */
-RAMPART_API int rampart_key_type_from_name(rampart_key_type *out, const char *name) RAMPART_MUST_USE;
+RAMPART_API int rampart_key_type_from_name(const char *name, rampart_key_type *out) RAMPART_MUST_USE;
 /**
  * The sizes, in bits, that rampart_keygen_options.rsa_bits may ask of a new
  * key of type `t`: *min_bits and *max_bits (either pointer may be NULL), both
  * 0 when the type fixes the size.  Errors: RAMPART_EINVAL (`t` is not a key
  * type).
  */
-RAMPART_API int rampart_key_type_bits(unsigned *min_bits, unsigned *max_bits, rampart_key_type t) RAMPART_MUST_USE;
+RAMPART_API int rampart_key_type_bits(rampart_key_type t, unsigned *min_bits, unsigned *max_bits) RAMPART_MUST_USE;
 
 #define RAMPART_KEYGEN_OPTIONS_VERSION 1
 

@@ -155,7 +155,7 @@ const char *rampart_key_type_name(rampart_key_type t)
     return d != NULL ? d->cli_name : NULL;
 }
 
-int rampart_key_type_from_name(rampart_key_type *out, const char *name)
+int rampart_key_type_from_name(const char *name, rampart_key_type *out)
 {
     if (out == NULL || name == NULL)
         return RAMPART_EINVAL;
@@ -168,7 +168,7 @@ int rampart_key_type_from_name(rampart_key_type *out, const char *name)
     return RAMPART_EUNSUPPORTED;
 }
 
-int rampart_key_type_bits(unsigned *min_bits, unsigned *max_bits, rampart_key_type t)
+int rampart_key_type_bits(rampart_key_type t, unsigned *min_bits, unsigned *max_bits)
 {
     const rkey_scheme_def *d = rscheme_from_api(t);
     if (d == NULL)

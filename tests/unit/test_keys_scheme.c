@@ -67,10 +67,10 @@ static void check_lookups(const rkey_scheme_def *d, rkey_scheme id)
     CHECK(rscheme_from_api(d->api_type) == d);
     CHECK_STR(rampart_key_type_name(d->api_type), d->cli_name);
     rampart_key_type t = (rampart_key_type)-1;
-    CHECK_OK(rampart_key_type_from_name(&t, d->cli_name));
+    CHECK_OK(rampart_key_type_from_name(d->cli_name, &t));
     CHECK_INT(t, d->api_type);
     unsigned lo = 1, hi = 1;
-    CHECK_OK(rampart_key_type_bits(&lo, &hi, d->api_type));
+    CHECK_OK(rampart_key_type_bits(d->api_type, &lo, &hi));
     CHECK_INT(lo, d->gen_bits_min);
     CHECK_INT(hi, d->gen_bits_max);
 }
@@ -373,14 +373,14 @@ static void test_unknown_types(void)
     CHECK_STR(err.message, want);
     CHECK(rscheme_from_api(o.type) == NULL);
     rampart_key_type t = RAMPART_KEY_RSA;
-    CHECK_RC(rampart_key_type_from_name(&t, "dsa"), RAMPART_EUNSUPPORTED);
-    CHECK_RC(rampart_key_type_from_name(&t, "RSA"), RAMPART_EUNSUPPORTED);
-    CHECK_RC(rampart_key_type_from_name(&t, ""), RAMPART_EUNSUPPORTED);
+    CHECK_RC(rampart_key_type_from_name("dsa", &t), RAMPART_EUNSUPPORTED);
+    CHECK_RC(rampart_key_type_from_name("RSA", &t), RAMPART_EUNSUPPORTED);
+    CHECK_RC(rampart_key_type_from_name("", &t), RAMPART_EUNSUPPORTED);
     CHECK_INT(t, RAMPART_KEY_RSA);
-    CHECK_RC(rampart_key_type_from_name(&t, NULL), RAMPART_EINVAL);
-    CHECK_RC(rampart_key_type_from_name(NULL, "rsa"), RAMPART_EINVAL);
+    CHECK_RC(rampart_key_type_from_name(NULL, &t), RAMPART_EINVAL);
+    CHECK_RC(rampart_key_type_from_name("rsa", NULL), RAMPART_EINVAL);
     unsigned lo = 7, hi = 7;
-    CHECK_RC(rampart_key_type_bits(&lo, &hi, (rampart_key_type)-1), RAMPART_EINVAL);
+    CHECK_RC(rampart_key_type_bits((rampart_key_type)-1, &lo, &hi), RAMPART_EINVAL);
     CHECK(lo == 7 && hi == 7);
     CHECK(rampart_key_type_name((rampart_key_type)-1) == NULL);
 }
