@@ -171,7 +171,7 @@ typedef struct rampart_repo_target {
     const char *path;
     unsigned long long length;
     const char *sha256;      /**< lower-case hex */
-    const char *custom_json; /**< canonical JSON, or NULL */
+    const char *custom_json; /**< compact JSON (canonical, control characters escaped), or NULL */
 } rampart_repo_target;
 
 /**

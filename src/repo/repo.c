@@ -245,7 +245,7 @@ int rrepo_write_json(rampart_repo *r, int dirfd, const char *name, const json_t 
 {
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
-    int rc = rrepo_canonical(r, v, &b);
+    int rc = rrepo_file_bytes(r, v, &b);
     if (rc == 0)
         rc = sync ? rfs_write_atomic(dirfd, name, b.data, b.len, 0644, &r->err)
                   : rfile_put_nosync(dirfd, name, b.data, b.len, 0644, &r->err);

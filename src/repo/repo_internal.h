@@ -6,8 +6,8 @@
  *                     delegation tree (role -> delegator) and hash-bin sets
  *   .lock             flock()ed for the whole life of a handle
  *   staged/ROLE.json  the current metadata of root, targets and every
- *                     delegated role and bin, canonical JSON, with whatever
- *                     signatures it has (one file per role, so an edit of
+ *                     delegated role and bin, as JSON (rrepo_file_bytes), with
+ *                     whatever signatures it has (one file per role, so an edit of
  *                     one bin reads and writes one small file)
  *   dirty/ROLE        "changed since the last publish" markers, written
  *                     (and synced) before the staged file they announce
@@ -118,7 +118,7 @@ int rrepo_set_expires(rampart_repo *r, json_t *sgn, long long period) RAMPART_MU
 json_t *rrepo_skeleton(rampart_repo *r, const char *type, long long period);
 /* Reads and parses a JSON file below `dirfd`. */
 int rrepo_read_json(rampart_repo *r, int dirfd, const char *name, json_t **out) RAMPART_MUST_USE;
-/* Writes `v` as canonical JSON: atomically with fsync, or without (bulk). */
+/* Writes `v` as rrepo_file_bytes(): atomically with fsync, or without (bulk). */
 int rrepo_write_json(rampart_repo *r, int dirfd, const char *name, const json_t *v, bool sync) RAMPART_MUST_USE;
 /* The bin names of a bin set: prefix, bit_length, hex width. */
 int rrepo_bin_name(const json_t *binset, uint32_t index, char *out, size_t cap);
@@ -149,8 +149,13 @@ int rrepo_make_bins(rampart_repo *r, json_t *binset) RAMPART_MUST_USE;
 
 /* ---- repo_sign.c ---- */
 
-/* Canonical bytes of a whole metadata file or of its "signed". */
+/* Canonical bytes of a whole metadata file or of its "signed": what
+ * signatures cover and what byte comparisons of content use. */
 int rrepo_canonical(rampart_repo *r, const json_t *v, rbuf *out) RAMPART_MUST_USE;
+/* The bytes metadata is written to disk and served in (rjson_file_form:
+ * canonical, control characters escaped, so always valid JSON); hashes and
+ * lengths of served files are over these. */
+int rrepo_file_bytes(rampart_repo *r, const json_t *v, rbuf *out) RAMPART_MUST_USE;
 /* Signs `ro` with signer `s` (replacing an older signature of its key). */
 int rrepo_sign_role(rampart_repo *r, rrole *ro, rampart_signer *s) RAMPART_MUST_USE;
 /* Signs `ro` with every added signer whose keyid is in `keyids` (a JSON

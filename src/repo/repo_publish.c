@@ -257,7 +257,9 @@ int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
     uint8_t d[RHASH_MAX_LEN];
-    int rc = rrepo_canonical(r, snap, &b);
+    /* TUF 5.5.2: the hash and length clients check are those of the file
+     * as served, so they are taken over the bytes written. */
+    int rc = rrepo_file_bytes(r, snap, &b);
     if (rc == 0 && rhash_digest(RHASH_SHA256, b.data, b.len, d) != 0)
         rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
     if (rc == 0)

@@ -20,6 +20,14 @@ int rrepo_canonical(rampart_repo *r, const json_t *v, rbuf *out)
     return rc;
 }
 
+int rrepo_file_bytes(rampart_repo *r, const json_t *v, rbuf *out)
+{
+    int rc = rjson_file_form(v, out, r != NULL ? &r->err : NULL);
+    if (rc != 0 && r != NULL)
+        rc = rrepo_fail(r, rc, NULL, "cannot serialise metadata: %s", r->err.message);
+    return rc;
+}
+
 /* Adds {"keyid","sig"} to `sigs`, replacing an entry of the same keyid. */
 static int put_signature(json_t *sigs, const char *keyid, const unsigned char *sig, size_t siglen)
 {
@@ -103,7 +111,8 @@ int rrepo_parse(rampart_repo *r, const json_t *md, tuf_type type, const char *ro
 {
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
-    int rc = rrepo_canonical(r, md, &b);
+    /* The bytes as written and served: what every reader parses. */
+    int rc = rrepo_file_bytes(r, md, &b);
     if (rc == 0) {
         size_t len;
         uint8_t *data = rbuf_detach(&b, &len);

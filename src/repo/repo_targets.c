@@ -504,7 +504,7 @@ static int list_role(rampart_repo *r, const char *name, int (*fn)(void *, const 
         if (json_object_get(v, "custom") != NULL) {
             rbuf b;
             rbuf_init(&b, RREPO_MD_MAX);
-            if (rrepo_canonical(r, json_object_get(v, "custom"), &b) == 0)
+            if (rrepo_file_bytes(r, json_object_get(v, "custom"), &b) == 0)
                 custom = (char *)rbuf_detach(&b, &sz);
             rbuf_free(&b);
         }
