@@ -58,6 +58,22 @@ t_run "add outside the delegated paths" 1 RAMPART_EINVAL "$RAMPART" repo add "$r
 t_run "list" 0 - "$RAMPART" repo list "$repo"
 bin=$(python3 -c 'import hashlib; h=hashlib.sha256(b"dev/qa/b.txt").digest(); print("qabins-%02x" % (int.from_bytes(h[:4],"big")>>27))')
 grep -q "dev/qa/b.txt.*$bin$" "$T_WORK/out" && t_ok "TAP 15 bin $bin" || t_bad "list: $(cat "$T_WORK/out")"
+# A target named by hand for a bin its path does not hash to would never be
+# found (clients look only in the bin the hash selects): refused, whatever
+# bin is named, so no path can be listed by two bins either.
+other=$(python3 -c 'import sys; b=int(sys.argv[1][-2:],16); print("qabins-%02x" % ((b + 1) % 32))' "$bin")
+r_fingerprint "$repo" >before.txt
+t_run "add to a bin the path does not hash to" 1 RAMPART_EINVAL "$RAMPART" repo add "$repo" b \
+    --path dev/qa/b2.txt --role "$other"
+b2bin=$(python3 -c 'import hashlib; h=hashlib.sha256(b"dev/qa/b2.txt").digest(); print("qabins-%02x" % (int.from_bytes(h[:4],"big")>>27))')
+grep -qF "target 'dev/qa/b2.txt' hashes to bin '$b2bin', not '$other': a target added to a delegated role must lie inside the paths that delegation covers (otherwise clients could never find it); add it with --role qa to place it in its bin [RAMPART_EINVAL]" "$T_WORK/err" &&
+    t_ok "names the right bin and quotes the rule" || t_bad "stderr: $(cat "$T_WORK/err")"
+t_run "the same path again in another bin" 1 RAMPART_EINVAL "$RAMPART" repo add "$repo" b --path dev/qa/b.txt \
+    --role "$other" --replace
+r_fingerprint "$repo" >after.txt
+t_same "refused bins: repository unchanged" before.txt after.txt
+t_run "add to the bin the path hashes to" 0 - "$RAMPART" repo add "$repo" b --path dev/qa/b.txt --role "$bin" \
+    --replace
 
 all="--key $(K root key) --key $(K root2 key) --key $(K targets key) --key $(K snapshot key) --key $(K timestamp key) --key $(K dev key) --key $(K qa key) --key $(K bins key) --key $(K hp key) --key $(K mix-ed key) --key $(K mix-ec key) --key $(K mix-rsa key)"
 # shellcheck disable=SC2086
