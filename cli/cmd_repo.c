@@ -32,7 +32,7 @@ void repo_usage(FILE *f)
             "       rampart repo sign DIR --role ROLE --key PRIVATE...\n"
             "       rampart repo export DIR --role ROLE --out FILE\n"
             "       rampart repo import DIR FILE... [--role ROLE]\n"
-            "       rampart repo publish DIR [--key PRIVATE]...\n"
+            "       rampart repo publish DIR [--key PRIVATE]... [--check]\n"
             "       rampart repo refresh-timestamp DIR --key PRIVATE...\n"
             "       rampart repo refresh-snapshot DIR --key PRIVATE...\n"
             "       rampart repo status DIR [--warn-days N]\n"
@@ -71,7 +71,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
     enum {
         O_CONFIG = 256, O_THRESH, O_EXPIRES, O_DEXP, O_SHA512, O_BINS, O_BPREFIX, O_PATH, O_ROLE, O_CUSTOM,
         O_REPLACE, O_NAME, O_DELEGATOR, O_KEY, O_PATHS, O_PREFIX, O_TERM, O_ADD, O_REMOVE, O_OUT, O_PFILE,
-        O_PENV, O_WARN, O_PROV, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
+        O_PENV, O_WARN, O_PROV, O_CHECK, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG},
@@ -112,6 +112,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         {"passphrase-env", required_argument, NULL, O_PENV},
         {"warn-days", required_argument, NULL, O_WARN},
         {"provenance", required_argument, NULL, O_PROV},
+        {"check", no_argument, NULL, O_CHECK},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -171,6 +172,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         case O_PFILE: a->pass.file = optarg; break;
         case O_PENV: a->pass.env = optarg; break;
         case O_PROV: a->provenance = optarg; break;
+        case O_CHECK: a->check = 1; break;
         case O_WARN:
             if ((rc = repo_number(optarg, 3650, &v)) == 0)
                 a->warn_days = (unsigned)v;
@@ -354,14 +356,33 @@ static int repo_import(struct repo_args *a)
     return rc;
 }
 
+/* A notice of the library (a damaged served file replaced, ...). */
+static void print_notice(void *ctx, const char *line)
+{
+    fprintf(stderr, "rampart: %s: %s\n", (const char *)ctx, line);
+}
+
 static int repo_publish(struct repo_args *a, const char *refresh)
 {
+    const char *what = refresh != NULL ? "repo refresh" : "repo publish";
+    if (a->check && refresh != NULL) {
+        cli_errorf("%s: --check is an option of publish", what);
+        return CLI_USAGE;
+    }
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     rampart_publish_result res = {0};
     if (rc == 0)
-        rc = repo_result(refresh != NULL ? "repo refresh" : "repo publish", r,
-                         refresh != NULL ? rampart_repo_refresh(r, refresh, &res) : rampart_repo_publish(r, &res));
+        rampart_repo_set_notice(r, print_notice, (void *)what);
+    size_t fixed = 0;
+    if (rc == 0 && a->check) {
+        rc = repo_result(what, r, rampart_repo_repair(r, 1, &fixed));
+        if (rc == 0)
+            printf("checked every served file: %zu rewritten\n", fixed);
+    }
+    if (rc == 0)
+        rc = repo_result(what, r, refresh != NULL ? rampart_repo_refresh(r, refresh, &res)
+                                                  : rampart_repo_publish(r, &res));
     if (rc == 0 && res.roles_published == 0)
         printf("nothing to publish: no role changed since the last publish\n");
     else if (rc == 0)

@@ -23,7 +23,7 @@ struct repo_args {
     unsigned threshold;
     long long expires;
     const char *path, *role, *custom, *name, *delegator, *out, *provenance;
-    int replace, terminating;
+    int replace, terminating, check;
     const char *keys[REPO_MAX_LIST];
     size_t nkeys;
     const char *paths[REPO_MAX_LIST];

@@ -284,11 +284,41 @@ typedef struct rampart_publish_result {
  * public/ in an order that never shows a client a half-published state:
  * target files, delegated metadata, targets, root, snapshot, and
  * timestamp.json last, each atomically; an interrupted publish is finished
- * by the next call.  With nothing changed it writes nothing (idempotent).
+ * by the next call.  Target files are copies, checked against their
+ * hashes when already there.  First it makes rampart_repo_repair()'s quick
+ * check (a missing or damaged public/ is rebuilt).  With nothing changed
+ * and nothing to repair it writes nothing (idempotent).
  * `res` may be NULL.  Errors: RAMPART_EBADSIG (missing signatures: the
  * message names the role and the count), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res);
+
+/**
+ * Checks public/ against the repository's records of the last publish and
+ * rewrites whatever is missing or differs: every served metadata version a
+ * client may fetch (each root, the snapshot and timestamp, each role the
+ * snapshot lists) and every served target, checked against its hashes.
+ * Target files are served as copies of the stored ones (reflinks where the
+ * file system shares blocks), never as hard links.  With `full` == 0 only
+ * a quick check is made (every served metadata file is there, and
+ * timestamp, snapshot and root.json are exact), turning into the full one
+ * when it fails; publish and refresh make this quick check first, so a
+ * deleted or emptied public/ is rebuilt by them.  Each damaged file
+ * replaced is reported through the notice callback
+ * (rampart_repo_set_notice).  *repaired (may be NULL) gets the number of
+ * files written.  Errors: RAMPART_ENOTFOUND (a record the repository needs
+ * is missing), RAMPART_EFORMAT (a record is damaged, e.g. a stored target
+ * that no longer matches its hashes), RAMPART_EPATH, RAMPART_EIO,
+ * RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_repair(rampart_repo *r, int full, size_t *repaired);
+
+/**
+ * Sets a callback that receives one line for each notable thing a call
+ * did besides its purpose, e.g. a damaged served file it replaced (see
+ * rampart_repo_repair).  `fn` NULL: none (the default).
+ */
+RAMPART_API void rampart_repo_set_notice(rampart_repo *r, void (*fn)(void *ctx, const char *line), void *ctx);
 
 /**
  * Re-signs and publishes a new timestamp ("timestamp"), or a new snapshot

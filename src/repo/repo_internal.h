@@ -14,8 +14,14 @@
  *   blobs/XX/SHA256   stored target contents, content-addressed
  *   roots/N.root.json every published root
  *   state/            the last published snapshot.json and timestamp.json,
- *                     and, during a publish, next-*.json and "pending"
- *   public/           what clients see: metadata/ and targets/
+ *                     and, during a publish, next-*.json and "pending";
+ *                     kept/ROLE.json, the published version of a role
+ *                     edited since (a hard link to the staged file as it
+ *                     was), so public/ can be rebuilt before the edit is
+ *                     published; served-copies, the mark of a repository
+ *                     whose served targets are copies (see repo_serve.c)
+ *   public/           what clients see: metadata/ and targets/ (rebuilt
+ *                     from the records above when missing or damaged)
  *
  * A role's version is bumped by its first edit after a publish: a role
  * is "changed" exactly when its staged version is above the version the
@@ -43,6 +49,10 @@ typedef struct rrole {
     char *name;
     json_t *md;   /* {"signatures": [...], "signed": {...}} */
     bool changed; /* edited by this call; written by rrepo_commit */
+    bool loaded;  /* read from staged/ (not made by this call) */
+    bool bumped;  /* rrepo_touch moved it past its published version: the
+                     staged file is the published one, kept in state/kept/
+                     before it is replaced */
 } rrole;
 
 enum { RDIR_STAGED, RDIR_DIRTY, RDIR_BLOBS, RDIR_ROOTS, RDIR_STATE, RDIR_PUBLIC, RDIR_META, RDIR_TARGETS, RDIR_COUNT };
@@ -62,6 +72,9 @@ struct rampart_repo {
     size_t nsigners;
     long long fixed_now;
     int blobdirs[256]; /* blobs/XX, opened on first use (-1 until then) */
+    int keptfd;        /* state/kept, opened on first use (-1 until then) */
+    void (*notice)(void *ctx, const char *line); /* rampart_repo_set_notice */
+    void *notice_ctx;
     rampart_error err;
 };
 
@@ -181,6 +194,34 @@ int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md *
  * ETOOLARGE, EIO, ENOMEM. */
 int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const char *att, const json_t *custom,
                     json_t **new_custom, char **att_tpath) RAMPART_MUST_USE;
+
+/* ---- repo_serve.c: public/ ---- */
+#define RREPO_SERVED_COPIES "served-copies"
+/* Opens public/, public/metadata and public/targets, creating what is
+ * missing (*created, may be NULL, says whether anything was).  EPATH, EIO. */
+int rrepo_public_open(rampart_repo *r, bool *created) RAMPART_MUST_USE;
+/* Serves every target of `targets` (a role's "targets" object) as
+ * public/targets/DIR/HASH.NAME for each of its hashes: a copy of the
+ * stored blob (a reflink where the file system can share the blocks).  A
+ * served file already there is kept when it is a single-link regular file
+ * of the right length and, with `check`, the right hashes; otherwise it is
+ * replaced, with a notice.  *replaced and *written (may be NULL) count. */
+int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets, bool check, size_t *replaced,
+                        size_t *written) RAMPART_MUST_USE;
+/* Checks public/ against the records of the last publish (roots/, state/,
+ * staged/, state/kept/, blobs/) and rewrites what is missing or differs,
+ * with notices; `full` checks every served file and hash, otherwise only
+ * that every served metadata file is there and the small top-level ones
+ * are exact (a failed quick check turns into a full one).  *fixed (may be
+ * NULL) gets the number of files written.  EIO, ENOTFOUND (a record is
+ * missing), EFORMAT (a record is damaged), ENOMEM. */
+int rrepo_repair(rampart_repo *r, bool full, size_t *fixed) RAMPART_MUST_USE;
+/* Links staged/FNAME into state/kept/ (see rrole.bumped).  EIO. */
+int rrepo_keep_published(rampart_repo *r, const char *fname) RAMPART_MUST_USE;
+/* Forgets the kept copy of role `name` (published again).  EIO. */
+int rrepo_drop_kept(rampart_repo *r, const char *name) RAMPART_MUST_USE;
+/* Passes a notice line to the handle's notice callback, if any. */
+void rrepo_notice(rampart_repo *r, const char *fmt, ...) RAMPART_PRINTF(2, 3);
 
 /* ---- repo_publish.c ---- */
 /* Signs a snapshot/timestamp document with the added keys of its role in

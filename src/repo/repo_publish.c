@@ -288,48 +288,6 @@ static int pending_add(json_t *p, const char *name, int64_t version)
     return json_array_append_new(json_object_get(p, "roles"), json_pack("[s,I]", name, (json_int_t)version));
 }
 
-/* Links every target of `ro` from blobs/ into public/targets/ as
- * DIR/HASH.BASE for each of its hashes (consistent snapshots). */
-static int publish_targets_of(rampart_repo *r, rrole *ro)
-{
-    const char *path;
-    json_t *t;
-    int rc = 0;
-    json_object_foreach(json_object_get(rrepo_signed(ro), "targets"), path, t)
-    {
-        const char *sha = json_string_value(json_object_get(json_object_get(t, "hashes"), "sha256"));
-        if (sha == NULL || strlen(sha) != 64 || rfs_confine_check(path, strlen(path), RFS_MAX_DEPTH) != 0)
-            return rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
-        int parent = -1, blobdir = -1;
-        const char *base;
-        rc = rfs_open_parent(r->fds[RDIR_TARGETS], path, true, &parent, &base, &r->err);
-        uint8_t first = 0;
-        size_t n1 = 0;
-        if (rc == 0 && rhex_decode(&first, 1, &n1, sha, 2) != 0)
-            rc = rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
-        if (rc == 0)
-            rc = rrepo_blobdir(r, first, &blobdir);
-        const char *alg;
-        json_t *h;
-        json_object_foreach(json_object_get(t, "hashes"), alg, h)
-        {
-            if (rc != 0)
-                break;
-            char name[300];
-            int n = snprintf(name, sizeof(name), "%s.%s", json_string_value(h), base);
-            if (n < 0 || (size_t)n >= sizeof(name) || n > 255)
-                rc = rrepo_fail(r, RAMPART_EPATH, ro->name, "target file name too long: %s", path);
-            else
-                rc = rfile_link_or_copy(blobdir, sha, parent, name, &r->err);
-        }
-        if (parent >= 0)
-            close(parent); /* blobdir belongs to the handle's cache */
-        if (rc != 0)
-            break;
-    }
-    return rc;
-}
-
 static int copy_role_file(rampart_repo *r, const char *name, int64_t version, bool sync)
 {
     char src[RREPO_NAME_MAX + 16], dst[RREPO_NAME_MAX + 48];
@@ -382,8 +340,9 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         if (rc != 0 || strcmp(name, "root") == 0)
             continue;
         rc = rrepo_role(r, name, &ro);
+        /* Copies, each checked against its hashes when already there. */
         if (rc == 0)
-            rc = publish_targets_of(r, ro);
+            rc = rrepo_serve_targets(r, name, json_object_get(rrepo_signed(ro), "targets"), true, NULL, NULL);
         rrepo_drop_cache(r);
     }
     if (rc == 0)
@@ -417,6 +376,12 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     if (rc == 0)
         rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_STATE], "timestamp.json");
     rrepo_crash_point(7);
+    /* The kept copies of what was just replaced are needed no more. */
+    json_array_foreach(roles, i, e)
+    {
+        if (rc == 0)
+            rc = rrepo_drop_kept(r, json_string_value(json_array_get(e, 0)));
+    }
     if (rc == 0)
         rc = rfile_remove_at(r->fds[RDIR_STATE], PENDING, &r->err);
     if (rc == 0)
@@ -562,9 +527,13 @@ int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
         return RAMPART_EINVAL;
     rerr_clear(&r->err);
     rampart_publish_result out = {0};
-    int rc = 0;
-    if (rfile_exists_at(r->fds[RDIR_STATE], PENDING))
+    int rc = rrepo_public_open(r, NULL);
+    if (rc == 0 && rfile_exists_at(r->fds[RDIR_STATE], PENDING))
         rc = rrepo_pub_finish(r, &out.roles_published);
+    /* Whatever is missing or damaged in public/ comes back first, so the
+     * release served until this publish completes is whole. */
+    if (rc == 0)
+        rc = rrepo_repair(r, false, NULL);
     if (rc == 0) {
         rampart_publish_result more = {0};
         rc = do_publish(r, &more);

@@ -45,7 +45,8 @@ top = sys.argv[1]
 paths = [os.path.join(top, "repo.json")]
 for sub in ("staged", "state", "roots", "public/metadata"):
     for d, _, files in os.walk(os.path.join(top, sub)):
-        paths += [os.path.join(d, n) for n in files]
+        # (empty files in state/ are marks, not JSON)
+        paths += [os.path.join(d, n) for n in files if os.path.getsize(os.path.join(d, n)) > 0]
 bad = []
 for p in paths:
     try:
