@@ -213,6 +213,50 @@ typedef struct rampart_delegation_options {
  */
 RAMPART_API int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o);
 
+#define RAMPART_DELEGATION_EDIT_VERSION 1
+
+/** Changes to a delegation; what is left at its _INIT value stays as it is. */
+typedef struct rampart_delegation_edit {
+    unsigned version;                      /**< RAMPART_DELEGATION_EDIT_VERSION */
+    const char *name;                      /**< the delegated role (a named role, not hash bins) */
+    const rampart_public_key *const *keys; /**< key_count > 0: the role's new keys, replacing the old ones */
+    size_t key_count;
+    unsigned threshold;                    /**< > 0: the new threshold */
+    const char *const *paths;              /**< path_count > 0: the new glob patterns ... */
+    size_t path_count;
+    const char *const *path_hash_prefixes; /**< ... or prefix_count > 0: the new hex prefixes; not both */
+    size_t prefix_count;
+    int terminating;                       /**< 1 or 0: set it; -1: unchanged */
+} rampart_delegation_edit;
+
+#define RAMPART_DELEGATION_EDIT_INIT { .version = RAMPART_DELEGATION_EDIT_VERSION, .terminating = -1 }
+
+/**
+ * Changes the delegation to role o->name in its delegator, which gets a new
+ * version (to be signed by the delegator's keys).  New keys or a new
+ * threshold also give the role a new version, to be signed by its (new)
+ * keys.  New paths must still cover every target of the role and of the
+ * roles below it: otherwise RAMPART_EINVAL, naming the first target left
+ * outside.  Errors: RAMPART_EINVAL (nothing to change, a threshold above
+ * the key count, paths and prefixes both, hash bins, a top-level role),
+ * RAMPART_ENOTFOUND (no such role), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_edit_delegation(rampart_repo *r, const rampart_delegation_edit *o);
+
+/**
+ * Removes the delegation to `name` (a named role, or the name prefix of a
+ * set of hash bins) from its delegator, which gets a new version; the
+ * role's staged metadata (every bin's) is deleted, and with it the targets
+ * it listed.  A role that delegates further is refused (remove those
+ * delegations first).  Files already published stay served.  Published
+ * snapshots go on listing the role with its last version (clients refuse a
+ * snapshot that drops a role, TUF 5.5.5), and a role delegated again under
+ * the same name continues from that version.  Errors: RAMPART_EINVAL (a
+ * role that delegates, a top-level role), RAMPART_ENOTFOUND (no such role),
+ * RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_remove_delegation(rampart_repo *r, const char *name);
+
 #define RAMPART_ROTATE_OPTIONS_VERSION 1
 
 typedef struct rampart_rotate_options {
@@ -223,7 +267,7 @@ typedef struct rampart_rotate_options {
     const char *const *remove_keyids; /**< keys to revoke */
     size_t remove_count;
     unsigned threshold;               /**< 0: unchanged */
-    long long expires_seconds;        /**< 0: unchanged (top-level roles only) */
+    long long expires_seconds;        /**< > 0: the role's expiry period (top-level roles only); 0: unchanged */
 } rampart_rotate_options;
 
 #define RAMPART_ROTATE_OPTIONS_INIT { .version = RAMPART_ROTATE_OPTIONS_VERSION }
@@ -232,9 +276,14 @@ typedef struct rampart_rotate_options {
  * Replaces or revokes keys of a role, or changes its threshold: edits the
  * role's delegator (root for top-level roles, giving root version N+1 that
  * must be signed by the thresholds of both root N and root N+1), and marks
- * the role for re-signing by its new keys.  Errors: RAMPART_EINVAL (nothing
- * to do, the threshold above the remaining key count, a key added twice),
- * RAMPART_ENOTFOUND (no such role or keyid), RAMPART_EIO, RAMPART_ENOMEM.
+ * the role for re-signing by its new keys.  An expiry period (o->expires_seconds)
+ * is a setting of the repository, not content of root: it applies from the
+ * role's next signing (snapshot, timestamp: the next publish or refresh)
+ * and needs no root signature, except root's own period, which gives a new
+ * root version expiring after it.  Errors: RAMPART_EINVAL (nothing to do,
+ * the threshold above the remaining key count, a key added twice, a
+ * negative period or one for a delegated role), RAMPART_ENOTFOUND (no such
+ * role or keyid), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o);
 

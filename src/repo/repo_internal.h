@@ -185,6 +185,19 @@ int rrepo_find_auth(const tuf_md *del, const char *role, const tuf_role_auth **a
  * a root not yet published, the last published root (*old_root, else NULL). */
 int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md **old_root) RAMPART_MUST_USE;
 
+/* ---- repo_deleg.c ---- */
+/* A JSON array of the n strings (new reference), or NULL. */
+json_t *rrepo_string_array(const char *const *v, size_t n);
+/* Checks the paths or hash prefixes of a delegation (one kind, at least
+ * one, well formed).  EINVAL. */
+int rrepo_check_patterns(rampart_repo *r, const rampart_delegation_options *o) RAMPART_MUST_USE;
+/* True when a role of delegator document `sgn` ("signed") lists `keyid`. */
+bool rrepo_key_in_use(const json_t *sgn, const char *keyid);
+/* Ends an edit that began with `saved` = a copy of the configuration:
+ * commits when rc is 0, else puts the saved configuration back.  Takes
+ * `saved`; returns the final code. */
+int rrepo_finish_config_edit(rampart_repo *r, json_t *saved, int rc) RAMPART_MUST_USE;
+
 /* ---- repo_prov.c ---- */
 /* Checks attestation file `att` against the file `src` (an in-toto SLSA v1
  * statement naming its SHA-256) and gives the custom metadata of target
