@@ -333,8 +333,9 @@ typedef struct rampart_publish_result {
  * public/ in an order that never shows a client a half-published state:
  * target files, delegated metadata, targets, root, snapshot, and
  * timestamp.json last, each atomically; an interrupted publish is finished
- * by the next call.  Target files are copies, checked against their
- * hashes when already there.  First it makes rampart_repo_repair()'s quick
+ * by the next call.  Target files are copies; one already there is
+ * checked against its hashes when it was written to (ctime) since the last
+ * publish checked it, and replaced when it differs.  First it makes rampart_repo_repair()'s quick
  * check (a missing or damaged public/ is rebuilt).  With nothing changed
  * and nothing to repair it writes nothing (idempotent).
  * `res` may be NULL.  Errors: RAMPART_EBADSIG (missing signatures: the

@@ -31,6 +31,7 @@
 #define RAMPART_REPO_INTERNAL_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "rampart/repo.h"
 #include "repo/keys.h"
@@ -213,14 +214,25 @@ int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const c
 /* Opens public/, public/metadata and public/targets, creating what is
  * missing (*created, may be NULL, says whether anything was).  EPATH, EIO. */
 int rrepo_public_open(rampart_repo *r, bool *created) RAMPART_MUST_USE;
+/* How closely a served target already there is checked. */
+typedef enum rserve_check {
+    RSERVE_SIZE,    /* a single-link regular file of the right length */
+    RSERVE_CHANGED, /* and the right hashes, when it changed (ctime) since the last check */
+    RSERVE_ALL,     /* and the right hashes, always; blobs copied are checked too */
+} rserve_check;
 /* Serves every target of `targets` (a role's "targets" object) as
  * public/targets/DIR/HASH.NAME for each of its hashes: a copy of the
  * stored blob (a reflink where the file system can share the blocks).  A
- * served file already there is kept when it is a single-link regular file
- * of the right length and, with `check`, the right hashes; otherwise it is
- * replaced, with a notice.  *replaced and *written (may be NULL) count. */
-int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets, bool check, size_t *replaced,
-                        size_t *written) RAMPART_MUST_USE;
+ * served file already there is checked as `mode` says (`since`: the time
+ * of the last check, NULL: none) and replaced, with a notice, when it
+ * fails.  *replaced and *written (may be NULL) count. */
+int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets, rserve_check mode,
+                        const struct timespec *since, size_t *replaced, size_t *written) RAMPART_MUST_USE;
+/* The time served targets were last checked (from the mark
+ * state/served-copies), less a second; false when there is none. */
+bool rrepo_served_since(rampart_repo *r, struct timespec *since);
+/* Records `start` (taken before a publish served anything) as that time. EIO. */
+int rrepo_served_mark(rampart_repo *r, const struct timespec *start) RAMPART_MUST_USE;
 /* Checks public/ against the records of the last publish (roots/, state/,
  * staged/, state/kept/, blobs/) and rewrites what is missing or differs,
  * with notices; `full` checks every served file and hash, otherwise only

@@ -332,6 +332,10 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         return rc;
     json_t *roles = json_object_get(p, "roles");
     json_int_t snapv = json_integer_value(json_object_get(p, "snapshot"));
+    struct timespec start, since;
+    bool have_since = rrepo_served_since(r, &since);
+    if (clock_gettime(CLOCK_REALTIME, &start) != 0)
+        rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read the clock");
     /* 1. target files (immutable, content-addressed names) */
     json_array_foreach(roles, i, e)
     {
@@ -340,9 +344,11 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         if (rc != 0 || strcmp(name, "root") == 0)
             continue;
         rc = rrepo_role(r, name, &ro);
-        /* Copies, each checked against its hashes when already there. */
+        /* Copies; one already there is checked against its hashes when it
+         * changed since the last publish checked it. */
         if (rc == 0)
-            rc = rrepo_serve_targets(r, name, json_object_get(rrepo_signed(ro), "targets"), true, NULL, NULL);
+            rc = rrepo_serve_targets(r, name, json_object_get(rrepo_signed(ro), "targets"), RSERVE_CHANGED,
+                                     have_since ? &since : NULL, NULL, NULL);
         rrepo_drop_cache(r);
     }
     if (rc == 0)
@@ -376,6 +382,8 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     if (rc == 0)
         rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_STATE], "timestamp.json");
     rrepo_crash_point(7);
+    if (rc == 0)
+        rc = rrepo_served_mark(r, &start);
     /* The kept copies of what was just replaced are needed no more. */
     json_array_foreach(roles, i, e)
     {

@@ -188,10 +188,17 @@ static int hash_fd_matches(rampart_repo *r, int fd, rhash_alg alg, const uint8_t
     return 0;
 }
 
+/* True when `a` is not before `b`. */
+static bool ts_after(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
 /* What is wrong with the served file `name` in `parent` (NULL: nothing),
- * or "missing".  `check`: its bytes are hashed too. */
+ * or "missing".  Its bytes are hashed too with RSERVE_ALL, and with
+ * RSERVE_CHANGED when its status changed (ctime) at or after `since`. */
 static int judge(rampart_repo *r, int parent, const char *name, uint64_t length, rhash_alg alg, const uint8_t *digest,
-                 bool check, const char **why)
+                 rserve_check mode, const struct timespec *since, const char **why)
 {
     struct stat st;
     *why = NULL;
@@ -209,6 +216,9 @@ static int judge(rampart_repo *r, int parent, const char *name, uint64_t length,
         *why = "was a hard link (an edit of it would change another file too)";
     else if ((uint64_t)st.st_size != length)
         *why = "had the wrong length";
+    /* Any write to the file since it was last checked moved its ctime,
+     * which no one can set back (short of setting back the clock). */
+    bool check = mode == RSERVE_ALL || (mode == RSERVE_CHANGED && (since == NULL || ts_after(&st.st_ctim, since)));
     if (*why != NULL || !check)
         return 0;
     int fd = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -254,7 +264,8 @@ static int place(rampart_repo *r, int blobdir, const char *sha, int parent, cons
     return rc;
 }
 
-static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *path, const json_t *entry, bool check)
+static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *path, const json_t *entry,
+                     rserve_check mode, const struct timespec *since)
 {
     const char *sha = json_string_value(json_object_get(json_object_get(entry, "hashes"), "sha256"));
     json_int_t length = json_integer_value(json_object_get(entry, "length"));
@@ -291,9 +302,9 @@ static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *p
             break;
         }
         const char *why;
-        rc = judge(r, parent, name, (uint64_t)length, alg, digest, check, &why);
+        rc = judge(r, parent, name, (uint64_t)length, alg, digest, mode, since, &why);
         if (rc == 0 && why != NULL)
-            rc = place(r, blobdir, sha, parent, name, (uint64_t)length, alg, digest, check);
+            rc = place(r, blobdir, sha, parent, name, (uint64_t)length, alg, digest, mode == RSERVE_ALL);
         if (rc != 0 || why == NULL)
             continue;
         if (strcmp(why, "missing") == 0) {
@@ -310,8 +321,8 @@ static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *p
     return rc;
 }
 
-int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets, bool check, size_t *replaced,
-                        size_t *written)
+int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets, rserve_check mode,
+                        const struct timespec *since, size_t *replaced, size_t *written)
 {
     tally ty = {0};
     const char *path;
@@ -319,7 +330,7 @@ int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets
     int rc = 0;
     json_object_foreach((json_t *)targets, path, t)
     {
-        if ((rc = serve_one(r, &ty, role, path, t, check)) != 0)
+        if ((rc = serve_one(r, &ty, role, path, t, mode, since)) != 0)
             break;
     }
     if (ty.notices > MAX_NOTICES)
@@ -442,8 +453,8 @@ static int repair_roles(rampart_repo *r, tally *ty, const json_t *meta)
             rerr_clear(&r->err);
             continue;
         }
-        rc = rrepo_serve_targets(r, name, json_object_get(json_object_get(md, "signed"), "targets"), true,
-                                 &ty->replaced, &ty->written);
+        rc = rrepo_serve_targets(r, name, json_object_get(json_object_get(md, "signed"), "targets"), RSERVE_ALL,
+                                 NULL, &ty->replaced, &ty->written);
         (void)snprintf(served, sizeof(served), "%lld.%s", (long long)v, fname); /* fits */
         if (rc == 0)
             rc = put_meta(r, ty, served, &bytes, false);
@@ -571,6 +582,25 @@ int rrepo_repair(rampart_repo *r, bool full, size_t *fixed)
     if (rc == 0 && fixed != NULL)
         *fixed = ty.written + ty.replaced;
     return rc;
+}
+
+bool rrepo_served_since(rampart_repo *r, struct timespec *since)
+{
+    struct stat st;
+    if (fstatat(r->fds[RDIR_STATE], RREPO_SERVED_COPIES, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return false; /* no mark: every served file counts as changed */
+    /* A second of slack: file times come from a coarser clock than ours. */
+    *since = st.st_mtim;
+    since->tv_sec -= 1;
+    return true;
+}
+
+int rrepo_served_mark(rampart_repo *r, const struct timespec *start)
+{
+    struct timespec t[2] = {*start, *start};
+    if (utimensat(r->fds[RDIR_STATE], RREPO_SERVED_COPIES, t, AT_SYMLINK_NOFOLLOW) != 0 && errno != ENOENT)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot update state/" RREPO_SERVED_COPIES ": %s", strerror(errno));
+    return 0;
 }
 
 int rampart_repo_repair(rampart_repo *r, int full, size_t *repaired)

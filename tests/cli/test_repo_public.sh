@@ -86,11 +86,14 @@ t_same "served target restored" "$served" src/app.tgz
 t_run "client downloads it again" 0 - r_client cl --target-name app.tgz download
 
 # 5. The served targets of every role a publish publishes are checked
-# against their hashes, also without --check.
+# against their hashes when written to since the last check, also without
+# --check.
 bin=$(cd "$repo/public/metadata" && ls | grep -m1 '^1\.pkgs-' | sed 's/^1\.//; s/\.json$//')
 p3sha=$(sha256sum src/dev/p3.deb | cut -d' ' -f1)
 p3bin=$(python3 -c 'import hashlib; h=hashlib.sha256(b"dev/p3.deb").digest(); print("pkgs-%x" % (h[0] >> 5))')
 printf 'PKG 3\n' >"$repo/public/targets/dev/$p3sha.p3.deb"
+# (an old modification time does not hide the edit: its ctime moved)
+touch -d '2001-01-01 00:00:00' "$repo/public/targets/dev/$p3sha.p3.deb"
 printf 'pkg 3b\n' >src/p3b.deb
 python3 - "$p3bin" <<'PY' >p3b-path.txt
 import hashlib, sys
