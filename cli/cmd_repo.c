@@ -331,6 +331,18 @@ static int repo_sign(struct repo_args *a)
     }
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
+    /* Root: what changed against the root clients trust now, key by key
+     * (fingerprints from the key material: key ids are mere labels). */
+    if (rc == 0 && strcmp(a->role, "root") == 0) {
+        rampart_metadata *staged = NULL, *trusted = NULL;
+        rc = repo_result("repo sign", r, rampart_repo_review(r, "root", &staged, &trusted));
+        if (rc == 0 && trusted != NULL && cli_review(staged, trusted, "the published root") < 0)
+            rc = CLI_FAIL;
+        else if (rc == 0 && trusted == NULL)
+            printf("no root published yet: nothing to review against\n");
+        rampart_metadata_free(staged);
+        rampart_metadata_free(trusted);
+    }
     if (rc == 0)
         rc = repo_result("repo sign", r, rampart_repo_sign(r, a->role));
     if (rc == 0)

@@ -34,6 +34,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "metadata.h"
 #include "signer.h"
 
 #ifdef __cplusplus
@@ -290,10 +291,26 @@ RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_option
 /**
  * Signs the staged (unpublished) version of `role` with every added signer.
  * Each signer must be listed for the role (for root: by root N or N+1):
- * otherwise RAMPART_EINVAL and nothing is signed.  Errors: RAMPART_EINVAL,
- * RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM, and the signer's codes.
+ * otherwise RAMPART_EINVAL and nothing is signed.  Metadata that lists a
+ * key under a key id that is not the key's (TUF 4.2: the SHA-256 of the
+ * key) is never signed, by this or any signing function: RAMPART_EMISMATCH.
+ * Errors: RAMPART_EINVAL, RAMPART_EMISMATCH, RAMPART_ENOTFOUND,
+ * RAMPART_EIO, RAMPART_ENOMEM, and the signer's codes.
  */
 RAMPART_API int rampart_repo_sign(rampart_repo *r, const char *role);
+
+/**
+ * For review before signing (rampart/metadata.h): *staged gets the staged
+ * metadata of `role` and *trusted the version of it that clients trust now,
+ * the last published one (for root: the root every client holds), or NULL
+ * when none was published.  Both are new handles (rampart_metadata_free).
+ * Compare their keys by fingerprint (rampart_metadata_key_fingerprint):
+ * key ids are labels.  Errors: RAMPART_ENOTFOUND, RAMPART_EINVAL (snapshot
+ * and timestamp are made by publish), RAMPART_EFORMAT, RAMPART_EIO,
+ * RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_review(rampart_repo *r, const char *role, rampart_metadata **staged,
+                                    rampart_metadata **trusted);
 
 /**
  * Writes the staged metadata of `role` (with the signatures it has so far)
@@ -406,9 +423,10 @@ RAMPART_API int rampart_repo_status(rampart_repo *r, unsigned warn_days,
  * Signs a single metadata file: adds (or replaces) the signature of `s`
  * over the canonical bytes of its "signed", and writes the result to
  * `out_path` (NULL: replace `in_path`), atomically.  The metadata must
- * parse strictly (any role).  For offline signing of an exported root.
- * Errors: RAMPART_EFORMAT, RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM,
- * the signer's codes.
+ * parse strictly (any role), and every key id must match its key
+ * (RAMPART_EMISMATCH otherwise, as for rampart_repo_sign).  For offline
+ * signing of an exported root.  Errors: RAMPART_EFORMAT, RAMPART_EMISMATCH,
+ * RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM, the signer's codes.
  */
 RAMPART_API int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampart_signer *s,
                                            rampart_error *err);

@@ -241,6 +241,10 @@ int rrepo_served_mark(rampart_repo *r, const struct timespec *start) RAMPART_MUS
  * NULL) gets the number of files written.  EIO, ENOTFOUND (a record is
  * missing), EFORMAT (a record is damaged), ENOMEM. */
 int rrepo_repair(rampart_repo *r, bool full, size_t *fixed) RAMPART_MUST_USE;
+/* The bytes (in `bytes`, initialised here; free them) and the document
+ * (*md, new reference) of the published version `v` of role `name`: its
+ * staged file when not edited since, else its kept copy.  ENOTFOUND. */
+int rrepo_published_role(rampart_repo *r, const char *name, int64_t v, rbuf *bytes, json_t **md) RAMPART_MUST_USE;
 /* Links staged/FNAME into state/kept/ (see rrole.bumped).  EIO. */
 int rrepo_keep_published(rampart_repo *r, const char *fname) RAMPART_MUST_USE;
 /* Forgets the kept copy of role `name` (published again).  EIO. */

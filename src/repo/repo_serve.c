@@ -386,7 +386,7 @@ static int put_meta(rampart_repo *r, tally *ty, const char *name, const rbuf *wa
 
 /* The bytes and document of the published version `v` of role `name`: its
  * staged file when it was not edited since, else its kept copy. */
-static int published_role(rampart_repo *r, const char *name, int64_t v, rbuf *bytes, json_t **md)
+int rrepo_published_role(rampart_repo *r, const char *name, int64_t v, rbuf *bytes, json_t **md)
 {
     char fname[RREPO_NAME_MAX + 32];
     (void)snprintf(fname, sizeof(fname), "%s.json", name); /* names <= RREPO_NAME_MAX */
@@ -448,7 +448,7 @@ static int repair_roles(rampart_repo *r, tally *ty, const json_t *meta)
         int64_t v = json_integer_value(json_object_get(m, "version"));
         rbuf bytes;
         json_t *md = NULL;
-        if (published_role(r, name, v, &bytes, &md) != 0) {
+        if (rrepo_published_role(r, name, v, &bytes, &md) != 0) {
             rrepo_notice(r, "%s", r->err.message);
             rerr_clear(&r->err);
             continue;

@@ -42,6 +42,7 @@ int mdp_keyset(const mdp *p, jd_ref keys, const char *where, tuf_keyset *out)
         tuf_key *key = &ks.keys[ks.n++];
         key->keyid = jdoc_str(p->d, k);
         jd_ref obj = jdoc_value(k), kt, sc, kv, pub;
+        key->obj = obj;
         if (jdoc_type(p->d, obj) != JD_OBJECT) {
             rc = mdp_fail(p, "%s[\"%.*s\"] must be an object", where, CLIP(key->keyid));
             goto out;
