@@ -118,8 +118,9 @@ static void damaged(rampart_repo *r, tally *t, const char *fmt, ...)
  * system shares blocks, else copy_file_range, else read and write. */
 static int copy_fd(rampart_repo *r, int src, uint64_t len, rfs_tmp *t)
 {
-    if (ioctl(t->fd, FICLONE, src) == 0)
+    if (!r->no_reflink && ioctl(t->fd, FICLONE, src) == 0)
         return 0;
+    r->no_reflink = true; /* the same two file systems for every file of the call */
     uint64_t done = 0;
     bool plain = false;
     while (!plain && done < len) {
