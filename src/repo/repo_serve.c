@@ -293,7 +293,7 @@ static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *p
         size_t dn = 0;
         char name[300];
         int n = hex != NULL ? snprintf(name, sizeof(name), "%s.%s", hex, base) : -1;
-        if (alg == RHASH_UNKNOWN || rhex_decode(digest, sizeof(digest), &dn, hex, strlen(hex)) != 0 ||
+        if (hex == NULL || alg == RHASH_UNKNOWN || rhex_decode(digest, sizeof(digest), &dn, hex, strlen(hex)) != 0 ||
             dn != rhash_len(alg)) {
             rc = rrepo_fail(r, RAMPART_EFORMAT, role, "staged target entry '%s' is damaged", path);
             break;

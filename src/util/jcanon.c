@@ -73,7 +73,9 @@ void jcanon_truncate(rbuf *out, size_t len)
 static size_t control_escape(uint8_t c, char out[6])
 {
     static const char hex[] = "0123456789abcdef";
-    char s = c == '\b' ? 'b' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\f' ? 'f' : c == '\r' ? 'r' : 0;
+    /* JSON's short escapes, by control byte: \b \t \n (0x08-0x0a), \f \r (0x0c-0x0d). */
+    static const char short_form[0x20] = {['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
+    char s = short_form[c & 0x1f];
     out[0] = '\\';
     if (s != 0) {
         out[1] = s;
