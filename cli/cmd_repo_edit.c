@@ -92,8 +92,10 @@ int repo_init(struct repo_args *a)
         return CLI_USAGE;
     }
     json_t *conf = NULL;
-    if (a->config != NULL && read_config(a, &conf) != 0)
+    if (a->config != NULL && read_config(a, &conf) != 0) {
+        json_decref(conf); /* read_config may have kept it before failing */
         return CLI_FAIL;
+    }
     rampart_repo_init_options o = RAMPART_REPO_INIT_OPTIONS_INIT;
     rampart_role_keys *rk[5] = {&o.root, &o.targets, &o.snapshot, &o.timestamp, &o.bins_keys};
     static const rampart_public_key *keys[5][REPO_MAX_LIST];

@@ -483,7 +483,17 @@ static int repair_roots(rampart_repo *r, tally *ty, int64_t newest, bool full, b
             if (v < newest)
                 continue;
         }
-        if ((rc = read_record(r, r->fds[RDIR_ROOTS], "roots/", fname, &b)) != 0)
+        rc = read_record(r, r->fds[RDIR_ROOTS], "roots/", fname, &b);
+        if (rc == RAMPART_ENOTFOUND) {
+            /* Nothing to rebuild it from: said, and the rest goes on. */
+            *ok = false;
+            if (full)
+                rrepo_notice(r, "%s", r->err.message);
+            rerr_clear(&r->err);
+            rc = 0;
+            continue;
+        }
+        if (rc != 0)
             break;
         if (!full && !meta_same(r, "root.json", &b))
             *ok = false;
