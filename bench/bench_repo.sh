@@ -3,7 +3,7 @@
 # (GNU time "%e s %M KB") of
 #   1. init with N succinct hash bins,
 #   2. adding T targets (one folder of small files) in one call,
-#   3. the first publish (every bin signed, T target files linked),
+#   3. the first publish (every bin signed, T target files copied),
 #   4. adding one more target, and
 #   5. publishing that: one bin, the snapshot and the timestamp are re-signed.
 # Usage: bench/bench_repo.sh [TARGETS [BINS]]    (default 1000000 16384)

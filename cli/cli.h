@@ -44,6 +44,12 @@ struct cli_pass {
 int cli_passphrase_cb(void *ctx, const char *what, char *buf, size_t cap, size_t *len);
 /* Loads a signer from a private key file; reports errors itself. 0 or CLI_FAIL. */
 int cli_load_signer(const char *path, struct cli_pass *pass, rampart_signer **out);
+/* Prints the review of `md` against `trusted` (cmd_metadata.c): keys by
+ * fingerprint (unchanged, added, removed, key material replaced under a
+ * trusted key id) and each role's keys and threshold, and warns on stderr
+ * for each key id of `md` that does not match its key.  Returns the number
+ * of such key ids, or -1 (reported) when the two cannot be compared. */
+int cli_review(rampart_metadata *md, rampart_metadata *trusted, const char *trusted_name);
 /* Loads a TUF public key file; reports errors itself. 0 or CLI_FAIL. */
 int cli_load_pubkey(const char *path, rampart_public_key **out);
 

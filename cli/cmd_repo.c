@@ -27,12 +27,15 @@ void repo_usage(FILE *f)
             "       rampart repo list DIR [--role ROLE]\n"
             "       rampart repo delegate DIR --name NAME [--delegator ROLE] --key PUB... [--threshold N]\n"
             "                    (--paths PATTERN... | --hash-prefix HEX... | --bins N) [--terminating]\n"
+            "       rampart repo delegate DIR --edit NAME [--key PUB]... [--threshold N]\n"
+            "                    [--paths PATTERN... | --hash-prefix HEX...] [--terminating | --no-terminating]\n"
+            "       rampart repo delegate DIR --remove NAME\n"
             "       rampart repo rotate DIR --role ROLE [--add-key PUB]... [--remove-key KEYID]...\n"
             "                    [--threshold N] [--expires DAYS]\n"
             "       rampart repo sign DIR --role ROLE --key PRIVATE...\n"
             "       rampart repo export DIR --role ROLE --out FILE\n"
             "       rampart repo import DIR FILE... [--role ROLE]\n"
-            "       rampart repo publish DIR [--key PRIVATE]...\n"
+            "       rampart repo publish DIR [--key PRIVATE]... [--check]\n"
             "       rampart repo refresh-timestamp DIR --key PRIVATE...\n"
             "       rampart repo refresh-snapshot DIR --key PRIVATE...\n"
             "       rampart repo status DIR [--warn-days N]\n"
@@ -41,6 +44,20 @@ void repo_usage(FILE *f)
             "--passphrase-file FILE, --passphrase-env VAR, or a prompt on the terminal.\n"
             "PUB is a public key file in TUF JSON form.  --key, --paths and the key options repeat.\n"
             "exit status: 0 success, 1 failure, 2 bad usage.  See docs/repo.md.\n");
+}
+
+int repo_days(const char *opt, const char *s, long long *seconds)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    /* 0 is not "the default": an expiry period of no days is refused. */
+    if (errno != 0 || *end != '\0' || s[0] < '0' || s[0] > '9' || v < 1 || v > REPO_MAX_DAYS) {
+        cli_errorf("repo: %s: '%s' is not a number of days from 1 to %d", opt, s, REPO_MAX_DAYS);
+        return CLI_USAGE;
+    }
+    *seconds = (long long)v * 86400;
+    return 0;
 }
 
 int repo_number(const char *s, unsigned long long max, unsigned long long *out)
@@ -71,7 +88,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
     enum {
         O_CONFIG = 256, O_THRESH, O_EXPIRES, O_DEXP, O_SHA512, O_BINS, O_BPREFIX, O_PATH, O_ROLE, O_CUSTOM,
         O_REPLACE, O_NAME, O_DELEGATOR, O_KEY, O_PATHS, O_PREFIX, O_TERM, O_ADD, O_REMOVE, O_OUT, O_PFILE,
-        O_PENV, O_WARN, O_PROV, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
+        O_PENV, O_WARN, O_PROV, O_CHECK, O_EDIT, O_UNDELEGATE, O_NOTERM, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG},
@@ -112,6 +129,10 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         {"passphrase-env", required_argument, NULL, O_PENV},
         {"warn-days", required_argument, NULL, O_WARN},
         {"provenance", required_argument, NULL, O_PROV},
+        {"check", no_argument, NULL, O_CHECK},
+        {"edit", required_argument, NULL, O_EDIT},
+        {"remove", required_argument, NULL, O_UNDELEGATE},
+        {"no-terminating", no_argument, NULL, O_NOTERM},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -131,24 +152,19 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
             continue;
         }
         if (c >= O_ROLEEXP && c < O_ROLEEXP + 4) {
-            if ((rc = repo_number(optarg, 36500, &v)) == 0)
-                a->role_expires[c - O_ROLEEXP] = (long long)v * 86400;
+            static const char *const names[4] = {"--root-expires", "--targets-expires", "--snapshot-expires",
+                                                 "--timestamp-expires"};
+            rc = repo_days(names[c - O_ROLEEXP], optarg, &a->role_expires[c - O_ROLEEXP]);
             continue;
         }
         switch (c) {
         case O_CONFIG: a->config = optarg; break;
-        case O_DEXP:
-            if ((rc = repo_number(optarg, 36500, &v)) == 0)
-                a->delegated_expires = (long long)v * 86400;
-            break;
+        case O_DEXP: rc = repo_days("--delegated-expires", optarg, &a->delegated_expires); break;
         case O_THRESH:
             if ((rc = repo_number(optarg, 1024, &v)) == 0)
                 a->threshold = (unsigned)v;
             break;
-        case O_EXPIRES:
-            if ((rc = repo_number(optarg, 36500, &v)) == 0)
-                a->expires = (long long)v * 86400;
-            break;
+        case O_EXPIRES: rc = repo_days("--expires", optarg, &a->expires); break;
         case O_SHA512: a->sha512 = 1; break;
         case O_BINS:
             if ((rc = repo_number(optarg, 1u << 20, &v)) == 0)
@@ -171,6 +187,10 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         case O_PFILE: a->pass.file = optarg; break;
         case O_PENV: a->pass.env = optarg; break;
         case O_PROV: a->provenance = optarg; break;
+        case O_CHECK: a->check = 1; break;
+        case O_EDIT: a->edit = optarg; break;
+        case O_UNDELEGATE: a->undelegate = optarg; break;
+        case O_NOTERM: a->no_terminating = 1; break;
         case O_WARN:
             if ((rc = repo_number(optarg, 3650, &v)) == 0)
                 a->warn_days = (unsigned)v;
@@ -311,6 +331,18 @@ static int repo_sign(struct repo_args *a)
     }
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
+    /* Root: what changed against the root clients trust now, key by key
+     * (fingerprints from the key material: key ids are mere labels). */
+    if (rc == 0 && strcmp(a->role, "root") == 0) {
+        rampart_metadata *staged = NULL, *trusted = NULL;
+        rc = repo_result("repo sign", r, rampart_repo_review(r, "root", &staged, &trusted));
+        if (rc == 0 && trusted != NULL && cli_review(staged, trusted, "the published root") < 0)
+            rc = CLI_FAIL;
+        else if (rc == 0 && trusted == NULL)
+            printf("no root published yet: nothing to review against\n");
+        rampart_metadata_free(staged);
+        rampart_metadata_free(trusted);
+    }
     if (rc == 0)
         rc = repo_result("repo sign", r, rampart_repo_sign(r, a->role));
     if (rc == 0)
@@ -354,14 +386,33 @@ static int repo_import(struct repo_args *a)
     return rc;
 }
 
+/* A notice of the library (a damaged served file replaced, ...). */
+static void print_notice(void *ctx, const char *line)
+{
+    fprintf(stderr, "rampart: %s: %s\n", (const char *)ctx, line);
+}
+
 static int repo_publish(struct repo_args *a, const char *refresh)
 {
+    const char *what = refresh != NULL ? "repo refresh" : "repo publish";
+    if (a->check && refresh != NULL) {
+        cli_errorf("%s: --check is an option of publish", what);
+        return CLI_USAGE;
+    }
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     rampart_publish_result res = {0};
     if (rc == 0)
-        rc = repo_result(refresh != NULL ? "repo refresh" : "repo publish", r,
-                         refresh != NULL ? rampart_repo_refresh(r, refresh, &res) : rampart_repo_publish(r, &res));
+        rampart_repo_set_notice(r, print_notice, (void *)what);
+    size_t fixed = 0;
+    if (rc == 0 && a->check) {
+        rc = repo_result(what, r, rampart_repo_repair(r, 1, &fixed));
+        if (rc == 0)
+            printf("checked every served file: %zu rewritten\n", fixed);
+    }
+    if (rc == 0)
+        rc = repo_result(what, r, refresh != NULL ? rampart_repo_refresh(r, refresh, &res)
+                                                  : rampart_repo_publish(r, &res));
     if (rc == 0 && res.roles_published == 0)
         printf("nothing to publish: no role changed since the last publish\n");
     else if (rc == 0)

@@ -23,7 +23,8 @@ struct repo_args {
     unsigned threshold;
     long long expires;
     const char *path, *role, *custom, *name, *delegator, *out, *provenance;
-    int replace, terminating;
+    int replace, terminating, no_terminating, check;
+    const char *edit, *undelegate; /* delegate --edit NAME, --remove NAME */
     const char *keys[REPO_MAX_LIST];
     size_t nkeys;
     const char *paths[REPO_MAX_LIST];
@@ -43,6 +44,11 @@ struct repo_args {
 };
 
 void repo_usage(FILE *f);
+/* Longest expiry period the options take, in days (100 years). */
+#define REPO_MAX_DAYS 36500
+/* Parses option `opt`'s number of days, 1..REPO_MAX_DAYS, into seconds;
+ * CLI_USAGE (reported) otherwise: 0 and negative periods are refused. */
+int repo_days(const char *opt, const char *s, long long *seconds);
 /* Parses a decimal number <= max; CLI_USAGE (reported) otherwise. */
 int repo_number(const char *s, unsigned long long max, unsigned long long *out);
 /* Opens the repository and loads the --key signers (reporting errors). */

@@ -92,6 +92,23 @@ typedef struct rampart_key_info {
 /** The i-th key (0 <= i < key_count).  Errors: RAMPART_EINVAL, RAMPART_ENOMEM. */
 RAMPART_API int rampart_metadata_key(rampart_metadata *md, size_t i, rampart_key_info *out) RAMPART_MUST_USE;
 
+/** Length of a key fingerprint in hex digits (SHA-256). */
+#define RAMPART_FINGERPRINT_HEX 64
+
+/**
+ * The fingerprint of the i-th key (0 <= i < key_count), computed from its
+ * key material: the lower-case hex SHA-256 of the canonical JSON of the
+ * public key, {"keytype","keyval":{"public"},"scheme"} (the key id TUF
+ * defines for it), into `out` (RAMPART_FINGERPRINT_HEX + 1 bytes).  Key ids
+ * are labels a file can put on any key: compare keys across files by
+ * fingerprint.  *keyid_matches (may be NULL) is 1 when the file's key id
+ * for the key is its fingerprint (or the SHA-256 of the key's whole
+ * canonical object, for keys with extra members), 0 when the id names
+ * other key material: a key swapped under another key's id.  Errors:
+ * RAMPART_EINVAL, RAMPART_ENOMEM, RAMPART_ECRYPTO.
+ */
+RAMPART_API int rampart_metadata_key_fingerprint(rampart_metadata *md, size_t i, char *out, int *keyid_matches) RAMPART_MUST_USE;
+
 /** A role authorisation: a root role, a delegated role, or the hash bins. */
 typedef struct rampart_role_info {
     const char *name;           /**< for hash bins: the name prefix */

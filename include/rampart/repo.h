@@ -44,6 +44,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "metadata.h"
 #include "signer.h"
 
 #ifdef __cplusplus
@@ -182,7 +183,7 @@ typedef struct rampart_repo_target {
     const char *path;
     unsigned long long length;
     const char *sha256;      /**< lower-case hex */
-    const char *custom_json; /**< canonical JSON, or NULL */
+    const char *custom_json; /**< compact JSON (canonical, control characters escaped), or NULL */
 } rampart_repo_target;
 
 /**
@@ -225,6 +226,50 @@ typedef struct rampart_delegation_options {
  */
 RAMPART_API int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o) RAMPART_MUST_USE;
 
+#define RAMPART_DELEGATION_EDIT_VERSION 1
+
+/** Changes to a delegation; what is left at its _INIT value stays as it is. */
+typedef struct rampart_delegation_edit {
+    unsigned version;                      /**< RAMPART_DELEGATION_EDIT_VERSION */
+    const char *name;                      /**< the delegated role (a named role, not hash bins) */
+    const rampart_public_key *const *keys; /**< key_count > 0: the role's new keys, replacing the old ones */
+    size_t key_count;
+    unsigned threshold;                    /**< > 0: the new threshold */
+    const char *const *paths;              /**< path_count > 0: the new glob patterns ... */
+    size_t path_count;
+    const char *const *path_hash_prefixes; /**< ... or prefix_count > 0: the new hex prefixes; not both */
+    size_t prefix_count;
+    int terminating;                       /**< 1 or 0: set it; -1: unchanged */
+} rampart_delegation_edit;
+
+#define RAMPART_DELEGATION_EDIT_INIT { .version = RAMPART_DELEGATION_EDIT_VERSION, .terminating = -1 }
+
+/**
+ * Changes the delegation to role o->name in its delegator, which gets a new
+ * version (to be signed by the delegator's keys).  New keys or a new
+ * threshold also give the role a new version, to be signed by its (new)
+ * keys.  New paths must still cover every target of the role and of the
+ * roles below it: otherwise RAMPART_EINVAL, naming the first target left
+ * outside.  Errors: RAMPART_EINVAL (nothing to change, a threshold above
+ * the key count, paths and prefixes both, hash bins, a top-level role),
+ * RAMPART_ENOTFOUND (no such role), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_edit_delegation(rampart_repo *r, const rampart_delegation_edit *o) RAMPART_MUST_USE;
+
+/**
+ * Removes the delegation to `name` (a named role, or the name prefix of a
+ * set of hash bins) from its delegator, which gets a new version; the
+ * role's staged metadata (every bin's) is deleted, and with it the targets
+ * it listed.  A role that delegates further is refused (remove those
+ * delegations first).  Files already published stay served.  Published
+ * snapshots go on listing the role with its last version (clients refuse a
+ * snapshot that drops a role, TUF 5.5.5), and a role delegated again under
+ * the same name continues from that version.  Errors: RAMPART_EINVAL (a
+ * role that delegates, a top-level role), RAMPART_ENOTFOUND (no such role),
+ * RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_remove_delegation(rampart_repo *r, const char *name) RAMPART_MUST_USE;
+
 #define RAMPART_ROTATE_OPTIONS_VERSION 1
 
 typedef struct rampart_rotate_options {
@@ -235,7 +280,7 @@ typedef struct rampart_rotate_options {
     const char *const *remove_keyids; /**< keys to revoke */
     size_t remove_count;
     unsigned threshold;               /**< 0: unchanged */
-    long long expires_seconds;        /**< 0: unchanged (top-level roles only) */
+    long long expires_seconds;        /**< > 0: the role's expiry period (top-level roles only); 0: unchanged */
 } rampart_rotate_options;
 
 #define RAMPART_ROTATE_OPTIONS_INIT { .version = RAMPART_ROTATE_OPTIONS_VERSION }
@@ -244,19 +289,40 @@ typedef struct rampart_rotate_options {
  * Replaces or revokes keys of a role, or changes its threshold: edits the
  * role's delegator (root for top-level roles, giving root version N+1 that
  * must be signed by the thresholds of both root N and root N+1), and marks
- * the role for re-signing by its new keys.  Errors: RAMPART_EINVAL (nothing
- * to do, the threshold above the remaining key count, a key added twice),
- * RAMPART_ENOTFOUND (no such role or keyid), RAMPART_EIO, RAMPART_ENOMEM.
+ * the role for re-signing by its new keys.  An expiry period (o->expires_seconds)
+ * is a setting of the repository, not content of root: it applies from the
+ * role's next signing (snapshot, timestamp: the next publish or refresh)
+ * and needs no root signature, except root's own period, which gives a new
+ * root version expiring after it.  Errors: RAMPART_EINVAL (nothing to do,
+ * the threshold above the remaining key count, a key added twice, a
+ * negative period or one for a delegated role), RAMPART_ENOTFOUND (no such
+ * role or keyid), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o) RAMPART_MUST_USE;
 
 /**
  * Signs the staged (unpublished) version of `role` with every added signer.
  * Each signer must be listed for the role (for root: by root N or N+1):
- * otherwise RAMPART_EINVAL and nothing is signed.  Errors: RAMPART_EINVAL,
- * RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM, and the signer's codes.
+ * otherwise RAMPART_EINVAL and nothing is signed.  Metadata that lists a
+ * key under a key id that is not the key's (TUF 4.2: the SHA-256 of the
+ * key) is never signed, by this or any signing function: RAMPART_EMISMATCH.
+ * Errors: RAMPART_EINVAL, RAMPART_EMISMATCH, RAMPART_ENOTFOUND,
+ * RAMPART_EIO, RAMPART_ENOMEM, and the signer's codes.
  */
 RAMPART_API int rampart_repo_sign(rampart_repo *r, const char *role) RAMPART_MUST_USE;
+
+/**
+ * For review before signing (rampart/metadata.h): *staged gets the staged
+ * metadata of `role` and *trusted the version of it that clients trust now,
+ * the last published one (for root: the root every client holds), or NULL
+ * when none was published.  Both are new handles (rampart_metadata_free).
+ * Compare their keys by fingerprint (rampart_metadata_key_fingerprint):
+ * key ids are labels.  Errors: RAMPART_ENOTFOUND, RAMPART_EINVAL (snapshot
+ * and timestamp are made by publish), RAMPART_EFORMAT, RAMPART_EIO,
+ * RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_review(rampart_repo *r, const char *role, rampart_metadata **staged,
+                                    rampart_metadata **trusted) RAMPART_MUST_USE;
 
 /**
  * Writes the staged metadata of `role` (with the signatures it has so far)
@@ -296,11 +362,42 @@ typedef struct rampart_publish_result {
  * public/ in an order that never shows a client a half-published state:
  * target files, delegated metadata, targets, root, snapshot, and
  * timestamp.json last, each atomically; an interrupted publish is finished
- * by the next call.  With nothing changed it writes nothing (idempotent).
+ * by the next call.  Target files are copies; one already there is
+ * checked against its hashes when it was written to (ctime) since the last
+ * publish checked it, and replaced when it differs.  First it makes rampart_repo_repair()'s quick
+ * check (a missing or damaged public/ is rebuilt).  With nothing changed
+ * and nothing to repair it writes nothing (idempotent).
  * `res` may be NULL.  Errors: RAMPART_EBADSIG (missing signatures: the
  * message names the role and the count), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res) RAMPART_MUST_USE;
+
+/**
+ * Checks public/ against the repository's records of the last publish and
+ * rewrites whatever is missing or differs: every served metadata version a
+ * client may fetch (each root, the snapshot and timestamp, each role the
+ * snapshot lists) and every served target, checked against its hashes.
+ * Target files are served as copies of the stored ones (reflinks where the
+ * file system shares blocks), never as hard links.  With `full` == 0 only
+ * a quick check is made (every served metadata file is there, and
+ * timestamp, snapshot and root.json are exact), turning into the full one
+ * when it fails; publish and refresh make this quick check first, so a
+ * deleted or emptied public/ is rebuilt by them.  Each damaged file
+ * replaced is reported through the notice callback
+ * (rampart_repo_set_notice).  *repaired (may be NULL) gets the number of
+ * files written.  Errors: RAMPART_ENOTFOUND (a record the repository needs
+ * is missing), RAMPART_EFORMAT (a record is damaged, e.g. a stored target
+ * that no longer matches its hashes), RAMPART_EPATH, RAMPART_EIO,
+ * RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_repair(rampart_repo *r, int full, size_t *repaired) RAMPART_MUST_USE;
+
+/**
+ * Sets a callback that receives one line for each notable thing a call
+ * did besides its purpose, e.g. a damaged served file it replaced (see
+ * rampart_repo_repair).  `fn` NULL: none (the default).
+ */
+RAMPART_API void rampart_repo_set_notice(rampart_repo *r, void (*fn)(void *ctx, const char *line), void *ctx);
 
 /**
  * Re-signs and publishes a new timestamp ("timestamp"), or a new snapshot
@@ -338,9 +435,10 @@ RAMPART_API int rampart_repo_status(rampart_repo *r, unsigned warn_days,
  * Signs a single metadata file: adds (or replaces) the signature of `s`
  * over the canonical bytes of its "signed", and writes the result to
  * `out_path` (NULL: replace `in_path`), atomically.  The metadata must
- * parse strictly (any role).  For offline signing of an exported root.
- * Errors: RAMPART_EFORMAT, RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM,
- * the signer's codes.
+ * parse strictly (any role), and every key id must match its key
+ * (RAMPART_EMISMATCH otherwise, as for rampart_repo_sign).  For offline
+ * signing of an exported root.  Errors: RAMPART_EFORMAT, RAMPART_EMISMATCH,
+ * RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM, the signer's codes.
  */
 RAMPART_API int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampart_signer *s,
                                            rampart_error *err) RAMPART_MUST_USE;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rampart/metadata.h"
+#include "keys/keyid.h"
 #include "tuf/match.h"
 #include "tuf/md.h"
 #include "util/fs.h"
@@ -158,6 +159,28 @@ int rampart_metadata_key(rampart_metadata *h, size_t i, rampart_key_info *out)
     if (!ki.keyid || !ki.keytype || !ki.scheme || !ki.public_value)
         return RAMPART_ENOMEM;
     *out = ki;
+    return 0;
+}
+
+int rampart_metadata_key_fingerprint(rampart_metadata *h, size_t i, char *out, int *keyid_matches)
+{
+    if (h == NULL || out == NULL || i >= h->md->keys.n)
+        return RAMPART_EINVAL;
+    const tuf_key *k = &h->md->keys.keys[i];
+    rbuf whole;
+    rbuf_init(&whole, RAMPART_METADATA_MAX_FILE);
+    /* The whole object matters only when it has members besides the three. */
+    int rc = jdoc_count(h->md->doc, k->obj) > 3 ? jdoc_canonical(h->md->doc, k->obj, &whole) : 0;
+    char fp[RAMPART_FINGERPRINT_HEX + 1];
+    bool match = false;
+    if (rc == 0)
+        rc = tuf_key_fingerprint(k->keyid, k->keytype, k->scheme, k->pub, rbuf_slice(&whole), fp, &match);
+    rbuf_free(&whole);
+    if (rc != 0)
+        return rc;
+    memcpy(out, fp, sizeof(fp));
+    if (keyid_matches != NULL)
+        *keyid_matches = match ? 1 : 0;
     return 0;
 }
 

@@ -81,6 +81,8 @@ void rampart_repo_free(rampart_repo *r)
     for (int i = 0; i < 256; i++)
         if (r->blobdirs[i] >= 0)
             close(r->blobdirs[i]);
+    if (r->keptfd >= 0)
+        close(r->keptfd);
     if (r->lockfd >= 0)
         close(r->lockfd);
     if (r->dirfd >= 0)
@@ -94,7 +96,7 @@ void rampart_repo_free(rampart_repo *r)
 
 void rrepo_reset_fds(rampart_repo *r)
 {
-    r->dirfd = r->lockfd = -1;
+    r->dirfd = r->lockfd = r->keptfd = -1;
     for (int i = 0; i < RDIR_COUNT; i++)
         r->fds[i] = -1;
     for (int i = 0; i < 256; i++)
@@ -161,20 +163,56 @@ static int check_config(rampart_repo *r, json_t *c)
     return 0;
 }
 
+/* The repository's own folders; public/ (what is served) is opened, and
+ * made again when missing, by rrepo_public_open(). */
 static int open_dirs(rampart_repo *r, bool create)
 {
-    for (int i = 0; i < RDIR_COUNT; i++) {
-        int base = r->dirfd;
-        const char *name = dir_names[i];
-        if (i == RDIR_META || i == RDIR_TARGETS) {
-            base = r->fds[RDIR_PUBLIC];
-            name += strlen("public/");
-        }
-        int rc = rfs_open_subdir(base, name, create, 0755, &r->fds[i], &r->err);
+    for (int i = 0; i < RDIR_PUBLIC; i++) {
+        int rc = rfs_open_subdir(r->dirfd, dir_names[i], create, 0755, &r->fds[i], &r->err);
         if (rc != 0)
             return rc;
     }
     return 0;
+}
+
+int rrepo_public_open(rampart_repo *r, bool *created)
+{
+    bool made = false;
+    for (int i = RDIR_PUBLIC; i < RDIR_COUNT; i++) {
+        if (r->fds[i] >= 0)
+            continue;
+        int base = i == RDIR_PUBLIC ? r->dirfd : r->fds[RDIR_PUBLIC];
+        const char *name = i == RDIR_PUBLIC ? dir_names[i] : dir_names[i] + strlen("public/");
+        made = made || !rfs_exists_at(base, name);
+        int rc = rfs_open_subdir(base, name, true, 0755, &r->fds[i], &r->err);
+        if (rc != 0)
+            return rc;
+    }
+    if (created != NULL)
+        *created = made;
+    return 0;
+}
+
+void rampart_repo_set_notice(rampart_repo *r, void (*fn)(void *ctx, const char *line), void *ctx)
+{
+    if (r == NULL)
+        return;
+    r->notice = fn;
+    r->notice_ctx = ctx;
+}
+
+void rrepo_notice(rampart_repo *r, const char *fmt, ...)
+{
+    if (r->notice == NULL)
+        return;
+    char line[sizeof(r->err.message)];
+    char safe[sizeof(line)];
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(line, sizeof(line), fmt, ap); /* a notice: cut to fit */
+    va_end(ap);
+    rampart_sanitize(safe, sizeof(safe), line, strlen(line));
+    r->notice(r->notice_ctx, safe);
 }
 
 static int repo_open_fd(rampart_repo *r, bool create)
@@ -194,6 +232,11 @@ int rrepo_init_dirs(rampart_repo *r)
     int rc = repo_open_fd(r, true);
     if (rc == 0)
         rc = open_dirs(r, true);
+    if (rc == 0)
+        rc = rrepo_public_open(r, NULL);
+    /* A new repository serves copies from its first publish on. */
+    if (rc == 0 && !rfs_exists_at(r->fds[RDIR_STATE], RREPO_SERVED_COPIES))
+        rc = rfs_write_nosync(r->fds[RDIR_STATE], RREPO_SERVED_COPIES, "", 0, 0644, &r->err);
     return rc;
 }
 
@@ -246,7 +289,7 @@ int rrepo_write_json(rampart_repo *r, int dirfd, const char *name, const json_t 
 {
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
-    int rc = rrepo_canonical(r, v, &b);
+    int rc = rrepo_file_bytes(r, v, &b);
     if (rc == 0)
         rc = sync ? rfs_write_atomic(dirfd, name, b.data, b.len, 0644, &r->err)
                   : rfs_write_nosync(dirfd, name, b.data, b.len, 0644, &r->err);

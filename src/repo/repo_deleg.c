@@ -23,7 +23,7 @@ static int check_delegator(rampart_repo *r, const char *delegator, rrole **out)
     return rrepo_role(r, delegator, out);
 }
 
-static json_t *string_array(const char *const *v, size_t n)
+json_t *rrepo_string_array(const char *const *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a != NULL && i < n; i++) {
@@ -35,7 +35,7 @@ static json_t *string_array(const char *const *v, size_t n)
     return a;
 }
 
-static int check_patterns(rampart_repo *r, const rampart_delegation_options *o)
+int rrepo_check_patterns(rampart_repo *r, const rampart_delegation_options *o)
 {
     if (o->path_count > 0 && o->prefix_count > 0)
         return rrepo_fail(r, RAMPART_EINVAL, o->name, "give paths or path hash prefixes, not both");
@@ -107,7 +107,7 @@ static int delegate_role(rampart_repo *r, const rampart_delegation_options *o, c
     if (rc == 0 && role_exists(r, o->name))
         rc = rrepo_fail(r, RAMPART_EEXIST, o->name, "role '%s' exists already", o->name);
     if (rc == 0)
-        rc = check_patterns(r, o);
+        rc = rrepo_check_patterns(r, o);
     json_t *sgn = rrepo_signed(d), *del = json_object_get(sgn, "delegations");
     if (rc == 0 && del != NULL && json_object_get(del, "succinct_roles") != NULL)
         rc = rrepo_fail(r, RAMPART_EINVAL, delegator,
@@ -123,9 +123,16 @@ static int delegate_role(rampart_repo *r, const rampart_delegation_options *o, c
             return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     }
     json_t *entry = rrepo_role_entry(json_object_get(del, "keys"), o->keys, o->key_count, o->threshold);
-    json_t *pats = o->path_count > 0 ? string_array(o->paths, o->path_count)
-                                     : string_array(o->path_hash_prefixes, o->prefix_count);
+    json_t *pats = o->path_count > 0 ? rrepo_string_array(o->paths, o->path_count)
+                                     : rrepo_string_array(o->path_hash_prefixes, o->prefix_count);
     json_t *child = rrepo_skeleton(r, "targets", rrepo_period(r, o->name));
+    /* A role removed once and delegated again goes on from the version
+     * published snapshots list (clients refuse a lower one, TUF 5.5.5). */
+    int64_t pub = rrepo_published_version(r, o->name);
+    if (child != NULL && pub > 0 && json_object_set_new(child, "version", json_integer(pub + 1)) != 0) {
+        json_decref(child);
+        child = NULL;
+    }
     rrole *ro;
     if (entry == NULL || pats == NULL || child == NULL ||
         json_object_set_new(entry, "name", json_string(o->name)) != 0 ||
@@ -147,7 +154,7 @@ static int delegate_role(rampart_repo *r, const rampart_delegation_options *o, c
 /* Ends an edit of the configuration begun with `saved` = a copy of it:
  * commits when everything so far succeeded (rc 0), else puts the saved
  * configuration back.  Takes `saved`; returns the final code. */
-static int finish_config_edit(rampart_repo *r, json_t *saved, int rc)
+int rrepo_finish_config_edit(rampart_repo *r, json_t *saved, int rc)
 {
     if (rc == 0)
         rc = rrepo_commit(r);
@@ -182,7 +189,7 @@ int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o)
         rc = o->bins > 0 ? delegate_bins(r, o, delegator, d) : delegate_role(r, o, delegator, d);
     /* Bins are written as they are made; a failure before the commit
      * leaves them unreferenced (no configuration names them). */
-    return finish_config_edit(r, saved, rc);
+    return rrepo_finish_config_edit(r, saved, rc);
 }
 
 /* Finds keyid `want` (or a unique prefix of at least 8 digits) in `ids`. */
@@ -212,7 +219,7 @@ static int find_keyid(rampart_repo *r, const json_t *ids, const char *want, cons
 }
 
 /* True when some role of the delegator still lists `keyid`. */
-static bool key_in_use(const json_t *sgn, const char *keyid)
+bool rrepo_key_in_use(const json_t *sgn, const char *keyid)
 {
     const char *k;
     json_t *v;
@@ -253,7 +260,7 @@ static int edit_keys(rampart_repo *r, const rampart_rotate_options *o, const cha
             break;
         }
         json_array_remove(ids, at);
-        if (!key_in_use(sgn, kid))
+        if (!rrepo_key_in_use(sgn, kid))
             json_object_del(keys, kid);
     }
     for (size_t i = 0; i < o->add_count && rc == 0; i++) {
@@ -359,18 +366,27 @@ int rampart_repo_rotate(rampart_repo *r, const rampart_rotate_options *o)
     json_t *saved = json_deep_copy(r->config);
     if (saved == NULL)
         return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    int rc = 0;
+    /* An expiry period is a setting of the repository, not content of
+     * root: it applies from the role's next signing and needs no root
+     * signature.  Only root's own period changes root (re-dated now). */
     if (o->expires_seconds > 0) {
-        json_object_set_new(json_object_get(r->config, "expires"), o->role, json_integer(o->expires_seconds));
+        if (json_object_set_new(json_object_get(r->config, "expires"), o->role, json_integer(o->expires_seconds)) != 0)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         r->config_changed = true;
+        if (rc == 0 && strcmp(o->role, "root") == 0 && (rc = rrepo_role(r, "root", &d)) == 0)
+            rc = rrepo_touch(r, d);
     }
-    int rc = rotate_target(r, o->role, &d, &keys, &auth);
-    if (rc == 0)
+    bool keys_change = o->add_count > 0 || o->remove_count > 0 || o->threshold > 0;
+    if (rc == 0 && keys_change)
+        rc = rotate_target(r, o->role, &d, &keys, &auth);
+    if (rc == 0 && keys_change)
         rc = rrepo_touch(r, d);
     /* rrepo_touch may replace nothing but the signatures, so `auth` and
      * `keys` (inside "signed") stay valid. */
-    if (rc == 0)
+    if (rc == 0 && keys_change)
         rc = edit_keys(r, o, o->role, rrepo_signed(d), keys, auth);
-    if (rc == 0)
+    if (rc == 0 && keys_change)
         rc = resign(r, o->role);
-    return finish_config_edit(r, saved, rc);
+    return rrepo_finish_config_edit(r, saved, rc);
 }

@@ -127,6 +127,11 @@ int rrepo_make_bins(rampart_repo *r, json_t *binset)
             return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         }
         int rc = rrepo_bin_name(binset, i, name, sizeof(name));
+        /* Bins removed once and made again go on from their published
+         * versions (clients refuse a lower one, TUF 5.5.5). */
+        int64_t pub = rc == 0 ? rrepo_published_version(r, name) : 0;
+        if (pub > 0 && json_object_set_new(sgn, "version", json_integer(pub + 1)) != 0)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         if (rc == 0)
             rc = rrepo_role_new(r, name, sgn, &ro);
         else

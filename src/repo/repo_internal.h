@@ -6,16 +6,22 @@
  *                     delegation tree (role -> delegator) and hash-bin sets
  *   .lock             flock()ed for the whole life of a handle
  *   staged/ROLE.json  the current metadata of root, targets and every
- *                     delegated role and bin, canonical JSON, with whatever
- *                     signatures it has (one file per role, so an edit of
+ *                     delegated role and bin, as JSON (rrepo_file_bytes), with
+ *                     whatever signatures it has (one file per role, so an edit of
  *                     one bin reads and writes one small file)
  *   dirty/ROLE        "changed since the last publish" markers, written
  *                     (and synced) before the staged file they announce
  *   blobs/XX/SHA256   stored target contents, content-addressed
  *   roots/N.root.json every published root
  *   state/            the last published snapshot.json and timestamp.json,
- *                     and, during a publish, next-*.json and "pending"
- *   public/           what clients see: metadata/ and targets/
+ *                     and, during a publish, next-*.json and "pending";
+ *                     kept/ROLE.json, the published version of a role
+ *                     edited since (a hard link to the staged file as it
+ *                     was), so public/ can be rebuilt before the edit is
+ *                     published; served-copies, the mark of a repository
+ *                     whose served targets are copies (see repo_serve.c)
+ *   public/           what clients see: metadata/ and targets/ (rebuilt
+ *                     from the records above when missing or damaged)
  *
  * A role's version is bumped by its first edit after a publish: a role
  * is "changed" exactly when its staged version is above the version the
@@ -25,6 +31,7 @@
 #define RAMPART_REPO_INTERNAL_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "keys/keys.h"
 #include "rampart/repo.h"
@@ -43,6 +50,10 @@ typedef struct rrole {
     char *name;
     json_t *md;   /* {"signatures": [...], "signed": {...}} */
     bool changed; /* edited by this call; written by rrepo_commit */
+    bool loaded;  /* read from staged/ (not made by this call) */
+    bool bumped;  /* rrepo_touch moved it past its published version: the
+                     staged file is the published one, kept in state/kept/
+                     before it is replaced */
 } rrole;
 
 enum { RDIR_STAGED, RDIR_DIRTY, RDIR_BLOBS, RDIR_ROOTS, RDIR_STATE, RDIR_PUBLIC, RDIR_META, RDIR_TARGETS, RDIR_COUNT };
@@ -62,6 +73,10 @@ struct rampart_repo {
     size_t nsigners;
     long long fixed_now;
     int blobdirs[256]; /* blobs/XX, opened on first use (-1 until then) */
+    int keptfd;        /* state/kept, opened on first use (-1 until then) */
+    bool no_reflink;   /* FICLONE failed once: the file system cannot share blocks */
+    void (*notice)(void *ctx, const char *line); /* rampart_repo_set_notice */
+    void *notice_ctx;
     rampart_error err;
 };
 
@@ -118,7 +133,7 @@ int rrepo_set_expires(rampart_repo *r, json_t *sgn, long long period) RAMPART_MU
 json_t *rrepo_skeleton(rampart_repo *r, const char *type, long long period);
 /* Reads and parses a JSON file below `dirfd`. */
 int rrepo_read_json(rampart_repo *r, int dirfd, const char *name, json_t **out) RAMPART_MUST_USE;
-/* Writes `v` as canonical JSON: atomically with fsync, or without (bulk). */
+/* Writes `v` as rrepo_file_bytes(): atomically with fsync, or without (bulk). */
 int rrepo_write_json(rampart_repo *r, int dirfd, const char *name, const json_t *v, bool sync) RAMPART_MUST_USE;
 /* The bin names of a bin set: prefix, bit_length, hex width. */
 int rrepo_bin_name(const json_t *binset, uint32_t index, char *out, size_t cap);
@@ -149,8 +164,13 @@ int rrepo_make_bins(rampart_repo *r, json_t *binset) RAMPART_MUST_USE;
 
 /* ---- repo_sign.c ---- */
 
-/* Canonical bytes of a whole metadata file or of its "signed". */
+/* Canonical bytes of a whole metadata file or of its "signed": what
+ * signatures cover and what byte comparisons of content use. */
 int rrepo_canonical(rampart_repo *r, const json_t *v, rbuf *out) RAMPART_MUST_USE;
+/* The bytes metadata is written to disk and served in (rjson_file_form:
+ * canonical, control characters escaped, so always valid JSON); hashes and
+ * lengths of served files are over these. */
+int rrepo_file_bytes(rampart_repo *r, const json_t *v, rbuf *out) RAMPART_MUST_USE;
 /* Signs `ro` with signer `s` (replacing an older signature of its key). */
 int rrepo_sign_role(rampart_repo *r, rrole *ro, rampart_signer *s) RAMPART_MUST_USE;
 /* Signs `ro` with every added signer whose keyid is in `keyids` (a JSON
@@ -167,6 +187,19 @@ int rrepo_find_auth(const tuf_md *del, const char *role, const tuf_role_auth **a
  * a root not yet published, the last published root (*old_root, else NULL). */
 int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md **old_root) RAMPART_MUST_USE;
 
+/* ---- repo_deleg.c ---- */
+/* A JSON array of the n strings (new reference), or NULL. */
+json_t *rrepo_string_array(const char *const *v, size_t n);
+/* Checks the paths or hash prefixes of a delegation (one kind, at least
+ * one, well formed).  EINVAL. */
+int rrepo_check_patterns(rampart_repo *r, const rampart_delegation_options *o) RAMPART_MUST_USE;
+/* True when a role of delegator document `sgn` ("signed") lists `keyid`. */
+bool rrepo_key_in_use(const json_t *sgn, const char *keyid);
+/* Ends an edit that began with `saved` = a copy of the configuration:
+ * commits when rc is 0, else puts the saved configuration back.  Takes
+ * `saved`; returns the final code. */
+int rrepo_finish_config_edit(rampart_repo *r, json_t *saved, int rc) RAMPART_MUST_USE;
+
 /* ---- repo_prov.c ---- */
 /* Checks attestation file `att` against the file `src` (an in-toto SLSA v1
  * statement naming its SHA-256) and gives the custom metadata of target
@@ -176,6 +209,49 @@ int rrepo_delegator_md(rampart_repo *r, const char *role, tuf_md **del, tuf_md *
  * ETOOLARGE, EIO, ENOMEM. */
 int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const char *att, const json_t *custom,
                     json_t **new_custom, char **att_tpath) RAMPART_MUST_USE;
+
+/* ---- repo_serve.c: public/ ---- */
+#define RREPO_SERVED_COPIES "served-copies"
+/* Opens public/, public/metadata and public/targets, creating what is
+ * missing (*created, may be NULL, says whether anything was).  EPATH, EIO. */
+int rrepo_public_open(rampart_repo *r, bool *created) RAMPART_MUST_USE;
+/* How closely a served target already there is checked. */
+typedef enum rserve_check {
+    RSERVE_SIZE,    /* a single-link regular file of the right length */
+    RSERVE_CHANGED, /* and the right hashes, when it changed (ctime) since the last check */
+    RSERVE_ALL,     /* and the right hashes, always; blobs copied are checked too */
+} rserve_check;
+/* Serves every target of `targets` (a role's "targets" object) as
+ * public/targets/DIR/HASH.NAME for each of its hashes: a copy of the
+ * stored blob (a reflink where the file system can share the blocks).  A
+ * served file already there is checked as `mode` says (`since`: the time
+ * of the last check, NULL: none) and replaced, with a notice, when it
+ * fails.  *replaced and *written (may be NULL) count. */
+int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets, rserve_check mode,
+                        const struct timespec *since, size_t *replaced, size_t *written) RAMPART_MUST_USE;
+/* The time served targets were last checked (from the mark
+ * state/served-copies), less a second; false when there is none. */
+bool rrepo_served_since(rampart_repo *r, struct timespec *since);
+/* Records `start` (taken before a publish served anything) as that time. EIO. */
+int rrepo_served_mark(rampart_repo *r, const struct timespec *start) RAMPART_MUST_USE;
+/* Checks public/ against the records of the last publish (roots/, state/,
+ * staged/, state/kept/, blobs/) and rewrites what is missing or differs,
+ * with notices; `full` checks every served file and hash, otherwise only
+ * that every served metadata file is there and the small top-level ones
+ * are exact (a failed quick check turns into a full one).  *fixed (may be
+ * NULL) gets the number of files written.  EIO, ENOTFOUND (a record is
+ * missing), EFORMAT (a record is damaged), ENOMEM. */
+int rrepo_repair(rampart_repo *r, bool full, size_t *fixed) RAMPART_MUST_USE;
+/* The bytes (in `bytes`, initialised here; free them) and the document
+ * (*md, new reference) of the published version `v` of role `name`: its
+ * staged file when not edited since, else its kept copy.  ENOTFOUND. */
+int rrepo_published_role(rampart_repo *r, const char *name, int64_t v, rbuf *bytes, json_t **md) RAMPART_MUST_USE;
+/* Links staged/FNAME into state/kept/ (see rrole.bumped).  EIO. */
+int rrepo_keep_published(rampart_repo *r, const char *fname) RAMPART_MUST_USE;
+/* Forgets the kept copy of role `name` (published again).  EIO. */
+int rrepo_drop_kept(rampart_repo *r, const char *name) RAMPART_MUST_USE;
+/* Passes a notice line to the handle's notice callback, if any. */
+void rrepo_notice(rampart_repo *r, const char *fmt, ...) RAMPART_PRINTF(2, 3);
 
 /* ---- repo_publish.c ---- */
 /* Signs a snapshot/timestamp document with the added keys of its role in

@@ -257,7 +257,9 @@ int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out)
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
     uint8_t d[RHASH_MAX_LEN];
-    int rc = rrepo_canonical(r, snap, &b);
+    /* TUF 5.5.2: the hash and length clients check are those of the file
+     * as served, so they are taken over the bytes written. */
+    int rc = rrepo_file_bytes(r, snap, &b);
     if (rc == 0 && rhash_digest(RHASH_SHA256, b.data, b.len, d) != 0)
         rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
     if (rc == 0)
@@ -284,48 +286,6 @@ static json_t *pending_new(void)
 static int pending_add(json_t *p, const char *name, int64_t version)
 {
     return json_array_append_new(json_object_get(p, "roles"), json_pack("[s,I]", name, (json_int_t)version));
-}
-
-/* Links every target of `ro` from blobs/ into public/targets/ as
- * DIR/HASH.BASE for each of its hashes (consistent snapshots). */
-static int publish_targets_of(rampart_repo *r, rrole *ro)
-{
-    const char *path;
-    json_t *t;
-    int rc = 0;
-    json_object_foreach(json_object_get(rrepo_signed(ro), "targets"), path, t)
-    {
-        const char *sha = json_string_value(json_object_get(json_object_get(t, "hashes"), "sha256"));
-        if (sha == NULL || strlen(sha) != 64 || rfs_confine_check(path, strlen(path), RFS_MAX_DEPTH) != 0)
-            return rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
-        int parent = -1, blobdir = -1;
-        const char *base;
-        rc = rfs_open_parent(r->fds[RDIR_TARGETS], path, true, &parent, &base, &r->err);
-        uint8_t first = 0;
-        size_t n1 = 0;
-        if (rc == 0 && rhex_decode(&first, 1, &n1, sha, 2) != 0)
-            rc = rrepo_fail(r, RAMPART_EFORMAT, ro->name, "staged target entry '%s' is damaged", path);
-        if (rc == 0)
-            rc = rrepo_blobdir(r, first, &blobdir);
-        const char *alg;
-        json_t *h;
-        json_object_foreach(json_object_get(t, "hashes"), alg, h)
-        {
-            if (rc != 0)
-                break;
-            char name[300];
-            int n = snprintf(name, sizeof(name), "%s.%s", json_string_value(h), base);
-            if (n < 0 || (size_t)n >= sizeof(name) || n > 255)
-                rc = rrepo_fail(r, RAMPART_EPATH, ro->name, "target file name too long: %s", path);
-            else
-                rc = rfile_link_or_copy(blobdir, sha, parent, name, &r->err);
-        }
-        if (parent >= 0)
-            close(parent); /* blobdir belongs to the handle's cache */
-        if (rc != 0)
-            break;
-    }
-    return rc;
 }
 
 static int copy_role_file(rampart_repo *r, const char *name, int64_t version, bool sync)
@@ -372,6 +332,10 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         return rc;
     json_t *roles = json_object_get(p, "roles");
     json_int_t snapv = json_integer_value(json_object_get(p, "snapshot"));
+    struct timespec start, since;
+    bool have_since = rrepo_served_since(r, &since);
+    if (clock_gettime(CLOCK_REALTIME, &start) != 0)
+        rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read the clock");
     /* 1. target files (immutable, content-addressed names) */
     json_array_foreach(roles, i, e)
     {
@@ -380,8 +344,11 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         if (rc != 0 || strcmp(name, "root") == 0)
             continue;
         rc = rrepo_role(r, name, &ro);
+        /* Copies; one already there is checked against its hashes when it
+         * changed since the last publish checked it. */
         if (rc == 0)
-            rc = publish_targets_of(r, ro);
+            rc = rrepo_serve_targets(r, name, json_object_get(rrepo_signed(ro), "targets"), RSERVE_CHANGED,
+                                     have_since ? &since : NULL, NULL, NULL);
         rrepo_drop_cache(r);
     }
     if (rc == 0)
@@ -415,6 +382,14 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     if (rc == 0)
         rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_STATE], "timestamp.json");
     rrepo_crash_point(7);
+    if (rc == 0)
+        rc = rrepo_served_mark(r, &start);
+    /* The kept copies of what was just replaced are needed no more. */
+    json_array_foreach(roles, i, e)
+    {
+        if (rc == 0)
+            rc = rrepo_drop_kept(r, json_string_value(json_array_get(e, 0)));
+    }
     if (rc == 0)
         rc = rfs_remove_at(r->fds[RDIR_STATE], PENDING, &r->err);
     if (rc == 0)
@@ -560,9 +535,13 @@ int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
         return RAMPART_EINVAL;
     rerr_clear(&r->err);
     rampart_publish_result out = {0};
-    int rc = 0;
-    if (rfs_exists_at(r->fds[RDIR_STATE], PENDING))
+    int rc = rrepo_public_open(r, NULL);
+    if (rc == 0 && rfs_exists_at(r->fds[RDIR_STATE], PENDING))
         rc = rrepo_pub_finish(r, &out.roles_published);
+    /* Whatever is missing or damaged in public/ comes back first, so the
+     * release served until this publish completes is whole. */
+    if (rc == 0)
+        rc = rrepo_repair(r, false, NULL);
     if (rc == 0) {
         rampart_publish_result more = {0};
         rc = do_publish(r, &more);

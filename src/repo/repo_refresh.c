@@ -17,8 +17,13 @@ int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_resu
     bool snapshot = role != NULL && strcmp(role, "snapshot") == 0;
     if (role == NULL || (!snapshot && strcmp(role, "timestamp") != 0))
         return rrepo_fail(r, RAMPART_EINVAL, role, "only timestamp and snapshot are refreshed");
-    int rc = 0;
-    if (rfs_exists_at(r->fds[RDIR_STATE], PENDING) && (rc = rrepo_pub_finish(r, NULL)) != 0)
+    int rc = rrepo_public_open(r, NULL);
+    if (rc == 0 && rfs_exists_at(r->fds[RDIR_STATE], PENDING))
+        rc = rrepo_pub_finish(r, NULL);
+    /* A timestamp is of use only with what it points to in place. */
+    if (rc == 0)
+        rc = rrepo_repair(r, false, NULL);
+    if (rc != 0)
         return rc;
     if (!rfs_exists_at(r->fds[RDIR_STATE], "timestamp.json"))
         return rrepo_fail(r, RAMPART_EINVAL, role, "nothing is published yet: run publish first");

@@ -191,7 +191,10 @@ int rrepo_role(rampart_repo *r, const char *name, rrole **out)
         json_decref(md);
         return rrepo_fail(r, RAMPART_EFORMAT, name, "staged/%s is damaged", fname);
     }
-    return role_wrap(r, name, md, out);
+    rc = role_wrap(r, name, md, out);
+    if (rc == 0)
+        (*out)->loaded = true;
+    return rc;
 }
 
 int rrepo_role_new(rampart_repo *r, const char *name, json_t *signed_part, rrole **out)
@@ -263,8 +266,12 @@ int rrepo_touch(rampart_repo *r, rrole *ro)
 {
     json_t *sgn = rrepo_signed(ro);
     int64_t pub = rrepo_published_version(r, ro->name);
-    if (rrepo_version(ro) <= pub && json_object_set_new(sgn, "version", json_integer(pub + 1)) != 0)
-        return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    if (rrepo_version(ro) <= pub) {
+        if (json_object_set_new(sgn, "version", json_integer(pub + 1)) != 0)
+            return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        /* The staged file is the published version: kept when replaced. */
+        ro->bumped = ro->loaded;
+    }
     int rc = rrepo_set_expires(r, sgn, rrepo_period(r, ro->name));
     if (rc == 0 && json_object_set_new(ro->md, "signatures", json_array()) != 0)
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
@@ -321,6 +328,12 @@ static int write_role(rampart_repo *r, rrole *ro)
     char fname[RREPO_NAME_MAX + 32];
     if (file_name(ro->name, fname, sizeof(fname)) != 0)
         return rrepo_fail(r, RAMPART_EINVAL, NULL, "role name too long");
+    if (ro->bumped) {
+        int rc = rrepo_keep_published(r, fname);
+        if (rc != 0)
+            return rc;
+        ro->bumped = false;
+    }
     return rrepo_write_json(r, r->fds[RDIR_STAGED], fname, ro->md, false);
 }
 

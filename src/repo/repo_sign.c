@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "repo/repo_internal.h"
+#include "repo/rfile.h"
+#include "keys/keyid.h"
 #include "util/codec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -14,6 +16,14 @@
 int rrepo_canonical(rampart_repo *r, const json_t *v, rbuf *out)
 {
     int rc = rjson_canonical(v, out, r != NULL ? &r->err : NULL);
+    if (rc != 0 && r != NULL)
+        rc = rrepo_fail(r, rc, NULL, "cannot serialise metadata: %s", r->err.message);
+    return rc;
+}
+
+int rrepo_file_bytes(rampart_repo *r, const json_t *v, rbuf *out)
+{
+    int rc = rjson_file_form(v, out, r != NULL ? &r->err : NULL);
     if (rc != 0 && r != NULL)
         rc = rrepo_fail(r, rc, NULL, "cannot serialise metadata: %s", r->err.message);
     return rc;
@@ -37,13 +47,55 @@ static int put_signature(json_t *sigs, const char *keyid, const unsigned char *s
     return json_array_append_new(sigs, entry) == 0 ? 0 : RAMPART_ENOMEM;
 }
 
+/* TUF 4.2: a key id is the SHA-256 of its key.  Clients treat ids as
+ * labels, so metadata that puts other key material under an id (a key
+ * swapped under a trusted key's id) looks, id by id, like what it replaces:
+ * it is never signed.  Checks root "keys" and targets "delegations.keys". */
+static int check_keyids(const json_t *sgn, rerr *e)
+{
+    const json_t *keys = json_object_get(sgn, "keys");
+    if (keys == NULL)
+        keys = json_object_get(json_object_get(sgn, "delegations"), "keys");
+    const char *kid;
+    json_t *k;
+    int rc = 0;
+    json_object_foreach((json_t *)keys, kid, k)
+    {
+        const char *kt = json_string_value(json_object_get(k, "keytype"));
+        const char *sc = json_string_value(json_object_get(k, "scheme"));
+        const char *pub = json_string_value(json_object_get(json_object_get(k, "keyval"), "public"));
+        if (kt == NULL || sc == NULL || pub == NULL)
+            return rerr_set(e, RAMPART_EFORMAT, NULL, "key %.16s... is malformed", kid);
+        rbuf whole;
+        rbuf_init(&whole, RREPO_MD_MAX);
+        if (json_object_size(k) > 3)
+            rc = rjson_canonical(k, &whole, e);
+        char fp[65];
+        bool match = false;
+        if (rc == 0 && (rc = tuf_key_fingerprint(rslice_cstr(kid), rslice_cstr(kt), rslice_cstr(sc), rslice_cstr(pub),
+                                                 rbuf_slice(&whole), fp, &match)) != 0)
+            rc = rerr_set(e, rc, NULL, "cannot compute the fingerprint of key %.16s...", kid);
+        rbuf_free(&whole);
+        if (rc == 0 && !match)
+            rc = rerr_set(e, RAMPART_EMISMATCH, NULL,
+                          "key id %s does not match its key (fingerprint %s): refusing to sign metadata that puts "
+                          "other key material under a key id",
+                          kid, fp);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int sign_json(rampart_repo *r, json_t *md, rampart_signer *s, rerr *e)
 {
     rbuf canon;
     rbuf_init(&canon, RREPO_MD_MAX);
     unsigned char sig[RAMPART_SIGNATURE_MAX];
     size_t siglen = 0;
-    int rc = rjson_canonical(json_object_get(md, "signed"), &canon, e);
+    int rc = check_keyids(json_object_get(md, "signed"), e);
+    if (rc == 0)
+        rc = rjson_canonical(json_object_get(md, "signed"), &canon, e);
     if (rc == 0)
         rc = rampart_signer_sign(s, canon.data, canon.len, sig, &siglen, e);
     if (rc == 0 && put_signature(json_object_get(md, "signatures"), rampart_signer_keyid(s), sig, siglen) != 0)
@@ -102,7 +154,8 @@ int rrepo_parse(rampart_repo *r, const json_t *md, tuf_type type, const char *ro
 {
     rbuf b;
     rbuf_init(&b, RREPO_MD_MAX);
-    int rc = rrepo_canonical(r, md, &b);
+    /* The bytes as written and served: what every reader parses. */
+    int rc = rrepo_file_bytes(r, md, &b);
     if (rc == 0) {
         size_t len;
         uint8_t *data = rbuf_detach(&b, &len);
@@ -417,4 +470,56 @@ int rampart_metadata_sign_file(const char *in_path, const char *out_path, rampar
     tuf_md_free(check);
     rbuf_free(&b);
     return rc;
+}
+
+/* Parses metadata bytes into a rampart_metadata handle. */
+static int to_handle(rampart_repo *r, const rbuf *b, rampart_metadata **out)
+{
+    rampart_error err;
+    int rc = rampart_metadata_parse(out, b->data, b->len, &err);
+    if (rc != 0)
+        rc = rrepo_fail(r, rc, NULL, "%s", err.message);
+    return rc;
+}
+
+int rampart_repo_review(rampart_repo *r, const char *role, rampart_metadata **staged, rampart_metadata **trusted)
+{
+    if (r == NULL)
+        return RAMPART_EINVAL;
+    rerr_clear(&r->err);
+    if (role == NULL || staged == NULL || trusted == NULL)
+        return rrepo_fail(r, RAMPART_EINVAL, NULL, "invalid argument");
+    rrole *ro;
+    rbuf b, t;
+    rbuf_init(&b, RREPO_MD_MAX);
+    rbuf_init(&t, RREPO_MD_MAX);
+    rampart_metadata *st = NULL, *tr = NULL;
+    int rc = rrepo_role(r, role, &ro);
+    if (rc == 0)
+        rc = rrepo_file_bytes(r, ro->md, &b);
+    if (rc == 0)
+        rc = to_handle(r, &b, &st);
+    int64_t pub = rc == 0 ? rrepo_published_version(r, role) : 0;
+    if (rc == 0 && pub > 0 && strcmp(role, "root") == 0) {
+        char fname[64];
+        (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pub); /* a number: fits */
+        rc = rfs_read_file(r->fds[RDIR_ROOTS], fname, &t, &r->err);
+    } else if (rc == 0 && pub > 0) {
+        json_t *md = NULL;
+        rbuf_free(&t);
+        rc = rrepo_published_role(r, role, pub, &t, &md);
+        json_decref(md);
+    }
+    if (rc == 0 && pub > 0)
+        rc = to_handle(r, &t, &tr);
+    rbuf_free(&b);
+    rbuf_free(&t);
+    rrepo_drop_cache(r);
+    if (rc != 0) {
+        rampart_metadata_free(st);
+        return rc;
+    }
+    *staged = st;
+    *trusted = tr;
+    return 0;
 }

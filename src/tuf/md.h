@@ -58,6 +58,7 @@ typedef struct tuf_key {
     rslice keytype;
     rslice scheme;
     rslice pub;
+    jd_ref obj;      /* the key object (for its canonical form) */
     rkey *key;       /* NULL when the keytype/scheme is not supported */
     int key_error;   /* why key is NULL (RAMPART_EUNSUPPORTED) */
 } tuf_key;

@@ -47,6 +47,7 @@ int mdp_keyset(const mdp *p, jd_ref keys, const char *where, tuf_keyset *out)
             rc = mdp_fail(p, "a keyid in %s" MDP_NUL, where);
             goto out;
         }
+        key->obj = obj;
         if (jdoc_type(p->d, obj) != JD_OBJECT) {
             rc = mdp_fail(p, "%s[\"%.*s\"] must be an object", where, CLIP(key->keyid));
             goto out;

@@ -118,3 +118,56 @@ void jcanon_truncate(rbuf *out, size_t len)
     if (out->data != NULL)
         out->data[len] = '\0';
 }
+
+/* The escape of control byte `c` (< 0x20): the short forms JSON has, else
+ * \u00XX.  Returns its length (2 or 6) and writes it to `out`. */
+static size_t control_escape(uint8_t c, char out[6])
+{
+    static const char hex[] = "0123456789abcdef";
+    /* JSON's short escapes, by control byte: \b \t \n (0x08-0x0a), \f \r (0x0c-0x0d). */
+    static const char short_form[0x20] = {['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
+    char s = short_form[c & 0x1f];
+    out[0] = '\\';
+    if (s != 0) {
+        out[1] = s;
+        return 2;
+    }
+    out[1] = 'u';
+    out[2] = '0';
+    out[3] = '0';
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 15];
+    return 6;
+}
+
+int jcanon_escape_controls(rbuf *out, size_t start)
+{
+    if (start > out->len)
+        return RAMPART_EINVAL;
+    size_t extra = 0;
+    char esc[6];
+    for (size_t i = start; i < out->len; i++)
+        if (out->data[i] < 0x20)
+            extra += control_escape(out->data[i], esc) - 1;
+    if (extra == 0)
+        return 0;
+    int rc = rbuf_reserve(out, extra);
+    if (rc != 0)
+        return rc;
+    /* Widen from the end, so every byte moves once and none is overwritten
+     * before it has been read. */
+    size_t from = out->len, to = out->len + extra;
+    while (from > start) {
+        uint8_t c = out->data[--from];
+        if (c >= 0x20) {
+            out->data[--to] = c;
+            continue;
+        }
+        size_t n = control_escape(c, esc);
+        to -= n;
+        memcpy(out->data + to, esc, n);
+    }
+    out->len += extra;
+    out->data[out->len] = '\0';
+    return 0;
+}

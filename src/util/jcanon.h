@@ -36,6 +36,15 @@ int jcanon_int(rbuf *out, int64_t v) RAMPART_MUST_USE;
  * the common prefix, then the shorter key first.  <0, 0 or >0. */
 int jcanon_keycmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
 
+/* Escapes, in place, every byte below 0x20 in out->data[start..len) the
+ * way JSON allows (\b \t \n \f \r, else \u00XX).  For canonical JSON, where
+ * such bytes stand only inside strings (left raw by the canonical form,
+ * which no JSON reader accepts): the result is valid JSON of the same value,
+ * byte for byte the canonical form whenever that holds no control byte.
+ * ETOOLARGE at out->max, ENOMEM, EINVAL (start > len); `out` is unchanged on
+ * failure. */
+int jcanon_escape_controls(rbuf *out, size_t start) RAMPART_MUST_USE;
+
 /* Cuts `out` back to `len` bytes (len <= out->len), keeping it terminated:
  * how a failed serialisation leaves the caller's buffer as it found it. */
 void jcanon_truncate(rbuf *out, size_t len);

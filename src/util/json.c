@@ -198,3 +198,19 @@ int rjson_canonical(const json_t *v, rbuf *out, rerr *e)
     }
     return rc;
 }
+
+int rjson_file_form(const json_t *v, rbuf *out, rerr *e)
+{
+    size_t start = out != NULL ? out->len : 0;
+    int rc = rjson_canonical(v, out, e);
+    if (rc != 0)
+        return rc;
+    rc = jcanon_escape_controls(out, start);
+    if (rc != 0) {
+        jcanon_truncate(out, start);
+        rerr_set(e, rc, NULL,
+                 rc == RAMPART_ETOOLARGE ? "JSON exceeds the output limit once its control characters are escaped"
+                                         : "out of memory serialising JSON");
+    }
+    return rc;
+}

@@ -43,6 +43,16 @@ int rjson_parse(const uint8_t *data, size_t len, size_t max_len, json_t **out, r
  * failure `out` is cut back to its length on entry. */
 int rjson_canonical(const json_t *v, rbuf *out, rerr *e) RAMPART_MUST_USE;
 
+/* Appends the form in which JSON is written to files and served: the
+ * canonical form of `v` with its control characters escaped
+ * (jcanon_escape_controls), so that every JSON reader accepts it (a PEM
+ * public key's newlines, a "\n" in custom metadata).  It is byte for byte the
+ * canonical form whenever that holds no control character, so readers that
+ * verify signatures without re-serialising keep doing so.  Signatures are
+ * always over rjson_canonical(), never over these bytes.  Errors as
+ * rjson_canonical(); on failure `out` is cut back to its length on entry. */
+int rjson_file_form(const json_t *v, rbuf *out, rerr *e) RAMPART_MUST_USE;
+
 static inline void rjson_decref_p(json_t **v)
 {
     json_decref(*v);

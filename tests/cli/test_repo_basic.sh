@@ -2,7 +2,10 @@
 # test_repo_basic.sh - `rampart repo init|add|remove|list|sign|publish|status`
 # on a flat repository, checked with `rampart client` over loopback HTTP;
 # and every bad input gets a one-line message, a non-zero status and leaves
-# every byte of the repository as it was.
+# every byte of the repository as it was.  Every metadata file it writes,
+# on disk and served, is strict JSON, whatever the keys (PEM public keys
+# hold newlines) and the custom data (escapes, control characters).
+# key types: ed25519 ecdsa rsa
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/repo.sh"
@@ -32,6 +35,8 @@ t_run "init: a role without keys" 2 - "$RAMPART" repo init "$repo" --root-key "$
 t_run "init" 0 - "$RAMPART" repo init "$repo" --root-key "$(K root pub)" --targets-key "$(K targets pub)" \
     --snapshot-key "$(K snapshot pub)" --timestamp-key "$(K timestamp pub)" --sha512
 grep -q "root has a single key" "$T_WORK/err" && t_ok "init: single-key root warning" || t_bad "no warning"
+r_valid_json "$repo" && t_ok "init: every file is JSON" || t_bad "init: not JSON"
+t_run "status after init" 0 - "$RAMPART" repo status "$repo"
 t_run "init: not an empty folder" 1 RAMPART_EEXIST "$RAMPART" repo init "$repo" --root-key "$(K root pub)" \
     --targets-key "$(K targets pub)" --snapshot-key "$(K snapshot pub)" --timestamp-key "$(K timestamp pub)"
 
@@ -41,9 +46,19 @@ printf 'readme\n' >dist/docs/README.md
 t_run "add a folder" 0 - "$RAMPART" repo add "$repo" dist --path rel
 t_run "add a file with custom data" 0 - "$RAMPART" repo add "$repo" dist/app-1.0.tar.gz --path app.tgz \
     --custom '{"channel":"stable"}'
+# custom metadata is any JSON object: escapes and control characters are
+# kept, and written escaped (a raw newline would make the file unreadable)
+t_run "add: custom data with escapes and control characters" 0 - "$RAMPART" repo add "$repo" \
+    dist/app-1.0.tar.gz --path esc.tgz --custom '{"note":"a\nb\t\u0001\"\\","n":[1,{"x":"\u001f"}]}'
+r_valid_json "$repo" && t_ok "add: every file is JSON" || t_bad "add: not JSON"
 t_run "list" 0 - "$RAMPART" repo list "$repo"
 cut -f1,2,4,5 "$T_WORK/out" >list.txt
-printf 'app.tgz\t7\ttargets\t{"channel":"stable"}\nrel/app-1.0.tar.gz\t7\ttargets\nrel/docs/README.md\t7\ttargets\n' >want.txt
+cat >want.txt <<'EOF'
+app.tgz	7	targets	{"channel":"stable"}
+esc.tgz	7	targets	{"n":[1,{"x":"\u001f"}],"note":"a\nb\t\u0001\"\\"}
+rel/app-1.0.tar.gz	7	targets
+rel/docs/README.md	7	targets
+EOF
 t_same "list: paths, lengths, roles, custom" list.txt want.txt
 
 # bad input leaves everything as it was
@@ -86,7 +101,8 @@ for f in ./metadata/1.root.json ./metadata/root.json ./metadata/1.targets.json .
     "./targets/rel/$sha.app-1.0.tar.gz"; do
     grep -qxF "$f" files.txt && t_ok "published $f" || t_bad "missing $f"
 done
-python3 - "$repo/public/metadata" <<'PY' && t_ok "metadata is compact canonical JSON" || t_bad "not canonical"
+r_valid_json "$repo" && t_ok "publish: every file is JSON" || t_bad "publish: not JSON"
+python3 - "$repo/public/metadata" <<'PY' && t_ok "metadata is compact JSON, keys sorted, escaped" || t_bad "form"
 import json, os, sys
 for n in os.listdir(sys.argv[1]):
     b = open(os.path.join(sys.argv[1], n), "rb").read()
@@ -102,13 +118,16 @@ t_same "publish is idempotent" before.txt after.txt
 # a client refreshes and downloads
 r_serve "$repo/public" || { t_done; exit 1; }
 t_run "client init" 0 - "$RAMPART" client --metadata-dir cl init "$repo/public/metadata/root.json"
-t_run "client download" 0 - r_client cl --target-name app.tgz --target-name rel/docs/README.md download
+t_run "client download" 0 - r_client cl --target-name app.tgz --target-name rel/docs/README.md \
+    --target-name esc.tgz download
 t_same "downloaded bytes" cl.dl/app.tgz dist/app-1.0.tar.gz
+t_same "downloaded bytes of the target with escaped custom data" cl.dl/esc.tgz dist/app-1.0.tar.gz
 
 # remove, replace, status, refresh
 printf 'app v2\n' >app2
 t_run "replace a target" 0 - "$RAMPART" repo add "$repo" app2 --path app.tgz --replace
 t_run "remove a target" 0 - "$RAMPART" repo remove "$repo" rel/docs/README.md
+t_run "remove the target with escaped custom data" 0 - "$RAMPART" repo remove "$repo" esc.tgz
 unchanged "remove: no such target" 1 RAMPART_ENOTFOUND "$RAMPART" repo remove "$repo" rel/nope
 t_run "status shows the change" 0 - "$RAMPART" repo status "$repo"
 grep -q '^targets .*CHANGED' "$T_WORK/out" && grep -q "targets: changed, 0 of 1 signature" "$T_WORK/err" &&

@@ -5,6 +5,7 @@
 # as a power loss would): the served repository is consistent at every
 # point (a client refresh succeeds, seeing the old or the new release), and
 # the next publish finishes the interrupted one.
+# key types: ed25519 ecdsa rsa
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${RAMPART_HAS_CRASHPOINTS:-1}" != 1 ]; then
     echo "skipped: this build has no crash hooks (RAMPART_CRASHPOINTS is off, as in release)"

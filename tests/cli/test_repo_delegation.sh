@@ -2,7 +2,9 @@
 # test_repo_delegation.sh - nested delegations, path hash prefixes,
 # succinct hash bins, key rotation of every kind of role, and the offline
 # root workflow (export, `rampart metadata sign` elsewhere, import), each
-# checked with `rampart client` over loopback HTTP.
+# checked with `rampart client` over loopback HTTP.  Every key is of the
+# type the test runs with, and one role is delegated to one key of each type.
+# key types: ed25519 ecdsa rsa
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/repo.sh"
@@ -25,6 +27,12 @@ t_run "hash-prefix delegation" 0 - "$RAMPART" repo delegate "$repo" --name hp --
     --hash-prefix 0 --hash-prefix 1 --hash-prefix 2 --hash-prefix 3 --hash-prefix 4 --hash-prefix 5 \
     --hash-prefix 6 --hash-prefix 7 --hash-prefix 8 --hash-prefix 9 --hash-prefix a --hash-prefix b \
     --hash-prefix c --hash-prefix d --hash-prefix e --hash-prefix f
+r_keys_of ed25519 mix-ed
+r_keys_of ecdsa mix-ec
+r_keys_of rsa mix-rsa
+t_run "delegate to three keys of three types" 0 - "$RAMPART" repo delegate "$repo" --name mix \
+    --key "$(K mix-ed pub)" --key "$(K mix-ec pub)" --key "$(K mix-rsa pub)" --threshold 3 --paths 'mix/*'
+r_valid_json "$repo" && t_ok "delegations: every file is JSON" || t_bad "delegations: not JSON"
 t_run "delegate: existing name" 1 RAMPART_EEXIST "$RAMPART" repo delegate "$repo" --name dev \
     --key "$(K dev pub)" --paths 'x/*'
 t_run "delegate: both paths and prefixes" 1 RAMPART_EINVAL "$RAMPART" repo delegate "$repo" --name z \
@@ -39,17 +47,35 @@ t_run "delegate: bins beside named roles" 1 RAMPART_EINVAL "$RAMPART" repo deleg
 echo "dev a" >a
 echo "qa b" >b
 echo "hp c" >c
+echo "mix d" >d
 t_run "add to dev" 0 - "$RAMPART" repo add "$repo" a --path dev/a.txt --role dev
 t_run "add to qa lands in its bin" 0 - "$RAMPART" repo add "$repo" b --path dev/qa/b.txt --role qa
 grep -q . "$T_WORK/err" && t_bad "unexpected stderr" || true
 t_run "add to hp" 0 - "$RAMPART" repo add "$repo" c --path any/c.txt --role hp
+t_run "add to mix" 0 - "$RAMPART" repo add "$repo" d --path mix/d.txt --role mix
 t_run "add outside the delegated paths" 1 RAMPART_EINVAL "$RAMPART" repo add "$repo" a --path other/a.txt \
     --role dev
 t_run "list" 0 - "$RAMPART" repo list "$repo"
 bin=$(python3 -c 'import hashlib; h=hashlib.sha256(b"dev/qa/b.txt").digest(); print("qabins-%02x" % (int.from_bytes(h[:4],"big")>>27))')
 grep -q "dev/qa/b.txt.*$bin$" "$T_WORK/out" && t_ok "TAP 15 bin $bin" || t_bad "list: $(cat "$T_WORK/out")"
+# A target named by hand for a bin its path does not hash to would never be
+# found (clients look only in the bin the hash selects): refused, whatever
+# bin is named, so no path can be listed by two bins either.
+other=$(python3 -c 'import sys; b=int(sys.argv[1][-2:],16); print("qabins-%02x" % ((b + 1) % 32))' "$bin")
+r_fingerprint "$repo" >before.txt
+t_run "add to a bin the path does not hash to" 1 RAMPART_EINVAL "$RAMPART" repo add "$repo" b \
+    --path dev/qa/b2.txt --role "$other"
+b2bin=$(python3 -c 'import hashlib; h=hashlib.sha256(b"dev/qa/b2.txt").digest(); print("qabins-%02x" % (int.from_bytes(h[:4],"big")>>27))')
+grep -qF "target 'dev/qa/b2.txt' hashes to bin '$b2bin', not '$other': a target added to a delegated role must lie inside the paths that delegation covers (otherwise clients could never find it); add it with --role qa to place it in its bin [RAMPART_EINVAL]" "$T_WORK/err" &&
+    t_ok "names the right bin and quotes the rule" || t_bad "stderr: $(cat "$T_WORK/err")"
+t_run "the same path again in another bin" 1 RAMPART_EINVAL "$RAMPART" repo add "$repo" b --path dev/qa/b.txt \
+    --role "$other" --replace
+r_fingerprint "$repo" >after.txt
+t_same "refused bins: repository unchanged" before.txt after.txt
+t_run "add to the bin the path hashes to" 0 - "$RAMPART" repo add "$repo" b --path dev/qa/b.txt --role "$bin" \
+    --replace
 
-all="--key $(K root key) --key $(K root2 key) --key $(K targets key) --key $(K snapshot key) --key $(K timestamp key) --key $(K dev key) --key $(K qa key) --key $(K bins key) --key $(K hp key)"
+all="--key $(K root key) --key $(K root2 key) --key $(K targets key) --key $(K snapshot key) --key $(K timestamp key) --key $(K dev key) --key $(K qa key) --key $(K bins key) --key $(K hp key) --key $(K mix-ed key) --key $(K mix-ec key) --key $(K mix-rsa key)"
 # shellcheck disable=SC2086
 t_run "publish" 0 - "$RAMPART" repo publish "$repo" $all
 [ -e "$repo/public/metadata/1.$bin.json" ] && [ -e "$repo/public/metadata/1.qabins-00.json" ] &&
@@ -57,13 +83,15 @@ t_run "publish" 0 - "$RAMPART" repo publish "$repo" $all
 
 r_serve "$repo/public" || { t_done; exit 1; }
 "$RAMPART" client --metadata-dir cl init "$repo/public/metadata/1.root.json" >/dev/null
-t_run "client: nested, bins, hash prefixes" 0 - r_client cl --target-name dev/a.txt --target-name dev/qa/b.txt \
-    --target-name any/c.txt download
+r_valid_json "$repo" && t_ok "publish: every file is JSON" || t_bad "publish: not JSON"
+t_run "client: nested, bins, hash prefixes, three key types" 0 - r_client cl --target-name dev/a.txt \
+    --target-name dev/qa/b.txt --target-name any/c.txt --target-name mix/d.txt download
 t_same "bin target bytes" cl.dl/dev/qa/b.txt b
+t_same "three-key-type role target bytes" cl.dl/mix/d.txt d
 
 # Offline root rotation: root2 is replaced by root3.  Root 2 must be signed
 # by 2 of {root, root2} (the old root) and 2 of {root, root3} (the new one).
-root2id=$("$RAMPART" key show "$(K root2 pub)" | awk '/^keyid/{print $2}')
+root2id=$(r_keyid root2)
 t_run "rotate root key" 0 - "$RAMPART" repo rotate "$repo" --role root --add-key "$(K root3 pub)" \
     --remove-key "$root2id"
 t_run "rotate: unknown keyid" 1 RAMPART_ENOTFOUND "$RAMPART" repo rotate "$repo" --role root \
@@ -98,10 +126,10 @@ t_run "client follows the root rotation" 0 - r_client cl refresh
 grep -q "root .*1 -> 2" "$T_WORK/out" && t_ok "client root v2" || t_bad "$(cat "$T_WORK/out")"
 
 # Online key rotation (timestamp) and delegated-role rotation (bins).
-tsid=$("$RAMPART" key show "$(K timestamp pub)" | awk '/^keyid/{print $2}')
+tsid=$(r_keyid timestamp)
 t_run "rotate timestamp key" 0 - "$RAMPART" repo rotate "$repo" --role timestamp --add-key \
     "$(K timestamp2 pub)" --remove-key "$tsid"
-binsid=$("$RAMPART" key show "$(K bins pub)" | awk '/^keyid/{print $2}')
+binsid=$(r_keyid bins)
 t_run "rotate the bins' key" 0 - "$RAMPART" repo rotate "$repo" --role qabins --add-key "$(K bins2 pub)" \
     --remove-key "$binsid"
 t_run "publish: old bins key no longer counts" 1 RAMPART_EBADSIG "$RAMPART" repo publish "$repo" \
@@ -113,6 +141,7 @@ t_run "client after online and bin key rotation" 0 - r_client cl --target-name d
 grep -q "root .*2 -> 3" "$T_WORK/out" && t_ok "client root v3" || t_bad "$(cat "$T_WORK/out")"
 t_run "revoke: threshold unreachable" 1 RAMPART_EINVAL "$RAMPART" repo rotate "$repo" --role root \
     --threshold 3
+r_valid_json "$repo" && t_ok "after rotations: every file is JSON" || t_bad "after rotations: not JSON"
 t_run "status" 0 - "$RAMPART" repo status "$repo"
 grep -q "^qabins-\* .*(32 bins)" "$T_WORK/out" && t_ok "status summarises bins" || t_bad "$(cat "$T_WORK/out")"
 

@@ -5,8 +5,9 @@
 //   node tufjs_client.js METADATA_DIR METADATA_URL TARGET_URL TARGET_DIR [PATH...]
 //
 // METADATA_DIR must already hold the trusted root.json.  Prints one line per
-// target ("ok PATH LENGTH") and exits 0; on any failure prints the error
-// and exits 1.
+// target ("ok PATH LENGTH"), and one with its custom metadata when it has
+// some ("custom PATH JSON", as JSON.stringify writes it), and exits 0; on
+// any failure prints the error and exits 1.
 'use strict';
 
 const fs = require('fs');
@@ -27,6 +28,9 @@ async function main(argv) {
     if (info === undefined) {
       console.error(`target not found: ${t}`);
       return 1;
+    }
+    if (info.custom !== undefined && Object.keys(info.custom).length > 0) {
+      console.log(`custom ${t} ${JSON.stringify(info.custom)}`);
     }
     const dest = path.join(targetDir, t);
     fs.mkdirSync(path.dirname(dest), { recursive: true });

@@ -3,14 +3,60 @@
 # HTTP server on loopback serving a repository's public/ folder, a Rampart
 # client against it, and a fingerprint of every file of a repository.
 
-# r_keys NAME...: unencrypted keys NAME.key / NAME.pub in $T_WORK/keys
+# The type of every key the tests make: ed25519, ecdsa or rsa
+# (tests/CMakeLists.txt runs the repository tests once per type).
+R_KEYTYPE=${RAMPART_TEST_KEYTYPE:-ed25519}
+case $R_KEYTYPE in
+ed25519 | ecdsa | rsa) ;;
+*) echo "RAMPART_TEST_KEYTYPE must be ed25519, ecdsa or rsa, not '$R_KEYTYPE'" >&2; exit 2 ;;
+esac
+echo "# keys of type $R_KEYTYPE"
+
+# r_keys NAME...: unencrypted keys NAME.key / NAME.pub of type $R_KEYTYPE in
+# $T_WORK/keys
 r_keys() {
+    r_keys_of "$R_KEYTYPE" "$@"
+}
+
+# r_keys_of TYPE NAME...: the same, of the given type
+r_keys_of() {
+    local type=$1 k
+    shift
     mkdir -p "$T_WORK/keys"
-    local k
     for k in "$@"; do
         [ -e "$T_WORK/keys/$k.key" ] && continue
-        "$RAMPART" key generate --no-passphrase "$T_WORK/keys/$k" >/dev/null || { t_bad "key generate $k"; return 1; }
+        "$RAMPART" key generate --no-passphrase --type "$type" "$T_WORK/keys/$k" >/dev/null ||
+            { t_bad "key generate $k ($type)"; return 1; }
     done
+}
+
+# r_keyid NAME: the keyid of key NAME
+r_keyid() {
+    "$RAMPART" key show "$(K "$1" pub)" | awk '/^keyid/{print $2}'
+}
+
+# r_valid_json REPO: every metadata file of repository REPO (its
+# configuration, staged/, state/, roots/, public/metadata/) is strict JSON:
+# no raw control characters in strings, as every JSON reader demands
+r_valid_json() {
+    python3 - "$1" <<'PY'
+import json, os, sys
+top = sys.argv[1]
+paths = [os.path.join(top, "repo.json")]
+for sub in ("staged", "state", "roots", "public/metadata"):
+    for d, _, files in os.walk(os.path.join(top, sub)):
+        # (empty files in state/ are marks, not JSON)
+        paths += [os.path.join(d, n) for n in files if os.path.getsize(os.path.join(d, n)) > 0]
+bad = []
+for p in paths:
+    try:
+        json.loads(open(p, "rb").read().decode("utf-8"))
+    except ValueError as e:
+        bad.append("%s: %s" % (p, e))
+for b in bad:
+    print(b)
+sys.exit(1 if bad or len(paths) < 2 else 0)
+PY
 }
 
 K() { echo "$T_WORK/keys/$1.$2"; }

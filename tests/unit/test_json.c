@@ -315,6 +315,53 @@ static void test_out_of_memory(void)
     json_decref(v);
 }
 
+/* The form files are written in: canonical JSON with control characters
+ * escaped.  Byte for byte canonical without them; valid JSON of the same
+ * value with them (a PEM key's newlines, custom metadata with "\u0001"). */
+static void test_file_form(void)
+{
+    static const char plain[] = "{\"b\":[1,\"x\\\"y\"],\"a\":\"\u00e9\"}";
+    json_t *v = NULL;
+    rbuf canon, file;
+    rbuf_init(&canon, 1000);
+    rbuf_init(&file, 1000);
+    CHECK_OK(rjson_parse((const uint8_t *)plain, strlen(plain), 1000, &v, NULL));
+    CHECK_OK(rjson_canonical(v, &canon, NULL));
+    CHECK_OK(rjson_file_form(v, &file, NULL));
+    CHECK_MEM(file.data, file.len, canon.data, canon.len);
+    json_decref(v);
+    rbuf_reset(&canon);
+    rbuf_reset(&file);
+
+    static const char ctl[] = "{\"k\\n\":\"-----BEGIN\\nA\\r\\tB\\b\\f\\u0001\\u001f\\\"\\\\\",\"n\":-3}";
+    /* the same text: what a careful writer produces from it */
+    static const char want[] = "{\"k\\n\":\"-----BEGIN\\nA\\r\\tB\\b\\f\\u0001\\u001f\\\"\\\\\",\"n\":-3}";
+    CHECK_OK(rjson_parse((const uint8_t *)ctl, strlen(ctl), 1000, &v, NULL));
+    CHECK_OK(rjson_canonical(v, &canon, NULL));
+    CHECK(memchr(canon.data, '\n', canon.len) != NULL); /* canonical: raw */
+    CHECK_OK(rbuf_append_str(&file, "kept"));
+    CHECK_OK(rjson_file_form(v, &file, NULL));
+    CHECK_MEM(file.data, 4, "kept", 4); /* appended after what was there */
+    CHECK_MEM(file.data + 4, file.len - 4, want, strlen(want));
+    /* and it reads back as the same value */
+    json_t *back = NULL;
+    CHECK_OK(rjson_parse(file.data + 4, file.len - 4, 1000, &back, NULL));
+    CHECK(json_equal(v, back));
+    json_decref(back);
+    /* a cap that the canonical form fits but the escaped one does not */
+    rbuf small;
+    rbuf_init(&small, canon.len + 2);
+    CHECK_OK(rbuf_append_str(&small, "x"));
+    rerr e = {0};
+    CHECK_RC(rjson_file_form(v, &small, &e), RAMPART_ETOOLARGE);
+    CHECK_MEM(small.data, small.len, "x", 1);
+    CHECK_STR(e.message, "JSON exceeds the output limit once its control characters are escaped");
+    rbuf_free(&small);
+    json_decref(v);
+    rbuf_free(&canon);
+    rbuf_free(&file);
+}
+
 int main(void)
 {
     RUN(test_valid_vectors);
@@ -328,5 +375,6 @@ int main(void)
     RUN(test_built_trees);
     RUN(test_output_cap);
     RUN(test_out_of_memory);
+    RUN(test_file_form);
     return th_summary("test_json");
 }
