@@ -248,8 +248,8 @@ static void gen_bins(long n, unsigned bits)
         tuf_path_hash ph;
         if (tuf_path_hash_compute(rslice_cstr(name), &ph) != 0)
             DIE("hash");
-        uint32_t first = (uint32_t)ph.digest[0] << 24 | (uint32_t)ph.digest[1] << 16 | (uint32_t)ph.digest[2] << 8 |
-                         ph.digest[3];
+        uint32_t first =
+            (uint32_t)ph.digest[0] << 24 | (uint32_t)ph.digest[1] << 16 | (uint32_t)ph.digest[2] << 8 | ph.digest[3];
         json_object_set_new(bins[first >> (32 - bits)], name, target_entry(name, i == n / 2));
     }
     json_t *snapmeta = json_object();
@@ -312,8 +312,9 @@ static void gen_big(long mib)
     if (rename(tmp, fin) != 0)
         DIE("rename");
     json_t *tg = base("targets", 1);
-    json_object_set_new(tg, "targets", json_pack("{s:{s:I,s:{s:s}}}", "big.bin", "length",
-                                                 (json_int_t)mib * 1048576, "hashes", "sha256", hex));
+    json_object_set_new(
+        tg, "targets",
+        json_pack("{s:{s:I,s:{s:s}}}", "big.bin", "length", (json_int_t)mib * 1048576, "hashes", "sha256", hex));
     json_t *snapmeta = json_object();
     json_object_set_new(snapmeta, "targets.json", sign_write(tg, &ks[3], "metadata/1.targets.json"));
     json_decref(tg);

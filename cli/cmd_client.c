@@ -25,33 +25,32 @@
 
 static void client_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: rampart client --metadata-dir DIR init TRUSTED_ROOT\n"
-            "       rampart client --metadata-dir DIR --metadata-url URL [options] refresh\n"
-            "       rampart client --metadata-dir DIR --metadata-url URL --target-dir TDIR\n"
-            "                      --target-base-url URL --target-name PATH [--target-name PATH ...] download\n"
-            "\n"
-            "options:\n"
-            "  --metadata-url URL      metadata base URL (repeat for mirrors, tried in order)\n"
-            "  --target-base-url URL   target base URL (repeat for mirrors)\n"
-            "  --target-name PATH      target to download (repeatable, processed in order)\n"
-            "  --target-dir TDIR       folder to download into (targets land at their path below it)\n"
-            "  --policy FILE           judge each target's provenance by this policy before it is\n"
-            "                          downloaded (docs/provenance.md)\n"
-            "  --ca-file FILE          trust this CA bundle instead of the system store\n"
-            "  --pin PIN               require this server public key (sha256//BASE64 or a PEM/DER file)\n"
-            "  --allow-insecure-http   allow plain http:// to non-loopback hosts\n"
-            "  --connect-timeout MS    give up connecting after MS milliseconds (default 10000)\n"
-            "  --stall-timeout MS      abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)\n"
-            "  --min-rate BYTES        minimum transfer rate in bytes per second (default 1024)\n"
-            "  --timeout MS            total deadline of each request (default 600000)\n"
-            "  --sync-targets          download: make each target durable (fsync) before reporting it;\n"
-            "                          without it a power loss soon after may leave a target torn, which\n"
-            "                          its hashes catch before any reuse\n"
-            "  --replace               init: replace an existing trusted root\n"
-            "  --json                  print the result as JSON on standard output\n"
-            "  -v, --verbose           log each request and decision to standard error\n"
-            "exit status: 0 success, 1 failure, 2 bad usage\n");
+    fprintf(f, "usage: rampart client --metadata-dir DIR init TRUSTED_ROOT\n"
+               "       rampart client --metadata-dir DIR --metadata-url URL [options] refresh\n"
+               "       rampart client --metadata-dir DIR --metadata-url URL --target-dir TDIR\n"
+               "                      --target-base-url URL --target-name PATH [--target-name PATH ...] download\n"
+               "\n"
+               "options:\n"
+               "  --metadata-url URL      metadata base URL (repeat for mirrors, tried in order)\n"
+               "  --target-base-url URL   target base URL (repeat for mirrors)\n"
+               "  --target-name PATH      target to download (repeatable, processed in order)\n"
+               "  --target-dir TDIR       folder to download into (targets land at their path below it)\n"
+               "  --policy FILE           judge each target's provenance by this policy before it is\n"
+               "                          downloaded (docs/provenance.md)\n"
+               "  --ca-file FILE          trust this CA bundle instead of the system store\n"
+               "  --pin PIN               require this server public key (sha256//BASE64 or a PEM/DER file)\n"
+               "  --allow-insecure-http   allow plain http:// to non-loopback hosts\n"
+               "  --connect-timeout MS    give up connecting after MS milliseconds (default 10000)\n"
+               "  --stall-timeout MS      abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)\n"
+               "  --min-rate BYTES        minimum transfer rate in bytes per second (default 1024)\n"
+               "  --timeout MS            total deadline of each request (default 600000)\n"
+               "  --sync-targets          download: make each target durable (fsync) before reporting it;\n"
+               "                          without it a power loss soon after may leave a target torn, which\n"
+               "                          its hashes catch before any reuse\n"
+               "  --replace               init: replace an existing trusted root\n"
+               "  --json                  print the result as JSON on standard output\n"
+               "  -v, --verbose           log each request and decision to standard error\n"
+               "exit status: 0 success, 1 failure, 2 bad usage\n");
 }
 
 struct client_args {
@@ -93,8 +92,24 @@ static int add(const char **list, size_t *n, size_t cap, const char *v, const ch
 
 static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
 {
-    enum { O_MDIR = 256, O_MURL, O_TURL, O_TNAME, O_TDIR, O_CA, O_PIN, O_INSECURE, O_REPLACE, O_JSON, O_CONNECT,
-           O_STALL, O_RATE, O_TIMEOUT, O_POLICY, O_SYNC };
+    enum {
+        O_MDIR = 256,
+        O_MURL,
+        O_TURL,
+        O_TNAME,
+        O_TDIR,
+        O_CA,
+        O_PIN,
+        O_INSECURE,
+        O_REPLACE,
+        O_JSON,
+        O_CONNECT,
+        O_STALL,
+        O_RATE,
+        O_TIMEOUT,
+        O_POLICY,
+        O_SYNC
+    };
     static const struct option opts[] = {
         {"metadata-dir", required_argument, NULL, O_MDIR},
         {"metadata-url", required_argument, NULL, O_MURL},
@@ -165,7 +180,10 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
                 cli_errorf("client: %s needs a positive number, not '%s'", opts[optindex].name, optarg);
                 return CLI_USAGE;
             }
-            *(c == O_CONNECT ? &a->connect_ms : c == O_STALL ? &a->stall_ms : c == O_RATE ? &a->min_rate : &a->timeout_ms) = v;
+            *(c == O_CONNECT ? &a->connect_ms
+              : c == O_STALL ? &a->stall_ms
+              : c == O_RATE  ? &a->min_rate
+                             : &a->timeout_ms) = v;
             break;
         }
         case O_JSON:
@@ -278,9 +296,9 @@ static void report_failure(const struct client_args *a, const char *what, int rc
 {
     cli_report(what, rc, err);
     if (a->json) {
-        json_t *o = json_pack("{s:b,s:s,s:s,s:s,s:s}", "ok", 0, "command", what, "error", rampart_error_name(rc),
-                              "message", err && err->message[0] ? err->message : rampart_strerror(rc), "role",
-                              err ? err->role : "");
+        json_t *o =
+            json_pack("{s:b,s:s,s:s,s:s,s:s}", "ok", 0, "command", what, "error", rampart_error_name(rc), "message",
+                      err && err->message[0] ? err->message : rampart_strerror(rc), "role", err ? err->role : "");
         if (o != NULL && c != NULL) {
             json_t *s = summary_json(c);
             if (s != NULL)
@@ -383,8 +401,8 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
         rampart_target_free(t);
     }
     if (a->json) {
-        json_t *o2 = json_pack("{s:b,s:s,s:o}", "ok", 1, "command", download ? "download" : "refresh", "roles",
-                               summary_json(c));
+        json_t *o2 =
+            json_pack("{s:b,s:s,s:o}", "ok", 1, "command", download ? "download" : "refresh", "roles", summary_json(c));
         if (o2 != NULL && files != NULL)
             json_object_set(o2, "targets", files);
         if (o2 != NULL) {

@@ -195,9 +195,12 @@ static int parse_key_args(int argc, char **argv, struct key_args *a, int *first)
 {
     enum { O_TYPE = 256, O_BITS, O_PFILE, O_PENV, O_NOPASS };
     static const struct option opts[] = {
-        {"type", required_argument, NULL, O_TYPE},         {"bits", required_argument, NULL, O_BITS},
-        {"passphrase-file", required_argument, NULL, O_PFILE}, {"passphrase-env", required_argument, NULL, O_PENV},
-        {"no-passphrase", no_argument, NULL, O_NOPASS},    {"help", no_argument, NULL, 'h'},
+        {"type", required_argument, NULL, O_TYPE},
+        {"bits", required_argument, NULL, O_BITS},
+        {"passphrase-file", required_argument, NULL, O_PFILE},
+        {"passphrase-env", required_argument, NULL, O_PENV},
+        {"no-passphrase", no_argument, NULL, O_NOPASS},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof(*a));

@@ -42,12 +42,9 @@ struct md_args {
 static int parse_md_args(int argc, char **argv, struct md_args *a, bool show)
 {
     static const struct option opts[] = {
-        {"root", required_argument, NULL, 'r'},
-        {"delegator", required_argument, NULL, 'r'},
-        {"role", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},
-        {"against", required_argument, NULL, 'a'},
-        {NULL, 0, NULL, 0},
+        {"root", required_argument, NULL, 'r'},    {"delegator", required_argument, NULL, 'r'},
+        {"role", required_argument, NULL, 'n'},    {"help", no_argument, NULL, 'h'},
+        {"against", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof(*a));
     optind = 1;
@@ -173,8 +170,7 @@ static void review_key_changes(const struct rkey_row *nv, size_t nn, const struc
             print_key_line("unchanged", &nv[i]);
         } else if (old != NULL) {
             print_key_line("REPLACED", &nv[i]);
-            printf("            key material under this key id changed: fingerprint %s -> %s\n", old->fp,
-                   nv[i].fp);
+            printf("            key material under this key id changed: fingerprint %s -> %s\n", old->fp, nv[i].fp);
         } else {
             print_key_line("added", &nv[i]);
             const struct rkey_row *same = row_by_fp(tv, tn, nv[i].fp);
@@ -293,8 +289,10 @@ int cli_review(rampart_metadata *md, rampart_metadata *trusted, const char *trus
         bad++;
         fprintf(stderr, "rampart: WARNING: key id ");
         cli_print_safe(stderr, nv[i].k.keyid);
-        fprintf(stderr, " does not match its key (fingerprint %s): the file puts other key material under "
-                        "that id; do not sign it\n", nv[i].fp);
+        fprintf(stderr,
+                " does not match its key (fingerprint %s): the file puts other key material under "
+                "that id; do not sign it\n",
+                nv[i].fp);
     }
     if (bad > 0)
         printf("result:       %d KEY ID(S) DO NOT MATCH THEIR KEYS: do not sign this\n", bad);

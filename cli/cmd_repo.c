@@ -86,9 +86,37 @@ static int add_item(const char **list, size_t *n, const char *v)
 static int repo_parse(int argc, char **argv, struct repo_args *a)
 {
     enum {
-        O_CONFIG = 256, O_THRESH, O_EXPIRES, O_DEXP, O_SHA512, O_BINS, O_BPREFIX, O_PATH, O_ROLE, O_CUSTOM,
-        O_REPLACE, O_NAME, O_DELEGATOR, O_KEY, O_PATHS, O_PREFIX, O_TERM, O_ADD, O_REMOVE, O_OUT, O_PFILE,
-        O_PENV, O_WARN, O_PROV, O_CHECK, O_EDIT, O_UNDELEGATE, O_NOTERM, O_ROLEKEY, O_ROLETHR = O_ROLEKEY + 8, O_ROLEEXP = O_ROLETHR + 8,
+        O_CONFIG = 256,
+        O_THRESH,
+        O_EXPIRES,
+        O_DEXP,
+        O_SHA512,
+        O_BINS,
+        O_BPREFIX,
+        O_PATH,
+        O_ROLE,
+        O_CUSTOM,
+        O_REPLACE,
+        O_NAME,
+        O_DELEGATOR,
+        O_KEY,
+        O_PATHS,
+        O_PREFIX,
+        O_TERM,
+        O_ADD,
+        O_REMOVE,
+        O_OUT,
+        O_PFILE,
+        O_PENV,
+        O_WARN,
+        O_PROV,
+        O_CHECK,
+        O_EDIT,
+        O_UNDELEGATE,
+        O_NOTERM,
+        O_ROLEKEY,
+        O_ROLETHR = O_ROLEKEY + 8,
+        O_ROLEEXP = O_ROLETHR + 8,
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG},
@@ -158,39 +186,89 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
             continue;
         }
         switch (c) {
-        case O_CONFIG: a->config = optarg; break;
-        case O_DEXP: rc = repo_days("--delegated-expires", optarg, &a->delegated_expires); break;
+        case O_CONFIG:
+            a->config = optarg;
+            break;
+        case O_DEXP:
+            rc = repo_days("--delegated-expires", optarg, &a->delegated_expires);
+            break;
         case O_THRESH:
             if ((rc = repo_number(optarg, 1024, &v)) == 0)
                 a->threshold = (unsigned)v;
             break;
-        case O_EXPIRES: rc = repo_days("--expires", optarg, &a->expires); break;
-        case O_SHA512: a->sha512 = 1; break;
+        case O_EXPIRES:
+            rc = repo_days("--expires", optarg, &a->expires);
+            break;
+        case O_SHA512:
+            a->sha512 = 1;
+            break;
         case O_BINS:
             if ((rc = repo_number(optarg, 1u << 20, &v)) == 0)
                 a->bins = (unsigned)v;
             break;
-        case O_BPREFIX: a->bins_prefix = optarg; break;
-        case O_PATH: a->path = optarg; break;
-        case O_ROLE: a->role = optarg; break;
-        case O_CUSTOM: a->custom = optarg; break;
-        case O_REPLACE: a->replace = 1; break;
-        case O_NAME: a->name = optarg; break;
-        case O_DELEGATOR: a->delegator = optarg; break;
-        case O_KEY: rc = add_item(a->keys, &a->nkeys, optarg); break;
-        case O_PATHS: rc = add_item(a->paths, &a->npaths, optarg); break;
-        case O_PREFIX: rc = add_item(a->prefixes, &a->nprefixes, optarg); break;
-        case O_TERM: a->terminating = 1; break;
-        case O_ADD: rc = add_item(a->add, &a->nadd, optarg); break;
-        case O_REMOVE: rc = add_item(a->remove, &a->nremove, optarg); break;
-        case O_OUT: a->out = optarg; break;
-        case O_PFILE: a->pass.file = optarg; break;
-        case O_PENV: a->pass.env = optarg; break;
-        case O_PROV: a->provenance = optarg; break;
-        case O_CHECK: a->check = 1; break;
-        case O_EDIT: a->edit = optarg; break;
-        case O_UNDELEGATE: a->undelegate = optarg; break;
-        case O_NOTERM: a->no_terminating = 1; break;
+        case O_BPREFIX:
+            a->bins_prefix = optarg;
+            break;
+        case O_PATH:
+            a->path = optarg;
+            break;
+        case O_ROLE:
+            a->role = optarg;
+            break;
+        case O_CUSTOM:
+            a->custom = optarg;
+            break;
+        case O_REPLACE:
+            a->replace = 1;
+            break;
+        case O_NAME:
+            a->name = optarg;
+            break;
+        case O_DELEGATOR:
+            a->delegator = optarg;
+            break;
+        case O_KEY:
+            rc = add_item(a->keys, &a->nkeys, optarg);
+            break;
+        case O_PATHS:
+            rc = add_item(a->paths, &a->npaths, optarg);
+            break;
+        case O_PREFIX:
+            rc = add_item(a->prefixes, &a->nprefixes, optarg);
+            break;
+        case O_TERM:
+            a->terminating = 1;
+            break;
+        case O_ADD:
+            rc = add_item(a->add, &a->nadd, optarg);
+            break;
+        case O_REMOVE:
+            rc = add_item(a->remove, &a->nremove, optarg);
+            break;
+        case O_OUT:
+            a->out = optarg;
+            break;
+        case O_PFILE:
+            a->pass.file = optarg;
+            break;
+        case O_PENV:
+            a->pass.env = optarg;
+            break;
+        case O_PROV:
+            a->provenance = optarg;
+            break;
+        case O_CHECK:
+            a->check = 1;
+            break;
+        case O_EDIT:
+            a->edit = optarg;
+            break;
+        case O_UNDELEGATE:
+            a->undelegate = optarg;
+            break;
+        case O_NOTERM:
+            a->no_terminating = 1;
+            break;
         case O_WARN:
             if ((rc = repo_number(optarg, 3650, &v)) == 0)
                 a->warn_days = (unsigned)v;
@@ -411,13 +489,13 @@ static int repo_publish(struct repo_args *a, const char *refresh)
             printf("checked every served file: %zu rewritten\n", fixed);
     }
     if (rc == 0)
-        rc = repo_result(what, r, refresh != NULL ? rampart_repo_refresh(r, refresh, &res)
-                                                  : rampart_repo_publish(r, &res));
+        rc = repo_result(what, r,
+                         refresh != NULL ? rampart_repo_refresh(r, refresh, &res) : rampart_repo_publish(r, &res));
     if (rc == 0 && res.roles_published == 0)
         printf("nothing to publish: no role changed since the last publish\n");
     else if (rc == 0)
-        printf("published %zu metadata file(s): snapshot version %lld, timestamp version %lld\n",
-               res.roles_published, res.snapshot_version, res.timestamp_version);
+        printf("published %zu metadata file(s): snapshot version %lld, timestamp version %lld\n", res.roles_published,
+               res.snapshot_version, res.timestamp_version);
     repo_close(a, r);
     return rc;
 }

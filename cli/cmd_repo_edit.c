@@ -189,7 +189,7 @@ static int delegate_edit(struct repo_args *a)
         printf("changed the delegation to ");
         cli_print_safe(stdout, a->edit);
         printf("%s\n", nkeys > 0 || a->threshold > 0 ? ": sign it and its delegator, then publish"
-                                                      : ": sign its delegator, then publish");
+                                                     : ": sign its delegator, then publish");
     }
     repo_close(a, r);
     return rc;
@@ -267,8 +267,7 @@ int repo_rotate(struct repo_args *a)
             printf("rotated keys of %s%s\n", a->role, top ? root_changed : "");
         if (rc == 0 && a->expires > 0)
             printf("%s: expiry period %lld day(s)%s\n", a->role, a->expires / 86400,
-                   strcmp(a->role, "root") == 0 ? root_changed
-                                                : ", from its next signing (no root signature needed)");
+                   strcmp(a->role, "root") == 0 ? root_changed : ", from its next signing (no root signature needed)");
     }
     repo_close(a, r);
     return rc;

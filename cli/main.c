@@ -53,7 +53,11 @@ void cli_print_safe(FILE *f, const char *s)
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         unsigned char c = *p;
-        size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        size_t n = c < 0x80                   ? 1
+                   : (c >= 0xC2 && c <= 0xDF) ? 2
+                   : (c >= 0xE0 && c <= 0xEF) ? 3
+                   : (c >= 0xF0 && c <= 0xF4) ? 4
+                                              : 0;
         size_t k = 1;
         while (n > 1 && k < n && (p[k] & 0xC0) == 0x80)
             k++;
@@ -92,8 +96,10 @@ int cmd_version(int argc, char **argv)
 
 int cmd_selftest(int argc, char **argv)
 {
-    int a = no_args("selftest", "Runs the built-in known-answer self-check of hashing, signatures and canonical JSON;\n"
-                                "exit status 0 when every check passes.", argc, argv);
+    int a = no_args("selftest",
+                    "Runs the built-in known-answer self-check of hashing, signatures and canonical JSON;\n"
+                    "exit status 0 when every check passes.",
+                    argc, argv);
     if (a != 0)
         return a > 0 ? CLI_OK : CLI_USAGE;
     rampart_error err = {0};

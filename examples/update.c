@@ -67,8 +67,7 @@ int main(int argc, char **argv)
     if (rc != 0) {
         const rampart_error *e = rampart_client_last_error(client);
         fprintf(stderr, "update: %s [%s]\n", e->message, rampart_error_name(rc));
-        if (rc == RAMPART_EBADSIG || rc == RAMPART_EROLLBACK || rc == RAMPART_EEXPIRED ||
-            rc == RAMPART_EMISMATCH)
+        if (rc == RAMPART_EBADSIG || rc == RAMPART_EROLLBACK || rc == RAMPART_EEXPIRED || rc == RAMPART_EMISMATCH)
             fprintf(stderr, "update: refusing an update that did not verify: possible attack\n");
     }
     rampart_target_free(target);

@@ -103,8 +103,7 @@ static bool ref_bracket(const uint32_t *p, size_t n, size_t i, uint32_t c, size_
 }
 
 /* memo[pi * (sn + 1) + si]: 0 unknown, 1 no, 2 yes (one segment each). */
-static bool ref_seg_at(const uint32_t *p, size_t pn, const uint32_t *s, size_t sn, size_t pi, size_t si,
-                       uint8_t *memo)
+static bool ref_seg_at(const uint32_t *p, size_t pn, const uint32_t *s, size_t sn, size_t pi, size_t si, uint8_t *memo)
 {
     uint8_t *m = &memo[pi * (sn + 1) + si];
     if (*m)
@@ -187,8 +186,8 @@ static void check_bin(const tuf_succinct *sc, const tuf_path_hash *ph, rbuf *bin
     size_t digits = (sc->bit_length + 3) / 4;
     FUZZ_CHECK(b.n == sc->name_prefix.n + 1 + digits);
     FUZZ_CHECK(tuf_succinct_is_role(sc, b));
-    uint32_t first = (uint32_t)ph->digest[0] << 24 | (uint32_t)ph->digest[1] << 16 | (uint32_t)ph->digest[2] << 8 |
-                     ph->digest[3];
+    uint32_t first =
+        (uint32_t)ph->digest[0] << 24 | (uint32_t)ph->digest[1] << 16 | (uint32_t)ph->digest[2] << 8 | ph->digest[3];
     uint64_t want = (uint64_t)first >> (32 - sc->bit_length);
     uint64_t got = strtoull((const char *)b.p + sc->name_prefix.n + 1, NULL, 16);
     FUZZ_CHECK(got == want);

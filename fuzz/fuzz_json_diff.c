@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_decref(v);
 
     if (ra != rb || a.len != b.len || (a.len > 0 && memcmp(a.data, b.data, a.len) != 0)) {
-        fprintf(stderr, "jdoc and rjson disagree: jdoc %s (%zu canonical bytes), rjson %s (%zu canonical bytes)\n", rampart_error_name(ra),
-                a.len, rampart_error_name(rb), b.len);
+        fprintf(stderr, "jdoc and rjson disagree: jdoc %s (%zu canonical bytes), rjson %s (%zu canonical bytes)\n",
+                rampart_error_name(ra), a.len, rampart_error_name(rb), b.len);
         abort();
     }
     rbuf_free(&a);

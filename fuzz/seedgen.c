@@ -195,7 +195,8 @@ static void repo_a(void)
     sim_delegate(s, "role-a", "role-c", pc, false);
     add_file(s, "role-c", "a/c/z.txt");
     sim_delegate(s, "targets", "role-h", NULL, false);
-    json_object_set_new(deleg_entry(s, "targets", "role-h"), "path_hash_prefixes", json_pack("[s,s,s]", "0", "8a", "f"));
+    json_object_set_new(deleg_entry(s, "targets", "role-h"), "path_hash_prefixes",
+                        json_pack("[s,s,s]", "0", "8a", "f"));
     add_file(s, "role-h", "hashed/thing");
     sim_publish(s, "role-a");
     sim_publish(s, "role-b");
@@ -247,8 +248,8 @@ static void repo_a(void)
     /* Root 2 (a second root key), root 3 (a new timestamp key). */
     sim_add_key(s, "root", "root");
     sim_publish(s, "root");
-    json_t *ts_ids = json_object_get(json_object_get(json_object_get(sim_signed(s, "root"), "roles"), "timestamp"),
-                                     "keyids");
+    json_t *ts_ids =
+        json_object_get(json_object_get(json_object_get(sim_signed(s, "root"), "roles"), "timestamp"), "keyids");
     char old_ts[65];
     snprintf(old_ts, sizeof(old_ts), "%s", json_string_value(json_array_get(ts_ids, 0)));
     sim_clear_signers(s, "timestamp");
@@ -338,9 +339,9 @@ static void repo_b(void)
     json_array_extend(kids, json_object_get(deleg_entry(s, "targets", "bins-0"), "keyids"));
     json_array_extend(kids, json_object_get(deleg_entry(s, "targets", "bins-1"), "keyids"));
     json_object_del(del, "roles");
-    json_object_set_new(del, "succinct_roles",
-                        json_pack("{s:o,s:i,s:i,s:s}", "keyids", kids, "threshold", 1, "bit_length", 1, "name_prefix",
-                                  "bins"));
+    json_object_set_new(
+        del, "succinct_roles",
+        json_pack("{s:o,s:i,s:i,s:s}", "keyids", kids, "threshold", 1, "bit_length", 1, "name_prefix", "bins"));
     const char *paths[] = {"pkg/one.txt", "pkg/two.txt", "pkg/three.txt", "pkg/four.txt"};
     for (size_t i = 0; i < 4; i++) {
         uint8_t d[RHASH_MAX_LEN];

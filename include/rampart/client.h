@@ -80,48 +80,51 @@ typedef long long (*rampart_clock_fn)(void *ctx);
  * are copied by rampart_client_new().
  */
 typedef struct rampart_client_options {
-    unsigned version;               /**< RAMPART_CLIENT_OPTIONS_VERSION */
+    unsigned version; /**< RAMPART_CLIENT_OPTIONS_VERSION */
 
-    const char *metadata_dir;       /**< required: folder of trusted metadata (created 0700 if missing) */
+    const char *metadata_dir;         /**< required: folder of trusted metadata (created 0700 if missing) */
     const char *const *metadata_urls; /**< metadata mirrors, tried in order; each a base URL */
     size_t metadata_url_count;
     const char *const *target_urls; /**< target mirrors, tried in order */
     size_t target_url_count;
 
     /* Byte caps for metadata whose length the parent role does not state. */
-    size_t max_root_bytes;          /**< default 512000 */
-    size_t max_timestamp_bytes;     /**< default 16384 */
-    size_t max_snapshot_bytes;      /**< default 2000000 */
-    size_t max_targets_bytes;       /**< default 5000000 (targets and delegated roles) */
-    unsigned max_root_rotations;    /**< new root versions accepted per refresh; default 256 */
-    unsigned max_delegations;       /**< roles visited per target search; default 32 */
+    size_t max_root_bytes;       /**< default 512000 */
+    size_t max_timestamp_bytes;  /**< default 16384 */
+    size_t max_snapshot_bytes;   /**< default 2000000 */
+    size_t max_targets_bytes;    /**< default 5000000 (targets and delegated roles) */
+    unsigned max_root_rotations; /**< new root versions accepted per refresh; default 256 */
+    unsigned max_delegations;    /**< roles visited per target search; default 32 */
 
     /* Network. */
-    long connect_timeout_ms;        /**< default 10000 */
-    long stall_timeout_ms;          /**< abort when fewer than min_bytes_per_sec arrive over this window; default 30000 */
-    long min_bytes_per_sec;         /**< default 1024 */
-    long request_timeout_ms;        /**< total deadline of one request; default 600000; -1 = none */
-    const char *ca_file;            /**< CA bundle (PEM) instead of the system store */
-    const char *ca_path;            /**< CA folder instead of the system store */
-    const char *pinned_pubkey;      /**< libcurl pin: "sha256//BASE64[;sha256//...]" or a PEM/DER file */
-    int allow_insecure_http;        /**< 1: allow http:// to non-loopback hosts (TUF still verifies
-                                         everything, but transport privacy is lost); default 0 */
-    unsigned lock_timeout_ms;       /**< wait this long for the folder lock; default 10000 */
-    int sync_targets;               /**< 1: fsync each downloaded target (and its folder) before
-                                         download_target returns, so the file survives a power
-                                         loss; default 0: the file appears atomically and complete
-                                         for every process, but a power loss soon after may leave it
-                                         empty or torn -- which find_cached_target and
-                                         download_target detect by its hashes before any reuse.
-                                         Trusted metadata is always written durably. */
+    long connect_timeout_ms;   /**< default 10000 */
+    long stall_timeout_ms;     /**< abort when fewer than min_bytes_per_sec arrive over this window; default 30000 */
+    long min_bytes_per_sec;    /**< default 1024 */
+    long request_timeout_ms;   /**< total deadline of one request; default 600000; -1 = none */
+    const char *ca_file;       /**< CA bundle (PEM) instead of the system store */
+    const char *ca_path;       /**< CA folder instead of the system store */
+    const char *pinned_pubkey; /**< libcurl pin: "sha256//BASE64[;sha256//...]" or a PEM/DER file */
+    int allow_insecure_http;   /**< 1: allow http:// to non-loopback hosts (TUF still verifies
+                                    everything, but transport privacy is lost); default 0 */
+    unsigned lock_timeout_ms;  /**< wait this long for the folder lock; default 10000 */
+    int sync_targets;          /**< 1: fsync each downloaded target (and its folder) before
+                                    download_target returns, so the file survives a power
+                                    loss; default 0: the file appears atomically and complete
+                                    for every process, but a power loss soon after may leave it
+                                    empty or torn -- which find_cached_target and
+                                    download_target detect by its hashes before any reuse.
+                                    Trusted metadata is always written durably. */
 
-    rampart_clock_fn clock;         /**< default: the system clock (clock_gettime) */
+    rampart_clock_fn clock; /**< default: the system clock (clock_gettime) */
     void *clock_ctx;
-    rampart_log_fn log;             /**< default: no logging */
+    rampart_log_fn log; /**< default: no logging */
     void *log_ctx;
 } rampart_client_options;
 
-#define RAMPART_CLIENT_OPTIONS_INIT { .version = RAMPART_CLIENT_OPTIONS_VERSION }
+#define RAMPART_CLIENT_OPTIONS_INIT                                                                                    \
+    {                                                                                                                  \
+        .version = RAMPART_CLIENT_OPTIONS_VERSION                                                                      \
+    }
 
 /**
  * Initialises `metadata_dir` (created 0700 if missing) with a trusted root
@@ -161,10 +164,10 @@ RAMPART_API int rampart_client_refresh(rampart_client *c) RAMPART_MUST_USE;
 
 /** What one refresh did to a top-level role. */
 typedef struct rampart_role_status {
-    long long version_before;   /**< trusted version before the refresh; 0 when there was none */
-    long long version;          /**< trusted version now; 0 when unknown (refresh failed before it) */
-    long long expires;          /**< expiry of the trusted version, seconds since the epoch */
-    int updated;                /**< 1 when a new version was verified and written */
+    long long version_before; /**< trusted version before the refresh; 0 when there was none */
+    long long version;        /**< trusted version now; 0 when unknown (refresh failed before it) */
+    long long expires;        /**< expiry of the trusted version, seconds since the epoch */
+    int updated;              /**< 1 when a new version was verified and written */
 } rampart_role_status;
 
 /** Status of a top-level role ("root", "timestamp", "snapshot", "targets")

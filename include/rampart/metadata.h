@@ -64,17 +64,17 @@ RAMPART_API void rampart_metadata_free(rampart_metadata *md);
 /** Overview of a metadata file. */
 typedef struct rampart_metadata_summary {
     rampart_role_type type;
-    const char *type_name;      /**< "root", "timestamp", "snapshot" or "targets" */
+    const char *type_name; /**< "root", "timestamp", "snapshot" or "targets" */
     long long version;
-    long long expires;          /**< seconds since 1970-01-01T00:00:00Z */
-    char expires_text[21];      /**< "YYYY-MM-DDTHH:MM:SSZ" */
+    long long expires;     /**< seconds since 1970-01-01T00:00:00Z */
+    char expires_text[21]; /**< "YYYY-MM-DDTHH:MM:SSZ" */
     const char *spec_version;
-    int consistent_snapshot;    /**< root: 0 or 1; other roles: -1 */
+    int consistent_snapshot; /**< root: 0 or 1; other roles: -1 */
     size_t signature_count;
-    size_t key_count;           /**< root "keys", or targets "delegations.keys" */
-    size_t role_count;          /**< root: 4 top-level roles; targets: delegated roles (1 for hash bins) */
-    size_t target_count;        /**< targets: entries in "targets" */
-    size_t meta_count;          /**< timestamp/snapshot: entries in "meta" */
+    size_t key_count;    /**< root "keys", or targets "delegations.keys" */
+    size_t role_count;   /**< root: 4 top-level roles; targets: delegated roles (1 for hash bins) */
+    size_t target_count; /**< targets: entries in "targets" */
+    size_t meta_count;   /**< timestamp/snapshot: entries in "meta" */
 } rampart_metadata_summary;
 
 /** Fills `out`.  Errors: RAMPART_EINVAL (NULL argument). */
@@ -85,8 +85,8 @@ typedef struct rampart_key_info {
     const char *keyid;
     const char *keytype;
     const char *scheme;
-    const char *public_value;   /**< keyval.public as written */
-    int supported;              /**< 1 when librampart can verify this key's signatures */
+    const char *public_value; /**< keyval.public as written */
+    int supported;            /**< 1 when librampart can verify this key's signatures */
 } rampart_key_info;
 
 /** The i-th key (0 <= i < key_count).  Errors: RAMPART_EINVAL, RAMPART_ENOMEM. */
@@ -107,16 +107,17 @@ RAMPART_API int rampart_metadata_key(rampart_metadata *md, size_t i, rampart_key
  * other key material: a key swapped under another key's id.  Errors:
  * RAMPART_EINVAL, RAMPART_ENOMEM, RAMPART_ECRYPTO.
  */
-RAMPART_API int rampart_metadata_key_fingerprint(rampart_metadata *md, size_t i, char *out, int *keyid_matches) RAMPART_MUST_USE;
+RAMPART_API int rampart_metadata_key_fingerprint(rampart_metadata *md, size_t i, char *out,
+                                                 int *keyid_matches) RAMPART_MUST_USE;
 
 /** A role authorisation: a root role, a delegated role, or the hash bins. */
 typedef struct rampart_role_info {
-    const char *name;           /**< for hash bins: the name prefix */
+    const char *name; /**< for hash bins: the name prefix */
     long long threshold;
     size_t keyid_count;
-    int terminating;            /**< delegated roles; 0 otherwise */
-    int succinct;               /**< 1 for TAP 15 hash bins */
-    unsigned bit_length;        /**< hash bins: number of bins is 2^bit_length */
+    int terminating;     /**< delegated roles; 0 otherwise */
+    int succinct;        /**< 1 for TAP 15 hash bins */
+    unsigned bit_length; /**< hash bins: number of bins is 2^bit_length */
 } rampart_role_info;
 
 /** The i-th role (0 <= i < role_count): for root in the order root,

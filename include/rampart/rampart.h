@@ -33,5 +33,4 @@
 #include "repo.h"
 #include "provenance.h"
 
-
 #endif /* RAMPART_RAMPART_H */

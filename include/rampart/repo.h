@@ -72,23 +72,26 @@ typedef struct rampart_role_keys {
 #define RAMPART_REPO_INIT_OPTIONS_VERSION 1
 
 typedef struct rampart_repo_init_options {
-    unsigned version;                /**< RAMPART_REPO_INIT_OPTIONS_VERSION */
-    const char *dir;                 /**< the repository folder: created, or empty */
-    rampart_role_keys root;          /**< required: at least one key each */
+    unsigned version;       /**< RAMPART_REPO_INIT_OPTIONS_VERSION */
+    const char *dir;        /**< the repository folder: created, or empty */
+    rampart_role_keys root; /**< required: at least one key each */
     rampart_role_keys targets;
     rampart_role_keys snapshot;
     rampart_role_keys timestamp;
     long long delegated_expires_seconds; /**< delegated roles and bins; 0: targets' period */
-    int sha512;                      /**< 1: targets also get a sha512 hash */
-    unsigned bins;                   /**< 0, or a power of two 2..RAMPART_REPO_MAX_BINS: targets
-                                          delegates to succinct hash bins (TAP 15) */
-    const char *bins_prefix;         /**< bin role name prefix; NULL: "bins" */
-    rampart_role_keys bins_keys;     /**< keys of the bins; none given: the targets keys */
-    long long now;                   /**< the current time for expiry dates (as rampart_repo_set_time);
-                                          0: the system clock */
+    int sha512;                          /**< 1: targets also get a sha512 hash */
+    unsigned bins;                       /**< 0, or a power of two 2..RAMPART_REPO_MAX_BINS: targets
+                                              delegates to succinct hash bins (TAP 15) */
+    const char *bins_prefix;             /**< bin role name prefix; NULL: "bins" */
+    rampart_role_keys bins_keys;         /**< keys of the bins; none given: the targets keys */
+    long long now;                       /**< the current time for expiry dates (as rampart_repo_set_time);
+                                              0: the system clock */
 } rampart_repo_init_options;
 
-#define RAMPART_REPO_INIT_OPTIONS_INIT { .version = RAMPART_REPO_INIT_OPTIONS_VERSION }
+#define RAMPART_REPO_INIT_OPTIONS_INIT                                                                                 \
+    {                                                                                                                  \
+        .version = RAMPART_REPO_INIT_OPTIONS_VERSION                                                                   \
+    }
 
 /**
  * Creates a repository in o->dir (which must not exist or be empty): root
@@ -142,7 +145,10 @@ typedef struct rampart_target_options {
                                   bound to it in its custom metadata; NULL: none */
 } rampart_target_options;
 
-#define RAMPART_TARGET_OPTIONS_INIT { .version = RAMPART_TARGET_OPTIONS_VERSION }
+#define RAMPART_TARGET_OPTIONS_INIT                                                                                    \
+    {                                                                                                                  \
+        .version = RAMPART_TARGET_OPTIONS_VERSION                                                                      \
+    }
 
 /**
  * Adds the file `source` as target `target_path`, or every regular file
@@ -198,21 +204,24 @@ RAMPART_API int rampart_repo_list_targets(rampart_repo *r, const char *role,
 #define RAMPART_DELEGATION_OPTIONS_VERSION 1
 
 typedef struct rampart_delegation_options {
-    unsigned version;                    /**< RAMPART_DELEGATION_OPTIONS_VERSION */
-    const char *delegator;               /**< NULL: "targets" */
-    const char *name;                    /**< the new role; for bins, the name prefix (NULL: "bins") */
+    unsigned version;      /**< RAMPART_DELEGATION_OPTIONS_VERSION */
+    const char *delegator; /**< NULL: "targets" */
+    const char *name;      /**< the new role; for bins, the name prefix (NULL: "bins") */
     const rampart_public_key *const *keys;
     size_t key_count;
-    unsigned threshold;                  /**< 0: 1 */
-    const char *const *paths;            /**< glob patterns ... */
+    unsigned threshold;       /**< 0: 1 */
+    const char *const *paths; /**< glob patterns ... */
     size_t path_count;
     const char *const *path_hash_prefixes; /**< ... or hex prefixes of SHA-256(path); not both */
     size_t prefix_count;
     int terminating;
-    unsigned bins;                       /**< > 0: succinct hash bins instead of one role */
+    unsigned bins; /**< > 0: succinct hash bins instead of one role */
 } rampart_delegation_options;
 
-#define RAMPART_DELEGATION_OPTIONS_INIT { .version = RAMPART_DELEGATION_OPTIONS_VERSION }
+#define RAMPART_DELEGATION_OPTIONS_INIT                                                                                \
+    {                                                                                                                  \
+        .version = RAMPART_DELEGATION_OPTIONS_VERSION                                                                  \
+    }
 
 /**
  * Delegates from o->delegator to a new targets role (or to 2^k hash bins
@@ -234,15 +243,18 @@ typedef struct rampart_delegation_edit {
     const char *name;                      /**< the delegated role (a named role, not hash bins) */
     const rampart_public_key *const *keys; /**< key_count > 0: the role's new keys, replacing the old ones */
     size_t key_count;
-    unsigned threshold;                    /**< > 0: the new threshold */
-    const char *const *paths;              /**< path_count > 0: the new glob patterns ... */
+    unsigned threshold;       /**< > 0: the new threshold */
+    const char *const *paths; /**< path_count > 0: the new glob patterns ... */
     size_t path_count;
     const char *const *path_hash_prefixes; /**< ... or prefix_count > 0: the new hex prefixes; not both */
     size_t prefix_count;
-    int terminating;                       /**< 1 or 0: set it; -1: unchanged */
+    int terminating; /**< 1 or 0: set it; -1: unchanged */
 } rampart_delegation_edit;
 
-#define RAMPART_DELEGATION_EDIT_INIT { .version = RAMPART_DELEGATION_EDIT_VERSION, .terminating = -1 }
+#define RAMPART_DELEGATION_EDIT_INIT                                                                                   \
+    {                                                                                                                  \
+        .version = RAMPART_DELEGATION_EDIT_VERSION, .terminating = -1                                                  \
+    }
 
 /**
  * Changes the delegation to role o->name in its delegator, which gets a new
@@ -273,17 +285,20 @@ RAMPART_API int rampart_repo_remove_delegation(rampart_repo *r, const char *name
 #define RAMPART_ROTATE_OPTIONS_VERSION 1
 
 typedef struct rampart_rotate_options {
-    unsigned version;                 /**< RAMPART_ROTATE_OPTIONS_VERSION */
-    const char *role;                 /**< a top-level role, a delegated role, or a bin prefix */
+    unsigned version; /**< RAMPART_ROTATE_OPTIONS_VERSION */
+    const char *role; /**< a top-level role, a delegated role, or a bin prefix */
     const rampart_public_key *const *add;
     size_t add_count;
     const char *const *remove_keyids; /**< keys to revoke */
     size_t remove_count;
-    unsigned threshold;               /**< 0: unchanged */
-    long long expires_seconds;        /**< > 0: the role's expiry period (top-level roles only); 0: unchanged */
+    unsigned threshold;        /**< 0: unchanged */
+    long long expires_seconds; /**< > 0: the role's expiry period (top-level roles only); 0: unchanged */
 } rampart_rotate_options;
 
-#define RAMPART_ROTATE_OPTIONS_INIT { .version = RAMPART_ROTATE_OPTIONS_VERSION }
+#define RAMPART_ROTATE_OPTIONS_INIT                                                                                    \
+    {                                                                                                                  \
+        .version = RAMPART_ROTATE_OPTIONS_VERSION                                                                      \
+    }
 
 /**
  * Replaces or revokes keys of a role, or changes its threshold: edits the
@@ -410,15 +425,15 @@ RAMPART_API int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_
 
 /** A role's state, for rampart_repo_status(). Strings are valid during the call only. */
 typedef struct rampart_repo_role_status {
-    const char *name;          /**< for bins: "PREFIX-*" */
-    size_t count;              /**< 1, or the number of bins */
-    long long version;         /**< staged version (for bins: the highest) */
+    const char *name;            /**< for bins: "PREFIX-*" */
+    size_t count;                /**< 1, or the number of bins */
+    long long version;           /**< staged version (for bins: the highest) */
     long long published_version; /**< 0: never published */
-    long long expires;         /**< staged expiry (for bins: the earliest) */
-    int changed;               /**< 1: changed since the last publish */
+    long long expires;           /**< staged expiry (for bins: the earliest) */
+    int changed;                 /**< 1: changed since the last publish */
     size_t key_count;
     long long threshold;
-    size_t signatures;         /**< valid signatures on the staged version (bins: the fewest) */
+    size_t signatures; /**< valid signatures on the staged version (bins: the fewest) */
 } rampart_repo_role_status;
 
 /**

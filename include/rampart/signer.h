@@ -82,14 +82,17 @@ typedef int (*rampart_passphrase_fn)(void *ctx, const char *what, char *buf, siz
 #define RAMPART_PASSPHRASE_MAX 1024
 
 typedef struct rampart_key_load_options {
-    unsigned version;                   /**< RAMPART_KEY_LOAD_OPTIONS_VERSION */
-    const char *passphrase;             /**< for an encrypted key; not copied; may hold any bytes but NUL */
+    unsigned version;       /**< RAMPART_KEY_LOAD_OPTIONS_VERSION */
+    const char *passphrase; /**< for an encrypted key; not copied; may hold any bytes but NUL */
     size_t passphrase_len;
     rampart_passphrase_fn passphrase_cb; /**< used when `passphrase` is NULL and the key is encrypted */
     void *passphrase_ctx;
 } rampart_key_load_options;
 
-#define RAMPART_KEY_LOAD_OPTIONS_INIT { .version = RAMPART_KEY_LOAD_OPTIONS_VERSION }
+#define RAMPART_KEY_LOAD_OPTIONS_INIT                                                                                  \
+    {                                                                                                                  \
+        .version = RAMPART_KEY_LOAD_OPTIONS_VERSION                                                                    \
+    }
 
 /**
  * A signer backed by a PKCS#8 PEM private key file (at most 64 KiB),
@@ -176,14 +179,17 @@ RAMPART_API int rampart_key_type_bits(rampart_key_type t, unsigned *min_bits, un
 #define RAMPART_KEYGEN_OPTIONS_VERSION 1
 
 typedef struct rampart_keygen_options {
-    unsigned version;        /**< RAMPART_KEYGEN_OPTIONS_VERSION */
+    unsigned version; /**< RAMPART_KEYGEN_OPTIONS_VERSION */
     rampart_key_type type;
-    unsigned rsa_bits;       /**< 0: 3072 */
-    const char *passphrase;  /**< NULL or "" : the private key is written unencrypted */
+    unsigned rsa_bits;      /**< 0: 3072 */
+    const char *passphrase; /**< NULL or "" : the private key is written unencrypted */
     size_t passphrase_len;
 } rampart_keygen_options;
 
-#define RAMPART_KEYGEN_OPTIONS_INIT { .version = RAMPART_KEYGEN_OPTIONS_VERSION, .type = RAMPART_KEY_ED25519 }
+#define RAMPART_KEYGEN_OPTIONS_INIT                                                                                    \
+    {                                                                                                                  \
+        .version = RAMPART_KEYGEN_OPTIONS_VERSION, .type = RAMPART_KEY_ED25519                                         \
+    }
 
 /**
  * Generates a key pair and writes the private key to `private_path` (PKCS#8

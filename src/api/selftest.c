@@ -140,9 +140,10 @@ static int check_metadata(rerr *e)
     if (rc == 0)
         rc = rkey_compute_keyid(rslice_cstr("ed25519"), rslice_cstr("ed25519"), rbuf_slice(&pub), keyid);
     if (rc == 0) {
-        rc = rbuf_appendf(&body, "{\"_type\":\"root\",\"consistent_snapshot\":true,\"expires\":\"2100-01-01T00:00:00Z\","
-                                 "\"keys\":{\"%s\":{\"keytype\":\"ed25519\",\"keyval\":{\"public\":\"%s\"},"
-                                 "\"scheme\":\"ed25519\"}},\"roles\":{",
+        rc = rbuf_appendf(&body,
+                          "{\"_type\":\"root\",\"consistent_snapshot\":true,\"expires\":\"2100-01-01T00:00:00Z\","
+                          "\"keys\":{\"%s\":{\"keytype\":\"ed25519\",\"keyval\":{\"public\":\"%s\"},"
+                          "\"scheme\":\"ed25519\"}},\"roles\":{",
                           keyid, (const char *)pub.data);
         const char *roles[] = {"root", "snapshot", "targets", "timestamp"};
         for (int i = 0; rc == 0 && i < 4; i++)

@@ -215,8 +215,8 @@ bool rclient_error_outranks(int code, int best)
     return best == 0 || error_rank(code) < error_rank(best);
 }
 
-int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept,
-                           void *ctx, bool *some_notfound, rerr *e)
+int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept, void *ctx,
+                           bool *some_notfound, rerr *e)
 {
     if (some_notfound != NULL)
         *some_notfound = false;

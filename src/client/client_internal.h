@@ -27,8 +27,8 @@ struct rampart_client {
     void *log_ctx;
 
     const struct rampart_prov_policy *policy; /* provenance policy (borrowed), or NULL */
-    rtransport *tp;           /* created on first use (tests may install their own) */
-    tuf_trusted *trusted;     /* after a successful refresh */
+    rtransport *tp;                           /* created on first use (tests may install their own) */
+    tuf_trusted *trusted;                     /* after a successful refresh */
     bool refreshed;
     rampart_role_status status[4];
     rampart_error err;
@@ -41,7 +41,7 @@ struct rampart_target {
     size_t nhashes;
     char *alg[8];
     char *hex[8];
-    char *custom; /* JSON (jdoc_json: canonical order, control characters escaped) or NULL */
+    char *custom;    /* JSON (jdoc_json: canonical order, control characters escaped) or NULL */
     bool consistent; /* root's consistent_snapshot when the target was found */
 };
 
@@ -63,8 +63,8 @@ int rclient_now(rampart_client *c, int64_t *out) RAMPART_MUST_USE;
  * else to say.  *some_notfound (may be NULL) tells whether any mirror
  * answered "not found". */
 typedef int (*raccept_fn)(void *ctx, uint8_t *data, size_t len, rerr *e);
-int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept,
-                           void *ctx, bool *some_notfound, rerr *e) RAMPART_MUST_USE;
+int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bool exact, raccept_fn accept, void *ctx,
+                           bool *some_notfound, rerr *e) RAMPART_MUST_USE;
 /* Largest stated length reserved up front (larger ones grow as data arrives). */
 #define RCLIENT_MAX_PRESIZE ((uint64_t)256 << 20)
 
@@ -73,8 +73,8 @@ int rclient_refresh_locked(rampart_client *c, rstore *st) RAMPART_MUST_USE;
 /* search.c: §5.6.7, with the store open and trusted state loaded. */
 int rclient_find_target(rampart_client *c, rstore *st, const char *path, rampart_target **out) RAMPART_MUST_USE;
 /* refresh.c: loads (local or downloaded) targets role `name` through `delegator`. */
-int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator,
-                         const tuf_md **out, bool *downloaded) RAMPART_MUST_USE;
+int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator, const tuf_md **out,
+                         bool *downloaded) RAMPART_MUST_USE;
 
 /* download.c: appends the URL of target `t` below mirror base URL `mirror`
  * (§5.7.2: DIR/HASH.BASENAME under consistent snapshots). */

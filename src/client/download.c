@@ -281,8 +281,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     return rc;
 }
 
-int rampart_client_download_target(rampart_client *c, const rampart_target *t, const char *target_dir,
-                                   char **path_out)
+int rampart_client_download_target(rampart_client *c, const rampart_target *t, const char *target_dir, char **path_out)
 {
     if (c == NULL)
         return RAMPART_EINVAL;

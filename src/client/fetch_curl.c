@@ -36,7 +36,7 @@ typedef struct xfer {
     long status;
     bool status_known;
     bool plain_http;
-    int fail;            /* our reason for aborting, or 0 */
+    int fail; /* our reason for aborting, or 0 */
     double start, window_start;
     uint64_t window_bytes;
 } xfer;

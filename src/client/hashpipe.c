@@ -24,13 +24,13 @@ struct rhashpipe {
     pthread_cond_t cv;
     uint8_t *buf[RHASHPIPE_BUFS];
     size_t len[RHASHPIPE_BUFS];
-    unsigned cur;      /* buffer being filled */
+    unsigned cur; /* buffer being filled */
     size_t curlen;
     unsigned inflight; /* queued or being hashed; the oldest is (cur - inflight) mod N */
     bool stop;
-    int err;           /* first error, from either thread */
-    rerr werr;         /* detail of the first write error (written by the one thread that writes:
-                          the worker when threaded, else the feeding thread) */
+    int err;   /* first error, from either thread */
+    rerr werr; /* detail of the first write error (written by the one thread that writes:
+                  the worker when threaded, else the feeding thread) */
 };
 
 void rhashset_free(rhashset *hs)

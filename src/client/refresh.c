@@ -181,8 +181,7 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
         rc = role_request_name(t, "snapshot", want.version, &name);
         if (rc == 0)
             rc = rclient_fetch_metadata(c, (const char *)name.data, cap_for(&want, c->max_snapshot), want.length >= 0,
-                                        accept_snapshot,
-                                        t, NULL, &c->err);
+                                        accept_snapshot, t, NULL, &c->err);
         else
             rerr_set(&c->err, rc, "snapshot", "cannot build the request name");
         rbuf_free(&name);
@@ -213,8 +212,8 @@ static int accept_targets(void *ctx, uint8_t *data, size_t len, rerr *e)
     return tuf_trusted_update_targets(x->t, x->name, x->delegator, data, len, &x->md, e);
 }
 
-int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator,
-                         const tuf_md **out, bool *downloaded)
+int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const tuf_md *delegator, const tuf_md **out,
+                         bool *downloaded)
 {
     if (downloaded != NULL)
         *downloaded = false;

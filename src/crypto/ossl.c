@@ -100,4 +100,3 @@ int rcrypto_bio_append(BIO *bio, rbuf *out)
         return RAMPART_ECRYPTO;
     return rbuf_append(out, data, (size_t)len);
 }
-

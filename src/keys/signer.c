@@ -87,8 +87,8 @@ int rampart_public_key_load(rampart_public_key **out, const char *path, rampart_
     int rc = rfs_read_file(AT_FDCWD, path, &b, err);
     json_t *j = NULL;
     if (rc == 0 && rjson_parse(b.data, b.len, KEY_FILE_MAX, &j, NULL) != 0)
-        rc = rerr_set(err, RAMPART_EFORMAT, NULL, "%s: unknown key file format (expected a TUF public key, JSON)",
-                      path);
+        rc =
+            rerr_set(err, RAMPART_EFORMAT, NULL, "%s: unknown key file format (expected a TUF public key, JSON)", path);
     if (rc == 0) {
         rerr sub = {0};
         rc = rpub_from_json(out, j, &sub);
@@ -276,12 +276,11 @@ static int load_priv(const char *path, const rbuf *pem, const rampart_key_load_o
         size_t n = 0;
         if ((rc = rbuf_reserve(&asked, RAMPART_PASSPHRASE_MAX)) != 0)
             rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-        if (rc == 0 && (rc = o->passphrase_cb(o->passphrase_ctx, path, (char *)asked.data, RAMPART_PASSPHRASE_MAX,
-                                              &n)) != 0)
-            rc = rc == RAMPART_EINVAL
-                     ? rerr_set(e, rc, NULL, "%s: the passphrase is longer than %u bytes", path,
-                                (unsigned)RAMPART_PASSPHRASE_MAX)
-                     : rerr_set(e, rc, NULL, "%s: no passphrase for the encrypted key", path);
+        if (rc == 0 &&
+            (rc = o->passphrase_cb(o->passphrase_ctx, path, (char *)asked.data, RAMPART_PASSPHRASE_MAX, &n)) != 0)
+            rc = rc == RAMPART_EINVAL ? rerr_set(e, rc, NULL, "%s: the passphrase is longer than %u bytes", path,
+                                                 (unsigned)RAMPART_PASSPHRASE_MAX)
+                                      : rerr_set(e, rc, NULL, "%s: no passphrase for the encrypted key", path);
         if (rc == 0 && n > RAMPART_PASSPHRASE_MAX)
             rc = rerr_set(e, RAMPART_EINVAL, NULL, "passphrase too long");
         asked.len = rc == 0 ? n : 0;

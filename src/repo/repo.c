@@ -11,7 +11,7 @@
 #include "util/rtime.h"
 #include "util/banned.h"
 
-static const char *const dir_names[RDIR_COUNT] = {"staged", "dirty",  "blobs",  "roots",
+static const char *const dir_names[RDIR_COUNT] = {"staged", "dirty",  "blobs",           "roots",
                                                   "state",  "public", "public/metadata", "public/targets"};
 
 /* The parentheses keep the analyser's macro (repo_internal.h) off the name. */
@@ -310,8 +310,7 @@ int rrepo_set_expires(rampart_repo *r, json_t *sgn, long long period)
 
 json_t *rrepo_skeleton(rampart_repo *r, const char *type, long long period)
 {
-    json_t *o = json_pack("{s:s,s:s,s:I}", "_type", type, "spec_version", RREPO_SPEC_VERSION, "version",
-                          (json_int_t)1);
+    json_t *o = json_pack("{s:s,s:s,s:I}", "_type", type, "spec_version", RREPO_SPEC_VERSION, "version", (json_int_t)1);
     if (o != NULL && rrepo_set_expires(r, o, period) != 0) {
         json_decref(o);
         return NULL;

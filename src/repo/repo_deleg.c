@@ -169,7 +169,6 @@ int rrepo_finish_config_edit(rampart_repo *r, json_t *saved, int rc)
     return rc;
 }
 
-
 int rampart_repo_delegate(rampart_repo *r, const rampart_delegation_options *o)
 {
     if (r == NULL)
@@ -227,12 +226,14 @@ bool rrepo_key_in_use(const json_t *sgn, const char *keyid)
     json_t *id;
     json_object_foreach(json_object_get(sgn, "roles"), k, v)
     {
-        json_array_foreach(json_object_get(v, "keyids"), j, id) if (strcmp(json_string_value(id), keyid) == 0) return true;
+        json_array_foreach(json_object_get(v, "keyids"), j,
+                           id) if (strcmp(json_string_value(id), keyid) == 0) return true;
     }
     json_t *del = json_object_get(sgn, "delegations");
     json_array_foreach(json_object_get(del, "roles"), i, v)
     {
-        json_array_foreach(json_object_get(v, "keyids"), j, id) if (strcmp(json_string_value(id), keyid) == 0) return true;
+        json_array_foreach(json_object_get(v, "keyids"), j,
+                           id) if (strcmp(json_string_value(id), keyid) == 0) return true;
     }
     json_array_foreach(json_object_get(json_object_get(del, "succinct_roles"), "keyids"), j, id)
     {

@@ -186,7 +186,8 @@ static int apply_edit(rampart_repo *r, const rampart_delegation_edit *o, rrole *
     if (o->key_count > 0)
         rc = replace_keys(r, o, sgn, entry);
     size_t nkeys = json_array_size(json_object_get(entry, "keyids"));
-    json_int_t t = o->threshold > 0 ? (json_int_t)o->threshold : json_integer_value(json_object_get(entry, "threshold"));
+    json_int_t t =
+        o->threshold > 0 ? (json_int_t)o->threshold : json_integer_value(json_object_get(entry, "threshold"));
     if (rc == 0 && (size_t)t > nkeys)
         rc = rrepo_fail(r, RAMPART_EINVAL, o->name,
                         "threshold %lld is larger than the number of keys of '%s' (%zu): it could never be met",
@@ -299,8 +300,7 @@ static int remove_named(rampart_repo *r, const char *name)
     size_t index;
     int rc = find_named(r, name, &d, &entry, &index);
     if (rc == 0 && delegates(r, name))
-        rc = rrepo_fail(r, RAMPART_EINVAL, name, "'%s' delegates to other roles: remove those delegations first",
-                        name);
+        rc = rrepo_fail(r, RAMPART_EINVAL, name, "'%s' delegates to other roles: remove those delegations first", name);
     if (rc == 0)
         rc = rrepo_touch(r, d);
     if (rc == 0) {

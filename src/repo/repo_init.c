@@ -81,14 +81,13 @@ static json_t *make_config(const rampart_repo_init_options *o)
     long long ex[5] = {o->root.expires_seconds ? o->root.expires_seconds : RAMPART_REPO_ROOT_EXPIRES,
                        o->targets.expires_seconds ? o->targets.expires_seconds : RAMPART_REPO_TARGETS_EXPIRES,
                        o->snapshot.expires_seconds ? o->snapshot.expires_seconds : RAMPART_REPO_SNAPSHOT_EXPIRES,
-                       o->timestamp.expires_seconds ? o->timestamp.expires_seconds : RAMPART_REPO_TIMESTAMP_EXPIRES,
-                       0};
+                       o->timestamp.expires_seconds ? o->timestamp.expires_seconds : RAMPART_REPO_TIMESTAMP_EXPIRES, 0};
     ex[4] = o->delegated_expires_seconds ? o->delegated_expires_seconds : ex[1];
     json_t *hashes = o->sha512 ? json_pack("[s,s]", "sha256", "sha512") : json_pack("[s]", "sha256");
     return json_pack("{s:s,s:i,s:{s:I,s:I,s:I,s:I,s:I},s:o,s:{},s:[]}", "format", RREPO_FORMAT, "format_version", 1,
-                     "expires", "root", (json_int_t)ex[0], "targets", (json_int_t)ex[1], "snapshot",
-                     (json_int_t)ex[2], "timestamp", (json_int_t)ex[3], "delegated", (json_int_t)ex[4], "hashes",
-                     hashes, "delegations", "bins");
+                     "expires", "root", (json_int_t)ex[0], "targets", (json_int_t)ex[1], "snapshot", (json_int_t)ex[2],
+                     "timestamp", (json_int_t)ex[3], "delegated", (json_int_t)ex[4], "hashes", hashes, "delegations",
+                     "bins");
 }
 
 static int make_root(rampart_repo *r, const rampart_repo_init_options *o)
@@ -99,8 +98,8 @@ static int make_root(rampart_repo *r, const rampart_repo_init_options *o)
     static const char *const names[] = {"root", "targets", "snapshot", "timestamp"};
     int rc = sgn != NULL && keys != NULL && roles != NULL ? 0 : RAMPART_ENOMEM;
     for (int i = 0; i < 4 && rc == 0; i++)
-        if (json_object_set_new(roles, names[i], rrepo_role_entry(keys, rk[i]->keys, rk[i]->key_count,
-                                                                  rk[i]->threshold)) != 0)
+        if (json_object_set_new(roles, names[i],
+                                rrepo_role_entry(keys, rk[i]->keys, rk[i]->key_count, rk[i]->threshold)) != 0)
             rc = RAMPART_ENOMEM;
     if (rc == 0 && (json_object_set_new(sgn, "consistent_snapshot", json_true()) != 0 ||
                     json_object_set(sgn, "keys", keys) != 0 || json_object_set(sgn, "roles", roles) != 0))
@@ -212,8 +211,8 @@ static void warnings(const rampart_repo_init_options *o, void (*warn)(void *, co
         warn(ctx, "targets has a single key: consider a threshold of keys for release signing");
 }
 
-int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o,
-                      void (*warn)(void *ctx, const char *line), void *ctx, rampart_error *err)
+int rampart_repo_init(rampart_repo **out, const rampart_repo_init_options *o, void (*warn)(void *ctx, const char *line),
+                      void *ctx, rampart_error *err)
 {
     rerr_clear(err);
     if (out == NULL || o == NULL || o->version != RAMPART_REPO_INIT_OPTIONS_VERSION || o->dir == NULL)

@@ -72,9 +72,9 @@ struct rampart_repo {
     rampart_signer **signers;
     size_t nsigners;
     long long fixed_now;
-    int blobdirs[256]; /* blobs/XX, opened on first use (-1 until then) */
-    int keptfd;        /* state/kept, opened on first use (-1 until then) */
-    bool no_reflink;   /* FICLONE failed once: the file system cannot share blocks */
+    int blobdirs[256];                           /* blobs/XX, opened on first use (-1 until then) */
+    int keptfd;                                  /* state/kept, opened on first use (-1 until then) */
+    bool no_reflink;                             /* FICLONE failed once: the file system cannot share blocks */
     void (*notice)(void *ctx, const char *line); /* rampart_repo_set_notice */
     void *notice_ctx;
     rampart_error err;

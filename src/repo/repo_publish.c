@@ -108,8 +108,7 @@ static int delegator_md(rampart_repo *r, dcache *c, const char *role, tuf_md **o
     return 0;
 }
 
-static int threshold_fail(rampart_repo *r, const char *role, int64_t version, size_t have, int64_t need,
-                          const char *by)
+static int threshold_fail(rampart_repo *r, const char *role, int64_t version, size_t have, int64_t need, const char *by)
 {
     return rrepo_fail(r, RAMPART_EBADSIG, role,
                       "missing signatures: '%s' version %lld has %zu of the %lld valid signature(s) %s needs; "
@@ -419,8 +418,8 @@ static int changed_roles(rampart_repo *r, names *out, names *stale)
         const char *d;
         rrole *ro;
         rerr saved = r->err;
-        bool exists = rrepo_delegator(r, all.v[i], &d, NULL) == 0 && !(strcmp(all.v[i], "snapshot") == 0 ||
-                                                                       strcmp(all.v[i], "timestamp") == 0);
+        bool exists = rrepo_delegator(r, all.v[i], &d, NULL) == 0 &&
+                      !(strcmp(all.v[i], "snapshot") == 0 || strcmp(all.v[i], "timestamp") == 0);
         r->err = saved;
         bool changed = false;
         if (exists) {
@@ -496,8 +495,8 @@ static int do_publish(rampart_repo *r, rampart_publish_result *res)
     /* Pass B: sign and write the roles, then the plan, then carry it out. */
     if (rc == 0)
         rc = prepare_all(r, &ch, true, NULL, pending);
-    if (rc == 0 && json_object_set_new(pending, "snapshot", json_incref(json_object_get(
-                                                                json_object_get(snap, "signed"), "version"))) != 0)
+    if (rc == 0 && json_object_set_new(pending, "snapshot",
+                                       json_incref(json_object_get(json_object_get(snap, "signed"), "version"))) != 0)
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     if (rc == 0)
         rc = rfs_sync_fs(r->dirfd, &r->err);

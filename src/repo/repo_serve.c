@@ -124,9 +124,8 @@ static int copy_fd(rampart_repo *r, int src, uint64_t len, rfs_tmp *t)
     uint64_t done = 0;
     bool plain = false;
     while (!plain && done < len) {
-        ssize_t n = copy_file_range(src, NULL, t->fd, NULL, len - done > ((size_t)1 << 30) ? (size_t)1 << 30
-                                                                                            : (size_t)(len - done),
-                                    0);
+        ssize_t n = copy_file_range(src, NULL, t->fd, NULL,
+                                    len - done > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)(len - done), 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && done == 0 && (errno == ENOSYS || errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP))
@@ -241,9 +240,9 @@ static int place(rampart_repo *r, int blobdir, const char *sha, int parent, cons
 {
     int src = openat(blobdir, sha, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (src < 0)
-        return errno == ENOENT ? rrepo_fail(r, RAMPART_ENOTFOUND, NULL, "the stored copy blobs/%.2s/%s is missing", sha, sha)
-                               : rrepo_fail(r, RAMPART_EIO, NULL, "cannot open blobs/%.2s/%s: %s", sha, sha,
-                                            strerror(errno));
+        return errno == ENOENT
+                   ? rrepo_fail(r, RAMPART_ENOTFOUND, NULL, "the stored copy blobs/%.2s/%s is missing", sha, sha)
+                   : rrepo_fail(r, RAMPART_EIO, NULL, "cannot open blobs/%.2s/%s: %s", sha, sha, strerror(errno));
     bool match = true;
     int rc = check ? hash_fd_matches(r, src, alg, digest, &match) : 0;
     if (rc == 0 && !match)
@@ -361,7 +360,8 @@ static bool meta_same(rampart_repo *r, const char *name, const rbuf *want)
 {
     rbuf cur;
     rbuf_init(&cur, want->len);
-    bool same = rfs_read_file(r->fds[RDIR_META], name, &cur, NULL) == 0 && rslice_eq(rbuf_slice(&cur), rbuf_slice(want));
+    bool same =
+        rfs_read_file(r->fds[RDIR_META], name, &cur, NULL) == 0 && rslice_eq(rbuf_slice(&cur), rbuf_slice(want));
     rbuf_free(&cur);
     return same;
 }
@@ -454,8 +454,8 @@ static int repair_roles(rampart_repo *r, tally *ty, const json_t *meta)
             rerr_clear(&r->err);
             continue;
         }
-        rc = rrepo_serve_targets(r, name, json_object_get(json_object_get(md, "signed"), "targets"), RSERVE_ALL,
-                                 NULL, &ty->replaced, &ty->written);
+        rc = rrepo_serve_targets(r, name, json_object_get(json_object_get(md, "signed"), "targets"), RSERVE_ALL, NULL,
+                                 &ty->replaced, &ty->written);
         (void)snprintf(served, sizeof(served), "%lld.%s", (long long)v, fname); /* fits */
         if (rc == 0)
             rc = put_meta(r, ty, served, &bytes, false);

@@ -198,8 +198,8 @@ static int signing_keyids(rampart_repo *r, const char *name, json_t **ids, json_
             (void)snprintf(fname, sizeof(fname), "%lld.root.json", (long long)pub); /* a number: fits */
             if ((rc = rrepo_read_json(r, r->fds[RDIR_ROOTS], fname, &old)) != 0)
                 return rc == RAMPART_ENOTFOUND ? rrepo_fail(r, rc, "root", "roots/%s is missing", fname) : rc;
-            *extra = json_incref(json_object_get(json_object_get(
-                json_object_get(json_object_get(old, "signed"), "roles"), "root"), "keyids"));
+            *extra = json_incref(json_object_get(
+                json_object_get(json_object_get(json_object_get(old, "signed"), "roles"), "root"), "keyids"));
             json_decref(old);
         }
     }
@@ -348,8 +348,8 @@ static int load_import(rampart_repo *r, const char *path, json_t **out)
     if (rc == 0 && rjson_parse(b.data, b.len, RREPO_MD_MAX, out, &r->err) != 0)
         rc = rrepo_fail(r, RAMPART_EFORMAT, NULL, "%s is not JSON: %s", path, r->err.message);
     rbuf_free(&b);
-    if (rc == 0 && (!json_is_object(json_object_get(*out, "signed")) ||
-                    !json_is_array(json_object_get(*out, "signatures")))) {
+    if (rc == 0 &&
+        (!json_is_object(json_object_get(*out, "signed")) || !json_is_array(json_object_get(*out, "signatures")))) {
         json_decref(*out);
         rc = rrepo_fail(r, RAMPART_EFORMAT, NULL, "%s is not TUF metadata", path);
     }

@@ -169,8 +169,8 @@ static int fail_exists(rampart_repo *r, const char *tpath, const char *role)
 }
 
 /* The words of docs/repo.md that every refusal below quotes. */
-#define OUTSIDE_RULE                                                                                                  \
-    "a target added to a delegated role must lie inside the paths that delegation covers (otherwise clients could "   \
+#define OUTSIDE_RULE                                                                                                   \
+    "a target added to a delegated role must lie inside the paths that delegation covers (otherwise clients could "    \
     "never find it)"
 
 /* TAP 15: a client looks for a path only in the one bin its
@@ -371,8 +371,8 @@ static int store(rampart_repo *r, const item *x, json_t **entry)
         rc = store_large(r, x, sha512, hex256, hex512, &len);
     if (rc != 0)
         return rc;
-    json_t *hashes = sha512 ? json_pack("{s:s,s:s}", "sha256", hex256, "sha512", hex512)
-                            : json_pack("{s:s}", "sha256", hex256);
+    json_t *hashes =
+        sha512 ? json_pack("{s:s,s:s}", "sha256", hex256, "sha512", hex512) : json_pack("{s:s}", "sha256", hex256);
     *entry = json_pack("{s:I,s:o}", "length", (json_int_t)len, "hashes", hashes);
     if (*entry != NULL && custom != NULL && json_object_set(*entry, "custom", (json_t *)custom) != 0) {
         json_decref(*entry);

@@ -27,9 +27,11 @@
 static uint32_t next_cp(const uint8_t *s, size_t n, size_t *i)
 {
     uint8_t c = s[*i];
-    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                                                                : (c >= 0xF0 && c <= 0xF4) ? 4
-                                                                                           : 0;
+    size_t len = c < 0x80                   ? 1
+                 : (c >= 0xC2 && c <= 0xDF) ? 2
+                 : (c >= 0xE0 && c <= 0xEF) ? 3
+                 : (c >= 0xF0 && c <= 0xF4) ? 4
+                                            : 0;
     uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1Fu : len == 3 ? c & 0x0Fu : c & 0x07u;
     bool ok = len != 0 && n - *i >= len;
     for (size_t k = 1; ok && k < len; k++) {
@@ -193,8 +195,8 @@ static unsigned suffix_digits(unsigned bits)
 size_t tuf_succinct_suffix_for(const tuf_succinct *s, const tuf_path_hash *ph, char out[TUF_SUCCINCT_TAIL_SIZE])
 {
     static const char hex[] = "0123456789abcdef";
-    uint32_t first = (uint32_t)ph->digest[0] << 24 | (uint32_t)ph->digest[1] << 16 | (uint32_t)ph->digest[2] << 8 |
-                     ph->digest[3];
+    uint32_t first =
+        (uint32_t)ph->digest[0] << 24 | (uint32_t)ph->digest[1] << 16 | (uint32_t)ph->digest[2] << 8 | ph->digest[3];
     /* bit_length is 1..32 (md_targets.c); out of range, the name is still bounded. */
     uint32_t bin = s->bit_length >= 32 ? first : s->bit_length == 0 ? 0 : first >> (32 - s->bit_length);
     size_t digits = suffix_digits(s->bit_length >= 32 ? 32 : s->bit_length);

@@ -28,8 +28,7 @@ int tuf_path_hash_compute(rslice path, tuf_path_hash *out) RAMPART_MUST_USE;
  * `path`: one of its "paths" patterns matches, or the hex hash of the path
  * starts with one of its "path_hash_prefixes".  A role with neither covers
  * nothing. */
-bool tuf_delegation_covers(const tuf_md *delegator, const tuf_delegation *dr, rslice path,
-                           const tuf_path_hash *ph);
+bool tuf_delegation_covers(const tuf_md *delegator, const tuf_delegation *dr, rslice path, const tuf_path_hash *ph);
 
 /* Longest succinct bin name: a prefix plus "-" plus 8 hex digits. */
 #define TUF_SUCCINCT_SUFFIX_MAX 8

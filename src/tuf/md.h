@@ -58,9 +58,9 @@ typedef struct tuf_key {
     rslice keytype;
     rslice scheme;
     rslice pub;
-    jd_ref obj;      /* the key object (for its canonical form) */
-    rkey *key;       /* NULL when the keytype/scheme is not supported */
-    int key_error;   /* why key is NULL (RAMPART_EUNSUPPORTED) */
+    jd_ref obj;    /* the key object (for its canonical form) */
+    rkey *key;     /* NULL when the keytype/scheme is not supported */
+    int key_error; /* why key is NULL (RAMPART_EUNSUPPORTED) */
 } tuf_key;
 
 typedef struct tuf_keyset {
@@ -72,7 +72,7 @@ typedef struct tuf_keyset {
 typedef struct tuf_role_auth {
     rslice name;
     size_t nkeyids;
-    rslice *keyids; /* unique */
+    rslice *keyids;    /* unique */
     int64_t threshold; /* >= 1 */
 } tuf_role_auth;
 
@@ -80,13 +80,13 @@ typedef struct tuf_role_auth {
 typedef struct tuf_delegation {
     tuf_role_auth auth; /* auth.name is the delegated role's name */
     bool terminating;
-    jd_ref paths;               /* array of strings, or JD_NONE */
-    jd_ref path_hash_prefixes;  /* array of strings, or JD_NONE */
+    jd_ref paths;              /* array of strings, or JD_NONE */
+    jd_ref path_hash_prefixes; /* array of strings, or JD_NONE */
 } tuf_delegation;
 
 /* TAP 15 succinct hash-bin delegation ("delegations.succinct_roles"). */
 typedef struct tuf_succinct {
-    tuf_role_auth auth; /* auth.name is empty */
+    tuf_role_auth auth;  /* auth.name is empty */
     unsigned bit_length; /* 1..32 */
     rslice name_prefix;
 } tuf_succinct;
@@ -116,14 +116,14 @@ typedef struct tuf_md {
     rslice spec_version;
     size_t nsigs;
     tuf_sig *sigs;
-    rbuf canonical; /* canonical bytes of "signed", computed on first use... */
+    rbuf canonical;        /* canonical bytes of "signed", computed on first use... */
     rslice canonical_view; /* ...or the raw bytes of "signed" when they are canonical already */
     bool have_canonical;
 
     /* root */
     bool consistent_snapshot;
-    tuf_keyset keys;           /* root "keys", or targets "delegations.keys" */
-    tuf_role_auth roles[4];    /* root: indexed by tuf_type */
+    tuf_keyset keys;        /* root "keys", or targets "delegations.keys" */
+    tuf_role_auth roles[4]; /* root: indexed by tuf_type */
 
     /* timestamp */
     tuf_metafile snapshot_meta;
@@ -132,7 +132,7 @@ typedef struct tuf_md {
     jd_ref meta; /* object "<role>.json" -> metafile */
 
     /* targets */
-    jd_ref targets;  /* object path -> targetfile */
+    jd_ref targets; /* object path -> targetfile */
     bool has_delegations;
     size_t ndelegations;
     tuf_delegation *delegations;
@@ -207,13 +207,12 @@ typedef struct tuf_hashlist {
 /* Decodes `hashes` (an object alg -> hex).  EUNSUPPORTED for an unknown
  * algorithm (an entry that cannot be checked is never skipped), EFORMAT for
  * an empty object, a non-hex value or a wrong digest length. */
-int tuf_hashlist_parse(const tuf_md *md, jd_ref hashes, tuf_hashlist *out, const char *what,
-                       rerr *e) RAMPART_MUST_USE;
+int tuf_hashlist_parse(const tuf_md *md, jd_ref hashes, tuf_hashlist *out, const char *what, rerr *e) RAMPART_MUST_USE;
 
 /* Checks `data` against a metafile's or targetfile's "length" (when >= 0)
  * and every hash in `hashes` (when not JD_NONE).  An unknown hash algorithm
  * is EUNSUPPORTED; a mismatch EMISMATCH. */
-int tuf_check_hashes(const tuf_md *md, jd_ref hashes, int64_t length, const uint8_t *data, size_t len,
-                     const char *what, rerr *e) RAMPART_MUST_USE;
+int tuf_check_hashes(const tuf_md *md, jd_ref hashes, int64_t length, const uint8_t *data, size_t len, const char *what,
+                     rerr *e) RAMPART_MUST_USE;
 
 #endif

@@ -41,8 +41,7 @@ int mdp_opt(const mdp *p, jd_ref obj, const char *key, jd_type t, const char *wh
 /* A required member that is a boolean (true/false). */
 int mdp_req_bool(const mdp *p, jd_ref obj, const char *key, const char *where, bool *out);
 /* Member `key` must be an integer in [lo, hi]. */
-int mdp_req_int(const mdp *p, jd_ref obj, const char *key, int64_t lo, int64_t hi, const char *where,
-                int64_t *out);
+int mdp_req_int(const mdp *p, jd_ref obj, const char *key, int64_t lo, int64_t hi, const char *where, int64_t *out);
 
 /* Parses a "keys" object into a keyset (keyid -> key).  Unsupported key
  * types are kept with key == NULL; malformed material of a supported type

@@ -149,8 +149,7 @@ int mdp_hashes(const mdp *p, jd_ref obj, rslice owner, bool required)
             return mdp_fail(p, "hashes of \"%.*s\": value of \"%.*s\" must be a string", CLIP(owner),
                             CLIP(jdoc_str(p->d, k)));
         if (jdoc_str_has_nul(p->d, jdoc_value(k)))
-            return mdp_fail(p, "hashes of \"%.*s\": value of \"%.*s\"" MDP_NUL, CLIP(owner),
-                            CLIP(jdoc_str(p->d, k)));
+            return mdp_fail(p, "hashes of \"%.*s\": value of \"%.*s\"" MDP_NUL, CLIP(owner), CLIP(jdoc_str(p->d, k)));
     }
     return 0;
 }

@@ -90,8 +90,7 @@ int mdp_req_bool(const mdp *p, jd_ref obj, const char *key, const char *where, b
     return 0;
 }
 
-int mdp_req_int(const mdp *p, jd_ref obj, const char *key, int64_t lo, int64_t hi, const char *where,
-                int64_t *out)
+int mdp_req_int(const mdp *p, jd_ref obj, const char *key, int64_t lo, int64_t hi, const char *where, int64_t *out)
 {
     jd_ref r;
     int rc = mdp_req(p, obj, key, JD_INT, where, &r);
@@ -99,8 +98,7 @@ int mdp_req_int(const mdp *p, jd_ref obj, const char *key, int64_t lo, int64_t h
         return rc;
     int64_t v = jdoc_int(p->d, r);
     if (v < lo || v > hi)
-        return mdp_fail(p, "%s.%s is %lld, outside %lld..%lld", where, key, (long long)v, (long long)lo,
-                        (long long)hi);
+        return mdp_fail(p, "%s.%s is %lld, outside %lld..%lld", where, key, (long long)v, (long long)lo, (long long)hi);
     *out = v;
     return 0;
 }

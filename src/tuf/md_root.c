@@ -36,7 +36,8 @@ int md_parse_root(const mdp *p)
         if (jdoc_str_has_nul(p->d, k))
             return mdp_fail(p, "a role name in roles" MDP_NUL);
         if (jdoc_type(p->d, v) != JD_OBJECT)
-            return mdp_fail(p, "roles.%.*s must be an object", (int)(jdoc_str(p->d, k).n > 64 ? 64 : jdoc_str(p->d, k).n),
+            return mdp_fail(p, "roles.%.*s must be an object",
+                            (int)(jdoc_str(p->d, k).n > 64 ? 64 : jdoc_str(p->d, k).n),
                             (const char *)jdoc_str(p->d, k).p);
         tuf_role_auth tmp = {0};
         rc = mdp_role_auth(p, v, jdoc_str(p->d, k), "role", &tmp);

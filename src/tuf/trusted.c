@@ -23,8 +23,8 @@ static int expired_error(const tuf_md *md, const char *role, rerr *e)
     char when[RTIME_STR_LEN + 1];
     if (rtime_format(md->expires, when) != 0)
         when[0] = '\0';
-    return rerr_set(e, RAMPART_EEXPIRED, role, "%s metadata version %lld expired at %s", role,
-                    (long long)md->version, when);
+    return rerr_set(e, RAMPART_EEXPIRED, role, "%s metadata version %lld expired at %s", role, (long long)md->version,
+                    when);
 }
 
 int tuf_trusted_new(tuf_trusted **out, uint8_t *data, size_t len, int64_t now, rerr *e)
@@ -360,8 +360,8 @@ int tuf_trusted_role_meta(const tuf_trusted *t, const char *name, tuf_metafile *
     return rc;
 }
 
-int tuf_trusted_delegation_auth(const tuf_trusted *t, const tuf_md *delegator, const char *name,
-                                const tuf_keyset **ks, const tuf_role_auth **auth)
+int tuf_trusted_delegation_auth(const tuf_trusted *t, const tuf_md *delegator, const char *name, const tuf_keyset **ks,
+                                const tuf_role_auth **auth)
 {
     if (delegator == NULL) {
         if (strcmp(name, "targets") != 0)

@@ -17,16 +17,16 @@
 #include "tuf/md.h"
 
 typedef struct tuf_delegated {
-    char *name;             /* the role name (NUL-terminated copy) */
+    char *name;              /* the role name (NUL-terminated copy) */
     const tuf_md *delegator; /* the targets metadata that delegated it; NULL for top-level targets */
     tuf_md *md;
 } tuf_delegated;
 
 typedef struct tuf_trusted {
-    int64_t now;           /* T0 of §5.1 */
+    int64_t now; /* T0 of §5.1 */
     tuf_md *root;
-    tuf_md *timestamp;     /* trusted timestamp (may be the local, possibly expired, one) */
-    tuf_md *snapshot;      /* trusted snapshot (may be an intermediate local one) */
+    tuf_md *timestamp; /* trusted timestamp (may be the local, possibly expired, one) */
+    tuf_md *snapshot;  /* trusted snapshot (may be an intermediate local one) */
     bool timestamp_is_local;
     bool snapshot_is_local;
     unsigned root_updates; /* root versions accepted by tuf_trusted_update_root */
@@ -65,8 +65,7 @@ int tuf_trusted_load_local_timestamp(tuf_trusted *t, uint8_t *data, size_t len, 
  * the same version as the trusted one is discarded and *accepted is false.
  * EFORMAT, EBADSIG, EROLLBACK (lower version, or a lower snapshot version),
  * EEXPIRED. */
-int tuf_trusted_update_timestamp(tuf_trusted *t, uint8_t *data, size_t len, bool *accepted,
-                                 rerr *e) RAMPART_MUST_USE;
+int tuf_trusted_update_timestamp(tuf_trusted *t, uint8_t *data, size_t len, bool *accepted, rerr *e) RAMPART_MUST_USE;
 
 /* The snapshot version, length and hashes the trusted timestamp names.
  * EEXPIRED when the trusted timestamp has expired (it must be final here). */
@@ -78,8 +77,7 @@ int tuf_trusted_snapshot_meta(const tuf_trusted *t, tuf_metafile *out, rerr *e) 
  * against the timestamp).  *final is set when it can be used as it is
  * (version equals the timestamp's, not expired), so no download is needed.
  * Errors mean "not usable"; the caller ignores them. */
-int tuf_trusted_load_local_snapshot(tuf_trusted *t, uint8_t *data, size_t len, bool *final,
-                                    rerr *e) RAMPART_MUST_USE;
+int tuf_trusted_load_local_snapshot(tuf_trusted *t, uint8_t *data, size_t len, bool *final, rerr *e) RAMPART_MUST_USE;
 
 /* §5.5.2-§5.5.6: a downloaded snapshot: length and hashes as the timestamp
  * says, signed by the root's snapshot keys, version as the timestamp says,
@@ -102,15 +100,15 @@ int tuf_trusted_role_meta(const tuf_trusted *t, const char *name, tuf_metafile *
  * downloads alike.  On success *out is the verified role, owned by `t`.
  * ENOTFOUND (not delegated by `delegator`, or not in the snapshot), EMISMATCH,
  * EUNSUPPORTED, EFORMAT, EBADSIG, EEXPIRED. */
-int tuf_trusted_update_targets(tuf_trusted *t, const char *name, const tuf_md *delegator, uint8_t *data,
-                               size_t len, const tuf_md **out, rerr *e) RAMPART_MUST_USE;
+int tuf_trusted_update_targets(tuf_trusted *t, const char *name, const tuf_md *delegator, uint8_t *data, size_t len,
+                               const tuf_md **out, rerr *e) RAMPART_MUST_USE;
 
 /* A role verified earlier through exactly this delegator, or NULL. */
 const tuf_md *tuf_trusted_find_targets(const tuf_trusted *t, const char *name, const tuf_md *delegator);
 
 /* Finds the authorisation `delegator` gives role `name` (root's "targets"
  * role when delegator is NULL).  ENOTFOUND when it does not delegate it. */
-int tuf_trusted_delegation_auth(const tuf_trusted *t, const tuf_md *delegator, const char *name,
-                                const tuf_keyset **ks, const tuf_role_auth **auth) RAMPART_MUST_USE;
+int tuf_trusted_delegation_auth(const tuf_trusted *t, const tuf_md *delegator, const char *name, const tuf_keyset **ks,
+                                const tuf_role_auth **auth) RAMPART_MUST_USE;
 
 #endif

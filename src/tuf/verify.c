@@ -29,7 +29,8 @@ static int check_one(const tuf_key *key, const tuf_sig *sig, rslice msg)
     size_t rawlen;
     if (key->key == NULL)
         return RAMPART_EUNSUPPORTED;
-    if (sig->sig_hex.n == 0 || rhex_decode(raw, sizeof(raw), &rawlen, (const char *)sig->sig_hex.p, sig->sig_hex.n) != 0)
+    if (sig->sig_hex.n == 0 ||
+        rhex_decode(raw, sizeof(raw), &rawlen, (const char *)sig->sig_hex.p, sig->sig_hex.n) != 0)
         return RAMPART_EBADSIG;
     /* V4: rkey_verify maps every backend result other than success to failure. */
     return rkey_verify(key->key, raw, rawlen, msg.p, msg.n);
@@ -53,7 +54,7 @@ int tuf_md_verify(tuf_md *md, const tuf_keyset *ks, const tuf_role_auth *auth, c
     if (rc != 0)
         return rerr_set(e, rc, role, "cannot compute the canonical form of '%s'", role);
 
-    uint8_t (*fps)[RKEY_FINGERPRINT_LEN] = rampart_calloc(auth->nkeyids ? auth->nkeyids : 1, RKEY_FINGERPRINT_LEN);
+    uint8_t(*fps)[RKEY_FINGERPRINT_LEN] = rampart_calloc(auth->nkeyids ? auth->nkeyids : 1, RKEY_FINGERPRINT_LEN);
     if (fps == NULL)
         return rerr_set(e, RAMPART_ENOMEM, role, "out of memory");
     size_t counted = 0;
@@ -142,8 +143,8 @@ int tuf_hashlist_parse(const tuf_md *md, jd_ref hashes, tuf_hashlist *out, const
     return 0;
 }
 
-int tuf_check_hashes(const tuf_md *md, jd_ref hashes, int64_t length, const uint8_t *data, size_t len,
-                     const char *what, rerr *e)
+int tuf_check_hashes(const tuf_md *md, jd_ref hashes, int64_t length, const uint8_t *data, size_t len, const char *what,
+                     rerr *e)
 {
     if (length >= 0 && (uint64_t)length != (uint64_t)len)
         return rerr_set(e, RAMPART_EMISMATCH, what, "%s is %zu bytes, expected %lld", what, len, (long long)length);

@@ -31,9 +31,9 @@ bool rslice_eq_cstr(rslice a, const char *s);
 typedef struct rbuf {
     uint8_t *data; /* NULL until the first append; then NUL-terminated */
     size_t len;
-    size_t cap;    /* allocated bytes, including room for the terminator */
-    size_t max;    /* the hard cap on len */
-    bool secret;   /* wipe memory on growth and free */
+    size_t cap;  /* allocated bytes, including room for the terminator */
+    size_t max;  /* the hard cap on len */
+    bool secret; /* wipe memory on growth and free */
 } rbuf;
 
 /* An empty buffer that may grow to `max` bytes.  Cannot fail. */

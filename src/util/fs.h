@@ -187,10 +187,10 @@ typedef struct rfs_tmp {
     int dirfd; /* borrowed */
     int fd;
     char name[64];
-    uint64_t written;  /* bytes written so far */
-    uint64_t kicked;   /* bytes already handed to writeback (see rfs_tmp_write) */
-    bool lazy;         /* set by the caller after rfs_tmp_open: no writeback kicks
-                          and no fsync at commit (see rfs_tmp_commit) */
+    uint64_t written; /* bytes written so far */
+    uint64_t kicked;  /* bytes already handed to writeback (see rfs_tmp_write) */
+    bool lazy;        /* set by the caller after rfs_tmp_open: no writeback kicks
+                         and no fsync at commit (see rfs_tmp_commit) */
 } rfs_tmp;
 
 /* Creates a fresh temporary file in `dirfd`, named RFS_TMP_PREFIX plus 32

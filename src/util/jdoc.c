@@ -31,7 +31,7 @@ typedef struct parser {
     size_t len;
     size_t pos;
     unsigned depth, max_depth;
-    bool allow_nul; /* "\u0000" accepted (jd_limits.allow_nul) */
+    bool allow_nul;    /* "\u0000" accepted (jd_limits.allow_nul) */
     uint32_t *scratch; /* key sorting: 2 * scratch_cap entries */
     size_t scratch_cap;
     rerr *e;

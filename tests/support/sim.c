@@ -286,8 +286,8 @@ void sim_delegate(sim *s, const char *delegator, const char *name, const char *c
         del = json_pack("{s:{},s:[]}", "keys", "roles");
         json_object_set_new(d, "delegations", del);
     }
-    json_t *entry = json_pack("{s:s,s:[],s:I,s:b}", "name", name, "keyids", "threshold", (json_int_t)1, "terminating",
-                              terminating);
+    json_t *entry =
+        json_pack("{s:s,s:[],s:I,s:b}", "name", name, "keyids", "threshold", (json_int_t)1, "terminating", terminating);
     if (paths != NULL) {
         json_t *arr = json_array();
         for (size_t i = 0; paths[i] != NULL; i++)
@@ -520,7 +520,10 @@ static void log_request(sim *s, const char *path)
 
 static int hexval(char c)
 {
-    return (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    return (c >= '0' && c <= '9')   ? c - '0'
+           : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+           : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                    : -1;
 }
 
 static char *pct_decode(const char *in)
@@ -641,8 +644,7 @@ static int sim_get(rtransport *base, const char *url, uint64_t max, const rsink 
     else
         return rerr_set(e, RAMPART_ENET, NULL, "sim: unknown host in %s", url);
     /* Requests to the second host are logged, and their faults keyed, with its prefix. */
-    snprintf(logged, sizeof(logged), "%s%s", strncmp(url, "https://mirror2.", 16) == 0 ? SIM_MIRROR2_PREFIX : "",
-             path);
+    snprintf(logged, sizeof(logged), "%s%s", strncmp(url, "https://mirror2.", 16) == 0 ? SIM_MIRROR2_PREFIX : "", path);
     log_request(s, logged);
     for (size_t i = s->nfaults; i-- > 0;) {
         sfault *f = &s->faults[i];

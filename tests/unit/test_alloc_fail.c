@@ -39,7 +39,7 @@
 #define BIG_LEN ((9u << 20) + 12345u) /* above RHASHPIPE_THREAD_MIN: hashed on the second thread */
 
 static sim *S;
-static char *tmp;   /* test folder */
+static char *tmp; /* test folder */
 static char mdir[4200], tdir[4200];
 static uint8_t *big;
 static const char small[] = "the small target\n";
@@ -107,9 +107,9 @@ static rampart_client *new_client(int *rc)
 
 typedef struct scenario {
     const char *name;
-    void (*setup)(void);   /* disk state before the run (not armed) */
-    int (*op)(void);       /* the operation, armed */
-    int want;              /* the code of an undisturbed run (0 or a security code) */
+    void (*setup)(void); /* disk state before the run (not armed) */
+    int (*op)(void);     /* the operation, armed */
+    int want;            /* the code of an undisturbed run (0 or a security code) */
     bool check_targets;
 } scenario;
 
@@ -145,11 +145,11 @@ static long torture(const scenario *sc)
     }
 }
 
-#define TORTURE(sc)                                                                                                   \
+#define TORTURE(sc)                                                                                                    \
     do {                                                                                                               \
         long th_sites = torture(sc);                                                                                   \
         CHECK(th_sites > 0);                                                                                           \
-        printf("%s: %ld allocations (failed in turn, every %ld), each run ended in %s or RAMPART_ENOMEM\n",          \
+        printf("%s: %ld allocations (failed in turn, every %ld), each run ended in %s or RAMPART_ENOMEM\n",            \
                (sc)->name, th_sites, fa_stride(), rampart_error_name((sc)->want));                                     \
     } while (0)
 

@@ -127,8 +127,9 @@ static void test_slices(void)
 static void test_rerr_sanitises(void)
 {
     rerr e = {0};
-    CHECK_RC(rerr_set(&e, RAMPART_EBADSIG, "time\nstamp", "threshold not met for '%s' (%d of %d)", "ro\x1b[31mle", 1, 2),
-             RAMPART_EBADSIG);
+    CHECK_RC(
+        rerr_set(&e, RAMPART_EBADSIG, "time\nstamp", "threshold not met for '%s' (%d of %d)", "ro\x1b[31mle", 1, 2),
+        RAMPART_EBADSIG);
     CHECK_INT(e.code, RAMPART_EBADSIG);
     CHECK_STR(e.role, "time?stamp");
     CHECK_STR(e.message, "threshold not met for 'ro?[31mle' (1 of 2)");

@@ -269,7 +269,8 @@ CT_TEST(test_custom_holds_nul)
     CHECK(memmem(served, len, "a\\u0000b", 8) != NULL);
     rampart_target *tg = NULL;
     CHECK_OK(rampart_client_get_target_info(t->c, "file.txt", &tg));
-    CHECK_STR(rampart_target_custom(tg), "{\"\\u0000k\":[\"x\\u0000\\n\\u0001\",\"\\u0000\"],\"note\":\"a\\u0000b\",\"z\":7}");
+    CHECK_STR(rampart_target_custom(tg),
+              "{\"\\u0000k\":[\"x\\u0000\\n\\u0001\",\"\\u0000\"],\"note\":\"a\\u0000b\",\"z\":7}");
     rampart_target_free(tg);
     CHECK_OK(ct_download(t, "file.txt"));
     CHECK(ct_file_is(t->tdir, "file.txt", "data", 4));

@@ -168,7 +168,8 @@ static void publish_many(ctest *t, int64_t version, int skip, int low)
         char name[32];
         snprintf(name, sizeof(name), "zbin-%05d.json", i);
         if (i != skip)
-            json_object_set_new(meta, name, json_pack("{s:I}", "version", (json_int_t)(i == low ? version - 1 : version)));
+            json_object_set_new(meta, name,
+                                json_pack("{s:I}", "version", (json_int_t)(i == low ? version - 1 : version)));
     }
     json_object_set_new(sgn, "meta", meta);
     sim_publish(t->s, "snapshot");

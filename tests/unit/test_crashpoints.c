@@ -272,8 +272,8 @@ static void test_metadata_crashes(void)
         CHECK(ds_metadata_ok(mdir, S, false, why, sizeof(why)));
     }
     /* 6 files (root 2, root 3, timestamp, snapshot, targets, role-a), 5 points each. */
-    printf("metadata update: %lu crash points, all five kinds (mask %#x), %u with the new timestamp on disk\n",
-           n - 1, seen, ts_protected);
+    printf("metadata update: %lu crash points, all five kinds (mask %#x), %u with the new timestamp on disk\n", n - 1,
+           seen, ts_protected);
     CHECK_INT(n - 1, 30);
     CHECK_INT(seen, 0x1f);
     CHECK(ts_protected > 0);

@@ -90,16 +90,21 @@ static void test_is_canonical(void)
     }
     CHECK(recognised >= 20);
     free(v);
-    const char *yes[] = {"{}", "[]", "{\"a\":[1,-2,{\"b\":null}],\"b\":true,\"c\":\"x\\\"y\"}", "0", "-5",
-                         "\"\"", "{\"a\":{},\"aa\":[],\"b\":false}"};
+    const char *yes[] = {"{}",
+                         "[]",
+                         "{\"a\":[1,-2,{\"b\":null}],\"b\":true,\"c\":\"x\\\"y\"}",
+                         "0",
+                         "-5",
+                         "\"\"",
+                         "{\"a\":{},\"aa\":[],\"b\":false}"};
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(yes); i++) {
         if (!is_canon_text((const uint8_t *)yes[i], strlen(yes[i]))) {
             TH_FAIL("\"%s\" not taken as canonical", yes[i]);
             return;
         }
     }
-    const char *no[] = {"{ }", "[1, 2]", "{\"b\":1,\"a\":2}", "\"a\\/b\"", "\"\\u0041\"", "-0",
-                        "{\"a\":1} ", " 1", "[\n]", "{\"a\" :1}", "{\"a\": 1}", "[1 ,2]"};
+    const char *no[] = {"{ }", "[1, 2]", "{\"b\":1,\"a\":2}", "\"a\\/b\"",  "\"\\u0041\"", "-0", "{\"a\":1} ",
+                        " 1",  "[\n]",   "{\"a\" :1}",        "{\"a\": 1}", "[1 ,2]"};
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(no); i++) {
         if (is_canon_text((const uint8_t *)no[i], strlen(no[i]))) {
             TH_FAIL("\"%s\" taken as canonical", no[i]);
@@ -244,10 +249,12 @@ static void test_nul_strings(void)
  * the way JSON writers escape them, everything else as jdoc_canonical. */
 static void test_json_escaped(void)
 {
-    static const char doc[] = " { \"z\\u0001\" : [ \"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \\\"\\\\\\/\\u00e9\\u007f\" ,"
-                              " -0 , true ] , \"a\" : { \"plain\" : \"as is\" } } ";
-    static const char want[] = "{\"a\":{\"plain\":\"as is\"},\"z\\u0001\":[\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f "
-                               "\\\"\\\\/\xc3\xa9\x7f\",0,true]}";
+    static const char doc[] =
+        " { \"z\\u0001\" : [ \"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \\\"\\\\\\/\\u00e9\\u007f\" ,"
+        " -0 , true ] , \"a\" : { \"plain\" : \"as is\" } } ";
+    static const char want[] =
+        "{\"a\":{\"plain\":\"as is\"},\"z\\u0001\":[\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f "
+        "\\\"\\\\/\xc3\xa9\x7f\",0,true]}";
     jd_limits nul = {0, 0, true};
     jdoc *d = NULL;
     rerr e = {0};

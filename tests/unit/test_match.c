@@ -90,9 +90,9 @@ static void test_glob_slash_in_bracket(void)
 /* The details of a bracket, as fnmatch has them. */
 static void test_glob_bracket_details(void)
 {
-    CHECK(glob("[^a]", "^"));   /* '^' is a member, not a negation */
+    CHECK(glob("[^a]", "^")); /* '^' is a member, not a negation */
     CHECK(!glob("[^a]", "b"));
-    CHECK(glob("[!]]", "x"));   /* ']' first is a member */
+    CHECK(glob("[!]]", "x")); /* ']' first is a member */
     CHECK(!glob("[!]]", "]"));
     CHECK(glob("[!]", "[!]"));  /* no closing ']': literal */
     CHECK(!glob("[c-a]", "b")); /* an empty range matches nothing */
@@ -102,7 +102,7 @@ static void test_glob_bracket_details(void)
     CHECK(!glob("[a-c-e]", "d"));
     CHECK(glob("[a-]", "-"));
     CHECK(glob("[-a]", "-"));
-    CHECK(glob("[\\]", "\\"));   /* no escapes: a backslash is a member */
+    CHECK(glob("[\\]", "\\")); /* no escapes: a backslash is a member */
     CHECK(!glob("\\*", "*"));
     CHECK(glob("\\*", "\\x"));
 }
@@ -110,7 +110,7 @@ static void test_glob_bracket_details(void)
 /* Characters are code points, not bytes. */
 static void test_glob_code_points(void)
 {
-    CHECK(glob("?", "\xc3\xa9"));           /* U+00E9 */
+    CHECK(glob("?", "\xc3\xa9")); /* U+00E9 */
     CHECK(!glob("??", "\xc3\xa9"));
     CHECK(glob("[\xc3\xa0-\xc3\xbf]", "\xc3\xa9"));
     CHECK(!glob("[!\xc3\xa9]", "\xc3\xa9"));

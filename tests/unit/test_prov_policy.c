@@ -419,8 +419,8 @@ static void worked_example(void)
         rprov_policy_select(p, cases[i].path, &f);
         if (strcmp(f.name, cases[i].rule) != 0 || f.provenance != cases[i].req || f.nkeys != cases[i].nkeys ||
             f.threshold != cases[i].threshold || f.version_tag != cases[i].tag)
-            TH_FAIL("%s: rule %s (%d, %zu keys, threshold %u, tag %d)", cases[i].path, f.name, f.provenance,
-                    f.nkeys, f.threshold, f.version_tag);
+            TH_FAIL("%s: rule %s (%d, %zu keys, threshold %u, tag %d)", cases[i].path, f.name, f.provenance, f.nkeys,
+                    f.threshold, f.version_tag);
     }
     rprov_eff f;
     rprov_policy_select(p, "plugins/x", &f);

@@ -24,8 +24,8 @@
 
 static char *tmp;
 enum { K_ROOT, K_ROOT2, K_TARGETS, K_SNAPSHOT, K_TIMESTAMP, K_DEV, K_BINS, K_OTHER, NKEYS };
-static const char *const key_names[NKEYS] = {"root", "root2", "targets", "snapshot", "timestamp", "dev", "bins",
-                                             "other"};
+static const char *const key_names[NKEYS] = {"root",      "root2", "targets", "snapshot",
+                                             "timestamp", "dev",   "bins",    "other"};
 static rampart_signer *sig[NKEYS];
 static rampart_public_key *pub[NKEYS];
 
@@ -300,7 +300,7 @@ static void test_bins_placement(void)
 }
 
 /* Runs `call` expecting `code`, and checks the folder's bytes are unchanged. */
-#define CHECK_UNCHANGED(dir, call, code)                                                                              \
+#define CHECK_UNCHANGED(dir, call, code)                                                                               \
     do {                                                                                                               \
         char before[65] = "", after[65] = "";                                                                          \
         fingerprint(dir, before);                                                                                      \
@@ -483,8 +483,8 @@ static void test_refresh(void)
     CHECK_INT(res.timestamp_version, 3);
     CHECK_INT(res.snapshot_version, 2);
     rampart_repo_free(r);
-    tuf_md *ts = load_md("refresh", "timestamp.json", TUF_TIMESTAMP), *s2 = load_md("refresh", "2.snapshot.json",
-                                                                                    TUF_SNAPSHOT);
+    tuf_md *ts = load_md("refresh", "timestamp.json", TUF_TIMESTAMP),
+           *s2 = load_md("refresh", "2.snapshot.json", TUF_SNAPSHOT);
     CHECK(ts != NULL && s2 != NULL);
     CHECK_INT(ts->version, 3);
     CHECK_INT(ts->expires, NOW + 3600 + RAMPART_REPO_TIMESTAMP_EXPIRES);

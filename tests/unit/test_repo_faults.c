@@ -293,7 +293,7 @@ static bool tree_equals(const char *dir, const char *ref, unsigned *tmp_files, c
 typedef struct layout {
     const char *name;
     unsigned bins;
-    char base[4200];   /* the repository before the publish under test (release 1 + staged changes) */
+    char base[4200];    /* the repository before the publish under test (release 1 + staged changes) */
     char old_pub[4200]; /* public/ of release 1 */
     char ref_pub[4200]; /* public/ of release 2, from an undisturbed publish */
     char client0[4200]; /* a client that refreshed to release 1 */

@@ -177,9 +177,9 @@ static void test_spec_version(void)
     sim *s = sim_new();
     CHECK_OK(parse_edited(s, "targets", TUF_TARGETS, "{\"spec_version\":\"1.0\"}"));
     CHECK_OK(parse_edited(s, "targets", TUF_TARGETS, "{\"spec_version\":\"1.2.3\"}"));
-    const char *bad[] = {"{\"spec_version\":\"2.0.0\"}", "{\"spec_version\":\"0.9\"}", "{\"spec_version\":\"1\"}",
+    const char *bad[] = {"{\"spec_version\":\"2.0.0\"}",   "{\"spec_version\":\"0.9\"}", "{\"spec_version\":\"1\"}",
                          "{\"spec_version\":\"1.0.0.0\"}", "{\"spec_version\":\"1.x\"}", "{\"spec_version\":\"1..0\"}",
-                         "{\"spec_version\":\"v1.0\"}", "{\"spec_version\":1}", "{\"spec_version\":null}",
+                         "{\"spec_version\":\"v1.0\"}",    "{\"spec_version\":1}",       "{\"spec_version\":null}",
                          "{\"spec_version\":\"10.0\"}"};
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++)
         CHECK_RC(parse_edited(s, "targets", TUF_TARGETS, bad[i]), RAMPART_EFORMAT);
@@ -190,8 +190,19 @@ static void test_spec_version(void)
 static void test_version_values(void)
 {
     sim *s = sim_new();
-    const char *bad[] = {"0", "-1", "\"1\"", "1.0", "1e3", "9007199254740993", "9223372036854775807",
-                         "9223372036854775808", "18446744073709551616", "true", "null", "-0", "01"};
+    const char *bad[] = {"0",
+                         "-1",
+                         "\"1\"",
+                         "1.0",
+                         "1e3",
+                         "9007199254740993",
+                         "9223372036854775807",
+                         "9223372036854775808",
+                         "18446744073709551616",
+                         "true",
+                         "null",
+                         "-0",
+                         "01"};
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
         char to[64];
         snprintf(to, sizeof(to), "\n  \"version\": %s", bad[i]);
@@ -211,9 +222,12 @@ static void test_expires_values(void)
     sim *s = sim_new();
     CHECK_OK(parse_edited(s, "timestamp", TUF_TIMESTAMP, "{\"expires\":\"2038-01-20T00:00:00Z\"}"));
     CHECK_OK(parse_edited(s, "timestamp", TUF_TIMESTAMP, "{\"expires\":\"9999-12-31T23:59:59Z\"}"));
-    const char *bad[] = {"{\"expires\":\"2030-01-01T00:00:00+00:00\"}", "{\"expires\":\"2030-01-01T00:00:00\"}",
-                         "{\"expires\":\"2030-01-01 00:00:00Z\"}", "{\"expires\":\"2030-01-01T00:00:00.5Z\"}",
-                         "{\"expires\":\"2030-02-30T00:00:00Z\"}", "{\"expires\":1893456000}",
+    const char *bad[] = {"{\"expires\":\"2030-01-01T00:00:00+00:00\"}",
+                         "{\"expires\":\"2030-01-01T00:00:00\"}",
+                         "{\"expires\":\"2030-01-01 00:00:00Z\"}",
+                         "{\"expires\":\"2030-01-01T00:00:00.5Z\"}",
+                         "{\"expires\":\"2030-02-30T00:00:00Z\"}",
+                         "{\"expires\":1893456000}",
                          "{\"expires\":\"\"}"};
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++)
         CHECK_RC(parse_edited(s, "timestamp", TUF_TIMESTAMP, bad[i]), RAMPART_EFORMAT);
@@ -315,8 +329,8 @@ static void test_key_material(void)
     CHECK_RC(tuf_md_parse(&md, b, len, false, 1 << 20, TUF_ROOT, NULL, NULL), RAMPART_EFORMAT);
     json_object_del(keys, "short");
     json_object_set_new(keys, "future",
-                        json_pack("{s:s,s:s,s:{s:s},s:s}", "keytype", "sphincs", "scheme", "sphincs-shake256",
-                                  "keyval", "public", "abcd", "keyid_hash_algorithms", "md5"));
+                        json_pack("{s:s,s:s,s:{s:s},s:s}", "keytype", "sphincs", "scheme", "sphincs-shake256", "keyval",
+                                  "public", "abcd", "keyid_hash_algorithms", "md5"));
     sim_publish(s, "root");
     b = sim_version_bytes(s, "root", 3, &len);
     CHECK_OK(tuf_md_parse(&md, b, len, false, 1 << 20, TUF_ROOT, NULL, NULL));
@@ -336,19 +350,19 @@ static void test_targets_rules(void)
     sim *s = sim_new();
     CHECK_RC(parse_edited(s, "targets", TUF_TARGETS, "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{}}}}"),
              RAMPART_EFORMAT);
-    CHECK_RC(parse_edited(s, "targets", TUF_TARGETS,
-                          "{\"targets\":{\"a\":{\"length\":-1,\"hashes\":{\"sha256\":\"00\"}}}}"),
-             RAMPART_EFORMAT);
+    CHECK_RC(
+        parse_edited(s, "targets", TUF_TARGETS, "{\"targets\":{\"a\":{\"length\":-1,\"hashes\":{\"sha256\":\"00\"}}}}"),
+        RAMPART_EFORMAT);
     CHECK_RC(parse_edited(s, "targets", TUF_TARGETS, "{\"targets\":{\"a\":{\"hashes\":{\"sha256\":\"00\"}}}}"),
              RAMPART_EFORMAT);
-    CHECK_RC(parse_edited(s, "targets", TUF_TARGETS,
-                          "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":7}}}}"),
+    CHECK_RC(parse_edited(s, "targets", TUF_TARGETS, "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":7}}}}"),
              RAMPART_EFORMAT);
     CHECK_RC(parse_edited(s, "targets", TUF_TARGETS,
                           "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":\"00\"},\"custom\":[]}}}"),
              RAMPART_EFORMAT);
-    CHECK_OK(parse_edited(s, "targets", TUF_TARGETS,
-                          "{\"targets\":{\"a\":{\"length\":0,\"hashes\":{\"sha256\":\"00\"},\"custom\":{\"x\":[1]}}}}"));
+    CHECK_OK(
+        parse_edited(s, "targets", TUF_TARGETS,
+                     "{\"targets\":{\"a\":{\"length\":0,\"hashes\":{\"sha256\":\"00\"},\"custom\":{\"x\":[1]}}}}"));
     const char *role = "{\"name\":\"r\",\"keyids\":[],\"threshold\":1,\"terminating\":false";
     char buf[1024];
     /* both paths and path_hash_prefixes */
@@ -373,10 +387,11 @@ static void test_targets_rules(void)
                           "\"terminating\":false}]}}"),
              RAMPART_EFORMAT);
     /* roles and succinct_roles together, or neither */
-    CHECK_RC(parse_edited(s, "targets", TUF_TARGETS,
-                          "{\"delegations\":{\"keys\":{},\"roles\":[],\"succinct_roles\":{\"keyids\":[],\"threshold\":1,"
-                          "\"bit_length\":4,\"name_prefix\":\"b\"}}}"),
-             RAMPART_EFORMAT);
+    CHECK_RC(
+        parse_edited(s, "targets", TUF_TARGETS,
+                     "{\"delegations\":{\"keys\":{},\"roles\":[],\"succinct_roles\":{\"keyids\":[],\"threshold\":1,"
+                     "\"bit_length\":4,\"name_prefix\":\"b\"}}}"),
+        RAMPART_EFORMAT);
     CHECK_RC(parse_edited(s, "targets", TUF_TARGETS, "{\"delegations\":{\"keys\":{}}}"), RAMPART_EFORMAT);
     /* bit_length bounds */
     CHECK_RC(parse_edited(s, "targets", TUF_TARGETS,
@@ -418,8 +433,7 @@ static void test_nul_only_in_opaque_json(void)
         const char *role, *edit, *msg; /* msg NULL: accepted */
     } cases[] = {
         {"targets",
-         "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":\"00\"},\"custom\":{\"k@0\":[\"v@0\"]}}}}",
-         NULL},
+         "{\"targets\":{\"a\":{\"length\":1,\"hashes\":{\"sha256\":\"00\"},\"custom\":{\"k@0\":[\"v@0\"]}}}}", NULL},
         {"targets", "{\"x-note\":\"@0\",\"targets\":{}}", NULL},
         {"targets", "{\"targets\":{\"a@0b\":{\"length\":1,\"hashes\":{\"sha256\":\"00\"}}}}",
          "malformed targets metadata: a target path holds \\u0000 (NUL)"},
@@ -547,8 +561,9 @@ static void test_role_names(void)
     /* Through the parser: the delegating metadata is refused. */
     sim *s = sim_new();
     char msg[512];
-    char *text = edited(s, "targets", "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"Root\",\"keyids\":[],"
-                                      "\"threshold\":1,\"terminating\":false,\"paths\":[\"*\"]}]}}");
+    char *text = edited(s, "targets",
+                        "{\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"Root\",\"keyids\":[],"
+                        "\"threshold\":1,\"terminating\":false,\"paths\":[\"*\"]}]}}");
     CHECK_RC(parse_text_msg(text, TUF_TARGETS, msg, sizeof(msg)), RAMPART_EFORMAT);
     CHECK_STR(msg, "malformed targets metadata: a delegated role may not be named \"Root\": on a case-insensitive "
                    "file system its metadata would replace root.json");
@@ -565,11 +580,12 @@ static void test_timestamp_meta_rules(void)
              RAMPART_EFORMAT);
     CHECK_RC(parse_edited(s, "timestamp", TUF_TIMESTAMP, "{\"meta\":{\"snapshot.json\":{\"version\":0}}}"),
              RAMPART_EFORMAT);
-    CHECK_RC(parse_edited(s, "timestamp", TUF_TIMESTAMP,
-                          "{\"meta\":{\"snapshot.json\":{\"version\":1,\"hashes\":{}}}}"),
-             RAMPART_EFORMAT);
-    CHECK_OK(parse_edited(s, "timestamp", TUF_TIMESTAMP,
-                          "{\"meta\":{\"snapshot.json\":{\"version\":3,\"length\":10,\"hashes\":{\"sha256\":\"ab\"}}}}"));
+    CHECK_RC(
+        parse_edited(s, "timestamp", TUF_TIMESTAMP, "{\"meta\":{\"snapshot.json\":{\"version\":1,\"hashes\":{}}}}"),
+        RAMPART_EFORMAT);
+    CHECK_OK(
+        parse_edited(s, "timestamp", TUF_TIMESTAMP,
+                     "{\"meta\":{\"snapshot.json\":{\"version\":3,\"length\":10,\"hashes\":{\"sha256\":\"ab\"}}}}"));
     sim_free(s);
 }
 
@@ -686,11 +702,8 @@ static void test_bad_signatures_ignored(void)
     json_array_append_new(sigs, json_pack("{s:s,s:s}", "keyid", "unknown", "sig", ""));
     json_array_append_new(sigs, json_pack("{s:s,s:s}", "keyid", "odd", "sig", "abc"));
     /* the snapshot key signs too, but is not a timestamp key */
-    const char *snapkey =
-        json_string_value(json_array_get(json_object_get(json_object_get(json_object_get(sim_signed(s, "root"), "roles"),
-                                                                          "snapshot"),
-                                                          "keyids"),
-                                         0));
+    const char *snapkey = json_string_value(json_array_get(
+        json_object_get(json_object_get(json_object_get(sim_signed(s, "root"), "roles"), "snapshot"), "keyids"), 0));
     json_array_append_new(sigs, json_pack("{s:s,s:s}", "keyid", snapkey, "sig", "00"));
     char *text = json_dumps(doc, 0);
     tuf_md *ts = NULL;
