@@ -178,7 +178,9 @@ static outcome search(const repo *r, const char *path, size_t limit)
 {
     outcome o;
     memset(&o, 0, sizeof(o));
-    tuf_ds_slot slots[64];
+    /* Static: o.last.name points into the slots, and callers read it after
+     * the search returns (until the next search). */
+    static tuf_ds_slot slots[64];
     tuf_delegsearch s;
     o.misuse = tuf_delegsearch_init(&s, rslice_cstr(path), slots, limit);
     for (int guard = 0; o.misuse == 0 && guard < 100; guard++) {
