@@ -35,7 +35,13 @@ pytuf() {
         python3 "$PYTUF" "$dir/md" "$mdurl" "$turl" "$dir/dl" "$@"
 }
 
-for kt in ed25519 ecdsa rsa; do
+# Under valgrind (scripts/valgrind) the point is Rampart's memory, not the
+# peer's verdict, which the normal run gives for every key type: one key
+# type is built there (rsa here; the other interop test takes another),
+# so that the stage stays within CI's time.
+keytypes="ed25519 ecdsa rsa"
+[ -n "${RAMPART_UNDER_VALGRIND:-}" ] && keytypes=rsa
+for kt in $keytypes; do
     ip_build "$kt"
 done
 ip_check "python-tuf $version" pytuf

@@ -30,7 +30,13 @@ tufjs() {
         node "$TUFJS" "$dir/md" "$mdurl" "$turl" "$dir/dl" "$@"
 }
 
-for kt in ed25519 ecdsa rsa; do
+# Under valgrind (scripts/valgrind) the point is Rampart's memory, not the
+# peer's verdict, which the normal run gives for every key type: one key
+# type is built there (ecdsa here; the other interop test takes another),
+# so that the stage stays within CI's time.
+keytypes="ed25519 ecdsa rsa"
+[ -n "${RAMPART_UNDER_VALGRIND:-}" ] && keytypes=ecdsa
+for kt in $keytypes; do
     ip_build "$kt"
 done
 ip_check tuf-js tufjs
