@@ -11,7 +11,6 @@
  * repeatable URLs (mirrors, tried in order), TLS options, and --json.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,36 +21,6 @@
 #include "rampart/client.h"
 
 #define MAX_LIST 64
-
-static void client_usage(FILE *f)
-{
-    fprintf(f, "usage: rampart client --metadata-dir DIR init TRUSTED_ROOT\n"
-               "       rampart client --metadata-dir DIR --metadata-url URL [options] refresh\n"
-               "       rampart client --metadata-dir DIR --metadata-url URL --target-dir TDIR\n"
-               "                      --target-base-url URL --target-name PATH [--target-name PATH ...] download\n"
-               "\n"
-               "options:\n"
-               "  --metadata-url URL      metadata base URL (repeat for mirrors, tried in order)\n"
-               "  --target-base-url URL   target base URL (repeat for mirrors)\n"
-               "  --target-name PATH      target to download (repeatable, processed in order)\n"
-               "  --target-dir TDIR       folder to download into (targets land at their path below it)\n"
-               "  --policy FILE           judge each target's provenance by this policy before it is\n"
-               "                          downloaded (docs/provenance.md)\n"
-               "  --ca-file FILE          trust this CA bundle instead of the system store\n"
-               "  --pin PIN               require this server public key (sha256//BASE64 or a PEM/DER file)\n"
-               "  --allow-insecure-http   allow plain http:// to non-loopback hosts\n"
-               "  --connect-timeout MS    give up connecting after MS milliseconds (default 10000)\n"
-               "  --stall-timeout MS      abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)\n"
-               "  --min-rate BYTES        minimum transfer rate in bytes per second (default 1024)\n"
-               "  --timeout MS            total deadline of each request (default 600000)\n"
-               "  --sync-targets          download: make each target durable (fsync) before reporting it;\n"
-               "                          without it a power loss soon after may leave a target torn, which\n"
-               "                          its hashes catch before any reuse\n"
-               "  --replace               init: replace an existing trusted root\n"
-               "  --json                  print the result as JSON on standard output\n"
-               "  -v, --verbose           log each request and decision to standard error\n"
-               "exit status: 0 success, 1 failure, 2 bad usage\n");
-}
 
 struct client_args {
     const char *metadata_dir;
@@ -70,148 +39,192 @@ struct client_args {
     long connect_ms, stall_ms, min_rate, timeout_ms;
     int replace;
     int json;
-    int verbose;
 };
-
-static void on_log(void *ctx, int level, const char *msg)
-{
-    (void)ctx;
-    static const char *const names[] = {"debug", "info", "warning"};
-    fprintf(stderr, "rampart: %s: %s\n", names[level >= 0 && level <= 2 ? level : 0], msg);
-}
 
 static int add(const char **list, size_t *n, size_t cap, const char *v, const char *what)
 {
     if (*n >= cap) {
-        cli_errorf("too many %s options (at most %zu)", what, cap);
+        cli_usage_error("too many %s options (at most %zu)", what, cap);
         return CLI_USAGE;
     }
     list[(*n)++] = v;
     return 0;
 }
 
-static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
+enum {
+    O_MDIR = 256,
+    O_MURL,
+    O_TURL,
+    O_TNAME,
+    O_TDIR,
+    O_CA,
+    O_PIN,
+    O_INSECURE,
+    O_REPLACE,
+    O_JSON,
+    O_CONNECT,
+    O_STALL,
+    O_RATE,
+    O_TIMEOUT,
+    O_POLICY,
+    O_SYNC
+};
+
+static int client_opt(void *ctx, int id, const char *arg)
 {
-    enum {
-        O_MDIR = 256,
-        O_MURL,
-        O_TURL,
-        O_TNAME,
-        O_TDIR,
-        O_CA,
-        O_PIN,
-        O_INSECURE,
-        O_REPLACE,
-        O_JSON,
-        O_CONNECT,
-        O_STALL,
-        O_RATE,
-        O_TIMEOUT,
-        O_POLICY,
-        O_SYNC
-    };
-    static const struct option opts[] = {
-        {"metadata-dir", required_argument, NULL, O_MDIR},
-        {"metadata-url", required_argument, NULL, O_MURL},
-        {"target-base-url", required_argument, NULL, O_TURL},
-        {"target-name", required_argument, NULL, O_TNAME},
-        {"target-dir", required_argument, NULL, O_TDIR},
-        {"policy", required_argument, NULL, O_POLICY},
-        {"ca-file", required_argument, NULL, O_CA},
-        {"pin", required_argument, NULL, O_PIN},
-        {"allow-insecure-http", no_argument, NULL, O_INSECURE},
-        {"replace", no_argument, NULL, O_REPLACE},
-        {"sync-targets", no_argument, NULL, O_SYNC},
-        {"connect-timeout", required_argument, NULL, O_CONNECT},
-        {"stall-timeout", required_argument, NULL, O_STALL},
-        {"min-rate", required_argument, NULL, O_RATE},
-        {"timeout", required_argument, NULL, O_TIMEOUT},
-        {"json", no_argument, NULL, O_JSON},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    memset(a, 0, sizeof(*a));
-    optind = 1;
-    int c, rc = 0, optindex = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, "+vh", opts, &optindex)) != -1) {
-        switch (c) {
-        case O_MDIR:
-            a->metadata_dir = optarg;
-            break;
-        case O_MURL:
-            rc = add(a->murls, &a->nmurls, MAX_LIST, optarg, "--metadata-url");
-            break;
-        case O_TURL:
-            rc = add(a->turls, &a->nturls, MAX_LIST, optarg, "--target-base-url");
-            break;
-        case O_TNAME:
-            rc = add(a->names, &a->nnames, (size_t)MAX_LIST * 16, optarg, "--target-name");
-            break;
-        case O_TDIR:
-            a->target_dir = optarg;
-            break;
-        case O_POLICY:
-            a->policy = optarg;
-            break;
-        case O_CA:
-            a->ca_file = optarg;
-            break;
-        case O_PIN:
-            a->pin = optarg;
-            break;
-        case O_INSECURE:
-            a->insecure = 1;
-            break;
-        case O_REPLACE:
-            a->replace = 1;
-            break;
-        case O_SYNC:
-            a->sync_targets = 1;
-            break;
-        case O_CONNECT:
-        case O_STALL:
-        case O_RATE:
-        case O_TIMEOUT: {
-            char *end;
-            errno = 0;
-            long v = strtol(optarg, &end, 10);
-            if (errno != 0 || *end != '\0' || v <= 0) {
-                cli_errorf("client: %s needs a positive number, not '%s'", opts[optindex].name, optarg);
-                return CLI_USAGE;
-            }
-            *(c == O_CONNECT ? &a->connect_ms
-              : c == O_STALL ? &a->stall_ms
-              : c == O_RATE  ? &a->min_rate
-                             : &a->timeout_ms) = v;
-            break;
-        }
-        case O_JSON:
-            a->json = 1;
-            break;
-        case 'v':
-            a->verbose = 1;
-            break;
-        case 'h':
-            client_usage(stdout);
-            return -1;
-        default:
-            client_usage(stderr);
+    struct client_args *a = ctx;
+    long long v = 0;
+    switch (id) {
+    case O_MDIR:
+        a->metadata_dir = arg;
+        return 0;
+    case O_MURL:
+        return add(a->murls, &a->nmurls, MAX_LIST, arg, "--metadata-url");
+    case O_TURL:
+        return add(a->turls, &a->nturls, MAX_LIST, arg, "--target-base-url");
+    case O_TNAME:
+        return add(a->names, &a->nnames, (size_t)MAX_LIST * 16, arg, "--target-name");
+    case O_TDIR:
+        a->target_dir = arg;
+        return 0;
+    case O_POLICY:
+        a->policy = arg;
+        return 0;
+    case O_CA:
+        a->ca_file = arg;
+        return 0;
+    case O_PIN:
+        a->pin = arg;
+        return 0;
+    case O_INSECURE:
+        a->insecure = 1;
+        return 0;
+    case O_REPLACE:
+        a->replace = 1;
+        return 0;
+    case O_SYNC:
+        a->sync_targets = 1;
+        return 0;
+    case O_JSON:
+        a->json = 1;
+        return 0;
+    default: { /* the numbers */
+        static const char *const names[] = {"--connect-timeout", "--stall-timeout", "--min-rate", "--timeout"};
+        long *dst[] = {&a->connect_ms, &a->stall_ms, &a->min_rate, &a->timeout_ms};
+        int i = id - O_CONNECT;
+        if (i < 0 || i > 3 || cli_number(names[i], arg, 1, 0x7fffffffL, &v) != 0)
             return CLI_USAGE;
-        }
+        *dst[i] = (long)v;
+        return 0;
     }
+    }
+}
+
+#define OPT_MDIR                                                                                                       \
+    {                                                                                                                  \
+        "metadata-dir", required_argument, O_MDIR, 0, "DIR", "the client's trusted metadata folder (required)"         \
+    }
+#define OPT_JSON                                                                                                       \
+    {                                                                                                                  \
+        "json", no_argument, O_JSON, 0, NULL, "print the result as JSON on standard output"                            \
+    }
+#define OPT_MURL                                                                                                       \
+    {                                                                                                                  \
+        "metadata-url", required_argument, O_MURL, 0, "URL",                                                           \
+            "metadata base URL (required; repeat for mirrors, tried in "                                               \
+            "order)"                                                                                                   \
+    }
+/* The network options of refresh and download. */
+#define OPT_NET                                                                                                          \
+    {"ca-file", required_argument, O_CA, 0, "FILE", "trust this CA bundle instead of the system store"},                 \
+        {"pin", required_argument,                                                                                       \
+         O_PIN, 0,                                                                                                       \
+         "PIN", "require this server public key (sha256//BASE64 or a PEM/DER file)"},                                    \
+        {"allow-insecure-http", no_argument, O_INSECURE, 0, NULL, "allow plain http:// to non-loopback hosts"},          \
+        {"connect-timeout",                                                                                              \
+         required_argument,                                                                                              \
+         O_CONNECT,                                                                                                      \
+         0,                                                                                                              \
+         "MS",                                                                                                           \
+         "give up connecting after MS milliseconds (default 10000)"},                                                    \
+        {"stall-timeout",                                                                                                \
+         required_argument,                                                                                              \
+         O_STALL,                                                                                                        \
+         0,                                                                                                              \
+         "MS",                                                                                                           \
+         "abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)"},                                  \
+        {"min-rate", required_argument, O_RATE, 0, "BYTES", "minimum transfer rate in bytes per second (default 1024)"}, \
+    {                                                                                                                    \
+        "timeout", required_argument, O_TIMEOUT, 0, "MS", "total deadline of each request (default 600000)"              \
+    }
+#define OPT_END                                                                                                        \
+    {                                                                                                                  \
+        NULL, 0, 0, 0, NULL, NULL                                                                                      \
+    }
+
+static const struct cli_opt init_opts[] = {
+    OPT_MDIR,
+    {"replace", no_argument, O_REPLACE, 0, NULL, "replace an existing trusted root"},
+    OPT_JSON,
+    OPT_END,
+};
+static const struct cli_opt refresh_opts[] = {OPT_MDIR, OPT_MURL, OPT_NET, OPT_JSON, OPT_END};
+static const struct cli_opt download_opts[] = {
+    OPT_MDIR,
+    OPT_MURL,
+    {"target-base-url", required_argument, O_TURL, 0, "URL", "target base URL (required; repeat for mirrors)"},
+    {"target-name", required_argument, O_TNAME, 0, "PATH", "target to download (required; repeatable, in order)"},
+    {"target-dir", required_argument, O_TDIR, 0, "TDIR",
+     "folder to download into (targets land at their path below it)"},
+    {"policy", required_argument, O_POLICY, 0, "FILE",
+     "judge each target's provenance by this policy before it is\ndownloaded (docs/provenance.md)"},
+    {"sync-targets", no_argument, O_SYNC, 0, NULL,
+     "make each target durable (fsync) before reporting it; without\nit a power loss soon after may leave a target "
+     "torn, which its\nhashes catch before any reuse"},
+    OPT_NET,
+    OPT_JSON,
+    OPT_END,
+};
+
+static int client_init(int argc, char **argv);
+static int client_refresh(int argc, char **argv);
+static int client_download(int argc, char **argv);
+
+static const struct cli_cmd init_cmd = {"client init", "client --metadata-dir DIR [--replace] init TRUSTED_ROOT",
+                                        "Starts the client's trust from TRUSTED_ROOT (a root metadata file\n"
+                                        "obtained out of band).",
+                                        init_opts, client_opt};
+static const struct cli_cmd refresh_cmd = {
+    "client refresh", "client --metadata-dir DIR --metadata-url URL [options] refresh",
+    "Updates the trusted metadata (root, timestamp, snapshot, targets) from the\nrepository, verifying each step.",
+    refresh_opts, client_opt};
+static const struct cli_cmd download_cmd = {
+    "client download",
+    "client --metadata-dir DIR --metadata-url URL --target-dir TDIR\n"
+    "       --target-base-url URL --target-name PATH [--target-name PATH ...] download",
+    "Refreshes, then downloads each target and verifies its length and hashes\n"
+    "(and its provenance with --policy) before it is put in place.",
+    download_opts, client_opt};
+
+/* Parses a client subcommand's line: 0, or the status to exit with. */
+static int parse(const struct cli_cmd *cmd, int argc, char **argv, struct client_args *a, int want_pos)
+{
+    memset(a, 0, sizeof(*a));
+    int npos = 0;
+    int rc = cli_parse(cmd, argc, argv, a, &npos);
     if (rc != 0)
-        return rc;
-    if (optind >= argc) {
-        cli_errorf("client: a command is needed (init, refresh or download)");
-        client_usage(stderr);
+        return rc == CLI_HELP ? -1 : rc;
+    if (npos != want_pos) {
+        if (npos > want_pos)
+            cli_usage_error("unexpected argument '%s'", argv[want_pos + 1]);
+        else
+            cli_usage_error("give TRUSTED_ROOT");
         return CLI_USAGE;
     }
     if (a->metadata_dir == NULL) {
-        cli_errorf("client: --metadata-dir is required");
+        cli_usage_error("--metadata-dir is required");
         return CLI_USAGE;
     }
-    *cmd_index = optind;
     return 0;
 }
 
@@ -219,14 +232,14 @@ static int do_init(const struct client_args *a, const char *root_path)
 {
     FILE *f = fopen(root_path, "rb");
     if (f == NULL) {
-        cli_errorf("cannot open %s", root_path);
+        cli_error(RAMPART_EIO, "cannot open %s: %s", root_path, strerror(errno));
         return CLI_FAIL;
     }
     size_t cap = 4u << 20, len = 0;
     unsigned char *buf = malloc(cap);
     if (buf == NULL) {
         (void)fclose(f); /* read only: nothing to lose */
-        cli_errorf("out of memory");
+        cli_error(RAMPART_ENOMEM, "out of memory");
         return CLI_FAIL;
     }
     len = fread(buf, 1, cap, f);
@@ -234,14 +247,14 @@ static int do_init(const struct client_args *a, const char *root_path)
     (void)fclose(f); /* read only: nothing to lose */
     if (bad) {
         free(buf);
-        cli_errorf("cannot read %s (or it is larger than 4 MiB)", root_path);
+        cli_error(RAMPART_EIO, "cannot read %s (or it is larger than 4 MiB)", root_path);
         return CLI_FAIL;
     }
     rampart_error err;
     int rc = rampart_client_bootstrap(a->metadata_dir, buf, len, a->replace, &err);
     free(buf);
     if (rc != 0) {
-        cli_report("init", rc, &err);
+        cli_report(NULL, rc, &err);
         return CLI_FAIL;
     }
     if (a->json)
@@ -294,7 +307,7 @@ static json_t *summary_json(rampart_client *c)
 static void report_failure(const struct client_args *a, const char *what, int rc, const rampart_error *err,
                            rampart_client *c)
 {
-    cli_report(what, rc, err);
+    cli_report(NULL, rc, err);
     if (a->json) {
         json_t *o =
             json_pack("{s:b,s:s,s:s,s:s,s:s}", "ok", 0, "command", what, "error", rampart_error_name(rc), "message",
@@ -326,11 +339,11 @@ static void print_provenance(const rampart_prov_policy *policy, const char *path
 static int do_update(const struct client_args *a, int download, const rampart_prov_policy *policy)
 {
     if (a->nmurls == 0) {
-        cli_errorf("client: --metadata-url is required");
+        cli_usage_error("--metadata-url is required");
         return CLI_USAGE;
     }
     if (download && (a->nnames == 0 || a->nturls == 0 || a->target_dir == NULL)) {
-        cli_errorf("client download: --target-name, --target-base-url and --target-dir are required");
+        cli_usage_error("--target-name, --target-base-url and --target-dir are required");
         return CLI_USAGE;
     }
     rampart_client_options o = RAMPART_CLIENT_OPTIONS_INIT;
@@ -347,8 +360,7 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     o.stall_timeout_ms = a->stall_ms;
     o.min_bytes_per_sec = a->min_rate;
     o.request_timeout_ms = a->timeout_ms;
-    if (a->verbose)
-        o.log = on_log;
+    o.log = cli_log;
     rampart_client *c = NULL;
     rampart_error err;
     int rc = rampart_client_new(&c, &o, &err);
@@ -416,35 +428,47 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     return CLI_OK;
 }
 
-int cmd_client(int argc, char **argv)
+static int client_init(int argc, char **argv)
 {
     struct client_args a;
-    int ci;
-    int rc = parse(argc, argv, &a, &ci);
+    int rc = parse(&init_cmd, argc, argv, &a, 1);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
-    const char *cmd = argv[ci];
-    int rest = argc - ci - 1;
-    if (strcmp(cmd, "init") == 0 && rest == 1)
-        return do_init(&a, argv[ci + 1]);
-    if (a.policy != NULL && strcmp(cmd, "download") != 0) {
-        cli_errorf("client: --policy applies to download only");
-        return CLI_USAGE;
+    return do_init(&a, argv[1]);
+}
+
+static int client_refresh(int argc, char **argv)
+{
+    struct client_args a;
+    int rc = parse(&refresh_cmd, argc, argv, &a, 0);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    return do_update(&a, 0, NULL);
+}
+
+static int client_download(int argc, char **argv)
+{
+    struct client_args a;
+    int rc = parse(&download_cmd, argc, argv, &a, 0);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    rampart_prov_policy *p = NULL;
+    rampart_error err = {0};
+    if (a.policy != NULL && (rc = rampart_prov_policy_load(&p, a.policy, &err)) != 0) {
+        report_failure(&a, "download", rc, &err, NULL);
+        return CLI_FAIL;
     }
-    if (strcmp(cmd, "refresh") == 0 && rest == 0)
-        return do_update(&a, 0, NULL);
-    if (strcmp(cmd, "download") == 0 && rest == 0) {
-        rampart_prov_policy *p = NULL;
-        rampart_error err = {0};
-        if (a.policy != NULL && (rc = rampart_prov_policy_load(&p, a.policy, &err)) != 0) {
-            report_failure(&a, "download", rc, &err, NULL);
-            return CLI_FAIL;
-        }
-        rc = do_update(&a, 1, p);
-        rampart_prov_policy_free(p);
-        return rc;
-    }
-    cli_errorf("client: unknown command or arguments after '%s'", cmd);
-    client_usage(stderr);
-    return CLI_USAGE;
+    rc = do_update(&a, 1, p);
+    rampart_prov_policy_free(p);
+    return rc;
+}
+
+int cmd_client(int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {
+        {&init_cmd, client_init},
+        {&refresh_cmd, client_refresh},
+        {&download_cmd, client_download},
+    };
+    return cli_dispatch("client", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

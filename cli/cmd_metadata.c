@@ -3,7 +3,7 @@
  * metadata files, print the exact bytes signatures cover, and verify a file
  * against the keys of the role that delegates to it.
  */
-#include <getopt.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,69 +12,123 @@
 
 #include "cli.h"
 
-static void metadata_usage(FILE *f)
-{
-    fprintf(f, "usage: rampart metadata show FILE [--root DELEGATOR] [--role NAME] [--against TRUSTED]\n"
-               "       rampart metadata canonical FILE\n"
-               "       rampart metadata verify FILE --root DELEGATOR [--role NAME]\n"
-               "       rampart metadata sign FILE --key PRIVATE_KEY [--out OUT]\n"
-               "                [--passphrase-file F | --passphrase-env VAR]\n"
-               "\n"
-               "DELEGATOR is a root metadata file (for root, timestamp, snapshot and\n"
-               "targets) or a targets file that delegates to role NAME.  Without --root,\n"
-               "show checks a root's signatures against its own keys.  sign adds (or\n"
-               "replaces) the key's signature over the canonical \"signed\" and writes the\n"
-               "file back (or to OUT): the offline half of `rampart repo export/import`.\n"
-               "show --against TRUSTED (the metadata of the same role trusted now, e.g. the\n"
-               "current root) reviews what changed in keys, by fingerprints computed from\n"
-               "the key material, and in each role's keys and threshold; it exits 1 when a\n"
-               "key id does not match its key.\n");
-}
-
 struct md_args {
     const char *file;
     const char *delegator;
     const char *role;
     const char *against;
+    const char *key, *out;
+    struct cli_pass pass;
+    int json;
 };
 
-/* `show` takes --against too. */
-static int parse_md_args(int argc, char **argv, struct md_args *a, bool show)
+enum { O_ROOT = 256, O_ROLE, O_AGAINST, O_KEY, O_OUT, O_PFILE, O_PENV, O_JSON };
+
+static int md_opt(void *ctx, int id, const char *arg)
 {
-    static const struct option opts[] = {
-        {"root", required_argument, NULL, 'r'},    {"delegator", required_argument, NULL, 'r'},
-        {"role", required_argument, NULL, 'n'},    {"help", no_argument, NULL, 'h'},
-        {"against", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0},
-    };
-    memset(a, 0, sizeof(*a));
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "hr:n:", opts, NULL)) != -1) {
-        if (c == 'a' && !show)
-            c = '?';
-        switch (c) {
-        case 'a':
-            a->against = optarg;
-            break;
-        case 'r':
-            a->delegator = optarg;
-            break;
-        case 'n':
-            a->role = optarg;
-            break;
-        case 'h':
-            metadata_usage(stdout);
-            return -1;
-        default:
-            metadata_usage(stderr);
-            return CLI_USAGE;
-        }
+    struct md_args *a = ctx;
+    switch (id) {
+    case O_ROOT:
+        a->delegator = arg;
+        break;
+    case O_ROLE:
+        a->role = arg;
+        break;
+    case O_AGAINST:
+        a->against = arg;
+        break;
+    case O_KEY:
+        a->key = arg;
+        break;
+    case O_OUT:
+        a->out = arg;
+        break;
+    case O_PFILE:
+        a->pass.file = arg;
+        a->pass.env = NULL;
+        break;
+    case O_PENV:
+        a->pass.env = arg;
+        a->pass.file = NULL;
+        break;
+    default: /* O_JSON */
+        a->json = 1;
+        break;
     }
-    if (optind != argc - 1) {
-        metadata_usage(stderr);
+    return 0;
+}
+
+#define OPT_ROOT                                                                                                       \
+    {"root",                                                                                                           \
+     required_argument,                                                                                                \
+     O_ROOT,                                                                                                           \
+     'r',                                                                                                              \
+     "DELEGATOR",                                                                                                      \
+     "the delegating metadata: a root file (root, timestamp,\nsnapshot, targets) or a targets file delegating to "     \
+     "--role"},                                                                                                        \
+        {"delegator", required_argument, O_ROOT, 0, "DELEGATOR", "the same as --root"},                                \
+    {                                                                                                                  \
+        "role", required_argument, O_ROLE, 'n', "NAME", "the delegated role's name"                                    \
+    }
+#define OPT_END                                                                                                        \
+    {                                                                                                                  \
+        NULL, 0, 0, 0, NULL, NULL                                                                                      \
+    }
+
+static const struct cli_opt show_opts[] = {
+    OPT_ROOT,
+    {"against", required_argument, O_AGAINST, 0, "TRUSTED",
+     "review what changed in keys and roles against TRUSTED (the\nsame role's metadata trusted now)"},
+    {"json", no_argument, O_JSON, 0, NULL, "print the summary as JSON (docs/cli-json.md)"},
+    OPT_END,
+};
+static const struct cli_opt canonical_opts[] = {OPT_END};
+static const struct cli_opt verify_opts[] = {OPT_ROOT, OPT_END};
+static const struct cli_opt sign_opts[] = {
+    {"key", required_argument, O_KEY, 0, "PRIVATE_KEY", "the key to sign with (required)"},
+    {"out", required_argument, O_OUT, 0, "OUT", "write the signed file to OUT (default: FILE itself)"},
+    {"passphrase-file", required_argument, O_PFILE, 0, "FILE", "the key's passphrase: the first line of FILE"},
+    {"passphrase-env", required_argument, O_PENV, 0, "VAR", "... from environment variable VAR (default: ask)"},
+    OPT_END,
+};
+
+static const struct cli_cmd show_cmd = {
+    "metadata show", "metadata show FILE [--root DELEGATOR] [--role NAME] [--against TRUSTED] [--json]",
+    "Prints the metadata's role, version, expiry, keys, roles and signatures.  Without\n"
+    "--root, a root's signatures are checked against its own keys.  With --against it\n"
+    "reviews what changed in keys (by fingerprints computed from the key material) and\n"
+    "in each role's keys and threshold, and exits 1 when a key id does not match its key.",
+    show_opts, md_opt};
+static const struct cli_cmd canonical_cmd = {"metadata canonical", "metadata canonical FILE",
+                                             "Prints the canonical JSON of \"signed\": the bytes signatures cover.",
+                                             canonical_opts, md_opt};
+static const struct cli_cmd verify_cmd = {"metadata verify", "metadata verify FILE --root DELEGATOR [--role NAME]",
+                                          "Verifies FILE's signatures against the keys and threshold DELEGATOR\n"
+                                          "gives its role; exit status 1 when the threshold is not met.",
+                                          verify_opts, md_opt};
+static const struct cli_cmd sign_cmd = {
+    "metadata sign",
+    "metadata sign FILE --key PRIVATE_KEY [--out OUT]\n         [--passphrase-file F | --passphrase-env VAR]",
+    "Adds (or replaces) the key's signature over the canonical \"signed\" and writes the\n"
+    "file back (or to OUT): the offline half of 'rampart repo export/import'.",
+    sign_opts, md_opt};
+
+/* Parses a metadata subcommand's line: 0, or the status to exit with. */
+static int parse_md_args(const struct cli_cmd *cmd, int argc, char **argv, struct md_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    int npos = 0;
+    int rc = cli_parse(cmd, argc, argv, a, &npos);
+    if (rc != 0)
+        return rc == CLI_HELP ? -1 : rc;
+    if (npos != 1) {
+        if (npos == 0)
+            cli_usage_error("give FILE");
+        else
+            cli_usage_error("unexpected argument '%s'", argv[2]);
         return CLI_USAGE;
     }
-    a->file = argv[optind];
+    a->file = argv[1];
     return 0;
 }
 
@@ -265,14 +319,15 @@ int cli_review(rampart_metadata *md, rampart_metadata *trusted, const char *trus
     if (rampart_metadata_summarize(md, &s) != 0 || rampart_metadata_summarize(trusted, &ts) != 0)
         return -1;
     if (s.type != ts.type) {
-        cli_errorf("cannot review %s metadata against %s metadata (%s)", s.type_name, ts.type_name, trusted_name);
+        cli_error(RAMPART_EINVAL, "cannot review %s metadata against %s metadata (%s)", s.type_name, ts.type_name,
+                  trusted_name);
         return -1;
     }
     struct rkey_row *nv = review_keys(md, s.key_count), *tv = review_keys(trusted, ts.key_count);
     if (nv == NULL || tv == NULL) {
         free(nv);
         free(tv);
-        cli_errorf("cannot compute key fingerprints");
+        cli_error(RAMPART_ENOMEM, "cannot compute key fingerprints");
         return -1;
     }
     printf("review against the trusted %s version %lld (", ts.type_name, ts.version);
@@ -304,12 +359,121 @@ int cli_review(rampart_metadata *md, rampart_metadata *trusted, const char *trus
     return bad;
 }
 
+/* ---- show --json (fields in docs/cli-json.md) ---- */
+
+static json_t *json_keys(rampart_metadata *md, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        rampart_key_info k;
+        char fp[RAMPART_FINGERPRINT_HEX + 1];
+        int ok = 0;
+        if (rampart_metadata_key(md, i, &k) != 0 || rampart_metadata_key_fingerprint(md, i, fp, &ok) != 0)
+            continue;
+        if (json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:s,s:b}", "keyid", k.keyid, "keytype", k.keytype,
+                                                 "scheme", k.scheme, "supported", k.supported, "fingerprint", fp,
+                                                 "keyid_matches", ok)) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static json_t *json_roles(rampart_metadata *md, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        rampart_role_info ri;
+        if (rampart_metadata_role(md, i, &ri) != 0)
+            continue;
+        json_t *ids = json_array();
+        for (size_t j = 0; ids != NULL && j < ri.keyid_count; j++) {
+            const char *kid = rampart_metadata_role_keyid(md, i, j);
+            if (kid != NULL)
+                json_array_append_new(ids, json_string(kid));
+        }
+        json_t *r = json_pack("{s:s,s:I,s:o,s:b}", "name", ri.name, "threshold", (json_int_t)ri.threshold, "keyids",
+                              ids, "terminating", ri.terminating);
+        if (r != NULL && ri.succinct)
+            json_object_set_new(r, "hash_bins_bit_length", json_integer(ri.bit_length));
+        if (r == NULL || json_array_append_new(arr, r) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static json_t *json_signatures(rampart_metadata *md, size_t n, rampart_metadata *checker, const char *role)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        rampart_signature_info si;
+        json_t *e;
+        if (checker == NULL)
+            e = json_pack("{s:n,s:s}", "keyid", "status", "not checked");
+        else if (rampart_metadata_signature(md, i, checker, role, &si) != 0)
+            e = json_pack("{s:n,s:s}", "keyid", "status", "cannot be checked");
+        else
+            e = json_pack("{s:s,s:s}", "keyid", si.keyid, "status", rampart_sig_status_name(si.status));
+        if (e == NULL || json_array_append_new(arr, e) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static int show_json(const char *file, rampart_metadata *md, const rampart_metadata_summary *s,
+                     rampart_metadata *checker, const char *role)
+{
+    json_t *o = json_pack("{s:s,s:s,s:I,s:s,s:s,s:b}", "file", file, "role", s->type_name, "version",
+                          (json_int_t)s->version, "spec_version", s->spec_version, "expires", s->expires_text,
+                          "expired", (long long)time(NULL) >= s->expires);
+    if (o == NULL)
+        goto oom;
+    if (s->consistent_snapshot >= 0)
+        json_object_set_new(o, "consistent_snapshot", json_boolean(s->consistent_snapshot));
+    if (s->type == RAMPART_ROLE_TARGETS)
+        json_object_set_new(o, "target_count", json_integer((json_int_t)s->target_count));
+    if (s->type == RAMPART_ROLE_TIMESTAMP || s->type == RAMPART_ROLE_SNAPSHOT)
+        json_object_set_new(o, "meta_count", json_integer((json_int_t)s->meta_count));
+    json_t *keys = json_keys(md, s->key_count), *roles = json_roles(md, s->role_count);
+    json_t *sigs = json_signatures(md, s->signature_count, checker, role);
+    if (json_object_set_new(o, "keys", keys) != 0 || json_object_set_new(o, "roles", roles) != 0 ||
+        json_object_set_new(o, "signatures", sigs) != 0)
+        goto oom;
+    if (checker != NULL) {
+        rampart_error err;
+        int rc = rampart_metadata_verify(md, checker, role, &err);
+        json_object_set_new(o, "threshold_met", json_boolean(rc == 0));
+        json_object_set_new(o, "threshold_error", rc == 0 ? json_null() : json_string(rampart_error_name(rc)));
+        json_object_set_new(o, "threshold_message", rc == 0 ? json_null() : json_string(err.message));
+    } else {
+        json_object_set_new(o, "threshold_met", json_null());
+    }
+    if (json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
+        goto oom;
+    fputc('\n', stdout);
+    json_decref(o);
+    return CLI_OK;
+oom:
+    json_decref(o);
+    cli_error(RAMPART_ENOMEM, "cannot build the JSON output");
+    return CLI_FAIL;
+}
+
 static int metadata_show(int argc, char **argv)
 {
     struct md_args a;
-    int rc = parse_md_args(argc, argv, &a, true);
+    int rc = parse_md_args(&show_cmd, argc, argv, &a);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
+    if (a.json && a.against != NULL) {
+        cli_usage_error("--json and --against exclude each other");
+        return CLI_USAGE;
+    }
     rampart_metadata *md = NULL, *del = NULL, *trusted = NULL;
     if ((rc = load(a.file, &md)) != 0)
         return rc;
@@ -321,10 +485,17 @@ static int metadata_show(int argc, char **argv)
     }
     rampart_metadata_summary s;
     if (rampart_metadata_summarize(md, &s) != 0) {
-        cli_errorf("cannot summarise %s", a.file);
+        cli_error(RAMPART_EFORMAT, "cannot summarise %s", a.file);
         rampart_metadata_free(md);
         rampart_metadata_free(del);
         return CLI_FAIL;
+    }
+    rampart_metadata *checker = del != NULL ? del : (s.type == RAMPART_ROLE_ROOT ? md : NULL);
+    if (a.json) {
+        rc = show_json(a.file, md, &s, checker, a.role);
+        rampart_metadata_free(md);
+        rampart_metadata_free(del);
+        return rc;
     }
     time_t now = time(NULL);
     printf("role:         %s\n", s.type_name);
@@ -365,7 +536,6 @@ static int metadata_show(int argc, char **argv)
         printf("%s (%zu):\n", s.type == RAMPART_ROLE_ROOT ? "roles" : "delegations", s.role_count);
         print_roles(md, s.role_count);
     }
-    rampart_metadata *checker = del != NULL ? del : (s.type == RAMPART_ROLE_ROOT ? md : NULL);
     printf("signatures (%zu):\n", s.signature_count);
     for (size_t i = 0; i < s.signature_count; i++) {
         rampart_signature_info si;
@@ -401,7 +571,7 @@ static int metadata_show(int argc, char **argv)
 static int metadata_canonical(int argc, char **argv)
 {
     struct md_args a;
-    int rc = parse_md_args(argc, argv, &a, false);
+    int rc = parse_md_args(&canonical_cmd, argc, argv, &a);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
     rampart_metadata *md = NULL;
@@ -417,7 +587,7 @@ static int metadata_canonical(int argc, char **argv)
     }
     int out = fwrite(bytes, 1, len, stdout) == len && fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
     if (out != CLI_OK)
-        cli_errorf("cannot write to standard output");
+        cli_error(RAMPART_EIO, "cannot write to standard output");
     rampart_metadata_free(md);
     return out;
 }
@@ -425,12 +595,11 @@ static int metadata_canonical(int argc, char **argv)
 static int metadata_verify(int argc, char **argv)
 {
     struct md_args a;
-    int rc = parse_md_args(argc, argv, &a, false);
+    int rc = parse_md_args(&verify_cmd, argc, argv, &a);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
     if (a.delegator == NULL) {
-        cli_errorf("metadata verify: --root is required");
-        metadata_usage(stderr);
+        cli_usage_error("--root is required");
         return CLI_USAGE;
     }
     rampart_metadata *md = NULL, *del = NULL;
@@ -458,46 +627,16 @@ static int metadata_verify(int argc, char **argv)
 
 static int metadata_sign(int argc, char **argv)
 {
-    enum { O_KEY = 256, O_OUT, O_PFILE, O_PENV };
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, O_KEY},
-        {"out", required_argument, NULL, O_OUT},
-        {"passphrase-file", required_argument, NULL, O_PFILE},
-        {"passphrase-env", required_argument, NULL, O_PENV},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *key = NULL, *out = NULL;
-    struct cli_pass pass = {0};
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_KEY:
-            key = optarg;
-            break;
-        case O_OUT:
-            out = optarg;
-            break;
-        case O_PFILE:
-            pass.file = optarg;
-            break;
-        case O_PENV:
-            pass.env = optarg;
-            break;
-        case 'h':
-            metadata_usage(stdout);
-            return CLI_OK;
-        default:
-            metadata_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
-    if (optind != argc - 1 || key == NULL) {
-        cli_errorf("metadata sign: give FILE and --key PRIVATE_KEY");
+    struct md_args a;
+    int prc = parse_md_args(&sign_cmd, argc, argv, &a);
+    if (prc != 0)
+        return prc < 0 ? CLI_OK : prc;
+    if (a.key == NULL) {
+        cli_usage_error("give FILE and --key PRIVATE_KEY");
         return CLI_USAGE;
     }
-    const char *file = argv[optind];
+    const char *file = a.file, *key = a.key, *out = a.out;
+    struct cli_pass pass = a.pass;
     rampart_signer *s = NULL;
     if (cli_load_signer(key, &pass, &s) != 0)
         return CLI_FAIL;
@@ -513,24 +652,11 @@ static int metadata_sign(int argc, char **argv)
 
 int cmd_metadata(int argc, char **argv)
 {
-    if (argc < 2) {
-        metadata_usage(stderr);
-        return CLI_USAGE;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "show") == 0)
-        return metadata_show(argc - 1, argv + 1);
-    if (strcmp(sub, "canonical") == 0)
-        return metadata_canonical(argc - 1, argv + 1);
-    if (strcmp(sub, "verify") == 0)
-        return metadata_verify(argc - 1, argv + 1);
-    if (strcmp(sub, "sign") == 0)
-        return metadata_sign(argc - 1, argv + 1);
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-        metadata_usage(stdout);
-        return CLI_OK;
-    }
-    cli_errorf("metadata: unknown subcommand '%s'", sub);
-    metadata_usage(stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {&show_cmd, metadata_show},
+        {&canonical_cmd, metadata_canonical},
+        {&verify_cmd, metadata_verify},
+        {&sign_cmd, metadata_sign},
+    };
+    return cli_dispatch("metadata", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

@@ -4,7 +4,6 @@
  * and keys live in cmd_repo_edit.c).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,76 +13,33 @@
 #include "cli.h"
 #include "cmd_repo.h"
 
-void repo_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: rampart repo init DIR [--config FILE] --root-key PUB... --targets-key PUB...\n"
-            "                    --snapshot-key PUB... --timestamp-key PUB... [--ROLE-threshold N]\n"
-            "                    [--ROLE-expires DAYS] [--delegated-expires DAYS] [--sha512]\n"
-            "                    [--bins N [--bins-prefix P] [--bins-key PUB...] [--bins-threshold N]]\n"
-            "       rampart repo add DIR FILE|FOLDER [--path TARGET_PATH] [--role ROLE] [--custom JSON] [--replace]\n"
-            "                    [--provenance ATTESTATION]   (FILE only: publish and bind its provenance)\n"
-            "       rampart repo remove DIR TARGET_PATH [--role ROLE]\n"
-            "       rampart repo list DIR [--role ROLE]\n"
-            "       rampart repo delegate DIR --name NAME [--delegator ROLE] --key PUB... [--threshold N]\n"
-            "                    (--paths PATTERN... | --hash-prefix HEX... | --bins N) [--terminating]\n"
-            "       rampart repo delegate DIR --edit NAME [--key PUB]... [--threshold N]\n"
-            "                    [--paths PATTERN... | --hash-prefix HEX...] [--terminating | --no-terminating]\n"
-            "       rampart repo delegate DIR --remove NAME\n"
-            "       rampart repo rotate DIR --role ROLE [--add-key PUB]... [--remove-key KEYID]...\n"
-            "                    [--threshold N] [--expires DAYS]\n"
-            "       rampart repo sign DIR --role ROLE --key PRIVATE...\n"
-            "       rampart repo export DIR --role ROLE --out FILE\n"
-            "       rampart repo import DIR FILE... [--role ROLE]\n"
-            "       rampart repo publish DIR [--key PRIVATE]... [--check]\n"
-            "       rampart repo refresh-timestamp DIR --key PRIVATE...\n"
-            "       rampart repo refresh-snapshot DIR --key PRIVATE...\n"
-            "       rampart repo status DIR [--warn-days N]\n"
-            "\n"
-            "Private keys are PKCS#8 PEM files (rampart key generate); their passphrase comes from\n"
-            "--passphrase-file FILE, --passphrase-env VAR, or a prompt on the terminal.\n"
-            "PUB is a public key file in TUF JSON form.  --key, --paths and the key options repeat.\n"
-            "exit status: 0 success, 1 failure, 2 bad usage.  See docs/repo.md.\n");
-}
-
-int repo_days(const char *opt, const char *s, long long *seconds)
+/* Parses option `opt`'s number of days, 1..REPO_MAX_DAYS, into seconds: 0
+ * and negative periods are refused (a usage error), never "the default". */
+static int repo_days(const char *opt, const char *s, long long *seconds)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    /* 0 is not "the default": an expiry period of no days is refused. */
     if (errno != 0 || *end != '\0' || s[0] < '0' || s[0] > '9' || v < 1 || v > REPO_MAX_DAYS) {
-        cli_errorf("repo: %s: '%s' is not a number of days from 1 to %d", opt, s, REPO_MAX_DAYS);
+        cli_usage_error("%s: '%s' is not a number of days from 1 to %d", opt, s, REPO_MAX_DAYS);
         return CLI_USAGE;
     }
     *seconds = (long long)v * 86400;
     return 0;
 }
 
-int repo_number(const char *s, unsigned long long max, unsigned long long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || s[0] == '\0' || s[0] == '-' || v > max) {
-        cli_errorf("repo: '%s' is not a number from 0 to %llu", s, max);
-        return CLI_USAGE;
-    }
-    *out = v;
-    return 0;
-}
-
 static int add_item(const char **list, size_t *n, const char *v)
 {
     if (*n >= REPO_MAX_LIST) {
-        cli_errorf("repo: too many values (at most %d)", REPO_MAX_LIST);
+        cli_usage_error("too many values (at most %d)", REPO_MAX_LIST);
         return CLI_USAGE;
     }
     list[(*n)++] = v;
     return 0;
 }
 
-/* The options of every repo subcommand (one parser for all of them). */
+/* The options of the repo subcommands; each subcommand's table below lists
+ * those it takes. */
 enum repo_option {
     O_CONFIG = 256,
     O_THRESH,
@@ -99,6 +55,7 @@ enum repo_option {
     O_NAME,
     O_DELEGATOR,
     O_KEY,
+    O_PUBKEY,
     O_PATHS,
     O_PREFIX,
     O_TERM,
@@ -117,179 +74,271 @@ enum repo_option {
     O_ROLETHR = O_ROLEKEY + 8,
     O_ROLEEXP = O_ROLETHR + 8,
 };
-static const struct option repo_options[] = {
-    {"config", required_argument, NULL, O_CONFIG},
-    {"root-key", required_argument, NULL, O_ROLEKEY + 0},
-    {"targets-key", required_argument, NULL, O_ROLEKEY + 1},
-    {"snapshot-key", required_argument, NULL, O_ROLEKEY + 2},
-    {"timestamp-key", required_argument, NULL, O_ROLEKEY + 3},
-    {"bins-key", required_argument, NULL, O_ROLEKEY + 4},
-    {"root-threshold", required_argument, NULL, O_ROLETHR + 0},
-    {"targets-threshold", required_argument, NULL, O_ROLETHR + 1},
-    {"snapshot-threshold", required_argument, NULL, O_ROLETHR + 2},
-    {"timestamp-threshold", required_argument, NULL, O_ROLETHR + 3},
-    {"bins-threshold", required_argument, NULL, O_ROLETHR + 4},
-    {"root-expires", required_argument, NULL, O_ROLEEXP + 0},
-    {"targets-expires", required_argument, NULL, O_ROLEEXP + 1},
-    {"snapshot-expires", required_argument, NULL, O_ROLEEXP + 2},
-    {"timestamp-expires", required_argument, NULL, O_ROLEEXP + 3},
-    {"delegated-expires", required_argument, NULL, O_DEXP},
-    {"threshold", required_argument, NULL, O_THRESH},
-    {"expires", required_argument, NULL, O_EXPIRES},
-    {"sha512", no_argument, NULL, O_SHA512},
-    {"bins", required_argument, NULL, O_BINS},
-    {"bins-prefix", required_argument, NULL, O_BPREFIX},
-    {"path", required_argument, NULL, O_PATH},
-    {"role", required_argument, NULL, O_ROLE},
-    {"custom", required_argument, NULL, O_CUSTOM},
-    {"replace", no_argument, NULL, O_REPLACE},
-    {"name", required_argument, NULL, O_NAME},
-    {"delegator", required_argument, NULL, O_DELEGATOR},
-    {"key", required_argument, NULL, O_KEY},
-    {"paths", required_argument, NULL, O_PATHS},
-    {"hash-prefix", required_argument, NULL, O_PREFIX},
-    {"terminating", no_argument, NULL, O_TERM},
-    {"add-key", required_argument, NULL, O_ADD},
-    {"remove-key", required_argument, NULL, O_REMOVE},
-    {"out", required_argument, NULL, O_OUT},
-    {"passphrase-file", required_argument, NULL, O_PFILE},
-    {"passphrase-env", required_argument, NULL, O_PENV},
-    {"warn-days", required_argument, NULL, O_WARN},
-    {"provenance", required_argument, NULL, O_PROV},
-    {"check", no_argument, NULL, O_CHECK},
-    {"edit", required_argument, NULL, O_EDIT},
-    {"remove", required_argument, NULL, O_UNDELEGATE},
-    {"no-terminating", no_argument, NULL, O_NOTERM},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+
+static int repo_role_opt(struct repo_args *a, int id, const char *arg)
+{
+    long long v;
+    if (id >= O_ROLEKEY && id < O_ROLEKEY + 5)
+        return add_item(a->role_keys[id - O_ROLEKEY], &a->nrole_keys[id - O_ROLEKEY], arg);
+    if (id >= O_ROLETHR && id < O_ROLETHR + 5) {
+        static const char *const names[5] = {"--root-threshold", "--targets-threshold", "--snapshot-threshold",
+                                             "--timestamp-threshold", "--bins-threshold"};
+        if (cli_number(names[id - O_ROLETHR], arg, 1, 1024, &v) != 0)
+            return CLI_USAGE;
+        a->role_threshold[id - O_ROLETHR] = (unsigned)v;
+        return 0;
+    }
+    static const char *const names[4] = {"--root-expires", "--targets-expires", "--snapshot-expires",
+                                         "--timestamp-expires"};
+    return repo_days(names[id - O_ROLEEXP], arg, &a->role_expires[id - O_ROLEEXP]);
+}
+
+static int repo_opt(void *ctx, int id, const char *arg)
+{
+    struct repo_args *a = ctx;
+    long long v;
+    if (id != O_KEY && id != O_PFILE && id != O_PENV)
+        cli_keys_other(&a->signing);
+    if (id >= O_ROLEKEY)
+        return repo_role_opt(a, id, arg);
+    switch (id) {
+    case O_CONFIG:
+        a->config = arg;
+        return 0;
+    case O_DEXP:
+        return repo_days("--delegated-expires", arg, &a->delegated_expires);
+    case O_THRESH:
+        if (cli_number("--threshold", arg, 1, 1024, &v) != 0)
+            return CLI_USAGE;
+        a->threshold = (unsigned)v;
+        return 0;
+    case O_EXPIRES:
+        return repo_days("--expires", arg, &a->expires);
+    case O_SHA512:
+        a->sha512 = 1;
+        return 0;
+    case O_BINS:
+        if (cli_number("--bins", arg, 1, 1 << 20, &v) != 0)
+            return CLI_USAGE;
+        a->bins = (unsigned)v;
+        return 0;
+    case O_BPREFIX:
+        a->bins_prefix = arg;
+        return 0;
+    case O_PATH:
+        a->path = arg;
+        return 0;
+    case O_ROLE:
+        a->role = arg;
+        return 0;
+    case O_CUSTOM:
+        a->custom = arg;
+        return 0;
+    case O_REPLACE:
+        a->replace = 1;
+        return 0;
+    case O_NAME:
+        a->name = arg;
+        return 0;
+    case O_DELEGATOR:
+        a->delegator = arg;
+        return 0;
+    case O_KEY:
+        return cli_keys_add(&a->signing, arg);
+    case O_PUBKEY:
+        return add_item(a->keys, &a->nkeys, arg);
+    case O_PATHS:
+        return add_item(a->paths, &a->npaths, arg);
+    case O_PREFIX:
+        return add_item(a->prefixes, &a->nprefixes, arg);
+    case O_TERM:
+        a->terminating = 1;
+        return 0;
+    case O_ADD:
+        return add_item(a->add, &a->nadd, arg);
+    case O_REMOVE:
+        return add_item(a->remove, &a->nremove, arg);
+    case O_OUT:
+        a->out = arg;
+        return 0;
+    case O_PFILE:
+    case O_PENV:
+        cli_keys_passphrase(&a->signing, id == O_PENV, arg);
+        return 0;
+    case O_PROV:
+        a->provenance = arg;
+        return 0;
+    case O_CHECK:
+        a->check = 1;
+        return 0;
+    case O_EDIT:
+        a->edit = arg;
+        return 0;
+    case O_UNDELEGATE:
+        a->undelegate = arg;
+        return 0;
+    case O_NOTERM:
+        a->no_terminating = 1;
+        return 0;
+    default: /* O_WARN */
+        if (cli_number("--warn-days", arg, 0, 3650, &v) != 0)
+            return CLI_USAGE;
+        a->warn_days = (unsigned)v;
+        return 0;
+    }
+}
+
+#define OPT_END                                                                                                        \
+    {                                                                                                                  \
+        NULL, 0, 0, 0, NULL, NULL                                                                                      \
+    }
+#define OPT_ROLE(what)                                                                                                 \
+    {                                                                                                                  \
+        "role", required_argument, O_ROLE, 0, "ROLE", what                                                             \
+    }
+#define OPT_SIGNING                                                                                                    \
+    {"key", required_argument, O_KEY, 0, "PRIVATE", "a private key to sign with (PKCS#8 PEM; repeatable)"},            \
+        CLI_OPT_PASSPHRASE(O_PFILE, O_PENV)
+
+static const struct cli_opt init_opts[] = {
+    {"config", required_argument, O_CONFIG, 0, "FILE", "read keys, thresholds and periods from FILE (docs/repo.md)"},
+    {"root-key", required_argument, O_ROLEKEY + 0, 0, "PUB", "a root key (repeatable; required)"},
+    {"targets-key", required_argument, O_ROLEKEY + 1, 0, "PUB", "a targets key (repeatable; required)"},
+    {"snapshot-key", required_argument, O_ROLEKEY + 2, 0, "PUB", "a snapshot key (repeatable; required)"},
+    {"timestamp-key", required_argument, O_ROLEKEY + 3, 0, "PUB", "a timestamp key (repeatable; required)"},
+    {"bins-key", required_argument, O_ROLEKEY + 4, 0, "PUB", "a key of the hash bins (repeatable)"},
+    {"root-threshold", required_argument, O_ROLETHR + 0, 0, "N", "signatures root needs (default 1)"},
+    {"targets-threshold", required_argument, O_ROLETHR + 1, 0, "N", "... targets"},
+    {"snapshot-threshold", required_argument, O_ROLETHR + 2, 0, "N", "... snapshot"},
+    {"timestamp-threshold", required_argument, O_ROLETHR + 3, 0, "N", "... timestamp"},
+    {"bins-threshold", required_argument, O_ROLETHR + 4, 0, "N", "... the hash bins"},
+    {"root-expires", required_argument, O_ROLEEXP + 0, 0, "DAYS", "root's expiry period"},
+    {"targets-expires", required_argument, O_ROLEEXP + 1, 0, "DAYS", "targets' expiry period"},
+    {"snapshot-expires", required_argument, O_ROLEEXP + 2, 0, "DAYS", "snapshot's expiry period"},
+    {"timestamp-expires", required_argument, O_ROLEEXP + 3, 0, "DAYS", "timestamp's expiry period"},
+    {"delegated-expires", required_argument, O_DEXP, 0, "DAYS", "delegated roles' expiry period"},
+    {"sha512", no_argument, O_SHA512, 0, NULL, "hash targets with SHA-512 too"},
+    {"bins", required_argument, O_BINS, 0, "N", "delegate all targets to N hash bins"},
+    {"bins-prefix", required_argument, O_BPREFIX, 0, "P", "name prefix of the bins"},
+    OPT_END,
+};
+static const struct cli_opt add_opts[] = {
+    {"path", required_argument, O_PATH, 0, "TARGET_PATH", "the target's path (default: the file's name)"},
+    OPT_ROLE("the delegated role to add it to (default: the one its path selects)"),
+    {"custom", required_argument, O_CUSTOM, 0, "JSON", "the target's custom metadata"},
+    {"replace", no_argument, O_REPLACE, 0, NULL, "replace a target of the same path"},
+    {"provenance", required_argument, O_PROV, 0, "ATTESTATION", "FILE only: publish and bind its provenance"},
+    OPT_END,
+};
+static const struct cli_opt remove_opts[] = {OPT_ROLE("the role listing it"), OPT_END};
+static const struct cli_opt list_opts[] = {OPT_ROLE("only the targets of this role"), OPT_END};
+static const struct cli_opt delegate_opts[] = {
+    {"name", required_argument, O_NAME, 0, "NAME", "the new role's name"},
+    {"delegator", required_argument, O_DELEGATOR, 0, "ROLE", "the delegating role (default targets)"},
+    {"key", required_argument, O_PUBKEY, 0, "PUB", "a public key of the role (repeatable)"},
+    {"threshold", required_argument, O_THRESH, 0, "N", "signatures the role needs (default 1)"},
+    {"paths", required_argument, O_PATHS, 0, "PATTERN", "a path pattern the role is trusted for (repeatable)"},
+    {"hash-prefix", required_argument, O_PREFIX, 0, "HEX", "a path hash prefix the role is trusted for (repeatable)"},
+    {"bins", required_argument, O_BINS, 0, "N", "delegate to N hash bins"},
+    {"terminating", no_argument, O_TERM, 0, NULL, "the search stops at this role"},
+    {"no-terminating", no_argument, O_NOTERM, 0, NULL, "--edit: the search goes on past this role"},
+    {"edit", required_argument, O_EDIT, 0, "NAME", "change the delegation to NAME"},
+    {"remove", required_argument, O_UNDELEGATE, 0, "NAME", "remove the delegation to NAME"},
+    OPT_END,
+};
+static const struct cli_opt rotate_opts[] = {
+    OPT_ROLE("the role whose keys change (required)"),
+    {"add-key", required_argument, O_ADD, 0, "PUB", "add this public key (repeatable)"},
+    {"remove-key", required_argument, O_REMOVE, 0, "KEYID", "remove this key (repeatable)"},
+    {"threshold", required_argument, O_THRESH, 0, "N", "the new threshold"},
+    {"expires", required_argument, O_EXPIRES, 0, "DAYS", "the role's new expiry period"},
+    OPT_END,
+};
+static const struct cli_opt sign_opts[] = {OPT_ROLE("the role to sign (required)"), OPT_SIGNING, OPT_END};
+static const struct cli_opt export_opts[] = {
+    OPT_ROLE("the role to export (required)"),
+    {"out", required_argument, O_OUT, 0, "FILE", "where to write it (required)"},
+    OPT_END,
+};
+static const struct cli_opt import_opts[] = {OPT_ROLE("the role the files are of"), OPT_END};
+static const struct cli_opt publish_opts[] = {
+    OPT_SIGNING,
+    {"check", no_argument, O_CHECK, 0, NULL, "first check every served file, and rewrite damaged ones"},
+    OPT_END,
+};
+static const struct cli_opt refresh_opts[] = {OPT_SIGNING, OPT_END};
+static const struct cli_opt status_opts[] = {
+    {"warn-days", required_argument, O_WARN, 0, "N", "warn of roles expiring within N days (default 14)"},
+    OPT_END,
 };
 
-static int repo_parse(int argc, char **argv, struct repo_args *a)
+static const char keys_about[] =
+    "Private keys are PKCS#8 PEM files (rampart key generate).  A --passphrase-file or\n"
+    "--passphrase-env right after a --key is that key's passphrase; a key without its own\n"
+    "uses the last one given; with none, the passphrase is asked on the terminal.";
+
+static const struct cli_cmd cmds[] = {
+    {"repo init",
+     "repo init DIR [--config FILE] --root-key PUB... --targets-key PUB...\n"
+     "          --snapshot-key PUB... --timestamp-key PUB... [--ROLE-threshold N]\n"
+     "          [--ROLE-expires DAYS] [--delegated-expires DAYS] [--sha512]\n"
+     "          [--bins N [--bins-prefix P] [--bins-key PUB...] [--bins-threshold N]]",
+     "Creates a repository in DIR (nothing is published until 'repo publish').", init_opts, repo_opt},
+    {"repo add",
+     "repo add DIR FILE|FOLDER [--path TARGET_PATH] [--role ROLE] [--custom JSON] [--replace]\n"
+     "          [--provenance ATTESTATION]",
+     "Adds a file (or every file of a folder) as targets.", add_opts, repo_opt},
+    {"repo remove", "repo remove DIR TARGET_PATH [--role ROLE]", NULL, remove_opts, repo_opt},
+    {"repo list", "repo list DIR [--role ROLE]", "Prints path, length, SHA-256, role (and custom data) of each target.",
+     list_opts, repo_opt},
+    {"repo delegate",
+     "repo delegate DIR --name NAME [--delegator ROLE] --key PUB... [--threshold N]\n"
+     "          (--paths PATTERN... | --hash-prefix HEX... | --bins N) [--terminating]\n"
+     "       rampart repo delegate DIR --edit NAME [--key PUB]... [--threshold N]\n"
+     "          [--paths PATTERN... | --hash-prefix HEX...] [--terminating | --no-terminating]\n"
+     "       rampart repo delegate DIR --remove NAME",
+     NULL, delegate_opts, repo_opt},
+    {"repo rotate",
+     "repo rotate DIR --role ROLE [--add-key PUB]... [--remove-key KEYID]...\n"
+     "          [--threshold N] [--expires DAYS]",
+     NULL, rotate_opts, repo_opt},
+    {"repo sign", "repo sign DIR --role ROLE --key PRIVATE...", keys_about, sign_opts, repo_opt},
+    {"repo export", "repo export DIR --role ROLE --out FILE", NULL, export_opts, repo_opt},
+    {"repo import", "repo import DIR FILE... [--role ROLE]", NULL, import_opts, repo_opt},
+    {"repo publish", "repo publish DIR [--key PRIVATE]... [--check]", keys_about, publish_opts, repo_opt},
+    {"repo refresh-timestamp", "repo refresh-timestamp DIR --key PRIVATE...", keys_about, refresh_opts, repo_opt},
+    {"repo refresh-snapshot", "repo refresh-snapshot DIR --key PRIVATE...", keys_about, refresh_opts, repo_opt},
+    {"repo status", "repo status DIR [--warn-days N]", NULL, status_opts, repo_opt},
+};
+enum {
+    C_INIT,
+    C_ADD,
+    C_REMOVE,
+    C_LIST,
+    C_DELEGATE,
+    C_ROTATE,
+    C_SIGN,
+    C_EXPORT,
+    C_IMPORT,
+    C_PUBLISH,
+    C_RTS,
+    C_RSN,
+    C_STATUS
+};
+
+/* Parses a repo subcommand's line into `a`: 0, or the status to exit with. */
+static int repo_parse(const struct cli_cmd *cmd, int argc, char **argv, struct repo_args *a)
 {
     memset(a, 0, sizeof(*a));
     a->warn_days = 14;
-    optind = 1;
-    int c, rc = 0;
-    unsigned long long v;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", repo_options, NULL)) != -1) {
-        if (c >= O_ROLEKEY && c < O_ROLEKEY + 5) {
-            rc = add_item(a->role_keys[c - O_ROLEKEY], &a->nrole_keys[c - O_ROLEKEY], optarg);
-            continue;
-        }
-        if (c >= O_ROLETHR && c < O_ROLETHR + 5) {
-            if ((rc = repo_number(optarg, 1024, &v)) == 0)
-                a->role_threshold[c - O_ROLETHR] = (unsigned)v;
-            continue;
-        }
-        if (c >= O_ROLEEXP && c < O_ROLEEXP + 4) {
-            static const char *const names[4] = {"--root-expires", "--targets-expires", "--snapshot-expires",
-                                                 "--timestamp-expires"};
-            rc = repo_days(names[c - O_ROLEEXP], optarg, &a->role_expires[c - O_ROLEEXP]);
-            continue;
-        }
-        switch (c) {
-        case O_CONFIG:
-            a->config = optarg;
-            break;
-        case O_DEXP:
-            rc = repo_days("--delegated-expires", optarg, &a->delegated_expires);
-            break;
-        case O_THRESH:
-            if ((rc = repo_number(optarg, 1024, &v)) == 0)
-                a->threshold = (unsigned)v;
-            break;
-        case O_EXPIRES:
-            rc = repo_days("--expires", optarg, &a->expires);
-            break;
-        case O_SHA512:
-            a->sha512 = 1;
-            break;
-        case O_BINS:
-            if ((rc = repo_number(optarg, 1u << 20, &v)) == 0)
-                a->bins = (unsigned)v;
-            break;
-        case O_BPREFIX:
-            a->bins_prefix = optarg;
-            break;
-        case O_PATH:
-            a->path = optarg;
-            break;
-        case O_ROLE:
-            a->role = optarg;
-            break;
-        case O_CUSTOM:
-            a->custom = optarg;
-            break;
-        case O_REPLACE:
-            a->replace = 1;
-            break;
-        case O_NAME:
-            a->name = optarg;
-            break;
-        case O_DELEGATOR:
-            a->delegator = optarg;
-            break;
-        case O_KEY:
-            rc = add_item(a->keys, &a->nkeys, optarg);
-            break;
-        case O_PATHS:
-            rc = add_item(a->paths, &a->npaths, optarg);
-            break;
-        case O_PREFIX:
-            rc = add_item(a->prefixes, &a->nprefixes, optarg);
-            break;
-        case O_TERM:
-            a->terminating = 1;
-            break;
-        case O_ADD:
-            rc = add_item(a->add, &a->nadd, optarg);
-            break;
-        case O_REMOVE:
-            rc = add_item(a->remove, &a->nremove, optarg);
-            break;
-        case O_OUT:
-            a->out = optarg;
-            break;
-        case O_PFILE:
-            a->pass.file = optarg;
-            break;
-        case O_PENV:
-            a->pass.env = optarg;
-            break;
-        case O_PROV:
-            a->provenance = optarg;
-            break;
-        case O_CHECK:
-            a->check = 1;
-            break;
-        case O_EDIT:
-            a->edit = optarg;
-            break;
-        case O_UNDELEGATE:
-            a->undelegate = optarg;
-            break;
-        case O_NOTERM:
-            a->no_terminating = 1;
-            break;
-        case O_WARN:
-            if ((rc = repo_number(optarg, 3650, &v)) == 0)
-                a->warn_days = (unsigned)v;
-            break;
-        case 'h':
-            repo_usage(stdout);
-            return -1;
-        default:
-            repo_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    int npos = 0;
+    int rc = cli_parse(cmd, argc, argv, a, &npos);
     if (rc != 0)
-        return rc;
-    a->pos = argv + optind;
-    a->npos = (size_t)(argc - optind);
+        return rc == CLI_HELP ? -1 : rc;
+    a->pos = argv + 1;
+    a->npos = (size_t)npos;
     if (a->npos == 0) {
-        cli_errorf("repo: no repository folder given");
-        repo_usage(stderr);
+        cli_usage_error("no repository folder given");
         return CLI_USAGE;
     }
     a->dir = a->pos[0];
@@ -301,15 +350,17 @@ int repo_open(struct repo_args *a, rampart_repo **r)
     rampart_error err;
     int rc = rampart_repo_open(r, a->dir, &err);
     if (rc != 0) {
-        cli_report(a->dir, rc, &err);
+        cli_report(NULL, rc, &err);
         return CLI_FAIL;
     }
-    for (size_t i = 0; i < a->nkeys; i++) {
-        if (cli_load_signer(a->keys[i], &a->pass, &a->signers[i]) != 0)
+    if (cli_keys_load(&a->signing) != 0)
+        return CLI_FAIL;
+    for (size_t i = 0; i < a->signing.nsigners; i++) {
+        rc = rampart_repo_add_signer(*r, a->signing.signers[i]);
+        if (rc != 0) {
+            cli_error(rc, "%s: cannot use this key", a->signing.path[i]);
             return CLI_FAIL;
-        a->nsigners = i + 1;
-        if (rampart_repo_add_signer(*r, a->signers[i]) != 0)
-            return CLI_FAIL;
+        }
     }
     return 0;
 }
@@ -317,8 +368,7 @@ int repo_open(struct repo_args *a, rampart_repo **r)
 void repo_close(struct repo_args *a, rampart_repo *r)
 {
     rampart_repo_free(r);
-    for (size_t i = 0; i < a->nsigners; i++)
-        rampart_signer_free(a->signers[i]);
+    cli_keys_free(&a->signing);
     for (size_t i = 0; i < a->npubs; i++)
         rampart_public_key_free(a->pubs[i]);
 }
@@ -327,7 +377,7 @@ int repo_pubkeys(struct repo_args *a, const char **paths, size_t n, const rampar
 {
     for (size_t i = 0; i < n; i++) {
         if (a->npubs >= (size_t)REPO_MAX_LIST * 6) {
-            cli_errorf("repo: too many keys");
+            cli_usage_error("too many keys");
             return CLI_USAGE;
         }
         if (cli_load_pubkey(paths[i], &a->pubs[a->npubs]) != 0)
@@ -341,14 +391,15 @@ int repo_result(const char *what, rampart_repo *r, int rc)
 {
     if (rc == 0)
         return CLI_OK;
-    cli_report(what, rc, rampart_repo_last_error(r));
+    (void)what; /* the command names itself */
+    cli_report(NULL, rc, rampart_repo_last_error(r));
     return CLI_FAIL;
 }
 
 static int repo_add(struct repo_args *a)
 {
     if (a->npos != 2) {
-        cli_errorf("repo add: give DIR and one FILE or FOLDER");
+        cli_usage_error("give DIR and one FILE or FOLDER");
         return CLI_USAGE;
     }
     rampart_repo *r = NULL;
@@ -368,7 +419,7 @@ static int repo_add(struct repo_args *a)
 static int repo_remove(struct repo_args *a)
 {
     if (a->npos != 2) {
-        cli_errorf("repo remove: give DIR and one TARGET_PATH");
+        cli_usage_error("give DIR and one TARGET_PATH");
         return CLI_USAGE;
     }
     rampart_repo *r = NULL;
@@ -405,8 +456,8 @@ static int repo_list(struct repo_args *a)
 
 static int repo_sign(struct repo_args *a)
 {
-    if (a->role == NULL || a->nkeys == 0) {
-        cli_errorf("repo sign: give --role and at least one --key");
+    if (a->role == NULL || a->signing.n == 0) {
+        cli_usage_error("give --role and at least one --key");
         return CLI_USAGE;
     }
     rampart_repo *r = NULL;
@@ -426,7 +477,7 @@ static int repo_sign(struct repo_args *a)
     if (rc == 0)
         rc = repo_result("repo sign", r, rampart_repo_sign(r, a->role));
     if (rc == 0)
-        printf("signed %s with %zu key(s)\n", a->role, a->nkeys);
+        printf("signed %s with %zu key(s)\n", a->role, a->signing.n);
     repo_close(a, r);
     return rc;
 }
@@ -434,7 +485,7 @@ static int repo_sign(struct repo_args *a)
 static int repo_export(struct repo_args *a)
 {
     if (a->role == NULL || a->out == NULL) {
-        cli_errorf("repo export: give --role and --out");
+        cli_usage_error("give --role and --out");
         return CLI_USAGE;
     }
     rampart_repo *r = NULL;
@@ -451,7 +502,7 @@ static int repo_export(struct repo_args *a)
 static int repo_import(struct repo_args *a)
 {
     if (a->npos < 2) {
-        cli_errorf("repo import: give DIR and signed FILE(s)");
+        cli_usage_error("give DIR and signed FILE(s)");
         return CLI_USAGE;
     }
     rampart_repo *r = NULL;
@@ -469,16 +520,15 @@ static int repo_import(struct repo_args *a)
 /* A notice of the library (a damaged served file replaced, ...). */
 static void print_notice(void *ctx, const char *line)
 {
-    fprintf(stderr, "rampart: %s: %s\n", (const char *)ctx, line);
+    (void)ctx;
+    fprintf(stderr, "rampart: %s: ", cli_command());
+    cli_print_safe(stderr, line);
+    fputc('\n', stderr);
 }
 
 static int repo_publish(struct repo_args *a, const char *refresh)
 {
     const char *what = refresh != NULL ? "repo refresh" : "repo publish";
-    if (a->check && refresh != NULL) {
-        cli_errorf("%s: --check is an option of publish", what);
-        return CLI_USAGE;
-    }
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     rampart_publish_result res = {0};
@@ -502,48 +552,47 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     return rc;
 }
 
+/* Each subcommand: parse by its own table, then run. */
+static struct repo_args args;
+
+#define REPO_SUB(fn_name, index, call)                                                                                 \
+    static int fn_name(int argc, char **argv)                                                                          \
+    {                                                                                                                  \
+        int rc = repo_parse(&cmds[index], argc, argv, &args);                                                          \
+        if (rc != 0)                                                                                                   \
+            return rc < 0 ? CLI_OK : rc;                                                                               \
+        return call;                                                                                                   \
+    }
+REPO_SUB(run_init, C_INIT, repo_init(&args))
+REPO_SUB(run_add, C_ADD, repo_add(&args))
+REPO_SUB(run_remove, C_REMOVE, repo_remove(&args))
+REPO_SUB(run_list, C_LIST, repo_list(&args))
+REPO_SUB(run_delegate, C_DELEGATE, repo_delegate(&args))
+REPO_SUB(run_rotate, C_ROTATE, repo_rotate(&args))
+REPO_SUB(run_sign, C_SIGN, repo_sign(&args))
+REPO_SUB(run_export, C_EXPORT, repo_export(&args))
+REPO_SUB(run_import, C_IMPORT, repo_import(&args))
+REPO_SUB(run_publish, C_PUBLISH, repo_publish(&args, NULL))
+REPO_SUB(run_refresh_timestamp, C_RTS, repo_publish(&args, "timestamp"))
+REPO_SUB(run_refresh_snapshot, C_RSN, repo_publish(&args, "snapshot"))
+REPO_SUB(run_status, C_STATUS, repo_status(&args))
+
 int cmd_repo(int argc, char **argv)
 {
-    if (argc < 2) {
-        repo_usage(stderr);
-        return CLI_USAGE;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        repo_usage(stdout);
-        return CLI_OK;
-    }
-    static struct repo_args a;
-    int rc = repo_parse(argc - 1, argv + 1, &a);
-    if (rc != 0)
-        return rc < 0 ? CLI_OK : rc;
-    if (strcmp(sub, "init") == 0)
-        return repo_init(&a);
-    if (strcmp(sub, "add") == 0)
-        return repo_add(&a);
-    if (strcmp(sub, "remove") == 0)
-        return repo_remove(&a);
-    if (strcmp(sub, "list") == 0)
-        return repo_list(&a);
-    if (strcmp(sub, "delegate") == 0)
-        return repo_delegate(&a);
-    if (strcmp(sub, "rotate") == 0)
-        return repo_rotate(&a);
-    if (strcmp(sub, "sign") == 0)
-        return repo_sign(&a);
-    if (strcmp(sub, "export") == 0)
-        return repo_export(&a);
-    if (strcmp(sub, "import") == 0)
-        return repo_import(&a);
-    if (strcmp(sub, "publish") == 0)
-        return repo_publish(&a, NULL);
-    if (strcmp(sub, "refresh-timestamp") == 0)
-        return repo_publish(&a, "timestamp");
-    if (strcmp(sub, "refresh-snapshot") == 0)
-        return repo_publish(&a, "snapshot");
-    if (strcmp(sub, "status") == 0)
-        return repo_status(&a);
-    cli_errorf("repo: unknown subcommand '%s'", sub);
-    repo_usage(stderr);
-    return CLI_USAGE;
+    static const struct cli_sub subs[] = {
+        {&cmds[C_INIT], run_init},
+        {&cmds[C_ADD], run_add},
+        {&cmds[C_REMOVE], run_remove},
+        {&cmds[C_LIST], run_list},
+        {&cmds[C_DELEGATE], run_delegate},
+        {&cmds[C_ROTATE], run_rotate},
+        {&cmds[C_SIGN], run_sign},
+        {&cmds[C_EXPORT], run_export},
+        {&cmds[C_IMPORT], run_import},
+        {&cmds[C_PUBLISH], run_publish},
+        {&cmds[C_RTS], run_refresh_timestamp},
+        {&cmds[C_RSN], run_refresh_snapshot},
+        {&cmds[C_STATUS], run_status},
+    };
+    return cli_dispatch("repo", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

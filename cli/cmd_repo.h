@@ -24,9 +24,10 @@ struct repo_args {
     long long expires;
     const char *path, *role, *custom, *name, *delegator, *out, *provenance;
     int replace, terminating, no_terminating, check;
-    const char *edit, *undelegate; /* delegate --edit NAME, --remove NAME */
-    const char *keys[REPO_MAX_LIST];
+    const char *edit, *undelegate;   /* delegate --edit NAME, --remove NAME */
+    const char *keys[REPO_MAX_LIST]; /* delegate: the public keys of the role */
     size_t nkeys;
+    struct cli_keys signing; /* --key PRIVATE, each with its passphrase source */
     const char *paths[REPO_MAX_LIST];
     size_t npaths;
     const char *prefixes[REPO_MAX_LIST];
@@ -35,22 +36,13 @@ struct repo_args {
     size_t nadd;
     const char *remove[REPO_MAX_LIST];
     size_t nremove;
-    struct cli_pass pass;
     unsigned warn_days;
-    rampart_signer *signers[REPO_MAX_LIST];
-    size_t nsigners;
     rampart_public_key *pubs[REPO_MAX_LIST * 6];
     size_t npubs;
 };
 
-void repo_usage(FILE *f);
 /* Longest expiry period the options take, in days (100 years). */
 #define REPO_MAX_DAYS 36500
-/* Parses option `opt`'s number of days, 1..REPO_MAX_DAYS, into seconds;
- * CLI_USAGE (reported) otherwise: 0 and negative periods are refused. */
-int repo_days(const char *opt, const char *s, long long *seconds);
-/* Parses a decimal number <= max; CLI_USAGE (reported) otherwise. */
-int repo_number(const char *s, unsigned long long max, unsigned long long *out);
 /* Opens the repository and loads the --key signers (reporting errors). */
 int repo_open(struct repo_args *a, rampart_repo **r);
 void repo_close(struct repo_args *a, rampart_repo *r);

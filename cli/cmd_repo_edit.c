@@ -23,8 +23,8 @@ static int config_days(struct repo_args *a, json_t *obj, const char *key, const 
         return 0;
     json_int_t d = json_integer_value(v);
     if (!json_is_integer(v) || d < 1 || d > REPO_MAX_DAYS) {
-        cli_errorf("repo init: %s: %s%s%s must be a number of days from 1 to %d", a->config, role ? "roles." : "",
-                   role ? role : "", role ? ".expires_days" : key, REPO_MAX_DAYS);
+        cli_error(RAMPART_EFORMAT, "%s: %s%s%s must be a number of days from 1 to %d", a->config, role ? "roles." : "",
+                  role ? role : "", role ? ".expires_days" : key, REPO_MAX_DAYS);
         return CLI_FAIL;
     }
     *seconds = (long long)d * 86400;
@@ -38,7 +38,8 @@ static int read_config(struct repo_args *a, json_t **keep)
     json_error_t jerr;
     json_t *c = json_load_file(a->config, JSON_REJECT_DUPLICATES, &jerr);
     if (c == NULL || !json_is_object(c)) {
-        cli_errorf("repo init: %s: %s", a->config, c == NULL ? jerr.text : "not a JSON object");
+        cli_error(c == NULL && jerr.line < 0 ? RAMPART_EIO : RAMPART_EFORMAT, "%s: %s", a->config,
+                  c == NULL ? jerr.text : "not a JSON object");
         json_decref(c);
         return CLI_FAIL;
     }
@@ -55,7 +56,7 @@ static int read_config(struct repo_args *a, json_t **keep)
             json_array_foreach(keys, j, k)
             {
                 if (!json_is_string(k) || a->nrole_keys[i] >= REPO_MAX_LIST) {
-                    cli_errorf("repo init: %s: roles.%s.keys must list key files", a->config, role_names[i]);
+                    cli_error(RAMPART_EFORMAT, "%s: roles.%s.keys must list key files", a->config, role_names[i]);
                     return CLI_FAIL;
                 }
                 a->role_keys[i][a->nrole_keys[i]++] = json_string_value(k);
@@ -88,7 +89,7 @@ static void print_warning(void *ctx, const char *line)
 int repo_init(struct repo_args *a)
 {
     if (a->npos != 1) {
-        cli_errorf("repo init: give one DIR");
+        cli_usage_error("give one DIR");
         return CLI_USAGE;
     }
     json_t *conf = NULL;
@@ -102,7 +103,7 @@ int repo_init(struct repo_args *a)
     int rc = 0;
     for (int i = 0; i < 5 && rc == 0; i++) {
         if (i < 4 && a->nrole_keys[i] == 0) {
-            cli_errorf("repo init: role %s needs at least one key (--%s-key PUB)", role_names[i], role_names[i]);
+            cli_usage_error("role %s needs at least one key (--%s-key PUB)", role_names[i], role_names[i]);
             rc = CLI_USAGE;
             break;
         }
@@ -123,7 +124,7 @@ int repo_init(struct repo_args *a)
         rampart_error err;
         int lrc = rampart_repo_init(&r, &o, print_warning, NULL, &err);
         if (lrc != 0) {
-            cli_report("repo init", lrc, &err);
+            cli_report(NULL, lrc, &err);
             rc = CLI_FAIL;
         } else {
             printf("initialised repository %s%s; add targets, then publish with the keys\n", a->dir,
@@ -140,7 +141,7 @@ static int delegate_remove(struct repo_args *a)
 {
     if (a->npos != 1 || a->edit != NULL || a->name != NULL || a->nkeys > 0 || a->npaths > 0 || a->nprefixes > 0 ||
         a->bins > 0 || a->threshold > 0 || a->terminating || a->no_terminating || a->delegator != NULL) {
-        cli_errorf("repo delegate: --remove NAME takes no other option");
+        cli_usage_error("--remove NAME takes no other option");
         return CLI_USAGE;
     }
     rampart_repo *r = NULL;
@@ -161,8 +162,8 @@ static int delegate_edit(struct repo_args *a)
 {
     if (a->npos != 1 || a->name != NULL || a->bins > 0 || a->delegator != NULL ||
         (a->terminating && a->no_terminating)) {
-        cli_errorf("repo delegate: --edit NAME takes --key, --threshold, --paths or --hash-prefix, and "
-                   "--terminating or --no-terminating");
+        cli_usage_error("--edit NAME takes --key, --threshold, --paths or --hash-prefix, and "
+                        "--terminating or --no-terminating");
         return CLI_USAGE;
     }
     static const rampart_public_key *keys[REPO_MAX_LIST];
@@ -202,11 +203,11 @@ int repo_delegate(struct repo_args *a)
     if (a->edit != NULL)
         return delegate_edit(a);
     if (a->no_terminating) {
-        cli_errorf("repo delegate: --no-terminating goes with --edit");
+        cli_usage_error("--no-terminating goes with --edit");
         return CLI_USAGE;
     }
     if (a->npos != 1 || (a->name == NULL && a->bins == 0) || a->nkeys == 0) {
-        cli_errorf("repo delegate: give DIR, --name NAME and --key PUB (public key files)");
+        cli_usage_error("give DIR, --name NAME and --key PUB (public key files)");
         return CLI_USAGE;
     }
     /* Here --key names public keys of the new role, not signers. */
@@ -242,7 +243,7 @@ int repo_delegate(struct repo_args *a)
 int repo_rotate(struct repo_args *a)
 {
     if (a->npos != 1 || a->role == NULL) {
-        cli_errorf("repo rotate: give DIR and --role ROLE");
+        cli_usage_error("give DIR and --role ROLE");
         return CLI_USAGE;
     }
     static const rampart_public_key *keys[REPO_MAX_LIST];

@@ -7,8 +7,8 @@
 #     SUB being the first lower-case word after the command, as in the usage
 #     lines themselves);
 #   - every option (--long or -x) that any of those help texts prints, and
-#     every option that the parsers in cli/*.c accept (getopt_long tables
-#     and option strings, options compared by hand), appears in the page's
+#     every option that the parsers in cli/*.c accept (option tables with
+#     their short letters, options compared by hand), appears in the page's
 #     OPTIONS or COMMANDS section.
 # groff is not optional here: scripts/bootstrap installs it (groff-base),
 # so a missing groff fails the test instead of skipping it.
@@ -195,6 +195,9 @@ total = 0
 for path in sorted(glob.glob(os.path.join(src, "cli", "*.c"))):
     s = open(path, encoding="utf-8").read()
     opts = {"--" + n for n in re.findall(r'\{\s*"([A-Za-z0-9][A-Za-z0-9-]*)"\s*,\s*(?:no|required|optional)_argument', s)}
+    # cli/opt.h tables: {"name", X_argument, ID, 'c', ...} also accept -c
+    opts |= {"-" + c for c in re.findall(
+        r'\{\s*"[A-Za-z0-9][A-Za-z0-9-]*"\s*,\s*(?:no|required|optional)_argument\s*,\s*[^,{}]+,\s*\'([A-Za-z])\'', s)}
     for optstring in re.findall(r'getopt_long\s*\([^,]+,[^,]+,\s*"([^"]*)"', s):
         opts |= {"-" + c for c in optstring if c.isalpha()}
     opts |= set(re.findall(r'strcmp\s*\(\s*\w+\s*,\s*"(--?[A-Za-z][A-Za-z0-9-]*)"\s*\)', s))

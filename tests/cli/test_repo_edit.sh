@@ -41,7 +41,7 @@ for opt in --root-expires --targets-expires --snapshot-expires --timestamp-expir
             --timestamp-key "$(K timestamp pub)" "$opt" "$v"
     done
 done
-grep -qF "rampart: repo: --delegated-expires: '-1' is not a number of days from 1 to 36500" "$T_WORK/err" &&
+grep -qxF "rampart: repo init: --delegated-expires: '-1' is not a number of days from 1 to 36500 [RAMPART_EINVAL]" "$T_WORK/err" &&
     t_ok "says which option and what it takes" || t_bad "stderr: $(cat "$T_WORK/err")"
 t_absent "no repository made" "$repo"
 echo "{\"roles\": {\"timestamp\": {\"keys\": [\"$(K timestamp pub)\"], \"expires_days\": 0}}}" >conf0.json

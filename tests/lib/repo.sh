@@ -100,9 +100,14 @@ r_stop() {
 }
 
 # r_client CLIENT_DIR CMD...: `rampart client` against the served repository
+# (the target options only for download: each subcommand takes only its own)
 r_client() {
-    local cdir=$1
+    local cdir=$1 a
     shift
+    local targets=()
+    for a in "$@"; do
+        [ "$a" = download ] && targets=(--target-base-url "http://127.0.0.1:$R_PORT/targets/" --target-dir "$cdir.dl")
+    done
     "$RAMPART" client --metadata-dir "$cdir" --metadata-url "http://127.0.0.1:$R_PORT/metadata/" \
-        --target-base-url "http://127.0.0.1:$R_PORT/targets/" --target-dir "$cdir.dl" "$@"
+        "${targets[@]+"${targets[@]}"}" "$@"
 }
