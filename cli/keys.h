@@ -70,8 +70,12 @@ void cli_keys_free(struct cli_keys *k);
 
 /* The option rows of the passphrase sources, for a table with --key. */
 #define CLI_OPT_PASSPHRASE(id_file, id_env)                                                                            \
-    {"passphrase-file", required_argument, id_file, 0, "FILE",                                                         \
-     "passphrase of the --key just before (first line of FILE);\nkeys without their own use the last one given"},     \
+    {"passphrase-file",                                                                                                \
+     required_argument,                                                                                                \
+     id_file,                                                                                                          \
+     0,                                                                                                                \
+     "FILE",                                                                                                           \
+     "passphrase of the --key just before (first line of FILE);\nkeys without their own use the last one given"},      \
     {                                                                                                                  \
         "passphrase-env", required_argument, id_env, 0, "VAR",                                                         \
             "the same, from environment variable VAR (default: ask\non the terminal)"                                  \

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/client_internal.h"
 #include "client/url.h"
@@ -13,6 +14,20 @@
 #include "util/banned.h"
 
 /* ---- root (§5.2, §5.3) ------------------------------------------------ */
+
+/* -v: a role verified, with its version, expiry and the keys that
+ * authorise it (a decision the log callback reports at INFO). */
+static void log_verified(rampart_client *c, const char *name, const tuf_md *md, const tuf_role_auth *auth,
+                         const char *how)
+{
+    char when[32] = "?";
+    time_t tt = (time_t)md->expires;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        (void)snprintf(when, sizeof(when), "?"); /* a log line only */
+    rclient_log(c, RAMPART_LOG_INFO, "%s version %lld verified (%s): expires %s, threshold %lld of %zu key(s)", name,
+                (long long)md->version, how, when, (long long)auth->threshold, auth->nkeyids);
+}
 
 static int accept_root(void *ctx, uint8_t *data, size_t len, rerr *e)
 {
@@ -125,6 +140,7 @@ static int update_timestamp(rampart_client *c, rstore *st, tuf_trusted *t)
     }
     c->status[TUF_TIMESTAMP].version = t->timestamp->version;
     c->status[TUF_TIMESTAMP].expires = t->timestamp->expires;
+    log_verified(c, "timestamp", t->timestamp, &t->root->roles[TUF_TIMESTAMP], x.accepted ? "downloaded" : "current");
     return 0;
 }
 
@@ -194,6 +210,8 @@ static int update_snapshot(rampart_client *c, rstore *st, tuf_trusted *t)
     }
     c->status[TUF_SNAPSHOT].version = t->snapshot->version;
     c->status[TUF_SNAPSHOT].expires = t->snapshot->expires;
+    log_verified(c, "snapshot", t->snapshot, &t->root->roles[TUF_SNAPSHOT],
+                 c->status[TUF_SNAPSHOT].updated ? "downloaded" : "local copy");
     return 0;
 }
 
@@ -252,6 +270,7 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
         const tuf_md *md;
         if (tuf_trusted_update_targets(t, name, delegator, data, len, &md, &ignore) == 0) {
             rbuf_free(&fname);
+            log_verified(c, name, md, auth, "local copy");
             *out = md;
             return 0;
         }
@@ -276,6 +295,7 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
         return rc;
     if (downloaded != NULL)
         *downloaded = true;
+    log_verified(c, name, x.md, auth, "downloaded");
     *out = x.md;
     return 0;
 }
@@ -319,6 +339,7 @@ int rclient_refresh_locked(rampart_client *c, rstore *st)
     /* §5.3.10: freeze protection for the final root (after it was persisted). */
     if ((rc = tuf_trusted_check_root(t, &c->err)) != 0)
         goto fail;
+    log_verified(c, "root", t->root, &t->root->roles[TUF_ROOT], c->status[TUF_ROOT].updated ? "updated" : "trusted");
     if ((rc = update_timestamp(c, st, t)) != 0)
         goto fail;
     if ((rc = update_snapshot(c, st, t)) != 0)
