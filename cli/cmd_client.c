@@ -5,6 +5,7 @@
  *   rampart client --metadata-dir DIR --metadata-url URL refresh
  *   rampart client --metadata-dir DIR --metadata-url URL --target-name T [--target-name T2 ...]
  *                  --target-dir TDIR --target-base-url URL [--policy PROVENANCE_POLICY] download
+ *   rampart client --metadata-dir DIR --metadata-url URL list [PREFIX]     (cmd_client_list.c)
  *
  * This is exactly the protocol of the TUF conformance suite (options in any
  * order before the command word; exit 0 on success, 1 on any failure), plus
@@ -19,6 +20,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "client_list.h"
+#include "client_progress.h"
 #include "rampart/client.h"
 
 #define MAX_LIST 64
@@ -29,6 +32,7 @@ static void client_usage(FILE *f)
                "       rampart client --metadata-dir DIR --metadata-url URL [options] refresh\n"
                "       rampart client --metadata-dir DIR --metadata-url URL --target-dir TDIR\n"
                "                      --target-base-url URL --target-name PATH [--target-name PATH ...] download\n"
+               "       rampart client --metadata-dir DIR --metadata-url URL [options] list [PREFIX]\n"
                "\n"
                "options:\n"
                "  --metadata-url URL      metadata base URL (repeat for mirrors, tried in order)\n"
@@ -48,9 +52,17 @@ static void client_usage(FILE *f)
                "                          without it a power loss soon after may leave a target torn, which\n"
                "                          its hashes catch before any reuse\n"
                "  --replace               init: replace an existing trusted root\n"
+               "  --header 'NAME: VALUE'  send this request header (repeatable; e.g. Authorization for a private\n"
+               "                          repository), never to another host after a redirect\n"
+               "  --user-agent-suffix S   append S to the User-Agent\n"
+               "  --proxy URL             use this proxy ('' for none; default: the http_proxy, https_proxy,\n"
+               "                          all_proxy and no_proxy environment variables)\n"
+               "  --no-proxy HOSTS        hosts never proxied (comma-separated)\n"
+               "  --retries N             retry a transient network failure up to N times, with backoff (default 0)\n"
                "  --json                  print the result as JSON on standard output\n"
+               "  -q, --quiet             no progress bar, no warnings\n"
                "  -v, --verbose           log each request and decision to standard error\n"
-               "exit status: 0 success, 1 failure, 2 bad usage\n");
+               "exit status: 0 success, 1 failure, 2 bad usage, 130 interrupted (SIGINT, SIGTERM)\n");
 }
 
 struct client_args {
@@ -71,14 +83,12 @@ struct client_args {
     int replace;
     int json;
     int verbose;
+    int quiet;
+    const char *headers[MAX_LIST];
+    size_t nheaders;
+    const char *ua_suffix, *proxy, *no_proxy;
+    long retries;
 };
-
-static void on_log(void *ctx, int level, const char *msg)
-{
-    (void)ctx;
-    static const char *const names[] = {"debug", "info", "warning"};
-    fprintf(stderr, "rampart: %s: %s\n", names[level >= 0 && level <= 2 ? level : 0], msg);
-}
 
 static int add(const char **list, size_t *n, size_t cap, const char *v, const char *what)
 {
@@ -108,7 +118,12 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         O_RATE,
         O_TIMEOUT,
         O_POLICY,
-        O_SYNC
+        O_SYNC,
+        O_HEADER,
+        O_UA,
+        O_PROXY,
+        O_NOPROXY,
+        O_RETRIES
     };
     static const struct option opts[] = {
         {"metadata-dir", required_argument, NULL, O_MDIR},
@@ -127,6 +142,12 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         {"min-rate", required_argument, NULL, O_RATE},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"json", no_argument, NULL, O_JSON},
+        {"header", required_argument, NULL, O_HEADER},
+        {"user-agent-suffix", required_argument, NULL, O_UA},
+        {"proxy", required_argument, NULL, O_PROXY},
+        {"no-proxy", required_argument, NULL, O_NOPROXY},
+        {"retries", required_argument, NULL, O_RETRIES},
+        {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -134,7 +155,7 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
     memset(a, 0, sizeof(*a));
     optind = 1;
     int c, rc = 0, optindex = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, "+vh", opts, &optindex)) != -1) {
+    while (rc == 0 && (c = getopt_long(argc, argv, "+vqh", opts, &optindex)) != -1) {
         switch (c) {
         case O_MDIR:
             a->metadata_dir = optarg;
@@ -188,6 +209,31 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         }
         case O_JSON:
             a->json = 1;
+            break;
+        case O_HEADER:
+            rc = add(a->headers, &a->nheaders, MAX_LIST, optarg, "--header");
+            break;
+        case O_UA:
+            a->ua_suffix = optarg;
+            break;
+        case O_PROXY:
+            a->proxy = optarg;
+            break;
+        case O_NOPROXY:
+            a->no_proxy = optarg;
+            break;
+        case O_RETRIES: {
+            char *end;
+            errno = 0;
+            a->retries = strtol(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || a->retries < 0 || a->retries > 100) {
+                cli_errorf("client: --retries needs a number from 0 to 100, not '%s'", optarg);
+                return CLI_USAGE;
+            }
+            break;
+        }
+        case 'q':
+            a->quiet = 1;
             break;
         case 'v':
             a->verbose = 1;
@@ -323,13 +369,30 @@ static void print_provenance(const rampart_prov_policy *policy, const char *path
     printf("'\n");
 }
 
-static int do_update(const struct client_args *a, int download, const rampart_prov_policy *policy)
+/* The options of version 2 and the display (client_progress.c). */
+static void set_v2(const struct client_args *a, rampart_client_options *o, struct cli_progress *pg)
+{
+    o->headers = a->headers;
+    o->header_count = a->nheaders;
+    o->user_agent_suffix = a->ua_suffix;
+    o->proxy = a->proxy;
+    o->no_proxy = a->no_proxy;
+    o->max_retries = (unsigned)a->retries;
+    cli_progress_init(pg, a->quiet || a->json, a->verbose);
+    o->progress = cli_progress_cb;
+    o->progress_ctx = pg;
+    o->log = cli_progress_log;
+    o->log_ctx = pg;
+}
+
+/* download: 1, refresh: 0, list: 2 (with `prefix`). */
+static int do_update(const struct client_args *a, int download, const rampart_prov_policy *policy, const char *prefix)
 {
     if (a->nmurls == 0) {
         cli_errorf("client: --metadata-url is required");
         return CLI_USAGE;
     }
-    if (download && (a->nnames == 0 || a->nturls == 0 || a->target_dir == NULL)) {
+    if (download == 1 && (a->nnames == 0 || a->nturls == 0 || a->target_dir == NULL)) {
         cli_errorf("client download: --target-name, --target-base-url and --target-dir are required");
         return CLI_USAGE;
     }
@@ -347,8 +410,8 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     o.stall_timeout_ms = a->stall_ms;
     o.min_bytes_per_sec = a->min_rate;
     o.request_timeout_ms = a->timeout_ms;
-    if (a->verbose)
-        o.log = on_log;
+    struct cli_progress pg;
+    set_v2(a, &o, &pg);
     rampart_client *c = NULL;
     rampart_error err;
     int rc = rampart_client_new(&c, &o, &err);
@@ -363,23 +426,29 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     if (rc != 0) {
         report_failure(a, "refresh", rc, rampart_client_last_error(c), c);
         rampart_client_free(c);
-        return CLI_FAIL;
+        return cli_progress_interrupted() ? CLI_INTERRUPTED : CLI_FAIL;
+    }
+    if (download == 2) {
+        rc = cli_client_list(c, prefix, a->json);
+        rampart_client_free(c);
+        return cli_progress_interrupted() ? CLI_INTERRUPTED : rc != 0 ? CLI_FAIL : CLI_OK;
     }
     json_t *files = a->json ? json_array() : NULL;
     if (!a->json)
         print_summary(c);
-    for (size_t i = 0; download && i < a->nnames; i++) {
+    for (size_t i = 0; download == 1 && i < a->nnames; i++) {
         rampart_target *t = NULL;
         char *path = NULL;
         rc = rampart_client_get_target_info(c, a->names[i], &t);
         if (rc == 0)
             rc = rampart_client_download_target(c, t, a->target_dir, &path);
+        cli_progress_end(&pg);
         if (rc != 0) {
             report_failure(a, "download", rc, rampart_client_last_error(c), c);
             rampart_target_free(t);
             json_decref(files);
             rampart_client_free(c);
-            return CLI_FAIL;
+            return cli_progress_interrupted() ? CLI_INTERRUPTED : CLI_FAIL;
         }
         if (files != NULL) {
             const char *alg, *hex;
@@ -413,7 +482,7 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     }
     json_decref(files);
     rampart_client_free(c);
-    return CLI_OK;
+    return cli_progress_interrupted() ? CLI_INTERRUPTED : CLI_OK;
 }
 
 int cmd_client(int argc, char **argv)
@@ -432,7 +501,9 @@ int cmd_client(int argc, char **argv)
         return CLI_USAGE;
     }
     if (strcmp(cmd, "refresh") == 0 && rest == 0)
-        return do_update(&a, 0, NULL);
+        return do_update(&a, 0, NULL, NULL);
+    if (strcmp(cmd, "list") == 0 && rest <= 1)
+        return do_update(&a, 2, NULL, rest == 1 ? argv[ci + 1] : NULL);
     if (strcmp(cmd, "download") == 0 && rest == 0) {
         rampart_prov_policy *p = NULL;
         rampart_error err = {0};
@@ -440,7 +511,7 @@ int cmd_client(int argc, char **argv)
             report_failure(&a, "download", rc, &err, NULL);
             return CLI_FAIL;
         }
-        rc = do_update(&a, 1, p);
+        rc = do_update(&a, 1, p, NULL);
         rampart_prov_policy_free(p);
         return rc;
     }

@@ -400,13 +400,25 @@ int rampart_client_bootstrap(const char *metadata_dir, const void *root, size_t 
     return rc;
 }
 
+int rclient_store_open(rampart_client *c, rstore *st)
+{
+    int rc = rstore_open(st, c->metadata_dir, false, 0, &c->err);
+    if (rc != RAMPART_ELOCKED || c->lock_timeout_ms == 0)
+        return rc;
+    /* Say what the wait is for before waiting. */
+    rclient_log(c, RAMPART_LOG_WARN, "waiting up to %u.%03u s for another updater to release metadata folder %s",
+                c->lock_timeout_ms / 1000, c->lock_timeout_ms % 1000, c->metadata_dir);
+    rerr_clear(&c->err);
+    return rstore_open(st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+}
+
 int rampart_client_refresh(rampart_client *c)
 {
     if (c == NULL)
         return RAMPART_EINVAL;
     rerr_clear(&c->err);
     rstore st;
-    int rc = rstore_open(&st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+    int rc = rclient_store_open(c, &st);
     if (rc != 0)
         return rc;
     rc = rclient_refresh_locked(c, &st);
@@ -435,7 +447,7 @@ int rampart_client_get_target_info(rampart_client *c, const char *path, rampart_
     if (path == NULL || out == NULL)
         return rerr_set(&c->err, RAMPART_EINVAL, NULL, "invalid argument");
     rstore st;
-    int rc = rstore_open(&st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+    int rc = rclient_store_open(c, &st);
     if (rc != 0)
         return rc;
     if (!c->refreshed)

@@ -101,6 +101,10 @@ rsink rclient_progress_sink(rprogress *pg);
  * only (ENET, ECONNTIMEOUT), at most max_retries times. */
 bool rclient_retry(rampart_client *c, int rc, unsigned attempt, const char *what, const rerr *why);
 
+/* Opens the metadata folder and takes its lock, logging (a warning) what
+ * it waits for when another updater holds it. */
+int rclient_store_open(rampart_client *c, rstore *st) RAMPART_MUST_USE;
+
 /* refresh.c: the workflow, run with the store open. */
 int rclient_refresh_locked(rampart_client *c, rstore *st) RAMPART_MUST_USE;
 /* search.c: §5.6.7, with the store open and trusted state loaded. */

@@ -207,6 +207,10 @@ static int tsink_feed(void *ctx, const uint8_t *p, size_t n)
 static int tsink_begin(void *ctx, uint64_t start)
 {
     tsink *s = ctx;
+    if (start == UINT64_MAX) {
+        s->partial_failed = true; /* the mirror cannot resume it: start again */
+        return RAMPART_ENET;
+    }
     if (start == 0 || s->pp == NULL || start != s->pp->size || s->n != 0)
         return 0;
     int rc = rpartial_read(s->pp, start, tsink_feed, s);
@@ -305,7 +309,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     }
     if (!resume)
-        rpartial_remove(&pp);
+        pp.size = 0; /* kept, unused: replaced by what this attempt receives */
     tsink ts = {hp, 0, t->length, pp.size > 0 ? &pp : NULL, false, false};
     rsink inner = {.write = tsink_feed, .ctx = &ts, .offset = pp.size, .begin = tsink_begin};
     rprogress pg = {c, RAMPART_PROGRESS_TARGET, t->path, 0, t->length, &inner, e, &ts.n};
@@ -337,7 +341,7 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     if (rc == 0)
         rc = rfs_tmp_commit(&tmp, base, e);
     if (rc == 0 || ts.resumed || ts.partial_failed)
-        rpartial_remove(&pp); /* installed, or not to be trusted again */
+        rpartial_remove(&pp); /* installed, or not to be used again */
     rpartial_close(&pp);
     if (rc != 0 && (ts.partial_failed || (ts.resumed && rclient_is_security_error(rc)))) {
         *redo = true;

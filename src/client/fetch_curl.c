@@ -72,8 +72,11 @@ static int begin_body(xfer *x)
         if (strncmp(p, "bytes ", 6) != 0)
             return RAMPART_ENET;
         a = strtoull(p + 6, &end, 10);
-        if (end == p + 6 || *end != '-' || a != x->sink->offset)
+        if (end == p + 6 || *end != '-' || a != x->sink->offset) {
+            if (x->sink->begin != NULL)
+                (void)x->sink->begin(x->sink->ctx, UINT64_MAX);
             return RAMPART_ENET;
+        }
         start = a;
     }
     return x->sink->begin != NULL ? x->sink->begin(x->sink->ctx, start) : 0;
@@ -390,6 +393,9 @@ static int curl_get(rtransport *base, const char *url, uint64_t max_bytes, const
             cur = next;
             continue;
         }
+        /* 416: the range cannot be served (the file changed?): tell the sink. */
+        if (status == 416 && sink->offset > 0 && sink->begin != NULL)
+            (void)sink->begin(sink->ctx, UINT64_MAX);
         rc = rerr_set(e, RAMPART_ENET, NULL, "%s: HTTP %ld", cur, status);
         break;
     }

@@ -150,7 +150,7 @@ int rampart_target_iter_new(rampart_target_iter **out, rampart_client *c, const 
     if (it == NULL)
         return rerr_set(&c->err, RAMPART_ENOMEM, NULL, "out of memory");
     rstore st;
-    int rc = rstore_open(&st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+    int rc = rclient_store_open(c, &st);
     if (rc == 0) {
         if (!c->refreshed)
             rc = rclient_refresh_locked(c, &st);

@@ -30,8 +30,8 @@ typedef struct rpartial {
  * `create`).  Fails only for ENOMEM: without a usable one, p->size is 0. */
 int rpartial_open(rpartial *p, rampart_client *c, const rampart_target *t, bool create);
 /* Reads the first `n` bytes of the partial file, handing them to fn. */
-int rpartial_read(rpartial *p, uint64_t n, int (*fn)(void *ctx, const uint8_t *b, size_t n), void *ctx)
-    RAMPART_MUST_USE;
+int rpartial_read(rpartial *p, uint64_t n, int (*fn)(void *ctx, const uint8_t *b, size_t n),
+                  void *ctx) RAMPART_MUST_USE;
 /* Makes the first `n` bytes of temporary file `tmp` (in folder `tmpdir`,
  * closed here) the partial file, replacing any; `tmp` then holds nothing. */
 void rpartial_save(rpartial *p, rampart_client *c, rfs_tmp *tmp, int tmpdir, uint64_t n);

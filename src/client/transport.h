@@ -17,7 +17,9 @@
  *           response really starts at: `offset` for a 206 whose
  *           Content-Range starts there, 0 for a 200 (a server that ignores
  *           the range sends the whole file); a transport that cannot ask
- *           for ranges never calls it, which means 0;
+ *           for ranges never calls it, which means 0; UINT64_MAX when the
+ *           server answered the range request unusably (a 206 for another
+ *           range, a 416): the transfer then fails with ENET;
  *   tick    called now and then while the transfer runs, data or not
  *           (libcurl's progress function); non-zero aborts the transfer
  *           with that code. */

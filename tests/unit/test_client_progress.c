@@ -20,7 +20,7 @@
 
 typedef struct pglog {
     char text[4096];
-    int cancel_kind;   /* cancel on the first report of this kind... */
+    int cancel_kind;     /* cancel on the first report of this kind... */
     long long cancel_at; /* ...once done >= this (-1: never) */
     int calls;
 } pglog;
@@ -287,17 +287,16 @@ CT_TEST(test_list_targets)
     sim_add_target(t->s, "targets", "a.txt", "a", 1);
     sim_add_target(t->s, "targets", "b/c.txt", "cc", 2);
     sim_add_target(t->s, "B", "b/x.txt", "xxx", 3);
-    sim_add_target(t->s, "B", "a.txt", "AAAA", 4);   /* shadowed by targets */
-    sim_add_target(t->s, "B", "z/out.txt", "o", 1);  /* outside B's paths, and Z does not list it */
-    sim_add_target(t->s, "Z", "b/y.txt", "yy", 2);   /* behind terminating B */
+    sim_add_target(t->s, "B", "a.txt", "AAAA", 4);  /* shadowed by targets */
+    sim_add_target(t->s, "B", "z/out.txt", "o", 1); /* outside B's paths, and Z does not list it */
+    sim_add_target(t->s, "Z", "b/y.txt", "yy", 2);  /* behind terminating B */
     sim_add_target(t->s, "Z", "z/in.txt", "zzzzz", 5);
     sim_publish(t->s, "B");
     sim_publish(t->s, "Z");
     sim_update(t->s, "targets");
     ct_reopen(t);
     char buf[2048];
-    CHECK_STR(list(t, NULL, buf, sizeof(buf)),
-              "a.txt(targets,1) b/c.txt(targets,2) b/x.txt(B,3) z/in.txt(Z,5)");
+    CHECK_STR(list(t, NULL, buf, sizeof(buf)), "a.txt(targets,1) b/c.txt(targets,2) b/x.txt(B,3) z/in.txt(Z,5)");
     CHECK_STR(list(t, "b/", buf, sizeof(buf)), "b/c.txt(targets,2) b/x.txt(B,3)");
     CHECK_STR(list(t, "nothing/", buf, sizeof(buf)), "");
     /* Every listed target is what the search finds. */
