@@ -100,6 +100,35 @@ static int add(const char **list, size_t *n, size_t cap, const char *v, const ch
     return 0;
 }
 
+enum { O_HEADER = 512, O_UA, O_PROXY, O_NOPROXY, O_RETRIES };
+
+/* The options of the library's options version 2. */
+static int net_option(struct client_args *a, int c, const char *arg)
+{
+    char *end;
+    switch (c) {
+    case O_HEADER:
+        return add(a->headers, &a->nheaders, MAX_LIST, arg, "--header");
+    case O_UA:
+        a->ua_suffix = arg;
+        return 0;
+    case O_PROXY:
+        a->proxy = arg;
+        return 0;
+    case O_NOPROXY:
+        a->no_proxy = arg;
+        return 0;
+    default:
+        errno = 0;
+        a->retries = strtol(arg, &end, 10);
+        if (errno != 0 || *end != '\0' || a->retries < 0 || a->retries > 100) {
+            cli_errorf("client: --retries needs a number from 0 to 100, not '%s'", arg);
+            return CLI_USAGE;
+        }
+        return 0;
+    }
+}
+
 static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
 {
     enum {
@@ -118,12 +147,7 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
         O_RATE,
         O_TIMEOUT,
         O_POLICY,
-        O_SYNC,
-        O_HEADER,
-        O_UA,
-        O_PROXY,
-        O_NOPROXY,
-        O_RETRIES
+        O_SYNC
     };
     static const struct option opts[] = {
         {"metadata-dir", required_argument, NULL, O_MDIR},
@@ -211,27 +235,12 @@ static int parse(int argc, char **argv, struct client_args *a, int *cmd_index)
             a->json = 1;
             break;
         case O_HEADER:
-            rc = add(a->headers, &a->nheaders, MAX_LIST, optarg, "--header");
-            break;
         case O_UA:
-            a->ua_suffix = optarg;
-            break;
         case O_PROXY:
-            a->proxy = optarg;
-            break;
         case O_NOPROXY:
-            a->no_proxy = optarg;
+        case O_RETRIES:
+            rc = net_option(a, c, optarg);
             break;
-        case O_RETRIES: {
-            char *end;
-            errno = 0;
-            a->retries = strtol(optarg, &end, 10);
-            if (errno != 0 || *end != '\0' || a->retries < 0 || a->retries > 100) {
-                cli_errorf("client: --retries needs a number from 0 to 100, not '%s'", optarg);
-                return CLI_USAGE;
-            }
-            break;
-        }
         case 'q':
             a->quiet = 1;
             break;

@@ -264,6 +264,23 @@ static void after_failure(rampart_client *c, const rampart_target *t, int rc, co
     rpartial_close(&pp);
 }
 
+/* Stops the hash pipe after a transfer that returned *rc; a write or
+ * hash failure becomes *rc when the transfer succeeded.  Returns the
+ * pipe's own result. */
+static int finish_pipe(rhashpipe *hp, const rampart_target *t, int *rc, rerr *e)
+{
+    int prc = rhashpipe_finish(hp);
+    if (*rc == 0 && prc != 0)
+        *rc = rerr_set(e, prc, NULL, "cannot write or hash '%s'", t->path);
+    /* A failed write (ENOSPC, EIO) comes back from the transport as the
+     * sink's bare code: report the file system's own words (F5). */
+    const rerr *we = rhashpipe_write_error(hp);
+    if (we->code != 0 && *rc == we->code)
+        rerr_set(e, *rc, NULL, "cannot write '%s' to the target folder: %s", t->path, we->message);
+    rhashpipe_free(hp);
+    return prc;
+}
+
 /* One attempt from one mirror.  On success the file is in place.  With
  * `resume`, a kept partial download is continued; *redo tells that it was
  * and failed a check (or could not be read): it is gone, try in full. */
@@ -316,23 +333,12 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
     rsink sink = rclient_progress_sink(&pg);
     rc = rclient_progress_report(&pg);
     if (rc == 0) {
-        if (pp.size > 0)
-            rclient_log(c, RAMPART_LOG_DEBUG, "GET %s (from byte %llu)", (const char *)url.data,
-                        (unsigned long long)pp.size);
-        else
-            rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);
+        rclient_log(c, RAMPART_LOG_DEBUG, "GET %s%s", (const char *)url.data,
+                    pp.size > 0 ? " (resumed after the bytes kept from before)" : "");
         /* §5.7.3: read at most `length` bytes (endless data stops at length + 1). */
         rc = tp->get(tp, (const char *)url.data, t->length, &sink, e);
     }
-    int prc = rhashpipe_finish(hp);
-    if (rc == 0 && prc != 0)
-        rc = rerr_set(e, prc, NULL, "cannot write or hash '%s'", t->path);
-    /* A failed write (ENOSPC, EIO) comes back from the transport as the
-     * sink's bare code: report the file system's own words (F5). */
-    const rerr *we = rhashpipe_write_error(hp);
-    if (we->code != 0 && rc == we->code)
-        rerr_set(e, rc, NULL, "cannot write '%s' to the target folder: %s", t->path, we->message);
-    rhashpipe_free(hp);
+    int prc = finish_pipe(hp, t, &rc, e);
     if (rc == 0 && ts.n != t->length)
         rc = rerr_set(e, RAMPART_EMISMATCH, t->role, "target '%s' is %llu bytes, expected %llu", t->path,
                       (unsigned long long)ts.n, (unsigned long long)t->length);

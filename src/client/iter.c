@@ -74,7 +74,7 @@ static int walk(rampart_client *c, rstore *st, const char *prefix, cands *out)
     int rc = rclient_load_targets(c, st, "targets", NULL, &top, NULL);
     if (rc != 0)
         return rc;
-    const tuf_md **stack = rampart_calloc((size_t)c->max_delegations + 1, sizeof(*stack));
+    const tuf_md **stack = rampart_calloc((size_t)c->max_delegations + 1, sizeof(const tuf_md *));
     if (stack == NULL)
         return rerr_set(&c->err, RAMPART_ENOMEM, NULL, "out of memory");
     size_t depth = 0, visited = 0;
