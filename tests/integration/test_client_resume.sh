@@ -131,6 +131,19 @@ t_run "404 is not retried" 1 RAMPART_ENOTFOUND "$RAMPART" client --metadata-dir 
     --metadata-url "$base/status-404:timestamp.json/metadata/" refresh
 check_eq "one request after a 404" "$(since | grep -c '^REQ /status-404:timestamp.json/metadata/timestamp.json ')" 1
 
+# --- the lock wait says what it waits for ---------------------------------
+if command -v flock >/dev/null; then
+    flock "$md/.rampart.lock" sleep 2 &
+    lpid=$!
+    sleep 0.5
+    t_run "refresh waits for the lock" 0 - client refresh
+    wait "$lpid"
+    grep -q "^rampart: warning: waiting up to 10.000 s for another updater to release metadata folder $md$" \
+        "$T_WORK/err" && t_ok "the lock wait is announced" || t_bad "lock wait: $(cat "$T_WORK/err")"
+    t_run "no announcement without a wait" 0 - client refresh
+    check_eq "quiet when the lock is free" "$(cat "$T_WORK/err")" ""
+fi
+
 # --- list -----------------------------------------------------------------
 h() { sha256sum "$(ls "$T_WORK"/repo/targets/$1)" | cut -d' ' -f1; }
 app=$(h '*.app-1.0.0.tar.gz') doc=$(h 'docs/*.readme.txt') bigh=$(h '*.big.bin')
