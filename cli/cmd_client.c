@@ -5,6 +5,7 @@
  *   rampart client --metadata-dir DIR --metadata-url URL refresh
  *   rampart client --metadata-dir DIR --metadata-url URL --target-name T [--target-name T2 ...]
  *                  --target-dir TDIR --target-base-url URL [--policy PROVENANCE_POLICY] download
+ *   rampart client --metadata-dir DIR --metadata-url URL list [PREFIX]     (cmd_client_list.c)
  *
  * This is exactly the protocol of the TUF conformance suite (options in any
  * order before the command word; exit 0 on success, 1 on any failure), plus
@@ -18,6 +19,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "client_list.h"
+#include "client_progress.h"
 #include "rampart/client.h"
 
 #define MAX_LIST 64
@@ -39,6 +42,10 @@ struct client_args {
     long connect_ms, stall_ms, min_rate, timeout_ms;
     int replace;
     int json;
+    const char *headers[MAX_LIST];
+    size_t nheaders;
+    const char *ua_suffix, *proxy, *no_proxy;
+    long retries;
 };
 
 static int add(const char **list, size_t *n, size_t cap, const char *v, const char *what)
@@ -67,8 +74,37 @@ enum {
     O_RATE,
     O_TIMEOUT,
     O_POLICY,
-    O_SYNC
+    O_SYNC,
+    O_HEADER,
+    O_UA,
+    O_PROXY,
+    O_NOPROXY,
+    O_RETRIES
 };
+
+/* The options of the library's options version 2. */
+static int net_option(struct client_args *a, int id, const char *arg)
+{
+    long long v = 0;
+    switch (id) {
+    case O_HEADER:
+        return add(a->headers, &a->nheaders, MAX_LIST, arg, "--header");
+    case O_UA:
+        a->ua_suffix = arg;
+        return 0;
+    case O_PROXY:
+        a->proxy = arg;
+        return 0;
+    case O_NOPROXY:
+        a->no_proxy = arg;
+        return 0;
+    default:
+        if (cli_number("--retries", arg, 0, 100, &v) != 0)
+            return CLI_USAGE;
+        a->retries = (long)v;
+        return 0;
+    }
+}
 
 static int client_opt(void *ctx, int id, const char *arg)
 {
@@ -108,6 +144,12 @@ static int client_opt(void *ctx, int id, const char *arg)
     case O_JSON:
         a->json = 1;
         return 0;
+    case O_HEADER:
+    case O_UA:
+    case O_PROXY:
+    case O_NOPROXY:
+    case O_RETRIES:
+        return net_option(a, id, arg);
     default: { /* the numbers */
         static const char *const names[] = {"--connect-timeout", "--stall-timeout", "--min-rate", "--timeout"};
         long *dst[] = {&a->connect_ms, &a->stall_ms, &a->min_rate, &a->timeout_ms};
@@ -154,6 +196,25 @@ static int client_opt(void *ctx, int id, const char *arg)
          "MS",                                                                                                           \
          "abort when fewer than --min-rate bytes/s arrive over MS ms (default 30000)"},                                  \
         {"min-rate", required_argument, O_RATE, 0, "BYTES", "minimum transfer rate in bytes per second (default 1024)"}, \
+        {"header",                                                                                                       \
+         required_argument,                                                                                              \
+         O_HEADER,                                                                                                       \
+         0,                                                                                                              \
+         "'NAME: VALUE'",                                                                                                \
+         "send this request header (repeatable; e.g. Authorization for a\nprivate repository), never to another "        \
+         "host after a redirect"},                                                                                       \
+        {"user-agent-suffix", required_argument, O_UA, 0, "S", "append S to the User-Agent"},                            \
+        {"proxy",                                                                                                        \
+         required_argument,                                                                                              \
+         O_PROXY,                                                                                                        \
+         0,                                                                                                              \
+         "URL",                                                                                                          \
+         "use this proxy ('' for none; default: the http_proxy, https_proxy,\nall_proxy and no_proxy environment "       \
+         "variables)"},                                                                                                  \
+        {"no-proxy", required_argument, O_NOPROXY, 0, "HOSTS", "hosts never proxied (comma-separated)"},                 \
+        {"retries", required_argument,                                                                                   \
+         O_RETRIES, 0,                                                                                                   \
+         "N",       "retry a transient network failure up to N times, with backoff\n(default 0)"},                       \
     {                                                                                                                    \
         "timeout", required_argument, O_TIMEOUT, 0, "MS", "total deadline of each request (default 600000)"              \
     }
@@ -186,9 +247,12 @@ static const struct cli_opt download_opts[] = {
     OPT_END,
 };
 
+static const struct cli_opt list_opts[] = {OPT_MDIR, OPT_MURL, OPT_NET, OPT_JSON, OPT_END};
+
 static int client_init(int argc, char **argv);
 static int client_refresh(int argc, char **argv);
 static int client_download(int argc, char **argv);
+static int client_list(int argc, char **argv);
 
 static const struct cli_cmd init_cmd = {"client init", "client --metadata-dir DIR [--replace] init TRUSTED_ROOT",
                                         "Starts the client's trust from TRUSTED_ROOT (a root metadata file\n"
@@ -205,6 +269,14 @@ static const struct cli_cmd download_cmd = {
     "Refreshes, then downloads each target and verifies its length and hashes\n"
     "(and its provenance with --policy) before it is put in place.",
     download_opts, client_opt};
+static const struct cli_cmd list_cmd = {
+    "client list", "client --metadata-dir DIR --metadata-url URL [options] list [PREFIX]",
+    "Refreshes, then lists the trusted targets (under PREFIX if given): path,\n"
+    "length, custom version and hashes, so that an endpoint can discover a release.",
+    list_opts, client_opt};
+
+/* Whether `client list` was given its PREFIX (set by parse()). */
+static int list_has_prefix;
 
 /* Parses a client subcommand's line: 0, or the status to exit with. */
 static int parse(const struct cli_cmd *cmd, int argc, char **argv, struct client_args *a, int want_pos)
@@ -214,6 +286,10 @@ static int parse(const struct cli_cmd *cmd, int argc, char **argv, struct client
     int rc = cli_parse(cmd, argc, argv, a, &npos);
     if (rc != 0)
         return rc == CLI_HELP ? -1 : rc;
+    if (want_pos < 0) { /* list: an optional PREFIX */
+        want_pos = npos == 0 ? 0 : 1;
+        list_has_prefix = npos > 0;
+    }
     if (npos != want_pos) {
         if (npos > want_pos)
             cli_usage_error("unexpected argument '%s'", argv[want_pos + 1]);
@@ -336,13 +412,30 @@ static void print_provenance(const rampart_prov_policy *policy, const char *path
     printf("'\n");
 }
 
-static int do_update(const struct client_args *a, int download, const rampart_prov_policy *policy)
+/* The options of version 2 and the display (client_progress.c). */
+static void set_v2(const struct client_args *a, rampart_client_options *o, struct cli_progress *pg)
+{
+    o->headers = a->headers;
+    o->header_count = a->nheaders;
+    o->user_agent_suffix = a->ua_suffix;
+    o->proxy = a->proxy;
+    o->no_proxy = a->no_proxy;
+    o->max_retries = (unsigned)a->retries;
+    cli_progress_init(pg, cli_verbosity() < 0 || a->json);
+    o->progress = cli_progress_cb;
+    o->progress_ctx = pg;
+    o->log = cli_progress_log;
+    o->log_ctx = pg;
+}
+
+/* download: 1, refresh: 0, list: 2 (with `prefix`). */
+static int do_update(const struct client_args *a, int download, const rampart_prov_policy *policy, const char *prefix)
 {
     if (a->nmurls == 0) {
         cli_usage_error("--metadata-url is required");
         return CLI_USAGE;
     }
-    if (download && (a->nnames == 0 || a->nturls == 0 || a->target_dir == NULL)) {
+    if (download == 1 && (a->nnames == 0 || a->nturls == 0 || a->target_dir == NULL)) {
         cli_usage_error("--target-name, --target-base-url and --target-dir are required");
         return CLI_USAGE;
     }
@@ -360,7 +453,8 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     o.stall_timeout_ms = a->stall_ms;
     o.min_bytes_per_sec = a->min_rate;
     o.request_timeout_ms = a->timeout_ms;
-    o.log = cli_log;
+    struct cli_progress pg;
+    set_v2(a, &o, &pg);
     rampart_client *c = NULL;
     rampart_error err;
     int rc = rampart_client_new(&c, &o, &err);
@@ -375,23 +469,29 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     if (rc != 0) {
         report_failure(a, "refresh", rc, rampart_client_last_error(c), c);
         rampart_client_free(c);
-        return CLI_FAIL;
+        return cli_progress_interrupted() ? CLI_INTERRUPTED : CLI_FAIL;
+    }
+    if (download == 2) {
+        rc = cli_client_list(c, prefix, a->json);
+        rampart_client_free(c);
+        return cli_progress_interrupted() ? CLI_INTERRUPTED : rc != 0 ? CLI_FAIL : CLI_OK;
     }
     json_t *files = a->json ? json_array() : NULL;
     if (!a->json)
         print_summary(c);
-    for (size_t i = 0; download && i < a->nnames; i++) {
+    for (size_t i = 0; download == 1 && i < a->nnames; i++) {
         rampart_target *t = NULL;
         char *path = NULL;
         rc = rampart_client_get_target_info(c, a->names[i], &t);
         if (rc == 0)
             rc = rampart_client_download_target(c, t, a->target_dir, &path);
+        cli_progress_end(&pg);
         if (rc != 0) {
             report_failure(a, "download", rc, rampart_client_last_error(c), c);
             rampart_target_free(t);
             json_decref(files);
             rampart_client_free(c);
-            return CLI_FAIL;
+            return cli_progress_interrupted() ? CLI_INTERRUPTED : CLI_FAIL;
         }
         if (files != NULL) {
             const char *alg, *hex;
@@ -425,7 +525,7 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     }
     json_decref(files);
     rampart_client_free(c);
-    return CLI_OK;
+    return cli_progress_interrupted() ? CLI_INTERRUPTED : CLI_OK;
 }
 
 static int client_init(int argc, char **argv)
@@ -443,7 +543,17 @@ static int client_refresh(int argc, char **argv)
     int rc = parse(&refresh_cmd, argc, argv, &a, 0);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
-    return do_update(&a, 0, NULL);
+    return do_update(&a, 0, NULL, NULL);
+}
+
+static int client_list(int argc, char **argv)
+{
+    struct client_args a;
+    int rc = parse(&list_cmd, argc, argv, &a, -1);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    /* cli_parse put the operand, if any, at argv[1]; parse() allowed at most one */
+    return do_update(&a, 2, NULL, list_has_prefix ? argv[1] : NULL);
 }
 
 static int client_download(int argc, char **argv)
@@ -458,7 +568,7 @@ static int client_download(int argc, char **argv)
         report_failure(&a, "download", rc, &err, NULL);
         return CLI_FAIL;
     }
-    rc = do_update(&a, 1, p);
+    rc = do_update(&a, 1, p, NULL);
     rampart_prov_policy_free(p);
     return rc;
 }
@@ -469,6 +579,7 @@ int cmd_client(int argc, char **argv)
         {&init_cmd, client_init},
         {&refresh_cmd, client_refresh},
         {&download_cmd, client_download},
+        {&list_cmd, client_list},
     };
     return cli_dispatch("client", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

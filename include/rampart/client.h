@@ -7,21 +7,31 @@
  * each written atomically when it verifies).  The folder must first be
  * initialised with a root obtained out of band (rampart_client_bootstrap).
  *
- * Typical use:
+ * Typical use (compiled by tests/api/check_examples.py):
  *
  *     rampart_client_options o = RAMPART_CLIENT_OPTIONS_INIT;
  *     const char *mirrors[] = {"https://updates.example.com/metadata/"};
  *     const char *tmirrors[] = {"https://updates.example.com/targets/"};
+ *     rampart_error err;
+ *     rampart_client *c = NULL;
+ *     rampart_target *t = NULL;
+ *     char *path = NULL;
  *     o.metadata_dir = "/var/lib/app/tuf";
  *     o.metadata_urls = mirrors;  o.metadata_url_count = 1;
  *     o.target_urls = tmirrors;   o.target_url_count = 1;
- *     rampart_client *c;
- *     if (rampart_client_new(&c, &o) != 0) ...
- *     rampart_target *t;
+ *     if (rampart_client_new(&c, &o, &err) != 0) {
+ *         fprintf(stderr, "%s\n", err.message);
+ *         return 1;
+ *     }
  *     int rc = rampart_client_get_target_info(c, "app-1.1.0.tar.gz", &t);   // refreshes first
- *     char *path;
- *     if (rc == 0) rc = rampart_client_download_target(c, t, "/var/cache/app", &path);
- *     if (rc != 0) fprintf(stderr, "%s\n", rampart_client_last_error(c)->message);
+ *     if (rc == 0)
+ *         rc = rampart_client_download_target(c, t, "/var/cache/app", &path);
+ *     if (rc != 0)
+ *         fprintf(stderr, "%s\n", rampart_client_last_error(c)->message);
+ *     rampart_string_free(path);
+ *     rampart_target_free(t);
+ *     rampart_client_free(c);
+ *     return rc == 0 ? 0 : 1;
  *
  * Every function that can fail returns 0 or a negative RAMPART_E* code and
  * records the detail, read with rampart_client_last_error().
@@ -36,7 +46,9 @@
  * thread.  A rampart_target never changes once made and does not depend on
  * its client: its accessors may be called from any number of threads at
  * once; free it once, when no thread uses it.  The log and clock callbacks
- * run on the thread that called into the client.  Downloading a large
+ * run on the thread that called into the client, and so does the progress
+ * callback.  A rampart_target_iter belongs to the thread that uses it, like
+ * its client, and stays valid after the client is freed.  Downloading a large
  * target (8 MiB or more) hashes and writes it on a second thread, started
  * and joined within the call.
  *
@@ -72,7 +84,26 @@ typedef void (*rampart_log_fn)(void *ctx, int level, const char *msg);
 /** Clock override (tests, or a trusted time source): seconds since the epoch, UTC. */
 typedef long long (*rampart_clock_fn)(void *ctx);
 
-#define RAMPART_CLIENT_OPTIONS_VERSION 1
+/** What a progress report is about. */
+enum rampart_progress_kind { RAMPART_PROGRESS_METADATA = 0, RAMPART_PROGRESS_TARGET = 1 };
+
+/**
+ * Progress callback: `name` is the metadata file ("timestamp.json") or the
+ * target path (untrusted text: sanitise before printing), `done` the bytes
+ * of it received so far (for a resumed target download, counting the bytes
+ * kept from before), `total` its trusted length, or 0 when no trusted
+ * length is known (timestamp, root, or metadata whose parent states none).
+ * Called once with done 0 before each request and then as bytes arrive.
+ * Returning non-zero cancels: the call in progress returns
+ * RAMPART_ECANCELED, no other mirror or retry is tried, and no temporary
+ * file remains (a target's bytes received so far are kept for a later
+ * resumed download; see rampart_client_download_target).
+ */
+typedef int (*rampart_progress_fn)(void *ctx, int kind, const char *name, uint64_t done, uint64_t total);
+
+/** Version 1: the fields up to log_ctx; version 2 adds the rest (from
+ *  progress).  Both are accepted; the fields of version 2 are then 0. */
+#define RAMPART_CLIENT_OPTIONS_VERSION 2
 
 /**
  * Client options.  Start from RAMPART_CLIENT_OPTIONS_INIT and set what you
@@ -119,6 +150,32 @@ typedef struct rampart_client_options {
     void *clock_ctx;
     rampart_log_fn log; /**< default: no logging */
     void *log_ctx;
+
+    /* ---- since version 2 ---- */
+    rampart_progress_fn progress; /**< default: none */
+    void *progress_ctx;
+    /** Extra request headers, each "Name: value" (e.g. "Authorization: Bearer ..."
+     *  for a private repository), sent with every request to the host (scheme,
+     *  host and port) of the URL asked for, and never after a redirect to another
+     *  host.  A header without ':' or with CR/LF is RAMPART_EINVAL. */
+    const char *const *headers;
+    size_t header_count;
+    const char *user_agent_suffix; /**< appended to "rampart/VERSION " in User-Agent */
+    /** Proxy.  NULL: libcurl's environment behaviour (http_proxy, https_proxy,
+     *  all_proxy and no_proxy, the first two also in upper case except
+     *  HTTP_PROXY); "": no proxy at all, whatever the environment; else a proxy
+     *  URL ("http://proxy:3128", "socks5h://..."). */
+    const char *proxy;
+    const char *no_proxy; /**< hosts never proxied ("localhost,.internal"); NULL: environment */
+    /** Further attempts on the same mirror after a transient network failure
+     *  (RAMPART_ENET: connection refused or reset, HTTP 5xx; RAMPART_ECONNTIMEOUT),
+     *  never after a security failure, a "not found", a slow or overlong
+     *  transfer, or a cancellation; default 0. */
+    unsigned max_retries;
+    /** Backoff before retry n (1, 2, ...): retry_base_ms * 2^(n-1), at most
+     *  retry_max_ms; defaults 500 and 8000. */
+    unsigned retry_base_ms;
+    unsigned retry_max_ms;
 } rampart_client_options;
 
 #define RAMPART_CLIENT_OPTIONS_INIT                                                                                    \
@@ -204,12 +261,55 @@ RAMPART_API int rampart_client_find_cached_target(rampart_client *c, const rampa
  * length and every listed hash match; a failed download leaves the folder as
  * it was.  A verified cached copy is reused without network access.
  * `path_out` may be NULL; else it receives the final path (free with
- * rampart_string_free).  Errors: RAMPART_EMISMATCH, RAMPART_ETOOLARGE,
- * RAMPART_EUNSUPPORTED (unknown hash algorithm), RAMPART_EPATH, network codes,
- * RAMPART_EIO, RAMPART_ENOMEM.
+ * rampart_string_free).
+ *
+ * Resuming: when a transfer fails part-way (a network error, a
+ * cancellation), the bytes received so far are kept in the metadata folder,
+ * as "partial/<sha256 of the target's path and hashes>.part" (a name no
+ * target or metadata file can have), never longer than the target's trusted
+ * length.  The next download of the same target asks the mirror for the
+ * rest with an HTTP Range request; the kept bytes and the new ones are then
+ * hashed together, so the file is still verified over all its bytes before
+ * it is renamed into place.  A mirror that ignores the range (200 instead of
+ * 206, or another range) sends the whole file, which is taken from the
+ * start; a resumed file that does not verify is thrown away and the target
+ * downloaded again in full, once.  Nothing of a partial file is ever
+ * trusted before the whole target verifies.
+ *
+ * Errors: RAMPART_EMISMATCH, RAMPART_ETOOLARGE, RAMPART_EUNSUPPORTED
+ * (unknown hash algorithm), RAMPART_EPATH, network codes, RAMPART_ECANCELED
+ * (the progress callback asked to stop), RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_client_download_target(rampart_client *c, const rampart_target *t, const char *target_dir,
                                                char **path_out) RAMPART_MUST_USE;
+
+typedef struct rampart_target_iter rampart_target_iter;
+
+/**
+ * Lists the trusted targets whose path starts with `prefix` (NULL or "":
+ * all), refreshing first if this client has not refreshed yet.  Every role
+ * reachable from the top-level targets role through delegations (at most
+ * max_delegations of them, each listed in the snapshot) is loaded and
+ * verified, and a target is listed only when the search of
+ * rampart_client_get_target_info for its path would return that very entry
+ * (§5.6.7: the first role in pre-order that lists it, within the paths every
+ * delegation on the way allows, stopping at terminating delegations).  Each
+ * path appears once; targets come sorted by path (bytewise).  The iterator
+ * is independent of the client afterwards.  Errors: refresh errors, those of
+ * loading a delegated role, RAMPART_ENOMEM, RAMPART_EINVAL.
+ */
+RAMPART_API int rampart_target_iter_new(rampart_target_iter **out, rampart_client *c,
+                                        const char *prefix) RAMPART_MUST_USE;
+/** Number of targets the iterator holds in all. */
+RAMPART_API size_t rampart_target_iter_count(const rampart_target_iter *it) RAMPART_MUST_USE;
+/**
+ * The next target: 0 and *out a new rampart_target (free with
+ * rampart_target_free); RAMPART_ENOTFOUND after the last one (*out
+ * untouched); RAMPART_EINVAL; RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_target_iter_next(rampart_target_iter *it, rampart_target **out) RAMPART_MUST_USE;
+/** Frees an iterator.  NULL-safe. */
+RAMPART_API void rampart_target_iter_free(rampart_target_iter *it);
 
 /** Detail of the last error on this client (code 0 when the last call succeeded). */
 RAMPART_API const rampart_error *rampart_client_last_error(const rampart_client *c) RAMPART_MUST_USE;

@@ -106,6 +106,9 @@ enum rampart_error_code {
     RAMPART_EPROVREVISION = -31,
     /** The attestation is malformed: not a DSSE envelope holding an in-toto Statement v1 with a valid predicate. */
     RAMPART_EPROVFORMAT = -32,
+    /** The caller cancelled the operation (a progress callback returned non-zero); nothing
+     *  partial was installed. */
+    RAMPART_ECANCELED = -33,
 };
 
 /**

@@ -5,6 +5,7 @@
  */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -76,13 +77,88 @@ static int copy_urls(const char *const *in, size_t n, bool allow_http, char ***o
     return 0;
 }
 
-int rampart_client_new(rampart_client **out, const rampart_client_options *o, rampart_error *err)
+static char *dup_str(const char *s)
+{
+    return rampart_strndup(s, strlen(s));
+}
+
+/* A header line "Name: value": a token before ':', no control characters. */
+static bool header_ok(const char *h)
+{
+    const char *colon = strchr(h, ':');
+    if (colon == NULL || colon == h)
+        return false;
+    for (const char *p = h; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f || (p < colon && (ch == ' ' || ch == '\t')))
+            return false;
+    }
+    return true;
+}
+
+static bool text_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
+
+/* The options of version 2 (network extras): copied, checked. */
+static int copy_v2(rampart_client *c, const rampart_client_options *o, rerr *e)
+{
+    if (o->header_count > 0 && o->headers == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "header list missing");
+    if (o->header_count > 0) {
+        c->headers = rampart_calloc(o->header_count, sizeof(char *));
+        if (c->headers == NULL)
+            return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < o->header_count; i++) {
+        if (o->headers[i] == NULL || !header_ok(o->headers[i]))
+            return rerr_set(e, RAMPART_EINVAL, NULL, "request header %zu is not \"Name: value\" on one line", i);
+        if ((c->headers[i] = dup_str(o->headers[i])) == NULL)
+            return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+        c->nheaders = i + 1;
+    }
+    c->fetch.headers = (const char *const *)c->headers;
+    c->fetch.nheaders = c->nheaders;
+    if (o->user_agent_suffix != NULL && !text_ok(o->user_agent_suffix))
+        return rerr_set(e, RAMPART_EINVAL, NULL, "the User-Agent suffix has control characters");
+    rbuf ua;
+    rbuf_init(&ua, 4096);
+    if (rbuf_append_str(&ua, "rampart/" RAMPART_VERSION_STRING) != 0 ||
+        (o->user_agent_suffix != NULL && o->user_agent_suffix[0] != '\0' &&
+         (rbuf_append_byte(&ua, ' ') != 0 || rbuf_append_str(&ua, o->user_agent_suffix) != 0)) ||
+        (c->fetch.user_agent = (const char *)rbuf_detach(&ua, NULL)) == NULL) {
+        rbuf_free(&ua);
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "User-Agent too long");
+    }
+    if ((o->proxy != NULL && (c->fetch.proxy = dup_str(o->proxy)) == NULL) ||
+        (o->no_proxy != NULL && (c->fetch.no_proxy = dup_str(o->no_proxy)) == NULL))
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    c->progress = o->progress;
+    c->progress_ctx = o->progress_ctx;
+    c->max_retries = o->max_retries;
+    c->retry_base_ms = DEF(o->retry_base_ms, 500);
+    c->retry_max_ms = DEF(o->retry_max_ms, 8000);
+    return 0;
+}
+
+int rampart_client_new(rampart_client **out, const rampart_client_options *opts, rampart_error *err)
 {
     rerr_clear(err);
-    if (out == NULL || o == NULL || o->metadata_dir == NULL || o->metadata_dir[0] == '\0')
+    if (out == NULL || opts == NULL || opts->metadata_dir == NULL || opts->metadata_dir[0] == '\0')
         return rerr_set(err, RAMPART_EINVAL, NULL, "a metadata folder is required");
-    if (o->version != RAMPART_CLIENT_OPTIONS_VERSION)
-        return rerr_set(err, RAMPART_EINVAL, NULL, "unknown client options version %u", o->version);
+    /* Version 1 callers' structs end before `progress`: read only that much. */
+    rampart_client_options v = {0};
+    if (opts->version == 1)
+        memcpy(&v, opts, offsetof(rampart_client_options, progress));
+    else if (opts->version == RAMPART_CLIENT_OPTIONS_VERSION)
+        v = *opts;
+    else
+        return rerr_set(err, RAMPART_EINVAL, NULL, "unknown client options version %u", opts->version);
+    const rampart_client_options *o = &v;
     if ((o->metadata_url_count > 0 && o->metadata_urls == NULL) || (o->target_url_count > 0 && o->target_urls == NULL))
         return rerr_set(err, RAMPART_EINVAL, NULL, "mirror list missing");
     rampart_client *c = rampart_calloc(1, sizeof(*c));
@@ -130,6 +206,8 @@ int rampart_client_new(rampart_client **out, const rampart_client_options *o, ra
     c->clock_ctx = o->clock_ctx;
     c->log = o->log;
     c->log_ctx = o->log_ctx;
+    if ((rc = copy_v2(c, o, err)) != 0)
+        goto fail;
     *out = c;
     return 0;
 fail:
@@ -149,6 +227,10 @@ void rampart_client_free(rampart_client *c)
     rampart_free((void *)c->fetch.ca_file);
     rampart_free((void *)c->fetch.ca_path);
     rampart_free((void *)c->fetch.pinned_pubkey);
+    rampart_free((void *)c->fetch.user_agent);
+    rampart_free((void *)c->fetch.proxy);
+    rampart_free((void *)c->fetch.no_proxy);
+    free_list(c->headers, c->nheaders);
     rampart_free(c->metadata_dir);
     rampart_free(c);
 }
@@ -241,10 +323,22 @@ int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bo
          * copies, and let a large buffer use huge pages. */
         if (exact && cap <= RCLIENT_MAX_PRESIZE && rbuf_reserve(&body, (size_t)cap) == 0)
             rampart_advise_huge(body.data, body.cap);
-        rsink sink = {rsink_rbuf_write, &body};
+        rsink inner = {.write = rsink_rbuf_write, .ctx = &body};
         rerr me = {0};
-        rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);
-        rc = tp->get(tp, (const char *)url.data, cap, &sink, &me);
+        rprogress pg = {c, RAMPART_PROGRESS_METADATA, name, 0, exact ? cap : 0, &inner, &me, NULL};
+        rsink sink = rclient_progress_sink(&pg);
+        for (unsigned attempt = 0;; attempt++) {
+            rbuf_reset(&body);
+            pg.done = 0;
+            me = (rerr){0};
+            rc = rclient_progress_report(&pg);
+            if (rc != 0)
+                break;
+            rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);
+            rc = tp->get(tp, (const char *)url.data, cap, &sink, &me);
+            if (rc == 0 || !rclient_retry(c, rc, attempt, (const char *)url.data, &me))
+                break;
+        }
         rbuf_free(&url);
         if (rc == 0) {
             size_t len;
@@ -257,7 +351,7 @@ int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bo
         } else {
             rbuf_free(&body);
         }
-        if (rc == RAMPART_ENOMEM || rc == RAMPART_EIO || rc == RAMPART_EINTERNAL) {
+        if (rc == RAMPART_ENOMEM || rc == RAMPART_EIO || rc == RAMPART_EINTERNAL || rc == RAMPART_ECANCELED) {
             if (e != NULL)
                 *e = me;
             return rc;
@@ -306,13 +400,25 @@ int rampart_client_bootstrap(const char *metadata_dir, const void *root, size_t 
     return rc;
 }
 
+int rclient_store_open(rampart_client *c, rstore *st)
+{
+    int rc = rstore_open(st, c->metadata_dir, false, 0, &c->err);
+    if (rc != RAMPART_ELOCKED || c->lock_timeout_ms == 0)
+        return rc;
+    /* Say what the wait is for before waiting. */
+    rclient_log(c, RAMPART_LOG_WARN, "waiting up to %u.%03u s for another updater to release metadata folder %s",
+                c->lock_timeout_ms / 1000, c->lock_timeout_ms % 1000, c->metadata_dir);
+    rerr_clear(&c->err);
+    return rstore_open(st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+}
+
 int rampart_client_refresh(rampart_client *c)
 {
     if (c == NULL)
         return RAMPART_EINVAL;
     rerr_clear(&c->err);
     rstore st;
-    int rc = rstore_open(&st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+    int rc = rclient_store_open(c, &st);
     if (rc != 0)
         return rc;
     rc = rclient_refresh_locked(c, &st);
@@ -341,7 +447,7 @@ int rampart_client_get_target_info(rampart_client *c, const char *path, rampart_
     if (path == NULL || out == NULL)
         return rerr_set(&c->err, RAMPART_EINVAL, NULL, "invalid argument");
     rstore st;
-    int rc = rstore_open(&st, c->metadata_dir, false, c->lock_timeout_ms, &c->err);
+    int rc = rclient_store_open(c, &st);
     if (rc != 0)
         return rc;
     if (!c->refreshed)

@@ -25,6 +25,11 @@ struct rampart_client {
     void *clock_ctx;
     rampart_log_fn log;
     void *log_ctx;
+    rampart_progress_fn progress;
+    void *progress_ctx;
+    unsigned max_retries, retry_base_ms, retry_max_ms;
+    char **headers; /* copies of options.headers (fetch.headers points here) */
+    size_t nheaders;
 
     const struct rampart_prov_policy *policy; /* provenance policy (borrowed), or NULL */
     rtransport *tp;                           /* created on first use (tests may install their own) */
@@ -32,6 +37,12 @@ struct rampart_client {
     bool refreshed;
     rampart_role_status status[4];
     rampart_error err;
+};
+
+/* Lists every trusted target under a prefix (iter.c). */
+struct rampart_target_iter {
+    rampart_target **t;
+    size_t n, next;
 };
 
 struct rampart_target {
@@ -67,6 +78,32 @@ int rclient_fetch_metadata(rampart_client *c, const char *name, uint64_t cap, bo
                            bool *some_notfound, rerr *e) RAMPART_MUST_USE;
 /* Largest stated length reserved up front (larger ones grow as data arrives). */
 #define RCLIENT_MAX_PRESIZE ((uint64_t)256 << 20)
+
+/* Progress of one transfer, wrapped around the sink that stores the bytes:
+ * reports to the application's progress callback and turns a non-zero
+ * answer into RAMPART_ECANCELED (recorded in `e`). */
+typedef struct rprogress {
+    rampart_client *c;
+    int kind; /* enum rampart_progress_kind */
+    const char *name;
+    uint64_t done, total;
+    const rsink *inner;
+    rerr *e;
+    const uint64_t *count; /* when set, `done` is read from here (bytes kept from before included) */
+} rprogress;
+/* Reports pg's state now: 0, or ECANCELED. */
+int rclient_progress_report(rprogress *pg) RAMPART_MUST_USE;
+/* An rsink over `pg` (which must outlive it): write counts and reports,
+ * tick reports, begin and offset pass through to pg->inner. */
+rsink rclient_progress_sink(rprogress *pg);
+/* True (after waiting the backoff) when attempt `attempt` (0 = the first)
+ * that failed with `rc` should be tried again: transient network failures
+ * only (ENET, ECONNTIMEOUT), at most max_retries times. */
+bool rclient_retry(rampart_client *c, int rc, unsigned attempt, const char *what, const rerr *why);
+
+/* Opens the metadata folder and takes its lock, logging (a warning) what
+ * it waits for when another updater holds it. */
+int rclient_store_open(rampart_client *c, rstore *st) RAMPART_MUST_USE;
 
 /* refresh.c: the workflow, run with the store open. */
 int rclient_refresh_locked(rampart_client *c, rstore *st) RAMPART_MUST_USE;

@@ -16,6 +16,7 @@
 
 #include "client/client_internal.h"
 #include "client/hashpipe.h"
+#include "client/partial.h"
 #include "client/url.h"
 #include "crypto/hash.h"
 #include "util/codec.h"
@@ -179,14 +180,19 @@ int rampart_client_find_cached_target(rampart_client *c, const rampart_target *t
     return 0;
 }
 
-/* The sink of a target download: into the hash pipe (file + hashes). */
+/* The sink of a target download: into the hash pipe (file + hashes),
+ * after the kept bytes of an interrupted download when the mirror sends the
+ * rest (a 206 from their end). */
 typedef struct tsink {
     rhashpipe *hp;
     uint64_t n;
     uint64_t length;
+    rpartial *pp;        /* kept bytes to put first, or NULL */
+    bool resumed;        /* the kept bytes were put first */
+    bool partial_failed; /* they could not be read */
 } tsink;
 
-static int tsink_write(void *ctx, const uint8_t *p, size_t n)
+static int tsink_feed(void *ctx, const uint8_t *p, size_t n)
 {
     tsink *s = ctx;
     /* Never past the trusted length, whatever the transport lets through. */
@@ -196,6 +202,25 @@ static int tsink_write(void *ctx, const uint8_t *p, size_t n)
     if (rc == 0)
         s->n += n;
     return rc;
+}
+
+static int tsink_begin(void *ctx, uint64_t start)
+{
+    tsink *s = ctx;
+    if (start == UINT64_MAX) {
+        s->partial_failed = true; /* the mirror cannot resume it: start again */
+        return RAMPART_ENET;
+    }
+    if (start == 0 || s->pp == NULL || start != s->pp->size || s->n != 0)
+        return 0;
+    int rc = rpartial_read(s->pp, start, tsink_feed, s);
+    if (rc == 0) {
+        s->resumed = true;
+        return 0;
+    }
+    /* Some kept bytes may be in the pipe already: this attempt is lost. */
+    s->partial_failed = true;
+    return RAMPART_ENET;
 }
 
 /* §5.7.2: DIR/HASH.BASENAME under consistent snapshots, else the path itself. */
@@ -219,10 +244,50 @@ int rclient_target_url(const char *mirror, const rampart_target *t, bool consist
     return rc;
 }
 
-/* One attempt from one mirror.  On success the file is in place. */
-static int download_from(rampart_client *c, rtransport *tp, const char *mirror, const rampart_target *t, int parentfd,
-                         const char *base, rerr *e)
+/* After a failed attempt: keeps what arrived for a resumed download when
+ * the failure was the network's or the application's (never after bytes
+ * that failed a check), else throws it away. */
+static void after_failure(rampart_client *c, const rampart_target *t, int rc, const tsink *ts, int prc, rfs_tmp *tmp,
+                          int parentfd)
 {
+    bool keep = (rampart_error_kind(rc) == RAMPART_KIND_TRANSPORT || rc == RAMPART_ECANCELED) && prc == 0 &&
+                !ts->partial_failed && ts->n > 0 && ts->n < t->length;
+    if (!keep) {
+        rfs_tmp_discard(tmp);
+        return;
+    }
+    rpartial pp;
+    if (rpartial_open(&pp, c, t, true) == 0)
+        rpartial_save(&pp, c, tmp, parentfd, ts->n);
+    else
+        rfs_tmp_discard(tmp);
+    rpartial_close(&pp);
+}
+
+/* Stops the hash pipe after a transfer that returned *rc; a write or
+ * hash failure becomes *rc when the transfer succeeded.  Returns the
+ * pipe's own result. */
+static int finish_pipe(rhashpipe *hp, const rampart_target *t, int *rc, rerr *e)
+{
+    int prc = rhashpipe_finish(hp);
+    if (*rc == 0 && prc != 0)
+        *rc = rerr_set(e, prc, NULL, "cannot write or hash '%s'", t->path);
+    /* A failed write (ENOSPC, EIO) comes back from the transport as the
+     * sink's bare code: report the file system's own words (F5). */
+    const rerr *we = rhashpipe_write_error(hp);
+    if (we->code != 0 && *rc == we->code)
+        rerr_set(e, *rc, NULL, "cannot write '%s' to the target folder: %s", t->path, we->message);
+    rhashpipe_free(hp);
+    return prc;
+}
+
+/* One attempt from one mirror.  On success the file is in place.  With
+ * `resume`, a kept partial download is continued; *redo tells that it was
+ * and failed a check (or could not be read): it is gone, try in full. */
+static int download_from(rampart_client *c, rtransport *tp, const char *mirror, const rampart_target *t, int parentfd,
+                         const char *base, bool resume, bool *redo, rerr *e)
+{
+    *redo = false;
     rbuf url;
     rbuf_init(&url, 1 << 16);
     int rc = rclient_target_url(mirror, t, t->consistent, &url);
@@ -252,33 +317,70 @@ static int download_from(rampart_client *c, rtransport *tp, const char *mirror, 
         rbuf_free(&url);
         return rc;
     }
-    tsink ts = {hp, 0, t->length};
-    rsink sink = {tsink_write, &ts};
-    rclient_log(c, RAMPART_LOG_DEBUG, "GET %s", (const char *)url.data);
-    /* §5.7.3: read at most `length` bytes (endless data stops at length + 1). */
-    rc = tp->get(tp, (const char *)url.data, t->length, &sink, e);
-    int prc = rhashpipe_finish(hp);
-    if (rc == 0 && prc != 0)
-        rc = rerr_set(e, prc, NULL, "cannot write or hash '%s'", t->path);
-    /* A failed write (ENOSPC, EIO) comes back from the transport as the
-     * sink's bare code: report the file system's own words (F5). */
-    const rerr *we = rhashpipe_write_error(hp);
-    if (we->code != 0 && rc == we->code)
-        rerr_set(e, rc, NULL, "cannot write '%s' to the target folder: %s", t->path, we->message);
-    rhashpipe_free(hp);
+    rpartial pp;
+    if (rpartial_open(&pp, c, t, false) != 0) {
+        rhashpipe_free(hp);
+        rfs_tmp_discard(&tmp);
+        rhashset_free(&hs);
+        rbuf_free(&url);
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    if (!resume)
+        pp.size = 0; /* kept, unused: replaced by what this attempt receives */
+    tsink ts = {hp, 0, t->length, pp.size > 0 ? &pp : NULL, false, false};
+    rsink inner = {.write = tsink_feed, .ctx = &ts, .offset = pp.size, .begin = tsink_begin};
+    rprogress pg = {c, RAMPART_PROGRESS_TARGET, t->path, 0, t->length, &inner, e, &ts.n};
+    rsink sink = rclient_progress_sink(&pg);
+    rc = rclient_progress_report(&pg);
+    if (rc == 0) {
+        rclient_log(c, RAMPART_LOG_DEBUG, "GET %s%s", (const char *)url.data,
+                    pp.size > 0 ? " (resumed after the bytes kept from before)" : "");
+        /* §5.7.3: read at most `length` bytes (endless data stops at length + 1). */
+        rc = tp->get(tp, (const char *)url.data, t->length, &sink, e);
+    }
+    int prc = finish_pipe(hp, t, &rc, e);
     if (rc == 0 && ts.n != t->length)
         rc = rerr_set(e, RAMPART_EMISMATCH, t->role, "target '%s' is %llu bytes, expected %llu", t->path,
                       (unsigned long long)ts.n, (unsigned long long)t->length);
     if (rc == 0)
         rc = rhashset_check(&hs, t, "target", e);
-    if (rc == 0) {
+    if (rc == 0)
         rc = rfs_tmp_commit(&tmp, base, e);
-    }
-    if (rc != 0)
+    if (rc == 0 || ts.resumed || ts.partial_failed)
+        rpartial_remove(&pp); /* installed, or not to be used again */
+    rpartial_close(&pp);
+    if (rc != 0 && (ts.partial_failed || (ts.resumed && rclient_is_security_error(rc)))) {
+        *redo = true;
         rfs_tmp_discard(&tmp);
+    } else if (rc != 0) {
+        after_failure(c, t, rc, &ts, prc, &tmp, parentfd);
+    }
     rhashset_free(&hs);
     rbuf_free(&url);
     return rc;
+}
+
+/* Every attempt on one mirror: retries after transient failures, and one
+ * full download after a resumed one that failed a check (*resume then
+ * false for the rest of the call). */
+static int download_mirror(rampart_client *c, rtransport *tp, const char *mirror, const rampart_target *t, int parentfd,
+                           const char *base, bool *resume, rerr *e)
+{
+    for (unsigned attempt = 0;;) {
+        bool redo = false;
+        *e = (rerr){0};
+        int rc = download_from(c, tp, mirror, t, parentfd, base, *resume, &redo, e);
+        if (rc == 0)
+            return 0;
+        if (redo && *resume) {
+            rclient_log(c, RAMPART_LOG_WARN, "%s: the resumed download did not verify (%s): downloading it in full",
+                        t->path, e->message);
+            *resume = false;
+            continue;
+        }
+        if (!rclient_retry(c, rc, attempt++, t->path, e))
+            return rc;
+    }
 }
 
 int rampart_client_download_target(rampart_client *c, const rampart_target *t, const char *target_dir, char **path_out)
@@ -312,16 +414,17 @@ int rampart_client_download_target(rampart_client *c, const rampart_target *t, c
     } else if (rc == RAMPART_ENOTFOUND) {
         rtransport *tp;
         rc = rclient_transport(c, &tp);
+        bool resume = true;
         int best = 0;
         rerr best_err = {0};
         for (size_t m = 0; rc == 0 && m < c->nturls; m++) {
             rerr me = {0};
-            int mrc = download_from(c, tp, c->turls[m], t, parentfd, base, &me);
+            int mrc = download_mirror(c, tp, c->turls[m], t, parentfd, base, &resume, &me);
             if (mrc == 0) {
                 best = 0;
                 break;
             }
-            if (mrc == RAMPART_ENOMEM || mrc == RAMPART_EIO) {
+            if (mrc == RAMPART_ENOMEM || mrc == RAMPART_EIO || mrc == RAMPART_ECANCELED) {
                 best = mrc;
                 best_err = me;
                 break;

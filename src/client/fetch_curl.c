@@ -10,10 +10,17 @@
  *     scheme, and only to URLs that pass the same policy;
  *   - the byte cap counted in the write callback (endless data);
  *   - three distinct time limits: connect timeout, a minimum-throughput
- *     window (slow retrieval) and a total deadline.
+ *     window (slow retrieval) and a total deadline;
+ *   - the application's extra headers (credentials) only to the host of the
+ *     URL asked for: a redirect to another host gets none;
+ *   - a range (resumed download) is taken only as a 206 whose Content-Range
+ *     starts at the offset asked for; a 200 is the whole file.
  */
 #include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "client/transport.h"
@@ -24,6 +31,7 @@ typedef struct curl_tp {
     rtransport base;
     CURL *h;
     rfetch_opts o;
+    struct curl_slist *hdrs; /* the application's extra headers, or NULL */
 } curl_tp;
 
 /* State of one request (one hop). */
@@ -39,7 +47,58 @@ typedef struct xfer {
     int fail; /* our reason for aborting, or 0 */
     double start, window_start;
     uint64_t window_bytes;
+    bool begun;      /* sink->begin called */
+    char crange[96]; /* Content-Range of the current response ("" when none) */
 } xfer;
+
+/* A body the sink takes: the whole file, or the range asked for. */
+static bool body_ok(const xfer *x)
+{
+    return x->status == 200 || (x->status == 206 && x->sink->offset > 0);
+}
+
+/* Tells the sink where the body starts (once): a 206 must start exactly at
+ * the offset asked for ("bytes START-END/TOTAL"). */
+static int begin_body(xfer *x)
+{
+    if (x->begun)
+        return 0;
+    x->begun = true;
+    uint64_t start = 0;
+    if (x->status == 206) {
+        unsigned long long a = 0;
+        char *end = NULL;
+        const char *p = x->crange;
+        if (strncmp(p, "bytes ", 6) != 0)
+            return RAMPART_ENET;
+        a = strtoull(p + 6, &end, 10);
+        if (end == p + 6 || *end != '-' || a != x->sink->offset) {
+            if (x->sink->begin != NULL)
+                (void)x->sink->begin(x->sink->ctx, UINT64_MAX);
+            return RAMPART_ENET;
+        }
+        start = a;
+    }
+    return x->sink->begin != NULL ? x->sink->begin(x->sink->ctx, start) : 0;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+    xfer *x = ud;
+    size_t n = size * nmemb;
+    static const char cr[] = "content-range:";
+    if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+        x->crange[0] = '\0'; /* a new response (after 1xx or a redirect) */
+    } else if (n > sizeof(cr) - 1 && strncasecmp(p, cr, sizeof(cr) - 1) == 0) {
+        size_t i = sizeof(cr) - 1, o = 0;
+        while (i < n && (p[i] == ' ' || p[i] == '\t'))
+            i++;
+        while (i < n && p[i] != '\r' && p[i] != '\n' && o + 1 < sizeof(x->crange))
+            x->crange[o++] = p[i++];
+        x->crange[o] = '\0';
+    }
+    return n;
+}
 
 static double now_s(void)
 {
@@ -75,7 +134,14 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
             }
         }
     }
-    if (x->status != 200) {
+    if (body_ok(x) && !x->begun) {
+        int rc = begin_body(x);
+        if (rc != 0) {
+            x->fail = rc;
+            return 0;
+        }
+    }
+    if (!body_ok(x)) {
         /* Error and redirect bodies are read and dropped, within a small bound. */
         x->discarded += n;
         if (x->discarded > 65536) {
@@ -105,6 +171,13 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     (void)ulnow;
     xfer *x = ud;
     const rfetch_opts *o = &x->tp->o;
+    if (x->sink->tick != NULL) {
+        int rc = x->sink->tick(x->sink->ctx);
+        if (rc != 0) {
+            x->fail = rc;
+            return 1;
+        }
+    }
     double t = now_s();
     if (o->request_timeout_ms > 0 && (t - x->start) * 1000.0 > (double)o->request_timeout_ms) {
         x->fail = RAMPART_ETIMEOUT;
@@ -134,7 +207,9 @@ static int set_common(curl_tp *tp)
               curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_USERAGENT, "rampart/" RAMPART_VERSION_STRING) == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_USERAGENT,
+                               o->user_agent != NULL ? o->user_agent : "rampart/" RAMPART_VERSION_STRING) == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
@@ -146,6 +221,11 @@ static int set_common(curl_tp *tp)
         ok = curl_easy_setopt(h, CURLOPT_CAPATH, o->ca_path) == CURLE_OK;
     if (ok && o->pinned_pubkey != NULL)
         ok = curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, o->pinned_pubkey) == CURLE_OK;
+    /* Without CURLOPT_PROXY libcurl reads the proxy environment variables. */
+    if (ok && o->proxy != NULL)
+        ok = curl_easy_setopt(h, CURLOPT_PROXY, o->proxy) == CURLE_OK;
+    if (ok && o->no_proxy != NULL)
+        ok = curl_easy_setopt(h, CURLOPT_NOPROXY, o->no_proxy) == CURLE_OK;
     /* A backstop for the deadline, in case libcurl blocks between progress calls. */
     if (ok && o->request_timeout_ms > 0)
         ok = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->request_timeout_ms + 2000L) == CURLE_OK;
@@ -166,6 +246,8 @@ static int map_curl_error(CURLcode cc, const xfer *x, const char *url, rerr *e)
                             x->tp->o.request_timeout_ms);
         case RAMPART_EINSECURE:
             return rerr_set(e, x->fail, NULL, "%s: plain http reached a non-loopback address", url);
+        case RAMPART_ENET:
+            return rerr_set(e, x->fail, NULL, "%s: HTTP 206 for another range (%s)", url, x->crange);
         default:
             /* the sink's own error: its detail is already recorded */
             return x->fail;
@@ -200,6 +282,29 @@ static int map_curl_error(CURLcode cc, const xfer *x, const char *url, rerr *e)
     }
 }
 
+/* Same scheme, host and port (the host compared case-insensitively). */
+static bool same_origin(const char *a, const char *b)
+{
+    CURLU *u[2] = {curl_url(), curl_url()};
+    char *part[2][3] = {{NULL, NULL, NULL}, {NULL, NULL, NULL}};
+    static const CURLUPart which[3] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
+    bool ok = u[0] != NULL && u[1] != NULL;
+    const char *in[2] = {a, b};
+    for (int i = 0; ok && i < 2; i++) {
+        ok = curl_url_set(u[i], CURLUPART_URL, in[i], 0) == CURLUE_OK;
+        for (int k = 0; ok && k < 3; k++)
+            ok = curl_url_get(u[i], which[k], &part[i][k], k == 2 ? CURLU_DEFAULT_PORT : 0) == CURLUE_OK;
+    }
+    for (int k = 0; ok && k < 3; k++)
+        ok = strcasecmp(part[0][k], part[1][k]) == 0;
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 3; k++)
+            curl_free(part[i][k]);
+        curl_url_cleanup(u[i]);
+    }
+    return ok;
+}
+
 /* A redirect target must keep the scheme and pass the same policy. */
 static int check_redirect(curl_tp *tp, const char *from, const char *to, rerr *e)
 {
@@ -223,10 +328,18 @@ static int curl_get(rtransport *base, const char *url, uint64_t max_bytes, const
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     int rc = 0;
     for (unsigned hop = 0;; hop++) {
-        xfer x = {tp, sink, max_bytes, 0, 0, 0, false, strncmp(cur, "http://", 7) == 0, 0, 0, 0, 0};
+        xfer x = {tp, sink, max_bytes, 0, 0, 0, false, strncmp(cur, "http://", 7) == 0, 0, 0, 0, 0, false, ""};
         x.start = x.window_start = now_s();
         curl_off_t cap = max_bytes > (uint64_t)INT64_MAX ? INT64_MAX : (curl_off_t)max_bytes;
+        char range[32] = "";
+        if (sink->offset > 0)
+            (void)snprintf(range, sizeof(range), "%llu-", (unsigned long long)sink->offset);
+        /* Credentials go to the host asked for, never to a redirect's other host. */
+        struct curl_slist *hdrs = same_origin(url, cur) ? tp->hdrs : NULL;
         if (curl_easy_setopt(tp->h, CURLOPT_URL, cur) != CURLE_OK ||
+            curl_easy_setopt(tp->h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+            curl_easy_setopt(tp->h, CURLOPT_RANGE, range[0] ? range : NULL) != CURLE_OK ||
+            curl_easy_setopt(tp->h, CURLOPT_HEADERDATA, &x) != CURLE_OK ||
             curl_easy_setopt(tp->h, CURLOPT_WRITEDATA, &x) != CURLE_OK ||
             curl_easy_setopt(tp->h, CURLOPT_XFERINFODATA, &x) != CURLE_OK ||
             curl_easy_setopt(tp->h, CURLOPT_MAXFILESIZE_LARGE, cap) != CURLE_OK ||
@@ -247,8 +360,12 @@ static int curl_get(rtransport *base, const char *url, uint64_t max_bytes, const
                 break;
             }
         }
-        if (status == 200) {
-            rc = 0;
+        if (status == 200 || (status == 206 && sink->offset > 0)) {
+            /* An empty body never reached on_data. */
+            rc = begin_body(&x);
+            if (rc != 0)
+                rc = rc == RAMPART_ENET ? rerr_set(e, rc, NULL, "%s: HTTP 206 for another range (%s)", cur, x.crange)
+                                        : rc;
             break;
         }
         if (status == 403 || status == 404 || status == 410) {
@@ -276,6 +393,9 @@ static int curl_get(rtransport *base, const char *url, uint64_t max_bytes, const
             cur = next;
             continue;
         }
+        /* 416: the range cannot be served (the file changed?): tell the sink. */
+        if (status == 416 && sink->offset > 0 && sink->begin != NULL)
+            (void)sink->begin(sink->ctx, UINT64_MAX);
         rc = rerr_set(e, RAMPART_ENET, NULL, "%s: HTTP %ld", cur, status);
         break;
     }
@@ -289,6 +409,7 @@ static void curl_tp_free(rtransport *base)
     if (tp == NULL)
         return;
     curl_easy_cleanup(tp->h);
+    curl_slist_free_all(tp->hdrs);
     rampart_free(tp);
 }
 
@@ -308,6 +429,14 @@ int rfetch_curl_new(rtransport **out, const rfetch_opts *o, rerr *e)
     if (tp->h == NULL) {
         rampart_free(tp);
         return rerr_set(e, RAMPART_ENOMEM, NULL, "cannot create a libcurl handle");
+    }
+    for (size_t i = 0; i < o->nheaders; i++) {
+        struct curl_slist *l = curl_slist_append(tp->hdrs, o->headers[i]);
+        if (l == NULL) {
+            curl_tp_free(&tp->base);
+            return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+        }
+        tp->hdrs = l;
     }
     if (set_common(tp) != 0) {
         curl_tp_free(&tp->base);

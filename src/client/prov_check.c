@@ -80,7 +80,7 @@ static int fetch_verified(rampart_client *c, const rampart_target *t, rbuf *out)
         rbuf url, body;
         rbuf_init(&url, 1 << 16);
         rbuf_init(&body, (size_t)t->length);
-        rsink sink = {rsink_rbuf_write, &body};
+        rsink sink = {.write = rsink_rbuf_write, .ctx = &body};
         rerr me = {0};
         int mrc = rclient_target_url(c->turls[m], t, t->consistent, &url);
         if (mrc != 0)

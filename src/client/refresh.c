@@ -302,6 +302,26 @@ int rclient_load_targets(rampart_client *c, rstore *st, const char *name, const 
 
 /* ---- the whole refresh ------------------------------------------------ */
 
+/* The version of the role file `fname` trusted before this refresh (for
+ * rampart_role_status only; never used to trust anything): *out is 0 when
+ * there is none or it is unreadable.  Only ENOMEM fails. */
+static int local_version(rampart_client *c, rstore *st, const char *fname, tuf_type type, long long *out)
+{
+    *out = 0;
+    uint8_t *data;
+    size_t len;
+    int rc = rstore_read(st, fname, c->max_targets * 4, &data, &len, NULL);
+    if (rc != 0)
+        return rc == RAMPART_ENOMEM ? rerr_set(&c->err, rc, NULL, "out of memory") : 0;
+    tuf_md *md = NULL;
+    rc = tuf_md_parse(&md, data, len, true, c->max_targets * 4, type, NULL, NULL);
+    if (rc != 0)
+        return rc == RAMPART_ENOMEM ? rerr_set(&c->err, rc, NULL, "out of memory") : 0;
+    *out = md->version;
+    tuf_md_free(md);
+    return 0;
+}
+
 int rclient_refresh_locked(rampart_client *c, rstore *st)
 {
     rerr_clear(&c->err);
@@ -344,11 +364,15 @@ int rclient_refresh_locked(rampart_client *c, rstore *st)
         goto fail;
     if ((rc = update_snapshot(c, st, t)) != 0)
         goto fail;
+    if ((rc = local_version(c, st, "targets.json", TUF_TARGETS, &c->status[TUF_TARGETS].version_before)) != 0)
+        goto fail;
     const tuf_md *targets;
     bool downloaded;
     if ((rc = rclient_load_targets(c, st, "targets", NULL, &targets, &downloaded)) != 0)
         goto fail;
-    c->status[TUF_TARGETS].updated = downloaded;
+    /* Updated: a new version verified (downloaded now, or left by an
+     * earlier run whose refresh stopped before reporting it). */
+    c->status[TUF_TARGETS].updated = downloaded || c->status[TUF_TARGETS].version_before != targets->version;
     c->status[TUF_TARGETS].version = targets->version;
     c->status[TUF_TARGETS].expires = targets->expires;
     c->refreshed = true;

@@ -53,6 +53,7 @@ static const struct {
     {RAMPART_EPROVREVISION, RAMPART_KIND_SECURITY, "RAMPART_EPROVREVISION",
      "source revision is not the tag of the target's version"},
     {RAMPART_EPROVFORMAT, RAMPART_KIND_SECURITY, "RAMPART_EPROVFORMAT", "malformed attestation"},
+    {RAMPART_ECANCELED, RAMPART_KIND_LOCAL, "RAMPART_ECANCELED", "cancelled by the caller"},
 };
 
 /* The kinds are explained, code by code, in docs/errors.md (a unit test

@@ -575,7 +575,7 @@ static int drop_get(rtransport *base, const char *url, uint64_t max, const rsink
     if (strstr(url, "/targets/") == NULL || strstr(url, "/metadata/") != NULL)
         return tp->inner->get(tp->inner, url, max, sink, e);
     drop_sink d = {sink, 0};
-    rsink s = {drop_write, &d};
+    rsink s = {.write = drop_write, .ctx = &d};
     int rc = tp->inner->get(tp->inner, url, max, &s, e);
     if (rc == RAMPART_ENET)
         rerr_set(e, rc, NULL, "connection dropped after %lu bytes", drop_at);

@@ -7,7 +7,8 @@
  *   mkrepo OUT --expired-timestamp   the timestamp (only) has expired
  *   mkrepo OUT --big MIB             adds "big.bin", MIB MiB of pseudo-random bytes
  *
- * Targets: "app-1.0.0.tar.gz" and "docs/readme.txt" with fixed contents.
+ * Targets: "app-1.0.0.tar.gz" (custom {"version": "1.0.0"}) and
+ * "docs/readme.txt" with fixed contents.
  * Built with the test simulator (tests/support/sim.c), so the repository is
  * exactly what the unit tests use.
  */
@@ -122,6 +123,9 @@ int main(int argc, char **argv)
                  hex, slash ? slash + 1 : files[i].name);
         put(out, rel, files[i].content, strlen(files[i].content));
     }
+    /* A custom "version", as release tooling records it (client list shows it). */
+    json_object_set_new(json_object_get(json_object_get(sim_signed(s, "targets"), "targets"), "app-1.0.0.tar.gz"),
+                        "custom", json_pack("{s:s}", "version", "1.0.0"));
     if (big_mib > 0)
         add_big(s, out, big_mib);
     /* The sim's clock is SIM_NOW (2030); give the real-time tests metadata
