@@ -24,7 +24,7 @@ void repo_usage(FILE *f)
             "       rampart repo add DIR FILE|FOLDER [--path TARGET_PATH] [--role ROLE] [--custom JSON] [--replace]\n"
             "                    [--provenance ATTESTATION]   (FILE only: publish and bind its provenance)\n"
             "       rampart repo remove DIR TARGET_PATH [--role ROLE]\n"
-            "       rampart repo list DIR [--role ROLE]\n"
+            "       rampart repo list DIR [--role ROLE] [--json]\n"
             "       rampart repo delegate DIR --name NAME [--delegator ROLE] --key PUB... [--threshold N]\n"
             "                    (--paths PATTERN... | --hash-prefix HEX... | --bins N) [--terminating]\n"
             "       rampart repo delegate DIR --edit NAME [--key PUB]... [--threshold N]\n"
@@ -36,9 +36,12 @@ void repo_usage(FILE *f)
             "       rampart repo export DIR --role ROLE --out FILE\n"
             "       rampart repo import DIR FILE... [--role ROLE]\n"
             "       rampart repo publish DIR [--key PRIVATE]... [--check]\n"
-            "       rampart repo refresh-timestamp DIR --key PRIVATE...\n"
-            "       rampart repo refresh-snapshot DIR --key PRIVATE...\n"
-            "       rampart repo status DIR [--warn-days N]\n"
+            "       rampart repo refresh DIR --key PRIVATE... [--window PERCENT] [-q]\n"
+            "                    (renews every role inside its renewal window: for cron and systemd)\n"
+            "       rampart repo refresh-timestamp DIR --key PRIVATE... [-q]\n"
+            "       rampart repo refresh-snapshot DIR --key PRIVATE... [-q]\n"
+            "       rampart repo status DIR [--warn-days N] [--json] [-q]\n"
+            "                    (exit status 0 fine, 1 warnings, 2 errors, 3 not readable)\n"
             "\n"
             "Private keys are PKCS#8 PEM files (rampart key generate); their passphrase comes from\n"
             "--passphrase-file FILE, --passphrase-env VAR, or a prompt on the terminal.\n"
@@ -113,6 +116,8 @@ enum repo_option {
     O_EDIT,
     O_UNDELEGATE,
     O_NOTERM,
+    O_JSON,
+    O_WINDOW,
     O_ROLEKEY,
     O_ROLETHR = O_ROLEKEY + 8,
     O_ROLEEXP = O_ROLETHR + 8,
@@ -160,6 +165,9 @@ static const struct option repo_options[] = {
     {"edit", required_argument, NULL, O_EDIT},
     {"remove", required_argument, NULL, O_UNDELEGATE},
     {"no-terminating", no_argument, NULL, O_NOTERM},
+    {"json", no_argument, NULL, O_JSON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"window", required_argument, NULL, O_WINDOW},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -171,7 +179,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
     optind = 1;
     int c, rc = 0;
     unsigned long long v;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", repo_options, NULL)) != -1) {
+    while (rc == 0 && (c = getopt_long(argc, argv, "hq", repo_options, NULL)) != -1) {
         if (c >= O_ROLEKEY && c < O_ROLEKEY + 5) {
             rc = add_item(a->role_keys[c - O_ROLEKEY], &a->nrole_keys[c - O_ROLEKEY], optarg);
             continue;
@@ -274,6 +282,19 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
         case O_WARN:
             if ((rc = repo_number(optarg, 3650, &v)) == 0)
                 a->warn_days = (unsigned)v;
+            break;
+        case O_JSON:
+            a->json = 1;
+            break;
+        case 'q':
+            a->quiet = 1;
+            break;
+        case O_WINDOW:
+            if ((rc = repo_number(optarg, 100, &v)) == 0 && v == 0) {
+                cli_errorf("repo: --window: a percentage from 1 to 100");
+                rc = CLI_USAGE;
+            }
+            a->window = (unsigned)v;
             break;
         case 'h':
             repo_usage(stdout);
@@ -395,6 +416,8 @@ static int print_target(void *ctx, const rampart_repo_target *t)
 
 static int repo_list(struct repo_args *a)
 {
+    if (a->json)
+        return repo_list_json(a);
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     if (rc == 0)
@@ -474,7 +497,9 @@ static void print_notice(void *ctx, const char *line)
 
 static int repo_publish(struct repo_args *a, const char *refresh)
 {
-    const char *what = refresh != NULL ? "repo refresh" : "repo publish";
+    const char *what = refresh == NULL                     ? "repo publish"
+                       : strcmp(refresh, "timestamp") == 0 ? "repo refresh-timestamp"
+                                                           : "repo refresh-snapshot";
     if (a->check && refresh != NULL) {
         cli_errorf("%s: --check is an option of publish", what);
         return CLI_USAGE;
@@ -493,7 +518,9 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     if (rc == 0)
         rc = repo_result(what, r,
                          refresh != NULL ? rampart_repo_refresh(r, refresh, &res) : rampart_repo_publish(r, &res));
-    if (rc == 0 && res.roles_published == 0)
+    if (rc == 0 && a->quiet)
+        ;
+    else if (rc == 0 && res.roles_published == 0)
         printf("nothing to publish: no role changed since the last publish\n");
     else if (rc == 0)
         printf("published %zu metadata file(s): snapshot version %lld, timestamp version %lld\n", res.roles_published,
@@ -537,6 +564,8 @@ int cmd_repo(int argc, char **argv)
         return repo_import(&a);
     if (strcmp(sub, "publish") == 0)
         return repo_publish(&a, NULL);
+    if (strcmp(sub, "refresh") == 0)
+        return repo_refresh(&a);
     if (strcmp(sub, "refresh-timestamp") == 0)
         return repo_publish(&a, "timestamp");
     if (strcmp(sub, "refresh-snapshot") == 0)

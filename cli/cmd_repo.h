@@ -37,6 +37,8 @@ struct repo_args {
     size_t nremove;
     struct cli_pass pass;
     unsigned warn_days;
+    unsigned window; /* refresh --window PERCENT; 0: the library's default */
+    int json, quiet;
     rampart_signer *signers[REPO_MAX_LIST];
     size_t nsigners;
     rampart_public_key *pubs[REPO_MAX_LIST * 6];
@@ -62,6 +64,9 @@ int repo_result(const char *what, rampart_repo *r, int rc);
 int repo_init(struct repo_args *a);
 int repo_delegate(struct repo_args *a);
 int repo_rotate(struct repo_args *a);
+/* cmd_repo_refresh.c */
 int repo_status(struct repo_args *a);
+int repo_refresh(struct repo_args *a);
+int repo_list_json(struct repo_args *a);
 
 #endif
