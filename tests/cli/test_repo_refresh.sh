@@ -264,4 +264,28 @@ grep -q "the timestamp's expiry period is longer than the snapshot's (rampart re
     "$T_WORK/err" && t_ok "refresh-snapshot: names the periods" || t_bad "err: $(cat "$T_WORK/err")"
 unchanged "refresh: the timestamp would outlive the snapshot" 1 RAMPART_EEXPIRED at +30d "$RAMPART" repo refresh \
     "$repo" $online
+
+# 8. hash bins whose key is given are renewed (all bins of the set), and
+# status --json sums the set up in one entry
+repo2=$T_WORK/repo2
+r_keys bins
+t_run "init with 4 bins (2 days)" 0 - "$RAMPART" repo init "$repo2" --root-key "$(K root1 pub)" \
+    --targets-key "$(K targets1 pub)" --snapshot-key "$(K snapshot pub)" --timestamp-key "$(K timestamp pub)" \
+    --bins 4 --bins-key "$(K bins pub)" --delegated-expires 2
+"$RAMPART" repo add "$repo2" dist/app-1.tgz --path app-1.tgz >/dev/null || t_bad "repo2: add"
+t_run "repo2: publish" 0 - "$RAMPART" repo publish "$repo2" --key "$(K root1 key)" --key "$(K targets1 key)" \
+    --key "$(K bins key)" $online
+t_run "repo2: refresh at +37h with the bins key" 0 - at +37h "$RAMPART" repo refresh "$repo2" $online \
+    --key "$(K bins key)"
+grep -qxF "renewed 4 targets role(s), snapshot version 2, timestamp version 2" "$T_WORK/out" &&
+    t_ok "repo2: the 4 bins renewed" || t_bad "out: $(cat "$T_WORK/out")"
+t_run "repo2: status --json at +37h" 1 - at +37h "$RAMPART" repo status "$repo2" --json
+json_check "repo2: status --json: the bins entry" '
+b = [r for r in d["roles"] if r["name"] == "bins-*"]
+assert len(b) == 1, d["roles"]
+b = b[0]
+assert (b["bins"], b["version"], b["published_version"], b["changed"], b["status"]) == (4, 2, 2, False, "ok"), b
+assert (b["keys"], b["threshold"], b["signatures"]) == (1, 1, 1), b
+assert d["status"] == "warning" and all(w.split(":")[0] in ("root", "targets") for w in d["warnings"]), d
+'
 t_done
