@@ -290,11 +290,7 @@ static int repo_parse(int argc, char **argv, struct repo_args *a)
             a->quiet = 1;
             break;
         case O_WINDOW:
-            if ((rc = repo_number(optarg, 100, &v)) == 0 && v == 0) {
-                cli_errorf("repo: --window: a percentage from 1 to 100");
-                rc = CLI_USAGE;
-            }
-            a->window = (unsigned)v;
+            rc = repo_window(optarg, &a->window);
             break;
         case 'h':
             repo_usage(stdout);

@@ -65,6 +65,8 @@ int repo_init(struct repo_args *a);
 int repo_delegate(struct repo_args *a);
 int repo_rotate(struct repo_args *a);
 /* cmd_repo_refresh.c */
+/* Parses refresh's --window PERCENT, 1..100; CLI_USAGE (reported) otherwise. */
+int repo_window(const char *s, unsigned *out);
 int repo_status(struct repo_args *a);
 int repo_refresh(struct repo_args *a);
 int repo_list_json(struct repo_args *a);

@@ -36,6 +36,19 @@ static int print_json(json_t *o)
 
 /* ---- repo refresh ---- */
 
+int repo_window(const char *s, unsigned *out)
+{
+    unsigned long long v = 0;
+    int rc = repo_number(s, 100, &v);
+    if (rc == 0 && v == 0) {
+        cli_errorf("repo: --window: '%s' is not a percentage from 1 to 100", s);
+        rc = CLI_USAGE;
+    }
+    if (rc == 0)
+        *out = (unsigned)v;
+    return rc;
+}
+
 static void refresh_notice(void *ctx, const char *line)
 {
     (void)ctx;
