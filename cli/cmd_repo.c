@@ -70,6 +70,8 @@ enum repo_option {
     O_EDIT,
     O_UNDELEGATE,
     O_NOTERM,
+    O_JSON,
+    O_WINDOW,
     O_ROLEKEY,
     O_ROLETHR = O_ROLEKEY + 8,
     O_ROLEEXP = O_ROLETHR + 8,
@@ -180,6 +182,11 @@ static int repo_opt(void *ctx, int id, const char *arg)
     case O_NOTERM:
         a->no_terminating = 1;
         return 0;
+    case O_JSON:
+        a->json = 1;
+        return 0;
+    case O_WINDOW:
+        return repo_window(arg, &a->window);
     default: /* O_WARN */
         if (cli_number("--warn-days", arg, 0, 3650, &v) != 0)
             return CLI_USAGE;
@@ -195,6 +202,10 @@ static int repo_opt(void *ctx, int id, const char *arg)
 #define OPT_ROLE(what)                                                                                                 \
     {                                                                                                                  \
         "role", required_argument, O_ROLE, 0, "ROLE", what                                                             \
+    }
+#define OPT_JSON                                                                                                       \
+    {                                                                                                                  \
+        "json", no_argument, O_JSON, 0, NULL, "print the result as JSON (fields: docs/repo.md)"                        \
     }
 #define OPT_SIGNING                                                                                                    \
     {"key", required_argument, O_KEY, 0, "PRIVATE", "a private key to sign with (PKCS#8 PEM; repeatable)"},            \
@@ -231,7 +242,7 @@ static const struct cli_opt add_opts[] = {
     OPT_END,
 };
 static const struct cli_opt remove_opts[] = {OPT_ROLE("the role listing it"), OPT_END};
-static const struct cli_opt list_opts[] = {OPT_ROLE("only the targets of this role"), OPT_END};
+static const struct cli_opt list_opts[] = {OPT_ROLE("only the targets of this role"), OPT_JSON, OPT_END};
 static const struct cli_opt delegate_opts[] = {
     {"name", required_argument, O_NAME, 0, "NAME", "the new role's name"},
     {"delegator", required_argument, O_DELEGATOR, 0, "ROLE", "the delegating role (default targets)"},
@@ -267,8 +278,15 @@ static const struct cli_opt publish_opts[] = {
     OPT_END,
 };
 static const struct cli_opt refresh_opts[] = {OPT_SIGNING, OPT_END};
+static const struct cli_opt renew_opts[] = {
+    OPT_SIGNING,
+    {"window", required_argument, O_WINDOW, 0, "PERCENT",
+     "renew a role once less than PERCENT of its expiry period is left\n(1-100, default 50)"},
+    OPT_END,
+};
 static const struct cli_opt status_opts[] = {
     {"warn-days", required_argument, O_WARN, 0, "N", "warn of roles expiring within N days (default 14)"},
+    OPT_JSON,
     OPT_END,
 };
 
@@ -289,8 +307,8 @@ static const struct cli_cmd cmds[] = {
      "          [--provenance ATTESTATION]",
      "Adds a file (or every file of a folder) as targets.", add_opts, repo_opt},
     {"repo remove", "repo remove DIR TARGET_PATH [--role ROLE]", NULL, remove_opts, repo_opt},
-    {"repo list", "repo list DIR [--role ROLE]", "Prints path, length, SHA-256, role (and custom data) of each target.",
-     list_opts, repo_opt},
+    {"repo list", "repo list DIR [--role ROLE] [--json]",
+     "Prints path, length, SHA-256, role (and custom data) of each target.", list_opts, repo_opt},
     {"repo delegate",
      "repo delegate DIR --name NAME [--delegator ROLE] --key PUB... [--threshold N]\n"
      "          (--paths PATTERN... | --hash-prefix HEX... | --bins N) [--terminating]\n"
@@ -306,9 +324,19 @@ static const struct cli_cmd cmds[] = {
     {"repo export", "repo export DIR --role ROLE --out FILE", NULL, export_opts, repo_opt},
     {"repo import", "repo import DIR FILE... [--role ROLE]", NULL, import_opts, repo_opt},
     {"repo publish", "repo publish DIR [--key PRIVATE]... [--check]", keys_about, publish_opts, repo_opt},
+    {"repo refresh", "repo refresh DIR --key PRIVATE... [--window PERCENT]",
+     "Renews every role inside its renewal window (the timestamp, the snapshot, and\n"
+     "targets or delegated roles whose --key is given) and publishes them: for cron\n"
+     "and systemd (docs/repo.md).  Never signs a timestamp over a snapshot that\n"
+     "expires before it.  With -q, silent unless something is wrong.",
+     renew_opts, repo_opt},
     {"repo refresh-timestamp", "repo refresh-timestamp DIR --key PRIVATE...", keys_about, refresh_opts, repo_opt},
     {"repo refresh-snapshot", "repo refresh-snapshot DIR --key PRIVATE...", keys_about, refresh_opts, repo_opt},
-    {"repo status", "repo status DIR [--warn-days N]", NULL, status_opts, repo_opt},
+    {"repo status", "repo status DIR [--warn-days N] [--json]",
+     "Prints each role's version, expiry, keys and signatures.  Exit status: 0 fine,\n"
+     "1 warnings (expiring within --warn-days, weak settings), 2 errors (expired,\n"
+     "missing signatures, inconsistent), 3 the repository could not be read.",
+     status_opts, repo_opt},
 };
 enum {
     C_INIT,
@@ -321,6 +349,7 @@ enum {
     C_EXPORT,
     C_IMPORT,
     C_PUBLISH,
+    C_RENEW,
     C_RTS,
     C_RSN,
     C_STATUS
@@ -446,6 +475,8 @@ static int print_target(void *ctx, const rampart_repo_target *t)
 
 static int repo_list(struct repo_args *a)
 {
+    if (a->json)
+        return repo_list_json(a);
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     if (rc == 0)
@@ -528,7 +559,7 @@ static void print_notice(void *ctx, const char *line)
 
 static int repo_publish(struct repo_args *a, const char *refresh)
 {
-    const char *what = refresh != NULL ? "repo refresh" : "repo publish";
+    const char *what = cli_command();
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     rampart_publish_result res = {0};
@@ -543,7 +574,9 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     if (rc == 0)
         rc = repo_result(what, r,
                          refresh != NULL ? rampart_repo_refresh(r, refresh, &res) : rampart_repo_publish(r, &res));
-    if (rc == 0 && res.roles_published == 0)
+    if (rc == 0 && cli_verbosity() < 0)
+        ; /* -q: silent on success (cron) */
+    else if (rc == 0 && res.roles_published == 0)
         printf("nothing to publish: no role changed since the last publish\n");
     else if (rc == 0)
         printf("published %zu metadata file(s): snapshot version %lld, timestamp version %lld\n", res.roles_published,
@@ -573,6 +606,7 @@ REPO_SUB(run_sign, C_SIGN, repo_sign(&args))
 REPO_SUB(run_export, C_EXPORT, repo_export(&args))
 REPO_SUB(run_import, C_IMPORT, repo_import(&args))
 REPO_SUB(run_publish, C_PUBLISH, repo_publish(&args, NULL))
+REPO_SUB(run_renew, C_RENEW, repo_refresh(&args))
 REPO_SUB(run_refresh_timestamp, C_RTS, repo_publish(&args, "timestamp"))
 REPO_SUB(run_refresh_snapshot, C_RSN, repo_publish(&args, "snapshot"))
 REPO_SUB(run_status, C_STATUS, repo_status(&args))
@@ -590,6 +624,7 @@ int cmd_repo(int argc, char **argv)
         {&cmds[C_EXPORT], run_export},
         {&cmds[C_IMPORT], run_import},
         {&cmds[C_PUBLISH], run_publish},
+        {&cmds[C_RENEW], run_renew},
         {&cmds[C_RTS], run_refresh_timestamp},
         {&cmds[C_RSN], run_refresh_snapshot},
         {&cmds[C_STATUS], run_status},

@@ -37,6 +37,8 @@ struct repo_args {
     const char *remove[REPO_MAX_LIST];
     size_t nremove;
     unsigned warn_days;
+    unsigned window; /* refresh --window PERCENT; 0: the library's default */
+    int json;
     rampart_public_key *pubs[REPO_MAX_LIST * 6];
     size_t npubs;
 };
@@ -54,6 +56,11 @@ int repo_result(const char *what, rampart_repo *r, int rc);
 int repo_init(struct repo_args *a);
 int repo_delegate(struct repo_args *a);
 int repo_rotate(struct repo_args *a);
+/* cmd_repo_refresh.c */
+/* Parses refresh's --window PERCENT, 1..100; CLI_USAGE (reported) otherwise. */
+int repo_window(const char *s, unsigned *out);
 int repo_status(struct repo_args *a);
+int repo_refresh(struct repo_args *a);
+int repo_list_json(struct repo_args *a);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * cmd_repo_edit.c - `rampart repo init|delegate|rotate|status`.
+ * cmd_repo_edit.c - `rampart repo init|delegate|rotate` (status: cmd_repo_refresh.c).
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -270,33 +270,6 @@ int repo_rotate(struct repo_args *a)
             printf("%s: expiry period %lld day(s)%s\n", a->role, a->expires / 86400,
                    strcmp(a->role, "root") == 0 ? root_changed : ", from its next signing (no root signature needed)");
     }
-    repo_close(a, r);
-    return rc;
-}
-
-static void print_role(void *ctx, const rampart_repo_role_status *s)
-{
-    (void)ctx;
-    char when[32] = "-";
-    if (s->expires > 0 && s->expires < 253402300799LL) {
-        time_t t = (time_t)s->expires;
-        struct tm tm;
-        if (gmtime_r(&t, &tm) != NULL)
-            strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    printf("%-16s", s->name);
-    if (s->count > 1)
-        printf(" (%zu bins)", s->count);
-    printf(" version %lld (published %lld)%s expires %s keys %zu threshold %lld signatures %zu\n", s->version,
-           s->published_version, s->changed ? " CHANGED" : "", when, s->key_count, s->threshold, s->signatures);
-}
-
-int repo_status(struct repo_args *a)
-{
-    rampart_repo *r = NULL;
-    int rc = repo_open(a, &r);
-    if (rc == 0)
-        rc = repo_result("repo status", r, rampart_repo_status(r, a->warn_days, print_role, print_warning, NULL));
     repo_close(a, r);
     return rc;
 }

@@ -418,10 +418,67 @@ RAMPART_API void rampart_repo_set_notice(rampart_repo *r, void (*fn)(void *ctx, 
  * Re-signs and publishes a new timestamp ("timestamp"), or a new snapshot
  * and timestamp ("snapshot"), with fresh expiry dates and unchanged
  * contents, using the added online keys.  Safe from cron: it takes the
- * repository lock.  Errors: RAMPART_EINVAL (another role, or nothing
- * published yet), RAMPART_EBADSIG (no key to sign with), RAMPART_EIO.
+ * repository lock.  A new timestamp is never signed over a snapshot that
+ * expires before it: RAMPART_EEXPIRED, and nothing is written (renew the
+ * snapshot too, or use rampart_repo_renew).  Errors: RAMPART_EINVAL
+ * (another role, or nothing published yet), RAMPART_EEXPIRED,
+ * RAMPART_EBADSIG (no key to sign with), RAMPART_EIO.
  */
 RAMPART_API int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_result *res) RAMPART_MUST_USE;
+
+/**
+ * The default renewal window: a role is renewed when less than this
+ * percentage of its expiry period is left (the timestamp, 1 day: with
+ * under 12 hours left; the snapshot, 7 days: under 3.5 days).
+ */
+#define RAMPART_REPO_RENEW_PERCENT 50u
+
+#define RAMPART_RENEW_OPTIONS_VERSION 1
+
+typedef struct rampart_renew_options {
+    unsigned version;        /**< RAMPART_RENEW_OPTIONS_VERSION */
+    unsigned window_percent; /**< 1..100: renew a role with less than this percentage of its
+                                  expiry period left; 0: RAMPART_REPO_RENEW_PERCENT */
+} rampart_renew_options;
+
+#define RAMPART_RENEW_OPTIONS_INIT                                                                                     \
+    {                                                                                                                  \
+        .version = RAMPART_RENEW_OPTIONS_VERSION                                                                       \
+    }
+
+typedef struct rampart_renew_result {
+    size_t roles_renewed;       /**< targets, delegated roles and bins re-signed */
+    int snapshot_renewed;       /**< 1: a new snapshot was published */
+    int timestamp_renewed;      /**< 1: a new timestamp was published; 0: nothing was due */
+    long long snapshot_version; /**< the new versions, when renewed */
+    long long timestamp_version;
+} rampart_renew_result;
+
+/**
+ * Renews every role inside its renewal window (o->window_percent) that the
+ * added signers can sign, and publishes: for cron or a systemd timer, as
+ * often as every hour; a call with nothing due writes nothing.
+ *  - targets, delegated roles and bins whose keys (a threshold of them)
+ *    were added get a new version with a fresh expiry date and unchanged
+ *    contents, and are published with a new snapshot and timestamp.  A role
+ *    with unpublished changes, or whose delegator has some, is left alone
+ *    (a notice says so): renewing would publish them.  Roles whose keys
+ *    were not added are not read (rampart_repo_status warns about them).
+ *  - the snapshot, when inside its window, or when a new timestamp would
+ *    outlive it; then a new timestamp too.
+ *  - the timestamp, when inside its window.
+ * A timestamp is never signed over a snapshot that expires before it
+ * (RAMPART_EEXPIRED).  A snapshot that is due while no snapshot key was
+ * added fails with RAMPART_EBADSIG, after the timestamp was renewed if
+ * that was allowed.  First it finishes an interrupted publish and makes
+ * rampart_repo_repair()'s quick check.  Takes the repository lock like
+ * every call.  `o` NULL: the defaults; `res` (may be NULL) is written on
+ * success.  Errors: RAMPART_EINVAL (bad options, nothing published yet),
+ * RAMPART_EEXPIRED, RAMPART_EBADSIG, RAMPART_EFORMAT, RAMPART_EIO,
+ * RAMPART_ENOMEM, the signers' codes.
+ */
+RAMPART_API int rampart_repo_renew(rampart_repo *r, const rampart_renew_options *o,
+                                   rampart_renew_result *res) RAMPART_MUST_USE;
 
 /** A role's state, for rampart_repo_status(). Strings are valid during the call only. */
 typedef struct rampart_repo_role_status {
@@ -434,12 +491,26 @@ typedef struct rampart_repo_role_status {
     size_t key_count;
     long long threshold;
     size_t signatures; /**< valid signatures on the staged version (bins: the fewest) */
+    int severity;      /**< what rampart_repo_status() found: RAMPART_REPO_FINE, _WARNING or _ERROR */
 } rampart_repo_role_status;
+
+/** Severities of a role's state (rampart_repo_role_status.severity). */
+#define RAMPART_REPO_FINE 0
+/** Expiring within warn_days, threshold 1 on root or targets, changes
+ *  waiting for signatures, snapshot or timestamp not published yet. */
+#define RAMPART_REPO_WARNING 1
+/** Expired, a threshold that can never be met, or a published version
+ *  without its threshold of valid signatures: clients refuse it. */
+#define RAMPART_REPO_ERROR 2
 
 /**
  * Reports each role through role_fn and each warning line through warn_fn
- * (either may be NULL): expiring within `warn_days`, threshold 1, a
- * threshold above the key count, changes waiting for signatures.  Bins are
+ * (either may be NULL): expired, expiring within `warn_days` (at most half
+ * the role's period), threshold 1 on root or targets, a threshold above the
+ * key count, changes waiting for signatures, a published version without
+ * its signatures, an interrupted publish.  Each role's severity
+ * (RAMPART_REPO_FINE, _WARNING, _ERROR) sums up its warnings; a warning
+ * line of no role (an interrupted publish) is a warning.  Bins are
  * summarised in one entry.  Errors: RAMPART_EIO, RAMPART_ENOMEM.
  */
 RAMPART_API int rampart_repo_status(rampart_repo *r, unsigned warn_days,

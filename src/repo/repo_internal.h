@@ -265,6 +265,12 @@ int rrepo_pub_make_timestamp(rampart_repo *r, const json_t *snap, json_t **out) 
 /* Carries out (again) the publish plan in state/pending.json; *count (may
  * be NULL) gets the number of metadata files it lists. */
 int rrepo_pub_finish(rampart_repo *r, size_t *count) RAMPART_MUST_USE;
+/* Publishes exactly the changed roles `roles` (staged, with their markers),
+ * signing them with the added keys, then a new snapshot and timestamp;
+ * other changed roles stay staged.  The caller made the quick repair and
+ * finished any pending publish.  EBADSIG, EIO, ENOMEM. */
+int rrepo_publish_roles(rampart_repo *r, const char *const *roles, size_t n,
+                        rampart_publish_result *res) RAMPART_MUST_USE;
 /* Builds with RAMPART_CRASHPOINTS only: exits the process at crash point `n` when
  * RAMPART_TEST_CRASH_AFTER=n (see docs/repo.md). */
 void rrepo_crash_point(int n);

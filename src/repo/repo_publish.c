@@ -468,13 +468,16 @@ static int write_next(rampart_repo *r, json_t *snap, json_t *ts, json_t *pending
     return rc;
 }
 
-static int do_publish(rampart_repo *r, rampart_publish_result *res)
+/* Publishes the changed roles, or exactly the roles `only` (may be NULL). */
+static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, rampart_publish_result *res)
 {
     names ch = {0}, stale = {0};
     json_t *snap = NULL, *ts = NULL, *pending = pending_new();
     tuf_md *root = NULL;
     int rc = pending != NULL ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
-    if (rc == 0)
+    for (size_t i = 0; rc == 0 && i < nonly; i++)
+        rc = names_add(&ch, only[i]) == 0 ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    if (rc == 0 && only == NULL)
         rc = changed_roles(r, &ch, &stale);
     if (rc == 0 && ch.n == 0)
         goto clean;
@@ -543,11 +546,16 @@ int rampart_repo_publish(rampart_repo *r, rampart_publish_result *res)
         rc = rrepo_repair(r, false, NULL);
     if (rc == 0) {
         rampart_publish_result more = {0};
-        rc = do_publish(r, &more);
+        rc = do_publish(r, NULL, 0, &more);
         if (rc == 0 && more.roles_published > 0)
             out = more;
     }
     if (rc == 0 && res != NULL)
         *res = out;
     return rc;
+}
+
+int rrepo_publish_roles(rampart_repo *r, const char *const *roles, size_t n, rampart_publish_result *res)
+{
+    return do_publish(r, roles, n, res);
 }

@@ -60,23 +60,38 @@ static int64_t soon_window(sctx *s, const char *name)
     return half < w ? half : w;
 }
 
-static void judge(sctx *s, const rampart_repo_role_status *st)
+static void judge(sctx *s, rampart_repo_role_status *st)
 {
     int64_t now = rrepo_now(s->r);
     char when[RTIME_STR_LEN + 1] = "?";
+    int sev = st->severity;
     if (rtime_format(st->expires, when) != 0)
         when[0] = '?', when[1] = '\0';
-    if (st->expires <= now)
+    if (st->expires <= now) {
         warnf(s, "%s: EXPIRED at %s%s", st->name, when, st->changed ? "" : " (publish or refresh it)");
-    else if (st->expires - now < soon_window(s, st->name))
+        sev = 2;
+    } else if (st->expires - now < soon_window(s, st->name)) {
         warnf(s, "%s: expires soon, at %s", st->name, when);
-    if (st->threshold == 1 && (strcmp(st->name, "root") == 0 || strcmp(st->name, "targets") == 0))
+        sev = sev > 1 ? sev : 1;
+    }
+    if (st->threshold == 1 && (strcmp(st->name, "root") == 0 || strcmp(st->name, "targets") == 0)) {
         warnf(s, "%s: threshold 1: a single stolen key is enough to sign it", st->name);
-    if ((size_t)st->threshold > st->key_count)
+        sev = sev > 1 ? sev : 1;
+    }
+    if ((size_t)st->threshold > st->key_count) {
         warnf(s, "%s: threshold %lld can never be met with %zu key(s)", st->name, st->threshold, st->key_count);
-    if (st->changed && st->signatures < (size_t)st->threshold)
+        sev = 2;
+    }
+    if (st->changed && st->signatures < (size_t)st->threshold) {
         warnf(s, "%s: changed, %zu of %lld signature(s): sign it, or give its keys to publish", st->name,
               st->signatures, st->threshold);
+        sev = sev > 1 ? sev : 1;
+    } else if (!st->changed && st->published_version > 0 && st->signatures < (size_t)st->threshold) {
+        warnf(s, "%s: published version %lld has %zu of %lld signature(s): clients refuse it", st->name,
+              st->published_version, st->signatures, st->threshold);
+        sev = 2;
+    }
+    st->severity = sev;
     if (s->role_fn != NULL)
         s->role_fn(s->ctx, st);
 }
@@ -115,6 +130,7 @@ static int online_role(sctx *s, const char *name, tuf_type type, tuf_md *root)
         st.key_count = a->nkeyids;
         st.threshold = a->threshold;
         st.expires = INT64_MAX / 2;
+        st.severity = 1;
         warnf(s, "%s: not published yet", name);
         if (s->role_fn != NULL)
             s->role_fn(s->ctx, &st);

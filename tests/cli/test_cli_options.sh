@@ -76,7 +76,7 @@ st=$?
 
 # --help: only the subcommand's own usage and options
 t_run "repo list --help" 0 - "$RAMPART" repo list --help
-head -1 out | grep -qx 'usage: rampart repo list DIR \[--role ROLE\]' && ! grep -q -- '--threshold\|repo add' out &&
+head -1 out | grep -qx 'usage: rampart repo list DIR \[--role ROLE\] \[--json\]' && ! grep -q -- '--threshold\|repo add' out &&
     grep -q -- '--quiet' out && t_ok "repo list --help: its usage and options only" || t_bad "$(cat out)"
 t_run "help before the subcommand word" 0 - "$RAMPART" repo --help list
 head -1 out | grep -q '^usage: rampart repo list ' && t_ok "repo --help list: the same" || t_bad "$(head -3 out)"

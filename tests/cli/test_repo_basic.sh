@@ -36,7 +36,8 @@ t_run "init" 0 - "$RAMPART" repo init "$repo" --root-key "$(K root pub)" --targe
     --snapshot-key "$(K snapshot pub)" --timestamp-key "$(K timestamp pub)" --sha512
 grep -q "root has a single key" "$T_WORK/err" && t_ok "init: single-key root warning" || t_bad "no warning"
 r_valid_json "$repo" && t_ok "init: every file is JSON" || t_bad "init: not JSON"
-t_run "status after init" 0 - "$RAMPART" repo status "$repo"
+# status: exit 1, warnings (a single root key; nothing published yet)
+t_run "status after init" 1 - "$RAMPART" repo status "$repo"
 t_run "init: not an empty folder" 1 RAMPART_EEXIST "$RAMPART" repo init "$repo" --root-key "$(K root pub)" \
     --targets-key "$(K targets pub)" --snapshot-key "$(K snapshot pub)" --timestamp-key "$(K timestamp pub)"
 
@@ -129,7 +130,7 @@ t_run "replace a target" 0 - "$RAMPART" repo add "$repo" app2 --path app.tgz --r
 t_run "remove a target" 0 - "$RAMPART" repo remove "$repo" rel/docs/README.md
 t_run "remove the target with escaped custom data" 0 - "$RAMPART" repo remove "$repo" esc.tgz
 unchanged "remove: no such target" 1 RAMPART_ENOTFOUND "$RAMPART" repo remove "$repo" rel/nope
-t_run "status shows the change" 0 - "$RAMPART" repo status "$repo"
+t_run "status shows the change" 1 - "$RAMPART" repo status "$repo"
 grep -q '^targets .*CHANGED' "$T_WORK/out" && grep -q "targets: changed, 0 of 1 signature" "$T_WORK/err" &&
     t_ok "status: changed and missing signatures" || t_bad "$(cat "$T_WORK/out" "$T_WORK/err")"
 t_run "publish v2" 0 - "$RAMPART" repo publish "$repo" --key "$(K targets key)" --key "$(K snapshot key)" \
@@ -145,7 +146,7 @@ grep -q "snapshot version 3, timestamp version 4" "$T_WORK/out" && t_ok "refresh
 t_run "client after refreshes" 0 - r_client cl refresh
 unchanged "refresh-timestamp without its key" 1 RAMPART_EBADSIG "$RAMPART" repo refresh-timestamp "$repo" \
     --key "$(K snapshot key)"
-t_run "status" 0 - "$RAMPART" repo status "$repo"
+t_run "status" 1 - "$RAMPART" repo status "$repo"
 
 # init from a configuration file (command-line options win)
 cat >conf.json <<JSON
@@ -156,7 +157,7 @@ cat >conf.json <<JSON
 JSON
 t_run "init from a config file" 0 - "$RAMPART" repo init "$T_WORK/conf-repo" --config conf.json \
     --timestamp-expires 3
-t_run "status of the configured repository" 0 - "$RAMPART" repo status "$T_WORK/conf-repo"
+t_run "status of the configured repository" 1 - "$RAMPART" repo status "$T_WORK/conf-repo"
 grep -q '^root .*keys 2 threshold 2' "$T_WORK/out" && grep -q '^bins-\* *(4 bins)' "$T_WORK/out" &&
     t_ok "config: root 2 of 2, four bins" || t_bad "$(cat "$T_WORK/out")"
 python3 - "$T_WORK/conf-repo/repo.json" <<'PY' && t_ok "config: expiry periods" || t_bad "periods: $(cat "$T_WORK/conf-repo/repo.json")"
