@@ -204,7 +204,7 @@ typedef struct rampart_prov_artifact {
     const char *path;        /**< required: the target path; selects the policy rule */
     const char *sha256;      /**< its SHA-256 (lower-case hex), or ... */
     const char *sha512;      /**< ... its SHA-512, or both, or ... */
-    const char *file;        /**< ... a file on disk whose SHA-256 is computed */
+    const char *file;        /**< ... a file on disk whose SHA-256 and SHA-512 are computed */
     const char *release;     /**< its version for the "version_tag" rule; NULL: the "version"
                                   member of custom_json, else taken from the path (docs) */
     const char *custom_json; /**< the target's custom metadata, or NULL */

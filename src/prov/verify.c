@@ -33,21 +33,21 @@ int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digest
     return 0;
 }
 
-int rprov_hash_file(const char *path, uint8_t out[32], rerr *e)
+int rprov_hash_file(const char *path, rprov_digests *out, rerr *e)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return rerr_set(e, errno == ENOENT ? RAMPART_ENOTFOUND : RAMPART_EIO, NULL, "cannot open %s: %s", path,
                         strerror(errno));
     struct stat st;
-    rhash h = {0};
+    rhash h256 = {0}, h512 = {0};
     uint8_t *buf = NULL;
     int rc = 0;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         rc = rerr_set(e, RAMPART_EIO, NULL, "%s is not a regular file", path);
     else if ((buf = rampart_malloc(1u << 20)) == NULL)
         rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    else if (rhash_init(&h, RHASH_SHA256) != 0)
+    else if (rhash_init(&h256, RHASH_SHA256) != 0 || rhash_init(&h512, RHASH_SHA512) != 0)
         rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot start a hash");
     while (rc == 0) {
         ssize_t r = read(fd, buf, 1u << 20);
@@ -57,15 +57,19 @@ int rprov_hash_file(const char *path, uint8_t out[32], rerr *e)
             rc = rerr_set(e, RAMPART_EIO, NULL, "cannot read %s: %s", path, strerror(errno));
         else if (r == 0)
             break;
-        else if (rhash_update(&h, buf, (size_t)r) != 0)
+        else if (rhash_update(&h256, buf, (size_t)r) != 0 || rhash_update(&h512, buf, (size_t)r) != 0)
             rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "hashing %s failed", path);
     }
-    uint8_t d[RHASH_MAX_LEN];
-    if (rc == 0 && rhash_final(&h, d) != 0)
+    uint8_t d256[RHASH_MAX_LEN], d512[RHASH_MAX_LEN];
+    if (rc == 0 && (rhash_final(&h256, d256) != 0 || rhash_final(&h512, d512) != 0))
         rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "hashing %s failed", path);
-    if (rc == 0)
-        memcpy(out, d, 32);
-    rhash_free(&h);
+    if (rc == 0) {
+        memcpy(out->sha256, d256, 32);
+        memcpy(out->sha512, d512, 64);
+        out->has256 = out->has512 = true;
+    }
+    rhash_free(&h256);
+    rhash_free(&h512);
     rampart_free(buf);
     close(fd);
     return rc;
@@ -186,12 +190,9 @@ static int judge_payload(const rampart_dsse *d, const rprov_digests *want, const
     int rc = rprov_statement_parse(&s, d->payload, d->payload_len, true, e);
     if (rc != 0)
         return rc;
-    if (!rprov_subject_matches(s, want)) {
-        size_t n = s->nsubjects;
+    if ((rc = rprov_subject_check(s, want, rule, NULL, e)) != 0) {
         rampart_statement_free(s);
-        return rerr_set(e, RAMPART_EPROVSUBJECT, rule,
-                        "no subject of the attestation has the artifact's digest (it is about %zu other artifact%s)", n,
-                        n == 1 ? "" : "s");
+        return rc;
     }
     *out = s;
     return 0;
@@ -216,10 +217,9 @@ static int artifact_digests(const rampart_prov_artifact *a, rprov_digests *d, re
     if (a->sha512 != NULL && rprov_digest_from_hex(RHASH_SHA512, a->sha512, strlen(a->sha512), d) != 0)
         return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact's sha512 is not 128 hex characters");
     if (a->file != NULL) {
-        int rc = rprov_hash_file(a->file, d->sha256, e);
+        int rc = rprov_hash_file(a->file, d, e);
         if (rc != 0)
             return rc;
-        d->has256 = true;
     }
     if (!d->has256 && !d->has512)
         return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact has no digest (sha256, sha512 or file)");

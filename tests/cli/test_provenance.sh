@@ -171,4 +171,48 @@ rm -f cl.dl/app/app-1.2.0.tar.gz
 t_run "download: attestation swapped on the server" 1 RAMPART_EMISMATCH dl policy.json app/app-1.2.0.tar.gz
 t_absent "download: nothing installed" cl.dl/app/app-1.2.0.tar.gz
 cp att.backup "$att_blob"
+# ---------------------------------------------------------------- one subject judgment everywhere
+# An attestation whose subject has the file's sha256 but another file's
+# sha512: verify-provenance, repo add --provenance and client download
+# --policy refuse it alike, naming the subject and the digest that differs.
+r_stop
+sign_att() { # OUT STATEMENT: a DSSE envelope of STATEMENT signed by builder.key (openssl)
+    local type=application/vnd.in-toto+json
+    printf 'DSSEv1 %d %s %d %s' ${#type} "$type" ${#2} "$2" >pae.bin
+    openssl pkeyutl -sign -inkey "$(K builder key)" -rawin -in pae.bin -out sig.bin
+    printf '{"payload":"%s","payloadType":"%s","signatures":[{"sig":"%s"}]}\n' "$(printf '%s' "$2" | base64 -w0)" \
+        "$type" "$(base64 -w0 <sig.bin)" >"$1"
+}
+slsa() { # SUBJECT_JSON [EXTRA_PREDICATE_MEMBERS]: an SLSA v1 statement from $BUILDER at refs/tags/v1.2.0
+    printf '{"_type":"https://in-toto.io/Statement/v1","subject":%s,"predicateType":"https://slsa.dev/provenance/v1",' "$1"
+    printf '"predicate":{"buildDefinition":{"buildType":"urn:rampart:attest:generic:v1",%s' "${2:-}"
+    printf '"resolvedDependencies":[{"uri":"%s@refs/tags/v1.2.0"}]},"runDetails":{"builder":{"id":"%s"}}}}' "$SOURCE" "$BUILDER"
+}
+sha256_of() { sha256sum "$1" | cut -c1-64; }
+sha512_of() { sha512sum "$1" | cut -c1-128; }
+sign_att mixed.att "$(slsa "[{\"name\":\"app-1.2.0.tar.gz\",\"digest\":{\"sha256\":\"$(sha256_of app-1.2.0.tar.gz)\",\"sha512\":\"$(sha512_of evil-1.2.0.tar.gz)\"}}]")"
+mixed_msg="subject 'app-1.2.0.tar.gz' of the attestation has the artifact's sha256, but its sha512 differs [RAMPART_EPROVSUBJECT]"
+t_run "sha512 differs: verify-provenance" 1 RAMPART_EPROVSUBJECT vp app-1.2.0.tar.gz mixed.att --policy policy.json
+grep -qxF "rampart: verify-provenance: policy rule 'default': $mixed_msg" "$T_WORK/err" && t_ok "verify: names the digest" ||
+    t_bad "verify: $(cat "$T_WORK/err")"
+unchanged "sha512 differs: repo add" 1 RAMPART_EPROVSUBJECT "$RAMPART" repo add "$repo" app-1.2.0.tar.gz \
+    --path app/app-1.2.0.tar.gz --provenance mixed.att
+grep -qxF "rampart: repo add: mixed.att: $mixed_msg" "$T_WORK/err" && t_ok "repo add: names the digest" ||
+    t_bad "repo add: $(cat "$T_WORK/err")"
+# The client: a repository with sha512 target hashes, the binding written by hand (repo add refuses it now).
+repo5=$T_WORK/repo5
+r_init "$repo5" --sha512 || t_bad "init --sha512"
+binding="{\"rampart\":{\"provenance\":{\"path\":\"app/app-1.2.0.tar.gz.intoto.jsonl\",\"hashes\":{\"sha256\":\"$(sha256_of mixed.att)\"},\"length\":$(wc -c <mixed.att)}}}"
+t_run "sha512 repo: add the file" 0 - "$RAMPART" repo add "$repo5" app-1.2.0.tar.gz --path app/app-1.2.0.tar.gz \
+    --custom "$binding"
+t_run "sha512 repo: add the attestation" 0 - "$RAMPART" repo add "$repo5" mixed.att --path app/app-1.2.0.tar.gz.intoto.jsonl
+t_run "sha512 repo: publish" 0 - "$RAMPART" repo publish "$repo5" --key "$(K root key)" --key "$(K targets key)" \
+    --key "$(K snapshot key)" --key "$(K timestamp key)"
+r_serve "$repo5/public" || exit 1
+"$RAMPART" client --metadata-dir cl5 init "$repo5/public/metadata/1.root.json" >/dev/null
+t_run "sha512 differs: client download" 1 RAMPART_EPROVSUBJECT r_client cl5 --policy policy.json \
+    --target-name app/app-1.2.0.tar.gz download
+grep -qxF "rampart: download: policy rule 'default': $mixed_msg" "$T_WORK/err" && t_ok "download: names the digest" ||
+    t_bad "download: $(cat "$T_WORK/err")"
+t_absent "sha512 differs: nothing installed" cl5.dl/app/app-1.2.0.tar.gz
 t_done

@@ -394,6 +394,61 @@ static void versions_and_digests(void)
     CHECK_RC(r_512, RAMPART_EPROVSUBJECT); /* no algorithm in common */
 }
 
+/* Every digest algorithm both sides know must match (issue: sha256 equal,
+ * sha512 different was accepted from a file on disk and by `repo add`, and
+ * refused by the client).  Verification from a file, from given digests
+ * and the repository's unsigned check say the same, naming the subject and
+ * the algorithm that differs. */
+static void digest_agreement(void)
+{
+    rampart_prov_policy *p = policy(NULL, NULL);
+    CHECK(p != NULL);
+    char h256[65], h512[129], other512[129];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), h256);
+    pt_sha512(PT_ARTIFACT, strlen(PT_ARTIFACT), h512);
+    pt_sha512("another build\n", 14, other512);
+    pt_stmt bad = pt_default(), good = pt_default();
+    bad.subject_sha512 = other512;
+    good.subject_sha512 = h512;
+    char *env_bad = pt_attestation(&bad, &builder, 1), *env_good = pt_attestation(&good, &builder, 1);
+    char path[] = "/tmp/rampart-prov-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(write(fd, PT_ARTIFACT, strlen(PT_ARTIFACT)) == (ssize_t)strlen(PT_ARTIFACT));
+    close(fd);
+    static const char want[] = "subject 'app-1.2.0.tar.gz' of the attestation has the artifact's sha256, but its "
+                               "sha512 differs";
+    rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+    a.path = "app/app-1.2.0.tar.gz";
+    a.file = path;
+    rampart_error e_file = {0}, e_dig = {0};
+    rerr e_repo = {0};
+    int r_file = rampart_prov_verify(p, &a, env_bad, strlen(env_bad), NULL, &e_file);
+    int r_file_good = rampart_prov_verify(p, &a, env_good, strlen(env_good), NULL, NULL);
+    a.file = NULL;
+    a.sha256 = h256;
+    a.sha512 = h512;
+    int r_dig = rampart_prov_verify(p, &a, env_bad, strlen(env_bad), NULL, &e_dig);
+    a.sha512 = NULL; /* only sha256 known: it is the only digest both sides know, and it matches */
+    int r_256 = rampart_prov_verify(p, &a, env_bad, strlen(env_bad), NULL, NULL);
+    rprov_digests d = {0};
+    CHECK_OK(rprov_hash_file(path, &d, NULL));
+    int r_repo = rprov_check_unsigned((const uint8_t *)env_bad, strlen(env_bad), &d, &e_repo);
+    unlink(path);
+    free(env_bad);
+    free(env_good);
+    rampart_prov_policy_free(p);
+    CHECK_RC(r_file, RAMPART_EPROVSUBJECT);
+    CHECK_STR(e_file.message, "policy rule 'default': subject 'app-1.2.0.tar.gz' of the attestation has the artifact's "
+                              "sha256, but its sha512 differs");
+    CHECK_RC(r_dig, RAMPART_EPROVSUBJECT);
+    CHECK_STR(e_dig.message, e_file.message);
+    CHECK_RC(r_repo, RAMPART_EPROVSUBJECT);
+    CHECK_STR(e_repo.message, want);
+    CHECK_OK(r_file_good);
+    CHECK_OK(r_256);
+}
+
 /* The worked example of docs/provenance.md (tests/vectors/prov/example-policy.json). */
 static void worked_example(void)
 {
@@ -439,6 +494,7 @@ int main(void)
     RUN(verify_refusals);
     RUN(verify_modes);
     RUN(versions_and_digests);
+    RUN(digest_agreement);
     RUN(worked_example);
     rprivkey_free(builder);
     rprivkey_free(builder2);
