@@ -24,7 +24,8 @@ static void verify_usage(FILE *f)
                "options:\n"
                "  --policy FILE      the provenance policy (docs/provenance.md; required)\n"
                "  --path PATH        the target path that selects the policy rule (default: ARTIFACT's base name)\n"
-               "  --version VERSION  the artifact's version for the \"version_tag\" rule (default: from the path)\n"
+               "  --version VERSION  the version you expect, for the \"version_tag\" rule (default: the attested\n"
+               "                     name and tag must agree with the target path)\n"
                "exit status: 0 verified (or not required), 1 refused or failed, 2 bad usage.\n");
 }
 

@@ -205,9 +205,10 @@ typedef struct rampart_prov_artifact {
     const char *sha256;      /**< its SHA-256 (lower-case hex), or ... */
     const char *sha512;      /**< ... its SHA-512, or both, or ... */
     const char *file;        /**< ... a file on disk whose SHA-256 and SHA-512 are computed */
-    const char *release;     /**< its version for the "version_tag" rule; NULL: the "version"
-                                  member of custom_json, else taken from the path (docs) */
-    const char *custom_json; /**< the target's custom metadata, or NULL */
+    const char *release;     /**< the version the caller expects, for the "version_tag" rule;
+                                  NULL: bound to the attested name and tag (docs/provenance.md) */
+    const char *custom_json; /**< the target's custom metadata, or NULL (not read: release keys
+                                  control it, so it cannot vouch for a version) */
 } rampart_prov_artifact;
 
 #define RAMPART_PROV_ARTIFACT_INIT                                                                                     \

@@ -101,6 +101,10 @@ size_t rprov_source_split(const char *uri, size_t n);
 int rprov_subject_check(const rampart_statement *s, const rprov_digests *want, const char *rule, size_t *index,
                         rerr *e) RAMPART_MUST_USE;
 
+/* The per-subject rule of rprov_subject_check: digests `d` and `want` share
+ * an algorithm and agree on every one they share. */
+bool rprov_subject_agrees(const rprov_digests *d, const rprov_digests *want);
+
 /* rprov_subject_check as a yes/no. */
 bool rprov_subject_matches(const rampart_statement *s, const rprov_digests *want);
 
@@ -151,12 +155,6 @@ typedef struct rprov_eff {
 void rprov_policy_select(const rampart_prov_policy *p, const char *path, rprov_eff *out);
 
 /* ---- verification (verify.c) ---- */
-
-/* The artifact's version for the "version_tag" rule: a->release, else the
- * string "version" member of custom_json, else the version in the path's
- * base name (docs/provenance.md).  Appends it to `out`; ENOTFOUND when
- * there is none. */
-int rprov_artifact_version(const rampart_prov_artifact *a, rbuf *out) RAMPART_MUST_USE;
 
 /* Hex (either case) of the right length for `alg` into d.  EFORMAT. */
 int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digests *d) RAMPART_MUST_USE;

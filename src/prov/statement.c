@@ -341,6 +341,13 @@ static size_t shared_digests(const rprov_digests *d, const rprov_digests *want, 
     return shared;
 }
 
+bool rprov_subject_agrees(const rprov_digests *d, const rprov_digests *want)
+{
+    size_t ndiff;
+    rhash_alg differs;
+    return shared_digests(d, want, &ndiff, &differs) > 0 && ndiff == 0;
+}
+
 int rprov_subject_check(const rampart_statement *s, const rprov_digests *want, const char *rule, size_t *index, rerr *e)
 {
     size_t conflict = SIZE_MAX;

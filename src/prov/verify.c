@@ -75,46 +75,6 @@ int rprov_hash_file(const char *path, rprov_digests *out, rerr *e)
     return rc;
 }
 
-/* The version in a base name: the first run of digits and dots that starts
- * right after a '-' or '_' (or at the start), without trailing dots:
- * "app-1.2.0.tar.gz" -> "1.2.0". */
-static rslice version_in_name(const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base != NULL ? base + 1 : path;
-    for (size_t i = 0; base[i] != '\0'; i++) {
-        if (base[i] < '0' || base[i] > '9' || (i > 0 && base[i - 1] != '-' && base[i - 1] != '_'))
-            continue;
-        size_t j = i;
-        while ((base[j] >= '0' && base[j] <= '9') || base[j] == '.')
-            j++;
-        while (j > i && base[j - 1] == '.')
-            j--;
-        return RSLICE(base + i, j - i);
-    }
-    return RSLICE("", 0);
-}
-
-int rprov_artifact_version(const rampart_prov_artifact *a, rbuf *out)
-{
-    if (a->release != NULL && a->release[0] != '\0')
-        return rbuf_append_str(out, a->release);
-    if (a->custom_json != NULL) {
-        jdoc *doc = NULL;
-        jd_limits lim = {.max_bytes = 1u << 20};
-        if (jdoc_parse(&doc, (const uint8_t *)a->custom_json, strlen(a->custom_json), false, &lim, NULL) == 0) {
-            jd_ref v = jdoc_get(doc, jdoc_root(doc), "version");
-            rslice s = jdoc_str(doc, v);
-            int rc = jdoc_type(doc, v) == JD_STRING && s.n > 0 ? rbuf_append(out, s.p, s.n) : RAMPART_ENOTFOUND;
-            jdoc_free(doc);
-            if (rc != RAMPART_ENOTFOUND)
-                return rc;
-        }
-    }
-    rslice v = version_in_name(a->path);
-    return v.n > 0 ? rbuf_append(out, v.p, v.n) : RAMPART_ENOTFOUND;
-}
-
 static bool in_list(const rprov_list *l, const char *s, bool glob)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -123,31 +83,78 @@ static bool in_list(const rprov_list *l, const char *s, bool glob)
     return false;
 }
 
-/* The revision must be the tag of the artifact's version: refs/tags/V or refs/tags/vV. */
-static int check_revision(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s, rerr *e)
+static const char *base_name(const char *path)
 {
-    rbuf v;
-    rbuf_init(&v, RPROV_MAX_STRING);
-    int rc = rprov_artifact_version(a, &v);
-    if (rc == RAMPART_ENOTFOUND)
-        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
-                      "policy rule '%s': cannot tell the version of '%s' (give it a custom \"version\")", f->name,
-                      a->path);
-    else if (rc == RAMPART_ETOOLARGE) /* no revision (at most RPROV_MAX_STRING bytes) is its tag */
-        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
-                      "policy rule '%s': the version is over %d bytes, so no source revision is its tag ('%s')",
-                      f->name, RPROV_MAX_STRING, a->path);
-    else if (rc != 0)
-        rc = rerr_set(e, rc, f->name, "out of memory");
-    const char *rev = s->source_rev != NULL ? s->source_rev : "";
-    if (rc == 0 &&
-        !(strncmp(rev, "refs/tags/", 10) == 0 && (strcmp(rev + 10, (const char *)v.data) == 0 ||
-                                                  (rev[10] == 'v' && strcmp(rev + 11, (const char *)v.data) == 0))))
-        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
-                      "policy rule '%s': source revision '%s' is not the tag of version %s (refs/tags/[v]%s)", f->name,
-                      rev, (const char *)v.data, (const char *)v.data);
-    rbuf_free(&v);
-    return rc;
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+/* True when version `v` (starting with a digit, or 'v' and a digit) is a
+ * whole token of file name `name`: right after its start, a '-' or a '_',
+ * and followed by its end or by a character other than a letter, a digit
+ * or a '.' before a digit ("app-1.2.0.tar.gz" holds 1.2.0, not 1.2). */
+static bool version_token_in(const char *name, const char *v)
+{
+    size_t n = strlen(v);
+    size_t d = v[0] == 'v' ? 1 : 0;
+    if (n <= d || v[d] < '0' || v[d] > '9')
+        return false;
+    for (const char *p = strstr(name, v); p != NULL; p = strstr(p + 1, v)) {
+        char c = p[n];
+        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool start = p == name || p[-1] == '-' || p[-1] == '_';
+        if (start && !alnum && !(c == '.' && p[n + 1] >= '0' && p[n + 1] <= '9'))
+            return true;
+    }
+    return false;
+}
+
+/* "version_tag" (docs/provenance.md, "Where the source and the version come
+ * from"): the version comes from the attestation, never from metadata the
+ * release keys sign.  The revision must be a tag refs/tags/T; with a->release
+ * (the verifier's own expectation) T must be it or v+it; otherwise the
+ * target's base name must be the name of a subject that matched the
+ * artifact's digest, and T (or T without its 'v') must be a version token of
+ * that name. */
+static int check_revision(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s,
+                          const rprov_digests *want, rerr *e)
+{
+    const char *rev = s->source_rev != NULL ? s->source_rev : "", *tag = rev + 10;
+    if (strncmp(rev, "refs/tags/", 10) != 0 || *tag == '\0')
+        return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                        "policy rule '%s': source revision '%s' is not a release tag (refs/tags/...)", f->name, rev);
+    if (a->release != NULL && a->release[0] != '\0') {
+        if (strcmp(tag, a->release) == 0 || (tag[0] == 'v' && strcmp(tag + 1, a->release) == 0))
+            return 0;
+        return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                        "policy rule '%s': source revision '%s' is not the tag of version %s (refs/tags/[v]%s)",
+                        f->name, rev, a->release, a->release);
+    }
+    const char *target = base_name(a->path), *attested = NULL;
+    for (size_t i = 0; i < s->nsubjects; i++) {
+        if (!rprov_subject_agrees(&s->subjects[i].d, want))
+            continue;
+        const char *name = base_name(s->subjects[i].name);
+        if (attested == NULL)
+            attested = name;
+        if (strcmp(name, target) == 0) {
+            if (version_token_in(target, tag) || (tag[0] == 'v' && version_token_in(target, tag + 1)))
+                return 0;
+            char safe[160];
+            rampart_sanitize(safe, sizeof(safe), target, strlen(target));
+            return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                            "policy rule '%s': source revision '%s' is not the tag of the version in '%s'", f->name,
+                            rev, safe);
+        }
+    }
+    char safe_att[160], safe_target[160];
+    attested = attested != NULL ? attested : "";
+    rampart_sanitize(safe_att, sizeof(safe_att), attested, strlen(attested));
+    rampart_sanitize(safe_target, sizeof(safe_target), target, strlen(target));
+    return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                    "policy rule '%s': the attestation names the artifact '%s', not '%s' (version_tag binds the "
+                    "target's name to the attested build)",
+                    f->name, safe_att, safe_target);
 }
 
 /* Prefixes the message in `e` (may be NULL) with the rule's name. */
@@ -161,7 +168,8 @@ static int in_rule(rerr *e, int rc, const char *rule)
 }
 
 /* Builder, build type, source and revision of a verified SLSA statement. */
-static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s, rerr *e)
+static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s,
+                           const rprov_digests *want, rerr *e)
 {
     if (!in_list(f->builder_ids, s->builder_id, false))
         return rerr_set(e, RAMPART_EPROVBUILDER, f->name, "policy rule '%s': builder '%s' is not allowed", f->name,
@@ -175,7 +183,7 @@ static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, c
     if (f->source_uris->set && !in_list(f->source_uris, s->source_uri, true))
         return rerr_set(e, RAMPART_EPROVSOURCE, f->name, "policy rule '%s': source '%s' is not allowed", f->name,
                         s->source_uri);
-    return f->version_tag ? check_revision(f, a, s, e) : 0;
+    return f->version_tag ? check_revision(f, a, s, want, e) : 0;
 }
 
 /* Payload type and statement (strict, SLSA v1 only) of an envelope, and the
@@ -249,7 +257,7 @@ static int judge(const rprov_eff *f, const rampart_prov_policy *p, const rampart
     if (rc == RAMPART_EPROVSUBJECT || rc == RAMPART_EPROVFORMAT || rc == RAMPART_EPROVPREDICATE)
         in_rule(e, rc, f->name);
     if (rc == 0)
-        rc = check_predicate(f, a, s, e);
+        rc = check_predicate(f, a, s, want, e);
     if (rc != 0) {
         rampart_statement_free(s);
         return rc;

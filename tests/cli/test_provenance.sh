@@ -133,6 +133,9 @@ t_run "add: docs without provenance" 0 - "$RAMPART" repo add "$repo" guide.txt -
 t_run "add: a release without provenance" 0 - "$RAMPART" repo add "$repo" app-1.2.0.tar.gz --path app/app-1.2.2.tar.gz
 t_run "add: 1.2.0's provenance as 1.3.0" 0 - "$RAMPART" repo add "$repo" app-1.2.0.tar.gz --path app/app-1.3.0.tar.gz \
     --provenance app.att
+# The thief republishes 1.2.0's genuine build as 1.4.0 and sets custom "version" to 1.2.0.
+t_run "add: 1.2.0's build as 1.4.0, custom version 1.2.0" 0 - "$RAMPART" repo add "$repo" app-1.2.0.tar.gz \
+    --path app/app-1.4.0.tar.gz --custom '{"version":"1.2.0"}' --provenance app.att
 t_run "list" 0 - "$RAMPART" repo list "$repo"
 att_sha=$(sha256sum app.att | cut -c1-64)
 want="app/app-1.2.0.tar.gz	{\"channel\":\"stable\",\"rampart\":{\"provenance\":{\"hashes\":{\"sha256\":\"$att_sha\"},\"length\":$(wc -c <app.att),\"path\":\"app/app-1.2.0.tar.gz.intoto.jsonl\"}}}"
@@ -158,6 +161,12 @@ t_run "download: no provenance" 1 RAMPART_EPROVMISSING dl policy.json app/app-1.
 t_absent "download: nothing installed" cl.dl/app/app-1.2.2.tar.gz
 t_run "download: revision" 1 RAMPART_EPROVREVISION dl strict.json app/app-1.3.0.tar.gz
 t_absent "download: nothing installed" cl.dl/app/app-1.3.0.tar.gz
+t_run "download: old build renamed, custom version" 1 RAMPART_EPROVREVISION dl strict.json app/app-1.4.0.tar.gz
+grep -qxF "rampart: download: policy rule 'default': the attestation names the artifact 'app-1.2.0.tar.gz', not 'app-1.4.0.tar.gz' (version_tag binds the target's name to the attested build) [RAMPART_EPROVREVISION]" "$T_WORK/err" &&
+    t_ok "download: the version comes from the attestation" || t_bad "$(cat "$T_WORK/err")"
+t_absent "download: nothing installed" cl.dl/app/app-1.4.0.tar.gz
+t_run "verify: old build renamed" 1 RAMPART_EPROVREVISION vp app-1.2.0.tar.gz app.att --policy strict.json \
+    --path app/app-1.4.0.tar.gz
 t_run "download: builder" 1 RAMPART_EPROVBUILDER dl other-builder.json app/app-1.2.0.tar.gz
 t_run "download: docs need none" 0 - dl policy.json docs/guide.txt
 t_run "download: without a policy" 0 - r_client cl --target-name app/app-1.2.2.tar.gz download

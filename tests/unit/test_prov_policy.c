@@ -264,12 +264,12 @@ static void verify_refusals(void)
     REFUSED(p, s, builder, RAMPART_EPROVSOURCE, "names no source");
     s = good;
     s.source = PT_SOURCE "@refs/heads/v1.2.0";
-    REFUSED(p, s, builder, RAMPART_EPROVREVISION,
-            "source revision 'refs/heads/v1.2.0' is not the tag of version 1.2.0");
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision 'refs/heads/v1.2.0' is not a release tag");
     s.source = PT_SOURCE "@refs/tags/v1.2.1";
-    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "is not the tag of version 1.2.0");
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION,
+            "source revision 'refs/tags/v1.2.1' is not the tag of the version in 'app-1.2.0.tar.gz'");
     s.source = PT_SOURCE;
-    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision '' is not the tag");
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision '' is not a release tag");
     rampart_prov_policy_free(p);
 }
 
@@ -316,59 +316,82 @@ static void verify_modes(void)
     rampart_prov_policy_free(p);
 }
 
-/* Where the version for "version_tag" comes from, and the digests. */
+/* "version_tag": the version comes from the attestation (its subject's
+ * name and its tag), never from the target's custom metadata. */
 static void versions_and_digests(void)
 {
     static const struct {
-        const char *path, *custom, *release, *want;
+        const char *path, *subject, *tag, *release, *custom;
+        int rc;
     } cases[] = {
-        {"app/app-1.2.0.tar.gz", NULL, NULL, "1.2.0"},
-        {"app_2.0.zip", NULL, NULL, "2.0"},
-        {"3.1.bin", NULL, NULL, "3.1"},
-        {"tool2-4.5-rc1.tgz", NULL, NULL, "4.5"},
-        {"dir-9/app.tgz", NULL, NULL, NULL},
-        {"app.tgz", "{\"version\":\"7.0.0-rc.1\"}", NULL, "7.0.0-rc.1"},
-        {"app-1.0.tgz", "{\"version\":\"2.0\"}", NULL, "2.0"},
-        {"app-1.0.tgz", "{\"version\":2}", NULL, "1.0"},
-        {"app-1.0.tgz", "not json", NULL, "1.0"},
-        {"app-1.0.tgz", "{\"version\":\"2.0\"}", "3.0", "3.0"},
+        {"app/app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v1.2.0", NULL, NULL, 0},
+        {"app/app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "1.2.0", NULL, NULL, 0},
+        {"app/app-1.2.0.tar.gz", "dist/app-1.2.0.tar.gz", "v1.2.0", NULL, NULL, 0},
+        {"app_2.0.zip", "app_2.0.zip", "v2.0", NULL, NULL, 0},
+        {"3.1.bin", "3.1.bin", "3.1", NULL, NULL, 0},
+        {"app-2.0.0-rc.1.tgz", "app-2.0.0-rc.1.tgz", "v2.0.0-rc.1", NULL, NULL, 0},
+        {"app-v1.2.0.tgz", "app-v1.2.0.tgz", "v1.2.0", NULL, NULL, 0},
+        {"app-1.2.0-linux.tgz", "app-1.2.0-linux.tgz", "v1.2.0", NULL, NULL, 0},
+        {"app.tgz", "app-1.2.0.tar.gz", "v1.2.0", "1.2.0", NULL, 0}, /* the verifier's own version */
+        /* refused */
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v1.2", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v2.0", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "app", NULL, NULL, RAMPART_EPROVREVISION},
+        {"tool2-4.5.tgz", "tool2-4.5.tgz", "v2", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app-1.2.0rc1.tgz", "app-1.2.0rc1.tgz", "v1.2.0", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app.tgz", "app.tgz", "v1.2.0", NULL, "{\"version\":\"1.2.0\"}", RAMPART_EPROVREVISION},
+        {"app-1.3.0.tar.gz", "app-1.2.0.tar.gz", "v1.2.0", NULL, "{\"version\":\"1.2.0\"}", RAMPART_EPROVREVISION},
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v1.2.0", "1.3.0", NULL, RAMPART_EPROVREVISION},
     };
-    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
-        rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
-        a.path = cases[i].path;
-        a.custom_json = cases[i].custom;
-        a.release = cases[i].release;
-        rbuf b;
-        rbuf_init(&b, 256);
-        int rc = rprov_artifact_version(&a, &b);
-        const char *got = rc == 0 ? (const char *)b.data : NULL;
-        if ((got == NULL) != (cases[i].want == NULL) || (got != NULL && strcmp(got, cases[i].want) != 0) ||
-            (rc != 0 && rc != RAMPART_ENOTFOUND))
-            TH_FAIL("case %zu: %s, expected %s", i, got ? got : "none", cases[i].want ? cases[i].want : "none");
-        rbuf_free(&b);
-    }
     rampart_prov_policy *p = policy("{\"version_tag\":true}", NULL);
     CHECK(p != NULL);
+    char hex[65];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        char source[256];
+        snprintf(source, sizeof(source), PT_SOURCE "@refs/tags/%s", cases[i].tag);
+        pt_stmt st = pt_default();
+        st.source = source;
+        st.subject_name = cases[i].subject;
+        char *env = pt_attestation(&st, &builder, 1);
+        rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+        a.path = cases[i].path;
+        a.sha256 = hex;
+        a.release = cases[i].release;
+        a.custom_json = cases[i].custom;
+        rampart_error err = {0};
+        int rc = rampart_prov_verify(p, &a, env, strlen(env), NULL, &err);
+        free(env);
+        if (rc != cases[i].rc)
+            TH_FAIL("case %zu (%s, tag %s): %s \"%s\"", i, cases[i].path, cases[i].tag, rampart_error_name(rc),
+                    err.message);
+    }
     pt_stmt s = pt_default();
-    s.source = PT_SOURCE "@refs/tags/1.2.0"; /* without the 'v' */
-    char *env = pt_attestation(&s, &builder, 1);
-    rampart_error err = {0};
-    int r_plain = judge(p, env, NULL, NULL), r_unknown = judge(p, env, "app/app.tar.gz", &err);
-    free(env);
-    CHECK_OK(r_plain);
-    CHECK_RC(r_unknown, RAMPART_EPROVREVISION);
-    CHECK(strstr(err.message, "cannot tell the version of 'app/app.tar.gz'") != NULL);
-    /* A version too long to be any revision's tag is refused as such, not as
-     * ETOOLARGE "out of memory" (found by fuzz/fuzz_prov_verify.c). */
-    char long_path[RPROV_MAX_STRING + 64];
-    int lp = snprintf(long_path, sizeof(long_path), "app/app-1.");
-    memset(long_path + lp, '0', RPROV_MAX_STRING);
-    snprintf(long_path + lp + RPROV_MAX_STRING, sizeof(long_path) - (size_t)lp - RPROV_MAX_STRING, ".tgz");
+    char *env = NULL;
+    /* The attack: the release keys republish 1.2.0's genuinely attested build
+     * as 1.3.0, with custom "version" set to 1.2.0 (accepted before). */
+    rampart_prov_artifact t = RAMPART_PROV_ARTIFACT_INIT;
+    t.sha256 = hex;
+    t.path = "app/app-1.3.0.tar.gz";
+    t.custom_json = "{\"version\":\"1.2.0\"}";
+    rampart_error e_attack = {0}, e_tag = {0};
     env = pt_attestation(&s, &builder, 1);
-    int r_long = judge(p, env, long_path, &err);
+    int r_attack = rampart_prov_verify(p, &t, env, strlen(env), NULL, &e_attack);
+    t.path = "app/app-1.2.0.tar.gz"; /* the legitimate release, custom or not */
+    int r_legit = rampart_prov_verify(p, &t, env, strlen(env), NULL, NULL);
     free(env);
-    CHECK_RC(r_long, RAMPART_EPROVREVISION);
-    CHECK(strstr(err.message, "the version is over 4096 bytes") != NULL);
+    s.source = PT_SOURCE "@refs/heads/v1.2.0";
+    env = pt_attestation(&s, &builder, 1);
+    int r_branch = rampart_prov_verify(p, &t, env, strlen(env), NULL, &e_tag);
+    free(env);
+    CHECK_RC(r_attack, RAMPART_EPROVREVISION);
+    CHECK_STR(e_attack.message, "policy rule 'default': the attestation names the artifact 'app-1.2.0.tar.gz', not "
+                                "'app-1.3.0.tar.gz' (version_tag binds the target's name to the attested build)");
+    CHECK_OK(r_legit);
+    CHECK_RC(r_branch, RAMPART_EPROVREVISION);
+    CHECK_STR(e_tag.message, "policy rule 'default': source revision 'refs/heads/v1.2.0' is not a release tag "
+                             "(refs/tags/...)");
+    s = pt_default();
     /* A file on disk, and sha512-only artifacts. */
     char path[] = "/tmp/rampart-prov-XXXXXX";
     int fd = mkstemp(path);
@@ -377,7 +400,7 @@ static void versions_and_digests(void)
     close(fd);
     env = pt_attestation(&s, &builder, 1);
     rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
-    a.path = "app-1.2.0.tgz";
+    a.path = "app-1.2.0.tar.gz";
     a.file = path;
     int r_file = rampart_prov_verify(p, &a, env, strlen(env), NULL, NULL);
     a.file = "/nonexistent/file";
