@@ -23,7 +23,8 @@ static void verify_usage(FILE *f)
                "\n"
                "options:\n"
                "  --policy FILE      the provenance policy (docs/provenance.md; required)\n"
-               "  --path PATH        the target path that selects the policy rule (default: ARTIFACT's base name)\n"
+               "  --path PATH        the target path that selects the policy rule (default: ARTIFACT's base name;\n"
+               "                     required when a rule's pattern names a folder)\n"
                "  --version VERSION  the version you expect, for the \"version_tag\" rule (default: the attested\n"
                "                     name and tag must agree with the target path)\n"
                "exit status: 0 verified (or not required), 1 refused or failed, 2 bad usage.\n");
@@ -106,16 +107,26 @@ int cmd_verify_provenance(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *artifact = argv[optind], *attestation = npos == 2 ? argv[optind + 1] : NULL;
-    if (path == NULL) {
-        path = strrchr(artifact, '/');
-        path = path != NULL ? path + 1 : artifact;
-    }
     rampart_error err = {0};
     rampart_prov_policy *p = NULL;
     int rc = rampart_prov_policy_load(&p, policy, &err);
     if (rc != 0) {
         cli_report("verify-provenance", rc, &err);
         return CLI_FAIL;
+    }
+    /* The base name alone would choose the rule for a file of the top folder,
+     * silently skipping a stricter rule for its real folder. */
+    const char *dir_pattern = rampart_prov_policy_dir_pattern(p);
+    if (path == NULL && dir_pattern != NULL) {
+        cli_errorf("verify-provenance: the policy has rules by folder (\"%s\"): give the artifact's target path "
+                   "with --path [RAMPART_EINVAL]",
+                   dir_pattern);
+        rampart_prov_policy_free(p);
+        return CLI_USAGE;
+    }
+    if (path == NULL) {
+        path = strrchr(artifact, '/');
+        path = path != NULL ? path + 1 : artifact;
     }
     char *env = NULL;
     size_t len = 0;

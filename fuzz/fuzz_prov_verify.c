@@ -8,7 +8,8 @@
  *   ARTIFACT   lines "path P", "sha256 HEX", "sha512 HEX", "release V",
  *              "custom JSON" (the fields of rampart_prov_artifact; no path
  *              line: a NULL path)
- *   ENVELOPE   the attestation; without this part there is none.  When its
+ *   ENVELOPE   the attestation (one envelope, or a JSON Lines bundle of
+ *              them); without this part there is none.  When its
  *              first line is "sign KEYS [TYPE]" the rest is a payload that
  *              is put in an envelope of payload type TYPE (default in-toto)
  *              signed here by each of KEYS ('A', 'B': the RFC 8032 test
@@ -255,6 +256,79 @@ static bool digest_in(const char *hex, size_t n, uint8_t *d, bool *has)
     return strlen(hex) == n && rhex_decode(d, n / 2, &got, hex, n) == 0;
 }
 
+/* One envelope: its signatures, then the checks behind them. */
+static int expect_envelope(const rampart_prov_policy *p, const rampart_prov_artifact *a, const rprov_eff *f,
+                           const rprov_digests *want, const uint8_t *env, size_t len)
+{
+    rampart_dsse *d = NULL;
+    int rc = rampart_dsse_parse(&d, env, len, NULL);
+    if (rc != 0)
+        return rc;
+    rc = count_by_hand(p, f, d) < f->threshold ? RAMPART_EPROVSIG : judge_by_hand(f, a, want, d);
+    rampart_dsse_free(d);
+    return rc;
+}
+
+/* How far a refused envelope of a bundle got (docs/provenance.md): not
+ * signed, then not an SLSA statement (or unsupported), then about another
+ * artifact, then refused by a check of the predicate. */
+static int rank_by_hand(int rc)
+{
+    if (rc == RAMPART_EPROVSIG)
+        return 1;
+    if (rc == RAMPART_EPROVFORMAT || rc == RAMPART_EPROVPREDICATE || rc == RAMPART_EUNSUPPORTED)
+        return 2;
+    if (rc == RAMPART_EPROVSUBJECT)
+        return 3;
+    return rc <= RAMPART_EPROVBUILDER && rc >= RAMPART_EPROVREVISION ? 4 : 0;
+}
+
+/* An .intoto.jsonl bundle: two or more lines with something other than
+ * spaces, tabs and CRs, which together are not one JSON value.  The first
+ * envelope that passes wins; else the first of the furthest refusals. */
+static bool expect_bundle(const rampart_prov_policy *p, const rampart_prov_artifact *a, const rprov_eff *f,
+                          const rprov_digests *want, const uint8_t *env, size_t len, int *out)
+{
+    size_t starts[RPROV_MAX_ENVELOPES + 1], ends[RPROV_MAX_ENVELOPES + 1], n = 0;
+    for (size_t i = 0; i <= len && n <= RPROV_MAX_ENVELOPES;) {
+        size_t e = i;
+        while (e < len && env[e] != '\n')
+            e++;
+        bool blank = true;
+        for (size_t k = i; k < e; k++)
+            blank = blank && (env[k] == ' ' || env[k] == '\t' || env[k] == '\r');
+        if (!blank) {
+            starts[n] = i;
+            ends[n++] = e;
+        }
+        i = e + 1;
+    }
+    jdoc *doc = NULL;
+    bool one = jdoc_parse_any_number(&doc, env, len, NULL, NULL) == 0;
+    jdoc_free(doc);
+    if (n < 2 || one || len > RAMPART_ATTESTATION_MAX)
+        return false;
+    if (n > RPROV_MAX_ENVELOPES) {
+        *out = RAMPART_EPROVFORMAT;
+        return true;
+    }
+    int best = 0, best_rank = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = expect_envelope(p, a, f, want, env + starts[i], ends[i] - starts[i]);
+        int rank = rank_by_hand(rc);
+        if (rc == 0 || rank == 0) {
+            *out = rc;
+            return true;
+        }
+        if (rank > best_rank) {
+            best = rc;
+            best_rank = rank;
+        }
+    }
+    *out = best;
+    return true;
+}
+
 static int expect_code(const rampart_prov_policy *p, const rampart_prov_artifact *a, const rprov_eff *f,
                        const uint8_t *env, size_t len)
 {
@@ -268,13 +342,10 @@ static int expect_code(const rampart_prov_policy *p, const rampart_prov_artifact
         return RAMPART_EINVAL;
     if (env == NULL)
         return f->provenance == RAMPART_PROV_REQUIRED ? RAMPART_EPROVMISSING : 0;
-    rampart_dsse *d = NULL;
-    int rc = rampart_dsse_parse(&d, env, len, NULL);
-    if (rc != 0)
+    int rc;
+    if (expect_bundle(p, a, f, &want, env, len, &rc))
         return rc;
-    rc = count_by_hand(p, f, d) < f->threshold ? RAMPART_EPROVSIG : judge_by_hand(f, a, &want, d);
-    rampart_dsse_free(d);
-    return rc;
+    return expect_envelope(p, a, f, &want, env, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

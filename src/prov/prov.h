@@ -22,7 +22,8 @@
 #define RDSSE_MAX_TYPE 1024  /* payloadType bytes */
 #define RDSSE_MAX_KEYID 1024 /* keyid bytes */
 #define RPROV_MAX_SUBJECTS 4096
-#define RPROV_MAX_STRING 4096 /* builder id, build type, source uri, ... */
+#define RPROV_MAX_STRING 4096  /* builder id, build type, source uri, ... */
+#define RPROV_MAX_ENVELOPES 64 /* lines of an .intoto.jsonl bundle */
 #define RPROV_POLICY_MAX (1u << 20)
 #define RPROV_POLICY_MAX_KEYS 64
 #define RPROV_POLICY_MAX_RULES 256
@@ -163,10 +164,12 @@ int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digest
  * is judged on every digest it records).  ENOTFOUND, EIO, ECRYPTO, ENOMEM. */
 int rprov_hash_file(const char *path, rprov_digests *out, rerr *e) RAMPART_MUST_USE;
 
-/* Parses `len` bytes of attestation and checks that it is an in-toto SLSA
- * v1 statement about an artifact with digests `d`, without verifying any
- * signature (for the repository tooling, which has no builder keys).
- * EPROVFORMAT, EPROVPREDICATE, EPROVSUBJECT, ENOMEM. */
+/* Parses `len` bytes of attestation (one DSSE envelope, or a JSON Lines
+ * bundle of them) and checks that it is, or that the bundle holds, an
+ * in-toto SLSA v1 statement about an artifact with digests `d`, without
+ * verifying any signature (for the repository tooling, which has no builder
+ * keys).  EPROVFORMAT, EUNSUPPORTED (a Sigstore bundle), EPROVPREDICATE,
+ * EPROVSUBJECT, ENOMEM. */
 int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e) RAMPART_MUST_USE;
 
 #endif

@@ -277,7 +277,10 @@ int rprov_statement_parse(rampart_statement **out, const uint8_t *p, size_t n, b
     RAMPART_AUTO(jdoc_free) jdoc *doc = NULL;
     jd_limits lim = {.max_bytes = RAMPART_ATTESTATION_MAX};
     rerr pe = {0};
-    int rc = jdoc_parse(&doc, p, n, false, &lim, &pe);
+    /* Any JSON number is accepted (in-toto and SLSA allow them anywhere,
+     * e.g. in externalParameters); no number is read, and every member that
+     * is read is checked for its type. */
+    int rc = jdoc_parse_any_number(&doc, p, n, &lim, &pe);
     if (rc == RAMPART_ENOMEM)
         return rerr_set(e, rc, NULL, "out of memory");
     if (rc != 0)

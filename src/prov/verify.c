@@ -206,18 +206,6 @@ static int judge_payload(const rampart_dsse *d, const rprov_digests *want, const
     return 0;
 }
 
-int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e)
-{
-    rampart_dsse *dsse = NULL;
-    rampart_statement *s = NULL;
-    int rc = rampart_dsse_parse(&dsse, env, len, e);
-    if (rc == 0)
-        rc = judge_payload(dsse, d, NULL, &s, e);
-    rampart_statement_free(s);
-    rampart_dsse_free(dsse);
-    return rc;
-}
-
 static int artifact_digests(const rampart_prov_artifact *a, rprov_digests *d, rerr *e)
 {
     if (a->sha256 != NULL && rprov_digest_from_hex(RHASH_SHA256, a->sha256, strlen(a->sha256), d) != 0)
@@ -266,6 +254,133 @@ static int judge(const rprov_eff *f, const rampart_prov_policy *p, const rampart
     return 0;
 }
 
+/* What an envelope is judged by: the policy rule (f set), or, for the
+ * repository, which has no builder keys, only its payload and subject. */
+typedef struct judge_ctx {
+    const rprov_eff *f;
+    const rampart_prov_policy *p;
+    const rampart_prov_artifact *a;
+    const rprov_digests *want;
+} judge_ctx;
+
+static int judge_one(const judge_ctx *c, const uint8_t *env, size_t len, rampart_statement **out, rerr *e)
+{
+    rampart_dsse *d = NULL;
+    int rc = rampart_dsse_parse(&d, env, len, e);
+    if ((rc == RAMPART_EPROVFORMAT || rc == RAMPART_EUNSUPPORTED) && c->f != NULL)
+        in_rule(e, rc, c->f->name);
+    if (rc == 0)
+        rc = c->f != NULL ? judge(c->f, c->p, c->a, c->want, d, out, e) : judge_payload(d, c->want, NULL, out, e);
+    rampart_dsse_free(d);
+    return rc;
+}
+
+/* How far an envelope of a bundle got before it was refused (0: an error
+ * that is no refusal, which ends the judgment). */
+static int bundle_rank(int rc)
+{
+    switch (rc) {
+    case RAMPART_EPROVSIG:
+        return 1;
+    case RAMPART_EPROVFORMAT:
+    case RAMPART_EPROVPREDICATE:
+    case RAMPART_EUNSUPPORTED:
+        return 2;
+    case RAMPART_EPROVSUBJECT:
+        return 3;
+    case RAMPART_EPROVBUILDER:
+    case RAMPART_EPROVBUILDTYPE:
+    case RAMPART_EPROVSOURCE:
+    case RAMPART_EPROVREVISION:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+/* The non-blank lines of p[0..n), at most `max` into `lines`; their count
+ * (max + 1 when there are more). */
+static size_t bundle_lines(const uint8_t *p, size_t n, rslice *lines, size_t max)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl != NULL ? (size_t)(nl - p) : n;
+        bool blank = true;
+        for (size_t k = i; k < end && blank; k++)
+            blank = p[k] == ' ' || p[k] == '\t' || p[k] == '\r';
+        if (!blank && count++ < max)
+            lines[count - 1] = RSLICE(p + i, end - i);
+        if (count > max)
+            return count;
+        i = end + 1;
+    }
+    return count;
+}
+
+/* True when p[0..n) is one JSON value (a single envelope, however laid out). */
+static bool one_json_value(const uint8_t *p, size_t n)
+{
+    jdoc *doc = NULL;
+    jd_limits lim = {.max_bytes = RAMPART_ATTESTATION_MAX};
+    bool one = jdoc_parse_any_number(&doc, p, n, &lim, NULL) == 0;
+    jdoc_free(doc);
+    return one;
+}
+
+/* An attestation: one DSSE envelope, or a JSON Lines bundle of them (the
+ * .intoto.jsonl form, one envelope per line, as build platforms publish
+ * them for several artifacts or predicates).  Of a bundle, the first
+ * envelope that passes is taken; when none does, the refusal of the one
+ * that got furthest (signed, then about this artifact) is reported. */
+static int judge_attestation(const judge_ctx *c, const uint8_t *env, size_t len, rampart_statement **out, rerr *e)
+{
+    rslice lines[RPROV_MAX_ENVELOPES];
+    size_t n = bundle_lines(env, len, lines, RPROV_MAX_ENVELOPES);
+    if (n < 2 || len > RAMPART_ATTESTATION_MAX || one_json_value(env, len))
+        return judge_one(c, env, len, out, e);
+    const char *rule = c->f != NULL ? c->f->name : NULL;
+    if (n > RPROV_MAX_ENVELOPES)
+        return rerr_set(e, RAMPART_EPROVFORMAT, rule, "%s%s%sthe attestation bundle has more than %d envelopes",
+                        rule != NULL ? "policy rule '" : "", rule != NULL ? rule : "", rule != NULL ? "': " : "",
+                        RPROV_MAX_ENVELOPES);
+    int best = 0, best_rank = 0;
+    size_t best_i = 0;
+    rerr best_err = {0};
+    for (size_t i = 0; i < n; i++) {
+        rerr le = {0};
+        rampart_statement *s = NULL;
+        int rc = judge_one(c, lines[i].p, lines[i].n, &s, &le);
+        if (rc == 0) {
+            *out = s;
+            return 0;
+        }
+        int rank = bundle_rank(rc);
+        if (rank == 0) {
+            if (e != NULL)
+                *e = le;
+            return rc;
+        }
+        if (rank > best_rank) {
+            best = rc;
+            best_rank = rank;
+            best_i = i;
+            best_err = le;
+        }
+    }
+    return rerr_set(e, best, best_err.role[0] != '\0' ? best_err.role : NULL,
+                    "%s (envelope %zu of the %zu in the bundle; none passes)", best_err.message, best_i + 1, n);
+}
+
+int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e)
+{
+    judge_ctx c = {.want = d};
+    rampart_statement *s = NULL;
+    int rc = judge_attestation(&c, env, len, &s, e);
+    rampart_statement_free(s);
+    return rc;
+}
+
 int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifact *a, const void *envelope, size_t len,
                         rampart_statement **statement, rampart_error *err)
 {
@@ -281,13 +396,8 @@ int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifac
         rc = rerr_set(err, RAMPART_EPROVMISSING, f.name,
                       "policy rule '%s' requires provenance for '%s', and it has no attestation", f.name, a->path);
     if (rc == 0 && f.provenance != RAMPART_PROV_NONE && envelope != NULL) {
-        rampart_dsse *d = NULL;
-        rc = rampart_dsse_parse(&d, envelope, len, err);
-        if (rc == RAMPART_EPROVFORMAT)
-            in_rule(err, rc, f.name);
-        if (rc == 0)
-            rc = judge(&f, p, a, &want, d, &s, err);
-        rampart_dsse_free(d);
+        judge_ctx c = {&f, p, a, &want};
+        rc = judge_attestation(&c, envelope, len, &s, err);
     }
     if (rc != 0)
         return rc;

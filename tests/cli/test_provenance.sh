@@ -59,7 +59,14 @@ t_run "attest: no builder id" 2 - "$RAMPART" attest --key "$(K builder key)" app
 t_run "attest: bad --param" 2 - attest --key "$(K builder key)" --param novalue app-1.2.0.tar.gz
 
 # ---------------------------------------------------------------- verify-provenance
-vp() { "$RAMPART" verify-provenance "$@"; }
+# The policies have a rule by folder (docs/*), so verify-provenance needs
+# --path: app/BASENAME unless the test gives one.
+vp() {
+    case " $* " in
+    *" --path "*) "$RAMPART" verify-provenance "$@" ;;
+    *) "$RAMPART" verify-provenance "$@" --path "app/${1##*/}" ;;
+    esac
+}
 t_run "verify" 0 - vp app-1.2.0.tar.gz app.att --policy strict.json
 grep -q "source:     git+https://git.example.com/org/app@refs/tags/v1.2.0" "$T_WORK/out" && t_ok "verify: prints the source" ||
     t_bad "verify: $(cat "$T_WORK/out")"
@@ -224,4 +231,42 @@ t_run "sha512 differs: client download" 1 RAMPART_EPROVSUBJECT r_client cl5 --po
 grep -qxF "rampart: download: policy rule 'default': $mixed_msg" "$T_WORK/err" && t_ok "download: names the digest" ||
     t_bad "download: $(cat "$T_WORK/err")"
 t_absent "sha512 differs: nothing installed" cl5.dl/app/app-1.2.0.tar.gz
+
+# ---------------------------------------------------------------- legal documents, safe defaults
+# Any JSON number in fields that are not read (here externalParameters).
+sign_att numbers.att "$(slsa "[{\"name\":\"app-1.2.0.tar.gz\",\"digest\":{\"sha256\":\"$(sha256_of app-1.2.0.tar.gz)\"}}]" \
+    '"externalParameters":{"timeout":1.5,"max":4e9,"ratio":-0.25E+2},')"
+t_run "numbers: verified" 0 - vp app-1.2.0.tar.gz numbers.att --policy policy.json
+t_run "numbers: repo add" 0 - "$RAMPART" repo add "$repo5" app-1.2.0.tar.gz --path num/app-1.2.0.tar.gz \
+    --provenance numbers.att
+# A JSON Lines bundle: one envelope per line; the one about the file is picked.
+cat thief.att two.att app.att >bundle.intoto.jsonl
+t_run "bundle: verified" 0 - vp app-1.2.0.tar.gz bundle.intoto.jsonl --policy strict.json
+attest --key "$(K builder key)" --out evil-by-builder.att evil-1.2.0.tar.gz
+cat thief.att evil-by-builder.att >other.intoto.jsonl
+t_run "bundle: none about the file" 1 RAMPART_EPROVSUBJECT vp app-1.2.0.tar.gz other.intoto.jsonl --policy strict.json
+grep -qxF "rampart: verify-provenance: policy rule 'default': no subject of the attestation has the artifact's digest (it is about 1 other artifact) (envelope 2 of the 2 in the bundle; none passes) [RAMPART_EPROVSUBJECT]" "$T_WORK/err" &&
+    t_ok "bundle: says which envelope" || t_bad "$(cat "$T_WORK/err")"
+t_run "bundle: repo add" 0 - "$RAMPART" repo add "$repo5" app-1.2.0.tar.gz --path bundle/app-1.2.0.tar.gz \
+    --provenance bundle.intoto.jsonl
+unchanged_repo5() { r_fingerprint "$repo5"; }
+unchanged_repo5 >before5.txt
+t_run "bundle: repo add, none about the file" 1 RAMPART_EPROVSUBJECT "$RAMPART" repo add "$repo5" app-1.2.0.tar.gz \
+    --path bundle/app-1.2.1.tar.gz --provenance thief.att
+unchanged_repo5 >after5.txt
+t_same "bundle: repository unchanged" before5.txt after5.txt
+# Without --path, a policy with rules by folder cannot choose a rule by the base name.
+t_run "no --path: refused" 2 RAMPART_EINVAL "$RAMPART" verify-provenance app-1.2.0.tar.gz app.att --policy two.json
+grep -qxF "rampart: verify-provenance: the policy has rules by folder (\"docs/*\"): give the artifact's target path with --path [RAMPART_EINVAL]" "$T_WORK/err" &&
+    t_ok "no --path: says why" || t_bad "$(cat "$T_WORK/err")"
+printf '{"keys": {"ci": %s}, "default": {"provenance": "required", "keys": ["ci"], "builder_ids": ["%s"]},\n "rules": [{"name": "plain", "paths": ["*.md"], "provenance": "none"}]}\n' \
+    "$(cat "$(K builder pub)")" "$BUILDER" >flat.json
+t_run "no --path: fine without rules by folder" 0 - "$RAMPART" verify-provenance app-1.2.0.tar.gz app.att --policy flat.json
+# A Sigstore bundle is an unsupported format, not an unsigned envelope.
+printf '{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json", "verificationMaterial": {}, "dsseEnvelope": {"payload": "e30=", "payloadType": "application/vnd.in-toto+json", "signatures": []}}\n' >app.sigstore.json
+t_run "sigstore bundle: verify" 1 RAMPART_EUNSUPPORTED vp app-1.2.0.tar.gz app.sigstore.json --policy policy.json
+grep -qxF "rampart: verify-provenance: policy rule 'default': the attestation is a Sigstore bundle (application/vnd.dev.sigstore.bundle.v0.3+json), which is not supported: give the DSSE envelope, signed with a key (docs/provenance.md) [RAMPART_EUNSUPPORTED]" "$T_WORK/err" &&
+    t_ok "sigstore bundle: says so" || t_bad "$(cat "$T_WORK/err")"
+t_run "sigstore bundle: repo add" 1 RAMPART_EUNSUPPORTED "$RAMPART" repo add "$repo5" app-1.2.0.tar.gz \
+    --path sig/app-1.2.0.tar.gz --provenance app.sigstore.json
 t_done

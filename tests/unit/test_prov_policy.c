@@ -472,6 +472,95 @@ static void digest_agreement(void)
     CHECK_OK(r_256);
 }
 
+/* Joins envelopes into an .intoto.jsonl bundle, one per line (malloc'ed). */
+static char *jsonl(char *const *env, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(env[i]) + 1;
+    char *out = malloc(len);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s\n", env[i]);
+    return out;
+}
+
+/* JSON Lines bundles: the envelope about the artifact is picked, wherever
+ * it is; when none passes, the refusal that got furthest is reported; a
+ * single envelope laid out on several lines is still one envelope.  The
+ * repository's unsigned check reads bundles alike. */
+static void bundles(void)
+{
+    rampart_prov_policy *p = policy(NULL, NULL);
+    CHECK(p != NULL);
+    pt_stmt good = pt_default(), other = pt_default();
+    other.subject_sha256 = "1111111111111111111111111111111111111111111111111111111111111111";
+    other.subject_name = "lib-1.2.0.tar.gz";
+    char *e_good = pt_attestation(&good, &builder, 1), *e_other = pt_attestation(&other, &builder, 1);
+    char *e_stranger = pt_attestation(&good, &stranger, 1);
+    char *b1 = jsonl((char *[]){e_other, e_good}, 2), *b2 = jsonl((char *[]){e_stranger, e_other, e_stranger}, 3);
+    char *b3 = jsonl((char *[]){e_stranger, e_stranger}, 2),
+         *b4 = jsonl((char *[]){e_other, (char *)"{\"payload\":"}, 2);
+    /* One envelope pretty-printed over several lines. */
+    json_t *j = json_loads(e_good, 0, NULL);
+    char *pretty = json_dumps(j, JSON_INDENT(2));
+    json_decref(j);
+    rampart_error err = {0}, err2 = {0}, err3 = {0};
+    int r1 = judge(p, b1, NULL, NULL), r2 = judge(p, b2, NULL, &err), r3 = judge(p, b3, NULL, &err2);
+    int r4 = judge(p, b4, NULL, &err3), r_pretty = judge(p, pretty, NULL, NULL);
+    /* The repository: the matching envelope of a bundle is found. */
+    rprov_digests d = {0};
+    char hex[65];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
+    CHECK_OK(rprov_digest_from_hex(RHASH_SHA256, hex, 64, &d));
+    int u1 = rprov_check_unsigned((const uint8_t *)b1, strlen(b1), &d, NULL);
+    char *b5 = jsonl((char *[]){e_other, e_other}, 2);
+    rerr uerr = {0};
+    int u2 = rprov_check_unsigned((const uint8_t *)b5, strlen(b5), &d, &uerr);
+    /* More than RPROV_MAX_ENVELOPES lines. */
+    char *many[RPROV_MAX_ENVELOPES + 1];
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(many); i++)
+        many[i] = e_other;
+    char *b6 = jsonl(many, RAMPART_ARRAY_LEN(many));
+    rampart_error err6 = {0};
+    int r6 = judge(p, b6, NULL, &err6);
+    char *owned[] = {b1, b2, b3, b4, b5, b6, pretty, e_good, e_other, e_stranger};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(owned); i++)
+        free(owned[i]);
+    rampart_prov_policy_free(p);
+    CHECK_OK(r1);
+    CHECK_OK(r_pretty);
+    CHECK_RC(r2, RAMPART_EPROVSUBJECT);
+    CHECK_STR(err.message, "policy rule 'default': no subject of the attestation has the artifact's digest (it is "
+                           "about 1 other artifact) (envelope 2 of the 3 in the bundle; none passes)");
+    CHECK_RC(r3, RAMPART_EPROVSIG);
+    CHECK_STR(err2.message, "policy rule 'default': the attestation of 'app/app-1.2.0.tar.gz' is signed by 0 of the 1 "
+                            "trusted builder keys required (envelope 1 of the 2 in the bundle; none passes)");
+    CHECK_RC(r4, RAMPART_EPROVSUBJECT); /* a malformed line ranks below a verified envelope */
+    CHECK(strstr(err3.message, "(envelope 1 of the 2 in the bundle; none passes)") != NULL);
+    CHECK_OK(u1);
+    CHECK_RC(u2, RAMPART_EPROVSUBJECT);
+    CHECK_STR(uerr.message, "no subject of the attestation has the artifact's digest (it is about 1 other artifact) "
+                            "(envelope 1 of the 2 in the bundle; none passes)");
+    CHECK_RC(r6, RAMPART_EPROVFORMAT);
+    CHECK_STR(err6.message, "policy rule 'default': the attestation bundle has more than 64 envelopes");
+}
+
+/* A Sigstore bundle is reported as such, with the rule. */
+static void sigstore_bundle(void)
+{
+    rampart_prov_policy *p = policy(NULL, NULL);
+    CHECK(p != NULL);
+    rampart_error err = {0};
+    int rc = judge(p, "{\"mediaType\":\"application/vnd.dev.sigstore.bundle+json;version=0.2\",\"dsseEnvelope\":{}}",
+                   NULL, &err);
+    rampart_prov_policy_free(p);
+    CHECK_RC(rc, RAMPART_EUNSUPPORTED);
+    CHECK_STR(err.message, "policy rule 'default': the attestation is a Sigstore bundle "
+                           "(application/vnd.dev.sigstore.bundle+json;version=0.2), which is not supported: give the "
+                           "DSSE envelope, signed with a key (docs/provenance.md)");
+}
+
 /* The worked example of docs/provenance.md (tests/vectors/prov/example-policy.json). */
 static void worked_example(void)
 {
@@ -518,6 +607,8 @@ int main(void)
     RUN(verify_modes);
     RUN(versions_and_digests);
     RUN(digest_agreement);
+    RUN(bundles);
+    RUN(sigstore_bundle);
     RUN(worked_example);
     rprivkey_free(builder);
     rprivkey_free(builder2);
