@@ -269,4 +269,22 @@ grep -qxF "rampart: verify-provenance: policy rule 'default': the attestation is
     t_ok "sigstore bundle: says so" || t_bad "$(cat "$T_WORK/err")"
 t_run "sigstore bundle: repo add" 1 RAMPART_EUNSUPPORTED "$RAMPART" repo add "$repo5" app-1.2.0.tar.gz \
     --path sig/app-1.2.0.tar.gz --provenance app.sigstore.json
+
+# ---------------------------------------------------------------- the policy template
+template=$here/../examples/provenance-policy.json
+"$RAMPART" attest --key "$(K builder key)" --builder-id "$BUILDER" --source-uri git+https://git.example.com/example/app \
+        --source-revision refs/tags/v1.2.0 --out tmpl.att app-1.2.0.tar.gz
+t_run "template: as installed, it refuses every builder key but its own" 1 RAMPART_EPROVSIG \
+    "$RAMPART" verify-provenance app-1.2.0.tar.gz tmpl.att --policy "$template" --path app/app-1.2.0.tar.gz
+grep -qxF "rampart: verify-provenance: policy rule 'default': the attestation of 'app/app-1.2.0.tar.gz' is signed by 0 of the 1 trusted builder keys required [RAMPART_EPROVSIG]" "$T_WORK/err" &&
+    t_ok "template: judged by its default rule" || t_bad "$(cat "$T_WORK/err")"
+t_run "template: docs need nothing" 0 - "$RAMPART" verify-provenance guide.txt --policy "$template" --path docs/guide.txt
+python3 - "$template" "$(K builder pub)" mine.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["keys"]["release-ci"] = json.load(open(sys.argv[2]))
+json.dump(p, open(sys.argv[3], "w"))
+PY
+t_run "template: with the builder's key" 0 - "$RAMPART" verify-provenance app-1.2.0.tar.gz tmpl.att --policy mine.json \
+    --path app/app-1.2.0.tar.gz
 t_done
