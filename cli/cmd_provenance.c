@@ -36,9 +36,11 @@ static int vp_opt(void *ctx, int id, const char *arg)
 static const struct cli_opt vp_opts[] = {
     {"policy", required_argument, O_POLICY, 0, "FILE", "the provenance policy (docs/provenance.md; required)"},
     {"path", required_argument, O_PATH, 0, "PATH",
-     "the target path that selects the policy rule (default:\nARTIFACT's base name)"},
+     "the target path that selects the policy rule (default:\nARTIFACT's base name; required when a rule's pattern "
+     "names\na folder)"},
     {"version", required_argument, O_VERSION, 0, "VERSION",
-     "the artifact's version for the \"version_tag\" rule (default:\nfrom the path)"},
+     "the version you expect, for the \"version_tag\" rule (default:\nthe attested name and tag must agree with the "
+     "target path)"},
     {"json", no_argument, O_JSON, 0, NULL, "print the verdict as JSON (docs/cli-json.md)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
@@ -137,16 +139,25 @@ int cmd_verify_provenance(int argc, char **argv)
     }
     const int first = 1;
     const char *artifact = argv[first], *attestation = npos == 2 ? argv[first + 1] : NULL;
-    if (path == NULL) {
-        path = strrchr(artifact, '/');
-        path = path != NULL ? path + 1 : artifact;
-    }
     rampart_error err = {0};
     rampart_prov_policy *p = NULL;
     int rc = rampart_prov_policy_load(&p, policy, &err);
     if (rc != 0) {
         cli_report(NULL, rc, &err);
         return CLI_FAIL;
+    }
+    /* The base name alone would choose the rule for a file of the top folder,
+     * silently skipping a stricter rule for its real folder. */
+    const char *dir_pattern = rampart_prov_policy_dir_pattern(p);
+    if (path == NULL && dir_pattern != NULL) {
+        cli_usage_error("the policy has rules by folder (\"%s\"): give the artifact's target path with --path",
+                        dir_pattern);
+        rampart_prov_policy_free(p);
+        return CLI_USAGE;
+    }
+    if (path == NULL) {
+        path = strrchr(artifact, '/');
+        path = path != NULL ? path + 1 : artifact;
     }
     char *env = NULL;
     size_t len = 0;

@@ -73,7 +73,8 @@ enum rampart_error_code {
     RAMPART_EINSECURE = -16,
     /** Another updater holds the lock on the metadata folder. */
     RAMPART_ELOCKED = -17,
-    /** A key type, signature scheme or hash algorithm is not supported. */
+    /** A key type, signature scheme, hash algorithm or attestation format (a Sigstore
+     *  bundle) is not supported. */
     RAMPART_EUNSUPPORTED = -18,
     /** A name would escape its folder (absolute path, "..", symlinked component). */
     RAMPART_EPATH = -19,

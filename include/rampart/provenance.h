@@ -74,8 +74,11 @@ typedef struct rampart_dsse rampart_dsse;
  * DSSE protocol requires verifiers to accept either).  Unknown members are
  * ignored.  At most RAMPART_ATTESTATION_MAX bytes and 16 signatures.  On
  * success *out owns a new envelope (free with rampart_dsse_free).
+ * Any JSON number is accepted in members that are not read.
  * Errors: RAMPART_EPROVFORMAT (not a well-formed envelope; `err` says
- * why), RAMPART_ENOMEM, RAMPART_EINVAL.  `err` may be NULL.
+ * why), RAMPART_EUNSUPPORTED (a Sigstore bundle: "mediaType"
+ * application/vnd.dev.sigstore.bundle...), RAMPART_ENOMEM, RAMPART_EINVAL.
+ * `err` may be NULL.
  */
 RAMPART_API int rampart_dsse_parse(rampart_dsse **out, const void *data, size_t len,
                                    rampart_error *err) RAMPART_MUST_USE;
@@ -195,6 +198,12 @@ RAMPART_API int rampart_prov_policy_requirement(const rampart_prov_policy *p, co
  *  "rules[N]"); owned by `p`. */
 RAMPART_API const char *rampart_prov_policy_rule_name(const rampart_prov_policy *p,
                                                       const char *target_path) RAMPART_MUST_USE;
+/** The first path pattern of `p`'s rules with a directory part (a '/'), or NULL when
+ *  none has one (NULL for a NULL `p`).  When it is not NULL, the rule for a file depends
+ *  on its directory, so a tool that knows only the file's base name must not choose a
+ *  rule by it (`verify-provenance` then requires --path).  Owned by `p`; safe to call
+ *  from several threads on a policy nobody frees. */
+RAMPART_API const char *rampart_prov_policy_dir_pattern(const rampart_prov_policy *p) RAMPART_MUST_USE;
 
 #define RAMPART_PROV_ARTIFACT_VERSION 1
 
@@ -204,10 +213,11 @@ typedef struct rampart_prov_artifact {
     const char *path;        /**< required: the target path; selects the policy rule */
     const char *sha256;      /**< its SHA-256 (lower-case hex), or ... */
     const char *sha512;      /**< ... its SHA-512, or both, or ... */
-    const char *file;        /**< ... a file on disk whose SHA-256 is computed */
-    const char *release;     /**< its version for the "version_tag" rule; NULL: the "version"
-                                  member of custom_json, else taken from the path (docs) */
-    const char *custom_json; /**< the target's custom metadata, or NULL */
+    const char *file;        /**< ... a file on disk whose SHA-256 and SHA-512 are computed */
+    const char *release;     /**< the version the caller expects, for the "version_tag" rule;
+                                  NULL: bound to the attested name and tag (docs/provenance.md) */
+    const char *custom_json; /**< the target's custom metadata, or NULL (not read: release keys
+                                  control it, so it cannot vouch for a version) */
 } rampart_prov_artifact;
 
 #define RAMPART_PROV_ARTIFACT_INIT                                                                                     \
@@ -217,18 +227,23 @@ typedef struct rampart_prov_artifact {
 
 /**
  * Judges the provenance of artifact `a` by the policy rule for a->path.
- * `envelope` (`len` bytes) is its attestation, or NULL when it has none.
+ * `envelope` (`len` bytes) is its attestation, or NULL when it has none:
+ * one DSSE envelope, or a JSON Lines bundle of them (one per line; the
+ * first that passes is taken, else the refusal of the one that got
+ * furthest is returned).
  * With a rule of "none" nothing is checked.  Otherwise, in this order:
  * no attestation -> RAMPART_EPROVMISSING when required (0 when optional);
- * not a DSSE envelope -> RAMPART_EPROVFORMAT; fewer than the rule's
+ * not a DSSE envelope -> RAMPART_EPROVFORMAT (a Sigstore bundle ->
+ * RAMPART_EUNSUPPORTED); fewer than the rule's
  * threshold of its keys verify -> RAMPART_EPROVSIG; payload type not
  * in-toto, statement malformed -> RAMPART_EPROVFORMAT; predicate type not
  * SLSA Provenance v1 -> RAMPART_EPROVPREDICATE; SLSA predicate malformed ->
  * RAMPART_EPROVFORMAT; no subject with the artifact's digest ->
  * RAMPART_EPROVSUBJECT; builder.id not allowed -> RAMPART_EPROVBUILDER;
  * buildType not allowed -> RAMPART_EPROVBUILDTYPE; no source, or a source
- * outside the allowed patterns -> RAMPART_EPROVSOURCE; the source revision
- * not the tag of the artifact's version -> RAMPART_EPROVREVISION.  The
+ * outside the allowed patterns -> RAMPART_EPROVSOURCE; "version_tag" and
+ * the revision not bound to the artifact's attested name and version
+ * (docs/provenance.md) -> RAMPART_EPROVREVISION.  The
  * message names the rule and what was found.  On success *statement (may
  * be NULL) receives the verified statement (NULL when nothing was checked;
  * free with rampart_statement_free).  Other errors: RAMPART_EINVAL,

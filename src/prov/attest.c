@@ -18,11 +18,11 @@ static int add_subject(json_t *arr, const rampart_attest_subject *sub, size_t i,
 {
     char hex[65];
     if (sub->file != NULL) {
-        uint8_t d[32];
-        int rc = rprov_hash_file(sub->file, d, e);
+        rprov_digests d = {0};
+        int rc = rprov_hash_file(sub->file, &d, e);
         if (rc != 0)
             return rc;
-        rhex_encode(hex, d, 32);
+        rhex_encode(hex, d.sha256, 32);
     } else if (sub->sha256 != NULL && rhex_valid(sub->sha256, strlen(sub->sha256), false) &&
                strlen(sub->sha256) == 64) {
         for (size_t k = 0; k < 64; k++)

@@ -379,3 +379,12 @@ const char *rampart_prov_policy_rule_name(const rampart_prov_policy *p, const ch
     rprov_policy_select(p, target_path, &f);
     return f.name;
 }
+
+const char *rampart_prov_policy_dir_pattern(const rampart_prov_policy *p)
+{
+    for (size_t i = 0; p != NULL && i < p->nrules; i++)
+        for (size_t j = 0; j < p->rules[i].paths.n; j++)
+            if (strchr(p->rules[i].paths.v[j], '/') != NULL)
+                return p->rules[i].paths.v[j];
+    return NULL;
+}

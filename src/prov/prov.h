@@ -22,7 +22,8 @@
 #define RDSSE_MAX_TYPE 1024  /* payloadType bytes */
 #define RDSSE_MAX_KEYID 1024 /* keyid bytes */
 #define RPROV_MAX_SUBJECTS 4096
-#define RPROV_MAX_STRING 4096 /* builder id, build type, source uri, ... */
+#define RPROV_MAX_STRING 4096  /* builder id, build type, source uri, ... */
+#define RPROV_MAX_ENVELOPES 64 /* lines of an .intoto.jsonl bundle */
 #define RPROV_POLICY_MAX (1u << 20)
 #define RPROV_POLICY_MAX_KEYS 64
 #define RPROV_POLICY_MAX_RULES 256
@@ -90,8 +91,22 @@ int rprov_statement_parse(rampart_statement **out, const uint8_t *p, size_t n, b
  * there is none. */
 size_t rprov_source_split(const char *uri, size_t n);
 
-/* True when some subject of `s` matches `want`: they share at least one of
- * sha256 / sha512, and every shared digest is equal. */
+/* The one judgment of an attestation's subject against an artifact, used
+ * by verification (rampart_prov_verify: verify-provenance and the
+ * client's download check) and by the repository's `repo add
+ * --provenance`: some subject of `s` matches `want` when they share at
+ * least one of sha256 / sha512 and every shared digest is equal.  0 with
+ * *index (may be NULL) set to the first such subject; else EPROVSUBJECT
+ * with a message (for `rule`, may be NULL) that names the subject and the
+ * algorithm when a subject agrees on one digest and differs on another. */
+int rprov_subject_check(const rampart_statement *s, const rprov_digests *want, const char *rule, size_t *index,
+                        rerr *e) RAMPART_MUST_USE;
+
+/* The per-subject rule of rprov_subject_check: digests `d` and `want` share
+ * an algorithm and agree on every one they share. */
+bool rprov_subject_agrees(const rprov_digests *d, const rprov_digests *want);
+
+/* rprov_subject_check as a yes/no. */
 bool rprov_subject_matches(const rampart_statement *s, const rprov_digests *want);
 
 /* ---- policy ---- */
@@ -142,22 +157,19 @@ void rprov_policy_select(const rampart_prov_policy *p, const char *path, rprov_e
 
 /* ---- verification (verify.c) ---- */
 
-/* The artifact's version for the "version_tag" rule: a->release, else the
- * string "version" member of custom_json, else the version in the path's
- * base name (docs/provenance.md).  Appends it to `out`; ENOTFOUND when
- * there is none. */
-int rprov_artifact_version(const rampart_prov_artifact *a, rbuf *out) RAMPART_MUST_USE;
-
 /* Hex (either case) of the right length for `alg` into d.  EFORMAT. */
 int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digests *d) RAMPART_MUST_USE;
 
-/* SHA-256 of a file, streamed.  ENOTFOUND, EIO, ECRYPTO, ENOMEM. */
-int rprov_hash_file(const char *path, uint8_t out[32], rerr *e) RAMPART_MUST_USE;
+/* SHA-256 and SHA-512 of a file, streamed in one pass (so that a subject
+ * is judged on every digest it records).  ENOTFOUND, EIO, ECRYPTO, ENOMEM. */
+int rprov_hash_file(const char *path, rprov_digests *out, rerr *e) RAMPART_MUST_USE;
 
-/* Parses `len` bytes of attestation and checks that it is an in-toto SLSA
- * v1 statement about an artifact with digests `d`, without verifying any
- * signature (for the repository tooling, which has no builder keys).
- * EPROVFORMAT, EPROVPREDICATE, EPROVSUBJECT, ENOMEM. */
+/* Parses `len` bytes of attestation (one DSSE envelope, or a JSON Lines
+ * bundle of them) and checks that it is, or that the bundle holds, an
+ * in-toto SLSA v1 statement about an artifact with digests `d`, without
+ * verifying any signature (for the repository tooling, which has no builder
+ * keys).  EPROVFORMAT, EUNSUPPORTED (a Sigstore bundle), EPROVPREDICATE,
+ * EPROVSUBJECT, ENOMEM. */
 int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e) RAMPART_MUST_USE;
 
 #endif

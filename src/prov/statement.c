@@ -277,7 +277,10 @@ int rprov_statement_parse(rampart_statement **out, const uint8_t *p, size_t n, b
     RAMPART_AUTO(jdoc_free) jdoc *doc = NULL;
     jd_limits lim = {.max_bytes = RAMPART_ATTESTATION_MAX};
     rerr pe = {0};
-    int rc = jdoc_parse(&doc, p, n, false, &lim, &pe);
+    /* Any JSON number is accepted (in-toto and SLSA allow them anywhere,
+     * e.g. in externalParameters); no number is read, and every member that
+     * is read is checked for its type. */
+    int rc = jdoc_parse_any_number(&doc, p, n, &lim, &pe);
     if (rc == RAMPART_ENOMEM)
         return rerr_set(e, rc, NULL, "out of memory");
     if (rc != 0)
@@ -317,24 +320,74 @@ size_t rprov_source_split(const char *uri, size_t n)
     return n;
 }
 
+/* The digest algorithms a subject and the artifact both know: how many,
+ * how many of them differ, and the first that differs. */
+static size_t shared_digests(const rprov_digests *d, const rprov_digests *want, size_t *ndiff, rhash_alg *differs)
+{
+    size_t shared = 0;
+    *ndiff = 0;
+    *differs = RHASH_UNKNOWN;
+    if (want->has256 && d->has256) {
+        shared++;
+        if (!rdigest_eq(want->sha256, d->sha256, 32)) {
+            (*ndiff)++;
+            *differs = RHASH_SHA256;
+        }
+    }
+    if (want->has512 && d->has512) {
+        shared++;
+        if (!rdigest_eq(want->sha512, d->sha512, 64)) {
+            (*ndiff)++;
+            *differs = *differs == RHASH_UNKNOWN ? RHASH_SHA512 : *differs;
+        }
+    }
+    return shared;
+}
+
+bool rprov_subject_agrees(const rprov_digests *d, const rprov_digests *want)
+{
+    size_t ndiff;
+    rhash_alg differs;
+    return shared_digests(d, want, &ndiff, &differs) > 0 && ndiff == 0;
+}
+
+int rprov_subject_check(const rampart_statement *s, const rprov_digests *want, const char *rule, size_t *index, rerr *e)
+{
+    size_t conflict = SIZE_MAX;
+    rhash_alg conflict_alg = RHASH_UNKNOWN;
+    for (size_t i = 0; s != NULL && i < s->nsubjects; i++) {
+        size_t ndiff;
+        rhash_alg differs;
+        size_t shared = shared_digests(&s->subjects[i].d, want, &ndiff, &differs);
+        if (shared > 0 && ndiff == 0) {
+            if (index != NULL)
+                *index = i;
+            return 0;
+        }
+        /* One digest agrees and another differs: the most telling case. */
+        if (ndiff > 0 && ndiff < shared && conflict == SIZE_MAX) {
+            conflict = i;
+            conflict_alg = differs;
+        }
+    }
+    size_t n = s != NULL ? s->nsubjects : 0;
+    if (conflict != SIZE_MAX) {
+        const char *name = s->subjects[conflict].name;
+        char safe[160];
+        rampart_sanitize(safe, sizeof(safe), name, strlen(name));
+        const char *agrees = conflict_alg == RHASH_SHA256 ? "sha512" : "sha256";
+        return rerr_set(e, RAMPART_EPROVSUBJECT, rule,
+                        "subject '%s' of the attestation has the artifact's %s, but its %s differs", safe, agrees,
+                        rhash_alg_name(conflict_alg));
+    }
+    return rerr_set(e, RAMPART_EPROVSUBJECT, rule,
+                    "no subject of the attestation has the artifact's digest (it is about %zu other artifact%s)", n,
+                    n == 1 ? "" : "s");
+}
+
 bool rprov_subject_matches(const rampart_statement *s, const rprov_digests *want)
 {
-    for (size_t i = 0; s != NULL && i < s->nsubjects; i++) {
-        const rprov_digests *d = &s->subjects[i].d;
-        size_t shared = 0;
-        bool equal = true;
-        if (want->has256 && d->has256) {
-            shared++;
-            equal = equal && rdigest_eq(want->sha256, d->sha256, 32);
-        }
-        if (want->has512 && d->has512) {
-            shared++;
-            equal = equal && rdigest_eq(want->sha512, d->sha512, 64);
-        }
-        if (shared > 0 && equal)
-            return true;
-    }
-    return false;
+    return rprov_subject_check(s, want, NULL, NULL, NULL) == 0;
 }
 
 const char *rampart_statement_predicate_type(const rampart_statement *s)

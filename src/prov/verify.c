@@ -33,21 +33,21 @@ int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digest
     return 0;
 }
 
-int rprov_hash_file(const char *path, uint8_t out[32], rerr *e)
+int rprov_hash_file(const char *path, rprov_digests *out, rerr *e)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return rerr_set(e, errno == ENOENT ? RAMPART_ENOTFOUND : RAMPART_EIO, NULL, "cannot open %s: %s", path,
                         strerror(errno));
     struct stat st;
-    rhash h = {0};
+    rhash h256 = {0}, h512 = {0};
     uint8_t *buf = NULL;
     int rc = 0;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         rc = rerr_set(e, RAMPART_EIO, NULL, "%s is not a regular file", path);
     else if ((buf = rampart_malloc(1u << 20)) == NULL)
         rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    else if (rhash_init(&h, RHASH_SHA256) != 0)
+    else if (rhash_init(&h256, RHASH_SHA256) != 0 || rhash_init(&h512, RHASH_SHA512) != 0)
         rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "cannot start a hash");
     while (rc == 0) {
         ssize_t r = read(fd, buf, 1u << 20);
@@ -57,58 +57,22 @@ int rprov_hash_file(const char *path, uint8_t out[32], rerr *e)
             rc = rerr_set(e, RAMPART_EIO, NULL, "cannot read %s: %s", path, strerror(errno));
         else if (r == 0)
             break;
-        else if (rhash_update(&h, buf, (size_t)r) != 0)
+        else if (rhash_update(&h256, buf, (size_t)r) != 0 || rhash_update(&h512, buf, (size_t)r) != 0)
             rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "hashing %s failed", path);
     }
-    uint8_t d[RHASH_MAX_LEN];
-    if (rc == 0 && rhash_final(&h, d) != 0)
+    uint8_t d256[RHASH_MAX_LEN], d512[RHASH_MAX_LEN];
+    if (rc == 0 && (rhash_final(&h256, d256) != 0 || rhash_final(&h512, d512) != 0))
         rc = rerr_set(e, RAMPART_ECRYPTO, NULL, "hashing %s failed", path);
-    if (rc == 0)
-        memcpy(out, d, 32);
-    rhash_free(&h);
+    if (rc == 0) {
+        memcpy(out->sha256, d256, 32);
+        memcpy(out->sha512, d512, 64);
+        out->has256 = out->has512 = true;
+    }
+    rhash_free(&h256);
+    rhash_free(&h512);
     rampart_free(buf);
     close(fd);
     return rc;
-}
-
-/* The version in a base name: the first run of digits and dots that starts
- * right after a '-' or '_' (or at the start), without trailing dots:
- * "app-1.2.0.tar.gz" -> "1.2.0". */
-static rslice version_in_name(const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base != NULL ? base + 1 : path;
-    for (size_t i = 0; base[i] != '\0'; i++) {
-        if (base[i] < '0' || base[i] > '9' || (i > 0 && base[i - 1] != '-' && base[i - 1] != '_'))
-            continue;
-        size_t j = i;
-        while ((base[j] >= '0' && base[j] <= '9') || base[j] == '.')
-            j++;
-        while (j > i && base[j - 1] == '.')
-            j--;
-        return RSLICE(base + i, j - i);
-    }
-    return RSLICE("", 0);
-}
-
-int rprov_artifact_version(const rampart_prov_artifact *a, rbuf *out)
-{
-    if (a->release != NULL && a->release[0] != '\0')
-        return rbuf_append_str(out, a->release);
-    if (a->custom_json != NULL) {
-        jdoc *doc = NULL;
-        jd_limits lim = {.max_bytes = 1u << 20};
-        if (jdoc_parse(&doc, (const uint8_t *)a->custom_json, strlen(a->custom_json), false, &lim, NULL) == 0) {
-            jd_ref v = jdoc_get(doc, jdoc_root(doc), "version");
-            rslice s = jdoc_str(doc, v);
-            int rc = jdoc_type(doc, v) == JD_STRING && s.n > 0 ? rbuf_append(out, s.p, s.n) : RAMPART_ENOTFOUND;
-            jdoc_free(doc);
-            if (rc != RAMPART_ENOTFOUND)
-                return rc;
-        }
-    }
-    rslice v = version_in_name(a->path);
-    return v.n > 0 ? rbuf_append(out, v.p, v.n) : RAMPART_ENOTFOUND;
 }
 
 static bool in_list(const rprov_list *l, const char *s, bool glob)
@@ -119,31 +83,78 @@ static bool in_list(const rprov_list *l, const char *s, bool glob)
     return false;
 }
 
-/* The revision must be the tag of the artifact's version: refs/tags/V or refs/tags/vV. */
-static int check_revision(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s, rerr *e)
+static const char *base_name(const char *path)
 {
-    rbuf v;
-    rbuf_init(&v, RPROV_MAX_STRING);
-    int rc = rprov_artifact_version(a, &v);
-    if (rc == RAMPART_ENOTFOUND)
-        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
-                      "policy rule '%s': cannot tell the version of '%s' (give it a custom \"version\")", f->name,
-                      a->path);
-    else if (rc == RAMPART_ETOOLARGE) /* no revision (at most RPROV_MAX_STRING bytes) is its tag */
-        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
-                      "policy rule '%s': the version is over %d bytes, so no source revision is its tag ('%s')",
-                      f->name, RPROV_MAX_STRING, a->path);
-    else if (rc != 0)
-        rc = rerr_set(e, rc, f->name, "out of memory");
-    const char *rev = s->source_rev != NULL ? s->source_rev : "";
-    if (rc == 0 &&
-        !(strncmp(rev, "refs/tags/", 10) == 0 && (strcmp(rev + 10, (const char *)v.data) == 0 ||
-                                                  (rev[10] == 'v' && strcmp(rev + 11, (const char *)v.data) == 0))))
-        rc = rerr_set(e, RAMPART_EPROVREVISION, f->name,
-                      "policy rule '%s': source revision '%s' is not the tag of version %s (refs/tags/[v]%s)", f->name,
-                      rev, (const char *)v.data, (const char *)v.data);
-    rbuf_free(&v);
-    return rc;
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+/* True when version `v` (starting with a digit, or 'v' and a digit) is a
+ * whole token of file name `name`: right after its start, a '-' or a '_',
+ * and followed by its end or by a character other than a letter, a digit
+ * or a '.' before a digit ("app-1.2.0.tar.gz" holds 1.2.0, not 1.2). */
+static bool version_token_in(const char *name, const char *v)
+{
+    size_t n = strlen(v);
+    size_t d = v[0] == 'v' ? 1 : 0;
+    if (n <= d || v[d] < '0' || v[d] > '9')
+        return false;
+    for (const char *p = strstr(name, v); p != NULL; p = strstr(p + 1, v)) {
+        char c = p[n];
+        bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool start = p == name || p[-1] == '-' || p[-1] == '_';
+        if (start && !alnum && !(c == '.' && p[n + 1] >= '0' && p[n + 1] <= '9'))
+            return true;
+    }
+    return false;
+}
+
+/* "version_tag" (docs/provenance.md, "Where the source and the version come
+ * from"): the version comes from the attestation, never from metadata the
+ * release keys sign.  The revision must be a tag refs/tags/T; with a->release
+ * (the verifier's own expectation) T must be it or v+it; otherwise the
+ * target's base name must be the name of a subject that matched the
+ * artifact's digest, and T (or T without its 'v') must be a version token of
+ * that name. */
+static int check_revision(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s,
+                          const rprov_digests *want, rerr *e)
+{
+    const char *rev = s->source_rev != NULL ? s->source_rev : "", *tag = rev + 10;
+    if (strncmp(rev, "refs/tags/", 10) != 0 || *tag == '\0')
+        return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                        "policy rule '%s': source revision '%s' is not a release tag (refs/tags/...)", f->name, rev);
+    if (a->release != NULL && a->release[0] != '\0') {
+        if (strcmp(tag, a->release) == 0 || (tag[0] == 'v' && strcmp(tag + 1, a->release) == 0))
+            return 0;
+        return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                        "policy rule '%s': source revision '%s' is not the tag of version %s (refs/tags/[v]%s)",
+                        f->name, rev, a->release, a->release);
+    }
+    const char *target = base_name(a->path), *attested = NULL;
+    for (size_t i = 0; i < s->nsubjects; i++) {
+        if (!rprov_subject_agrees(&s->subjects[i].d, want))
+            continue;
+        const char *name = base_name(s->subjects[i].name);
+        if (attested == NULL)
+            attested = name;
+        if (strcmp(name, target) == 0) {
+            if (version_token_in(target, tag) || (tag[0] == 'v' && version_token_in(target, tag + 1)))
+                return 0;
+            char safe[160];
+            rampart_sanitize(safe, sizeof(safe), target, strlen(target));
+            return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                            "policy rule '%s': source revision '%s' is not the tag of the version in '%s'", f->name,
+                            rev, safe);
+        }
+    }
+    char safe_att[160], safe_target[160];
+    attested = attested != NULL ? attested : "";
+    rampart_sanitize(safe_att, sizeof(safe_att), attested, strlen(attested));
+    rampart_sanitize(safe_target, sizeof(safe_target), target, strlen(target));
+    return rerr_set(e, RAMPART_EPROVREVISION, f->name,
+                    "policy rule '%s': the attestation names the artifact '%s', not '%s' (version_tag binds the "
+                    "target's name to the attested build)",
+                    f->name, safe_att, safe_target);
 }
 
 /* Prefixes the message in `e` (may be NULL) with the rule's name. */
@@ -157,7 +168,8 @@ static int in_rule(rerr *e, int rc, const char *rule)
 }
 
 /* Builder, build type, source and revision of a verified SLSA statement. */
-static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s, rerr *e)
+static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, const rampart_statement *s,
+                           const rprov_digests *want, rerr *e)
 {
     if (!in_list(f->builder_ids, s->builder_id, false))
         return rerr_set(e, RAMPART_EPROVBUILDER, f->name, "policy rule '%s': builder '%s' is not allowed", f->name,
@@ -171,7 +183,7 @@ static int check_predicate(const rprov_eff *f, const rampart_prov_artifact *a, c
     if (f->source_uris->set && !in_list(f->source_uris, s->source_uri, true))
         return rerr_set(e, RAMPART_EPROVSOURCE, f->name, "policy rule '%s': source '%s' is not allowed", f->name,
                         s->source_uri);
-    return f->version_tag ? check_revision(f, a, s, e) : 0;
+    return f->version_tag ? check_revision(f, a, s, want, e) : 0;
 }
 
 /* Payload type and statement (strict, SLSA v1 only) of an envelope, and the
@@ -186,27 +198,12 @@ static int judge_payload(const rampart_dsse *d, const rprov_digests *want, const
     int rc = rprov_statement_parse(&s, d->payload, d->payload_len, true, e);
     if (rc != 0)
         return rc;
-    if (!rprov_subject_matches(s, want)) {
-        size_t n = s->nsubjects;
+    if ((rc = rprov_subject_check(s, want, rule, NULL, e)) != 0) {
         rampart_statement_free(s);
-        return rerr_set(e, RAMPART_EPROVSUBJECT, rule,
-                        "no subject of the attestation has the artifact's digest (it is about %zu other artifact%s)", n,
-                        n == 1 ? "" : "s");
+        return rc;
     }
     *out = s;
     return 0;
-}
-
-int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e)
-{
-    rampart_dsse *dsse = NULL;
-    rampart_statement *s = NULL;
-    int rc = rampart_dsse_parse(&dsse, env, len, e);
-    if (rc == 0)
-        rc = judge_payload(dsse, d, NULL, &s, e);
-    rampart_statement_free(s);
-    rampart_dsse_free(dsse);
-    return rc;
 }
 
 static int artifact_digests(const rampart_prov_artifact *a, rprov_digests *d, rerr *e)
@@ -216,10 +213,9 @@ static int artifact_digests(const rampart_prov_artifact *a, rprov_digests *d, re
     if (a->sha512 != NULL && rprov_digest_from_hex(RHASH_SHA512, a->sha512, strlen(a->sha512), d) != 0)
         return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact's sha512 is not 128 hex characters");
     if (a->file != NULL) {
-        int rc = rprov_hash_file(a->file, d->sha256, e);
+        int rc = rprov_hash_file(a->file, d, e);
         if (rc != 0)
             return rc;
-        d->has256 = true;
     }
     if (!d->has256 && !d->has512)
         return rerr_set(e, RAMPART_EINVAL, NULL, "the artifact has no digest (sha256, sha512 or file)");
@@ -249,13 +245,140 @@ static int judge(const rprov_eff *f, const rampart_prov_policy *p, const rampart
     if (rc == RAMPART_EPROVSUBJECT || rc == RAMPART_EPROVFORMAT || rc == RAMPART_EPROVPREDICATE)
         in_rule(e, rc, f->name);
     if (rc == 0)
-        rc = check_predicate(f, a, s, e);
+        rc = check_predicate(f, a, s, want, e);
     if (rc != 0) {
         rampart_statement_free(s);
         return rc;
     }
     *out = s;
     return 0;
+}
+
+/* What an envelope is judged by: the policy rule (f set), or, for the
+ * repository, which has no builder keys, only its payload and subject. */
+typedef struct judge_ctx {
+    const rprov_eff *f;
+    const rampart_prov_policy *p;
+    const rampart_prov_artifact *a;
+    const rprov_digests *want;
+} judge_ctx;
+
+static int judge_one(const judge_ctx *c, const uint8_t *env, size_t len, rampart_statement **out, rerr *e)
+{
+    rampart_dsse *d = NULL;
+    int rc = rampart_dsse_parse(&d, env, len, e);
+    if ((rc == RAMPART_EPROVFORMAT || rc == RAMPART_EUNSUPPORTED) && c->f != NULL)
+        in_rule(e, rc, c->f->name);
+    if (rc == 0)
+        rc = c->f != NULL ? judge(c->f, c->p, c->a, c->want, d, out, e) : judge_payload(d, c->want, NULL, out, e);
+    rampart_dsse_free(d);
+    return rc;
+}
+
+/* How far an envelope of a bundle got before it was refused (0: an error
+ * that is no refusal, which ends the judgment). */
+static int bundle_rank(int rc)
+{
+    switch (rc) {
+    case RAMPART_EPROVSIG:
+        return 1;
+    case RAMPART_EPROVFORMAT:
+    case RAMPART_EPROVPREDICATE:
+    case RAMPART_EUNSUPPORTED:
+        return 2;
+    case RAMPART_EPROVSUBJECT:
+        return 3;
+    case RAMPART_EPROVBUILDER:
+    case RAMPART_EPROVBUILDTYPE:
+    case RAMPART_EPROVSOURCE:
+    case RAMPART_EPROVREVISION:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+/* The non-blank lines of p[0..n), at most `max` into `lines`; their count
+ * (max + 1 when there are more). */
+static size_t bundle_lines(const uint8_t *p, size_t n, rslice *lines, size_t max)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl != NULL ? (size_t)(nl - p) : n;
+        bool blank = true;
+        for (size_t k = i; k < end && blank; k++)
+            blank = p[k] == ' ' || p[k] == '\t' || p[k] == '\r';
+        if (!blank && count++ < max)
+            lines[count - 1] = RSLICE(p + i, end - i);
+        if (count > max)
+            return count;
+        i = end + 1;
+    }
+    return count;
+}
+
+/* True when p[0..n) is one JSON value (a single envelope, however laid out). */
+static bool one_json_value(const uint8_t *p, size_t n)
+{
+    jdoc *doc = NULL;
+    jd_limits lim = {.max_bytes = RAMPART_ATTESTATION_MAX};
+    bool one = jdoc_parse_any_number(&doc, p, n, &lim, NULL) == 0;
+    jdoc_free(doc);
+    return one;
+}
+
+/* An attestation: one DSSE envelope, or a JSON Lines bundle of them (the
+ * .intoto.jsonl form, one envelope per line, as build platforms publish
+ * them for several artifacts or predicates).  Of a bundle, the first
+ * envelope that passes is taken; when none does, the refusal of the one
+ * that got furthest (signed, then about this artifact) is reported. */
+static int judge_attestation(const judge_ctx *c, const uint8_t *env, size_t len, rampart_statement **out, rerr *e)
+{
+    rslice lines[RPROV_MAX_ENVELOPES];
+    size_t n = bundle_lines(env, len, lines, RPROV_MAX_ENVELOPES);
+    if (n < 2 || len > RAMPART_ATTESTATION_MAX || one_json_value(env, len))
+        return judge_one(c, env, len, out, e);
+    const char *rule = c->f != NULL ? c->f->name : NULL;
+    if (n > RPROV_MAX_ENVELOPES)
+        return rerr_set(e, RAMPART_EPROVFORMAT, rule, "%s%s%sthe attestation bundle has more than %d envelopes",
+                        rule != NULL ? "policy rule '" : "", rule != NULL ? rule : "", rule != NULL ? "': " : "",
+                        RPROV_MAX_ENVELOPES);
+    int best = 0, best_rank = 0;
+    size_t best_i = 0;
+    rerr best_err = {0};
+    for (size_t i = 0; i < n; i++) {
+        rerr le = {0};
+        rampart_statement *s = NULL;
+        int rc = judge_one(c, lines[i].p, lines[i].n, &s, &le);
+        if (rc == 0) {
+            *out = s;
+            return 0;
+        }
+        int rank = bundle_rank(rc);
+        if (rank == 0) {
+            if (e != NULL)
+                *e = le;
+            return rc;
+        }
+        if (rank > best_rank) {
+            best = rc;
+            best_rank = rank;
+            best_i = i;
+            best_err = le;
+        }
+    }
+    return rerr_set(e, best, best_err.role[0] != '\0' ? best_err.role : NULL,
+                    "%s (envelope %zu of the %zu in the bundle; none passes)", best_err.message, best_i + 1, n);
+}
+
+int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e)
+{
+    judge_ctx c = {.want = d};
+    rampart_statement *s = NULL;
+    int rc = judge_attestation(&c, env, len, &s, e);
+    rampart_statement_free(s);
+    return rc;
 }
 
 int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifact *a, const void *envelope, size_t len,
@@ -273,13 +396,8 @@ int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifac
         rc = rerr_set(err, RAMPART_EPROVMISSING, f.name,
                       "policy rule '%s' requires provenance for '%s', and it has no attestation", f.name, a->path);
     if (rc == 0 && f.provenance != RAMPART_PROV_NONE && envelope != NULL) {
-        rampart_dsse *d = NULL;
-        rc = rampart_dsse_parse(&d, envelope, len, err);
-        if (rc == RAMPART_EPROVFORMAT)
-            in_rule(err, rc, f.name);
-        if (rc == 0)
-            rc = judge(&f, p, a, &want, d, &s, err);
-        rampart_dsse_free(d);
+        judge_ctx c = {&f, p, a, &want};
+        rc = judge_attestation(&c, envelope, len, &s, err);
     }
     if (rc != 0)
         return rc;

@@ -59,8 +59,7 @@ int rrepo_prov_bind(rampart_repo *r, const char *src, const char *tpath, const c
     json_t *c = NULL;
     rbuf ap;
     rbuf_init(&ap, SIZE_MAX - 1);
-    if ((rc = rprov_hash_file(src, d.sha256, &r->err)) == 0) {
-        d.has256 = true;
+    if ((rc = rprov_hash_file(src, &d, &r->err)) == 0) {
         rerr pe = {0};
         if ((rc = rprov_check_unsigned(env.data, env.len, &d, &pe)) != 0)
             rrepo_fail(r, rc, NULL, "%s: %s", att, pe.message);

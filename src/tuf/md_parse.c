@@ -41,6 +41,8 @@ static const char *jd_type_word(jd_type t)
         return "a boolean";
     case JD_INT:
         return "an integer";
+    case JD_REAL:
+        return "a number";
     case JD_STRING:
         return "a string";
     case JD_ARRAY:

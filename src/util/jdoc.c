@@ -32,6 +32,7 @@ typedef struct parser {
     size_t pos;
     unsigned depth, max_depth;
     bool allow_nul;    /* "\u0000" accepted (jd_limits.allow_nul) */
+    bool allow_real;   /* any RFC 8259 number accepted (jdoc_parse_any_number) */
     uint32_t *scratch; /* key sorting: 2 * scratch_cap entries */
     size_t scratch_cap;
     rerr *e;
@@ -322,8 +323,43 @@ static inline bool is_digit(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
+/* The end of an RFC 8259 number's fraction and exponent after its integer
+ * part at i: [.digits][(e|E)[+|-]digits].  0 when malformed. */
+static size_t real_tail(const parser *p, size_t i)
+{
+    if (i < p->len && p->in[i] == '.') {
+        if (++i >= p->len || !is_digit(p->in[i]))
+            return 0;
+        while (i < p->len && is_digit(p->in[i]))
+            i++;
+    }
+    if (i < p->len && (p->in[i] == 'e' || p->in[i] == 'E')) {
+        if (++i < p->len && (p->in[i] == '+' || p->in[i] == '-'))
+            i++;
+        if (i >= p->len || !is_digit(p->in[i]))
+            return 0;
+        while (i < p->len && is_digit(p->in[i]))
+            i++;
+    }
+    return i;
+}
+
+/* Any other number, with allow_real: its node has no value. */
+static int parse_real(parser *p, jd_ref r, size_t start, size_t i)
+{
+    while (i < p->len && is_digit(p->in[i]))
+        i++;
+    size_t end = real_tail(p, i);
+    if (end == 0)
+        return fail(p, start, "invalid number");
+    p->d->nodes[r] = (jd_node){.type = JD_REAL, .len = (uint32_t)start};
+    p->pos = end;
+    return 0;
+}
+
 /* An integer: -?(0|[1-9][0-9]*) within int64; fractions and exponents are
- * refused (EFORMAT), overflow is caught while accumulating. */
+ * refused (EFORMAT), overflow is caught while accumulating.  With
+ * allow_real, a number that is not such an integer is a JD_REAL. */
 static int parse_number(parser *p, jd_ref r)
 {
     size_t start = p->pos, i = p->pos;
@@ -341,13 +377,13 @@ static int parse_number(parser *p, jd_ref r)
         while (i < p->len && is_digit(p->in[i])) {
             uint64_t dig = (uint64_t)(p->in[i] - '0');
             if (acc > (limit - dig) / 10)
-                return fail(p, start, "integer out of int64 range");
+                return p->allow_real ? parse_real(p, r, start, i) : fail(p, start, "integer out of int64 range");
             acc = acc * 10 + dig;
             i++;
         }
     }
     if (i < p->len && (p->in[i] == '.' || p->in[i] == 'e' || p->in[i] == 'E'))
-        return fail(p, start, "non-integer number");
+        return p->allow_real ? parse_real(p, r, start, i) : fail(p, start, "non-integer number");
     jd_node *nd = &p->d->nodes[r];
     *nd = (jd_node){.type = JD_INT, .len = (uint32_t)start};
     /* acc == 2^63 only when negative: INT64_MIN, whose negation overflows. */
@@ -593,7 +629,8 @@ static int doc_new(jdoc **out, const uint8_t *data, size_t len, bool owned)
     return 0;
 }
 
-int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd_limits *lim, rerr *e)
+static int parse_input(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd_limits *lim, bool allow_real,
+                       rerr *e)
 {
     int rc;
     jdoc *d = NULL;
@@ -622,6 +659,7 @@ int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd
     if (lim != NULL && lim->max_depth != 0 && lim->max_depth < JD_MAX_DEPTH)
         p.max_depth = lim->max_depth;
     p.allow_nul = lim != NULL && lim->allow_nul;
+    p.allow_real = allow_real;
     rc = parse_doc(&p);
     rampart_free(p.scratch);
     if (rc == 0) {
@@ -644,4 +682,14 @@ void jdoc_free(jdoc *d)
     rampart_free(d->nodes);
     rbuf_free(&d->arena);
     rampart_free(d);
+}
+
+int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd_limits *lim, rerr *e)
+{
+    return parse_input(out, data, len, owned, lim, false, e);
+}
+
+int jdoc_parse_any_number(jdoc **out, const uint8_t *data, size_t len, const jd_limits *lim, rerr *e)
+{
+    return parse_input(out, data, len, false, lim, true, e);
 }

@@ -10,7 +10,8 @@
  *   - duplicate object keys rejected (compared after unescaping);
  *   - nesting at most `max_depth` (default and maximum 64);
  *   - numbers must be integers that fit int64 (fractions and exponents are
- *     rejected: TUF's canonical form has integers only);
+ *     rejected: TUF's canonical form has integers only), unless the caller
+ *     allows any RFC 8259 number (jdoc_parse_any_number);
  *   - total size at most `max_bytes`.
  * It then serialises any subtree in canonical JSON (see util/json.h).
  *
@@ -31,6 +32,7 @@ typedef enum jd_type {
     JD_STRING,
     JD_ARRAY,
     JD_OBJECT,
+    JD_REAL, /* any other RFC 8259 number (only from jdoc_parse_any_number); never canonical */
 } jd_type;
 
 typedef uint32_t jd_ref;
@@ -58,6 +60,13 @@ typedef struct jdoc jdoc;
  * ENOMEM, EINVAL for a NULL `out` (or NULL `data` with len > 0).  *out is
  * written only on success. */
 int jdoc_parse(jdoc **out, const uint8_t *data, size_t len, bool owned, const jd_limits *lim, rerr *e) RAMPART_MUST_USE;
+
+/* jdoc_parse for documents whose numbers the caller does not read (in-toto
+ * statements): any RFC 8259 number ("1.5", "4e9", "-0.0E+1", an integer
+ * past int64) is accepted as a JD_REAL node, which has no value accessor
+ * and no canonical form; integers within int64 stay JD_INT.  A caller that
+ * reads a number asks for JD_INT and so still refuses anything else. */
+int jdoc_parse_any_number(jdoc **out, const uint8_t *data, size_t len, const jd_limits *lim, rerr *e) RAMPART_MUST_USE;
 /* Frees the document (and the input, if owned).  NULL-safe. */
 void jdoc_free(jdoc *d);
 static inline void jdoc_free_p(jdoc **d)

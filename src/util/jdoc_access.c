@@ -142,6 +142,12 @@ static size_t raw_end_leaf(const jdoc *d, const jd_node *n)
         for (i++; i < d->in_len && d->in[i] >= '0' && d->in[i] <= '9'; i++)
             ;
         return i;
+    case JD_REAL:
+        for (i++; i < d->in_len && ((d->in[i] >= '0' && d->in[i] <= '9') || d->in[i] == '.' || d->in[i] == 'e' ||
+                                    d->in[i] == 'E' || d->in[i] == '+' || d->in[i] == '-');
+             i++)
+            ;
+        return i;
     case JD_FALSE:
         return i + 5;
     case JD_ARRAY:

@@ -75,6 +75,8 @@ static int emit(const emitter *em, jd_ref r, rbuf *out)
         return rbuf_append(out, "true", 4);
     case JD_INT:
         return jcanon_int(out, n->u.i);
+    case JD_REAL:
+        return RAMPART_EFORMAT; /* canonical JSON has integers only */
     case JD_STRING:
         return emit_string(em, n, out);
     case JD_ARRAY:
@@ -153,6 +155,8 @@ static bool canon_at(const jdoc *d, jd_ref r, size_t *pos)
         *pos = p + (size_t)(k > 0 ? k : 0);
         return ok;
     }
+    case JD_REAL:
+        return false;
     case JD_STRING:
         if (n->u.s.b != p)
             return false;

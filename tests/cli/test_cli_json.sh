@@ -106,7 +106,7 @@ attest --key "$(K builder key)" --source-revision refs/tags/v1.2.0 --out app.att
     attest --key "$(K builder key)" --passphrase-file "$T_WORK/keys/pass" --source-revision refs/tags/v1.2.0 --out app.att
 attest --key "$(K thief key)" --out thief.att >/dev/null 2>&1 ||
     attest --key "$(K thief key)" --passphrase-file "$T_WORK/keys/pass" --out thief.att
-t_run "verify-provenance --json (verified)" 0 - "$RAMPART" verify-provenance app-1.2.0.tar.gz app.att --policy policy.json --json
+t_run "verify-provenance --json (verified)" 0 - "$RAMPART" verify-provenance app-1.2.0.tar.gz app.att --path app-1.2.0.tar.gz --policy policy.json --json
 check "verified: fields" '
 assert o["ok"] is True and o["verified"] is True and o["artifact"] == "app-1.2.0.tar.gz"
 assert o["path"] == "app-1.2.0.tar.gz" and o["rule"] == "default" and o["requirement"] == "required"
@@ -114,7 +114,7 @@ assert o["builder_id"] == "https://ci.example.com/builders/release@v1"
 assert o["source_uri"] == "git+https://git.example.com/org/app" and o["source_revision"] == "refs/tags/v1.2.0"
 assert isinstance(o["build_type"], str) and "error" not in o
 '
-t_run "verify-provenance --json (wrong key)" 1 RAMPART_EPROVSIG "$RAMPART" verify-provenance app-1.2.0.tar.gz thief.att \
+t_run "verify-provenance --json (wrong key)" 1 RAMPART_EPROVSIG "$RAMPART" verify-provenance app-1.2.0.tar.gz thief.att --path app-1.2.0.tar.gz \
     --policy policy.json --json
 check "refused: ok false, the code and the reason" '
 assert o["ok"] is False and o["verified"] is False and o["error"] == "RAMPART_EPROVSIG" and o["message"]

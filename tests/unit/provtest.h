@@ -80,6 +80,15 @@ static inline void pt_sha256(const void *p, size_t n, char hex[65])
     rhex_encode(hex, d, 32);
 }
 
+/* Lower-case hex SHA-512 of bytes. */
+static inline void pt_sha512(const void *p, size_t n, char hex[129])
+{
+    uint8_t d[RHASH_MAX_LEN];
+    if (rhash_digest(RHASH_SHA512, p, n, d) != 0)
+        pt_die("sha512");
+    rhex_encode(hex, d, 64);
+}
+
 /* The fields of a statement; NULL leaves a field out. */
 typedef struct pt_stmt {
     const char *type;           /* _type */
@@ -87,7 +96,9 @@ typedef struct pt_stmt {
     const char *predicate_type;
     const char *builder_id;
     const char *build_type;
-    const char *source; /* resolvedDependencies[0].uri */
+    const char *source;         /* resolvedDependencies[0].uri */
+    const char *subject_sha512; /* hex, or NULL: the subject records no sha512 */
+    const char *subject_name;   /* NULL: "app-1.2.0.tar.gz" */
 } pt_stmt;
 
 #define PT_ARTIFACT "release 1.2.0 of the app\n"
@@ -100,8 +111,14 @@ static inline pt_stmt pt_default(void)
 {
     static char hex[65];
     pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
-    pt_stmt s = {"https://in-toto.io/Statement/v1", hex, "https://slsa.dev/provenance/v1", PT_BUILDER, PT_BUILD_TYPE,
-                 PT_SOURCE "@refs/tags/v1.2.0"};
+    pt_stmt s = {"https://in-toto.io/Statement/v1",
+                 hex,
+                 "https://slsa.dev/provenance/v1",
+                 PT_BUILDER,
+                 PT_BUILD_TYPE,
+                 PT_SOURCE "@refs/tags/v1.2.0",
+                 NULL,
+                 NULL};
     return s;
 }
 
@@ -111,9 +128,12 @@ static inline char *pt_statement_json(const pt_stmt *s)
     json_t *st = json_object(), *pred = json_object(), *bd = json_object(), *rd = json_object();
     if (s->type)
         json_object_set_new(st, "_type", json_string(s->type));
-    json_object_set_new(st, "subject",
-                        json_pack("[{s:s,s:{s:s}}]", "name", "app-1.2.0.tar.gz", "digest", "sha256",
-                                  s->subject_sha256 ? s->subject_sha256 : "00"));
+    json_t *digest = json_pack("{s:s}", "sha256", s->subject_sha256 ? s->subject_sha256 : "00");
+    if (s->subject_sha512)
+        json_object_set_new(digest, "sha512", json_string(s->subject_sha512));
+    json_object_set_new(
+        st, "subject",
+        json_pack("[{s:s,s:o}]", "name", s->subject_name ? s->subject_name : "app-1.2.0.tar.gz", "digest", digest));
     if (s->predicate_type)
         json_object_set_new(st, "predicateType", json_string(s->predicate_type));
     if (s->build_type)

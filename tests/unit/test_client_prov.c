@@ -257,7 +257,8 @@ CT_TEST(test_revision)
     s.source = PT_SOURCE "@refs/heads/main";
     release_signed(t, &s, builder);
     CHECK_OK(rampart_client_set_provenance_policy(t->c, pol));
-    REFUSED(t, RAMPART_EPROVREVISION, "default", "source revision 'refs/heads/main' is not the tag of version 1.2.0");
+    REFUSED(t, RAMPART_EPROVREVISION, "default",
+            "source revision 'refs/heads/main' is not a release tag (refs/tags/...)");
 }
 
 /* A verified cached copy is not reused when its provenance is refused. */

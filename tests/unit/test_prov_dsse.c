@@ -251,6 +251,16 @@ static void parse_refusals(void)
         if (rc != RAMPART_EPROVFORMAT)
             TH_FAIL("input %zu (%s): %s, expected RAMPART_EPROVFORMAT", i, bad[i], rampart_error_name(rc));
     }
+    /* Numbers in members that are not read are accepted. */
+    CHECK_OK(parse_rc("{\"payload\":\"QQ==\",\"x\":1.5,\"signatures\":[{\"sig\":\"QQ==\",\"t\":4e9}]}", NULL));
+    /* A Sigstore bundle is not an unsigned envelope: it is not supported. */
+    rampart_error serr = {0};
+    CHECK_RC(parse_rc("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{},"
+                      "\"dsseEnvelope\":{\"payload\":\"QQ==\",\"payloadType\":\"x\",\"signatures\":[]}}",
+                      &serr),
+             RAMPART_EUNSUPPORTED);
+    CHECK_STR(serr.message, "the attestation is a Sigstore bundle (application/vnd.dev.sigstore.bundle.v0.3+json), "
+                            "which is not supported: give the DSSE envelope, signed with a key (docs/provenance.md)");
     /* Omitted fields read as empty (the envelope format allows it). */
     rampart_dsse *d = NULL;
     CHECK_OK(rampart_dsse_parse(&d, "{}", 2, NULL));

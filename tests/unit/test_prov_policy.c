@@ -264,12 +264,12 @@ static void verify_refusals(void)
     REFUSED(p, s, builder, RAMPART_EPROVSOURCE, "names no source");
     s = good;
     s.source = PT_SOURCE "@refs/heads/v1.2.0";
-    REFUSED(p, s, builder, RAMPART_EPROVREVISION,
-            "source revision 'refs/heads/v1.2.0' is not the tag of version 1.2.0");
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision 'refs/heads/v1.2.0' is not a release tag");
     s.source = PT_SOURCE "@refs/tags/v1.2.1";
-    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "is not the tag of version 1.2.0");
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION,
+            "source revision 'refs/tags/v1.2.1' is not the tag of the version in 'app-1.2.0.tar.gz'");
     s.source = PT_SOURCE;
-    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision '' is not the tag");
+    REFUSED(p, s, builder, RAMPART_EPROVREVISION, "source revision '' is not a release tag");
     rampart_prov_policy_free(p);
 }
 
@@ -316,59 +316,82 @@ static void verify_modes(void)
     rampart_prov_policy_free(p);
 }
 
-/* Where the version for "version_tag" comes from, and the digests. */
+/* "version_tag": the version comes from the attestation (its subject's
+ * name and its tag), never from the target's custom metadata. */
 static void versions_and_digests(void)
 {
     static const struct {
-        const char *path, *custom, *release, *want;
+        const char *path, *subject, *tag, *release, *custom;
+        int rc;
     } cases[] = {
-        {"app/app-1.2.0.tar.gz", NULL, NULL, "1.2.0"},
-        {"app_2.0.zip", NULL, NULL, "2.0"},
-        {"3.1.bin", NULL, NULL, "3.1"},
-        {"tool2-4.5-rc1.tgz", NULL, NULL, "4.5"},
-        {"dir-9/app.tgz", NULL, NULL, NULL},
-        {"app.tgz", "{\"version\":\"7.0.0-rc.1\"}", NULL, "7.0.0-rc.1"},
-        {"app-1.0.tgz", "{\"version\":\"2.0\"}", NULL, "2.0"},
-        {"app-1.0.tgz", "{\"version\":2}", NULL, "1.0"},
-        {"app-1.0.tgz", "not json", NULL, "1.0"},
-        {"app-1.0.tgz", "{\"version\":\"2.0\"}", "3.0", "3.0"},
+        {"app/app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v1.2.0", NULL, NULL, 0},
+        {"app/app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "1.2.0", NULL, NULL, 0},
+        {"app/app-1.2.0.tar.gz", "dist/app-1.2.0.tar.gz", "v1.2.0", NULL, NULL, 0},
+        {"app_2.0.zip", "app_2.0.zip", "v2.0", NULL, NULL, 0},
+        {"3.1.bin", "3.1.bin", "3.1", NULL, NULL, 0},
+        {"app-2.0.0-rc.1.tgz", "app-2.0.0-rc.1.tgz", "v2.0.0-rc.1", NULL, NULL, 0},
+        {"app-v1.2.0.tgz", "app-v1.2.0.tgz", "v1.2.0", NULL, NULL, 0},
+        {"app-1.2.0-linux.tgz", "app-1.2.0-linux.tgz", "v1.2.0", NULL, NULL, 0},
+        {"app.tgz", "app-1.2.0.tar.gz", "v1.2.0", "1.2.0", NULL, 0}, /* the verifier's own version */
+        /* refused */
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v1.2", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v2.0", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "app", NULL, NULL, RAMPART_EPROVREVISION},
+        {"tool2-4.5.tgz", "tool2-4.5.tgz", "v2", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app-1.2.0rc1.tgz", "app-1.2.0rc1.tgz", "v1.2.0", NULL, NULL, RAMPART_EPROVREVISION},
+        {"app.tgz", "app.tgz", "v1.2.0", NULL, "{\"version\":\"1.2.0\"}", RAMPART_EPROVREVISION},
+        {"app-1.3.0.tar.gz", "app-1.2.0.tar.gz", "v1.2.0", NULL, "{\"version\":\"1.2.0\"}", RAMPART_EPROVREVISION},
+        {"app-1.2.0.tar.gz", "app-1.2.0.tar.gz", "v1.2.0", "1.3.0", NULL, RAMPART_EPROVREVISION},
     };
-    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
-        rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
-        a.path = cases[i].path;
-        a.custom_json = cases[i].custom;
-        a.release = cases[i].release;
-        rbuf b;
-        rbuf_init(&b, 256);
-        int rc = rprov_artifact_version(&a, &b);
-        const char *got = rc == 0 ? (const char *)b.data : NULL;
-        if ((got == NULL) != (cases[i].want == NULL) || (got != NULL && strcmp(got, cases[i].want) != 0) ||
-            (rc != 0 && rc != RAMPART_ENOTFOUND))
-            TH_FAIL("case %zu: %s, expected %s", i, got ? got : "none", cases[i].want ? cases[i].want : "none");
-        rbuf_free(&b);
-    }
     rampart_prov_policy *p = policy("{\"version_tag\":true}", NULL);
     CHECK(p != NULL);
+    char hex[65];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++) {
+        char source[256];
+        snprintf(source, sizeof(source), PT_SOURCE "@refs/tags/%s", cases[i].tag);
+        pt_stmt st = pt_default();
+        st.source = source;
+        st.subject_name = cases[i].subject;
+        char *env = pt_attestation(&st, &builder, 1);
+        rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+        a.path = cases[i].path;
+        a.sha256 = hex;
+        a.release = cases[i].release;
+        a.custom_json = cases[i].custom;
+        rampart_error err = {0};
+        int rc = rampart_prov_verify(p, &a, env, strlen(env), NULL, &err);
+        free(env);
+        if (rc != cases[i].rc)
+            TH_FAIL("case %zu (%s, tag %s): %s \"%s\"", i, cases[i].path, cases[i].tag, rampart_error_name(rc),
+                    err.message);
+    }
     pt_stmt s = pt_default();
-    s.source = PT_SOURCE "@refs/tags/1.2.0"; /* without the 'v' */
-    char *env = pt_attestation(&s, &builder, 1);
-    rampart_error err = {0};
-    int r_plain = judge(p, env, NULL, NULL), r_unknown = judge(p, env, "app/app.tar.gz", &err);
-    free(env);
-    CHECK_OK(r_plain);
-    CHECK_RC(r_unknown, RAMPART_EPROVREVISION);
-    CHECK(strstr(err.message, "cannot tell the version of 'app/app.tar.gz'") != NULL);
-    /* A version too long to be any revision's tag is refused as such, not as
-     * ETOOLARGE "out of memory" (found by fuzz/fuzz_prov_verify.c). */
-    char long_path[RPROV_MAX_STRING + 64];
-    int lp = snprintf(long_path, sizeof(long_path), "app/app-1.");
-    memset(long_path + lp, '0', RPROV_MAX_STRING);
-    snprintf(long_path + lp + RPROV_MAX_STRING, sizeof(long_path) - (size_t)lp - RPROV_MAX_STRING, ".tgz");
+    char *env = NULL;
+    /* The attack: the release keys republish 1.2.0's genuinely attested build
+     * as 1.3.0, with custom "version" set to 1.2.0 (accepted before). */
+    rampart_prov_artifact t = RAMPART_PROV_ARTIFACT_INIT;
+    t.sha256 = hex;
+    t.path = "app/app-1.3.0.tar.gz";
+    t.custom_json = "{\"version\":\"1.2.0\"}";
+    rampart_error e_attack = {0}, e_tag = {0};
     env = pt_attestation(&s, &builder, 1);
-    int r_long = judge(p, env, long_path, &err);
+    int r_attack = rampart_prov_verify(p, &t, env, strlen(env), NULL, &e_attack);
+    t.path = "app/app-1.2.0.tar.gz"; /* the legitimate release, custom or not */
+    int r_legit = rampart_prov_verify(p, &t, env, strlen(env), NULL, NULL);
     free(env);
-    CHECK_RC(r_long, RAMPART_EPROVREVISION);
-    CHECK(strstr(err.message, "the version is over 4096 bytes") != NULL);
+    s.source = PT_SOURCE "@refs/heads/v1.2.0";
+    env = pt_attestation(&s, &builder, 1);
+    int r_branch = rampart_prov_verify(p, &t, env, strlen(env), NULL, &e_tag);
+    free(env);
+    CHECK_RC(r_attack, RAMPART_EPROVREVISION);
+    CHECK_STR(e_attack.message, "policy rule 'default': the attestation names the artifact 'app-1.2.0.tar.gz', not "
+                                "'app-1.3.0.tar.gz' (version_tag binds the target's name to the attested build)");
+    CHECK_OK(r_legit);
+    CHECK_RC(r_branch, RAMPART_EPROVREVISION);
+    CHECK_STR(e_tag.message, "policy rule 'default': source revision 'refs/heads/v1.2.0' is not a release tag "
+                             "(refs/tags/...)");
+    s = pt_default();
     /* A file on disk, and sha512-only artifacts. */
     char path[] = "/tmp/rampart-prov-XXXXXX";
     int fd = mkstemp(path);
@@ -377,7 +400,7 @@ static void versions_and_digests(void)
     close(fd);
     env = pt_attestation(&s, &builder, 1);
     rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
-    a.path = "app-1.2.0.tgz";
+    a.path = "app-1.2.0.tar.gz";
     a.file = path;
     int r_file = rampart_prov_verify(p, &a, env, strlen(env), NULL, NULL);
     a.file = "/nonexistent/file";
@@ -392,6 +415,150 @@ static void versions_and_digests(void)
     CHECK_OK(r_file);
     CHECK_RC(r_nofile, RAMPART_ENOTFOUND);
     CHECK_RC(r_512, RAMPART_EPROVSUBJECT); /* no algorithm in common */
+}
+
+/* Every digest algorithm both sides know must match (issue: sha256 equal,
+ * sha512 different was accepted from a file on disk and by `repo add`, and
+ * refused by the client).  Verification from a file, from given digests
+ * and the repository's unsigned check say the same, naming the subject and
+ * the algorithm that differs. */
+static void digest_agreement(void)
+{
+    rampart_prov_policy *p = policy(NULL, NULL);
+    CHECK(p != NULL);
+    char h256[65], h512[129], other512[129];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), h256);
+    pt_sha512(PT_ARTIFACT, strlen(PT_ARTIFACT), h512);
+    pt_sha512("another build\n", 14, other512);
+    pt_stmt bad = pt_default(), good = pt_default();
+    bad.subject_sha512 = other512;
+    good.subject_sha512 = h512;
+    char *env_bad = pt_attestation(&bad, &builder, 1), *env_good = pt_attestation(&good, &builder, 1);
+    char path[] = "/tmp/rampart-prov-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(write(fd, PT_ARTIFACT, strlen(PT_ARTIFACT)) == (ssize_t)strlen(PT_ARTIFACT));
+    close(fd);
+    static const char want[] = "subject 'app-1.2.0.tar.gz' of the attestation has the artifact's sha256, but its "
+                               "sha512 differs";
+    rampart_prov_artifact a = RAMPART_PROV_ARTIFACT_INIT;
+    a.path = "app/app-1.2.0.tar.gz";
+    a.file = path;
+    rampart_error e_file = {0}, e_dig = {0};
+    rerr e_repo = {0};
+    int r_file = rampart_prov_verify(p, &a, env_bad, strlen(env_bad), NULL, &e_file);
+    int r_file_good = rampart_prov_verify(p, &a, env_good, strlen(env_good), NULL, NULL);
+    a.file = NULL;
+    a.sha256 = h256;
+    a.sha512 = h512;
+    int r_dig = rampart_prov_verify(p, &a, env_bad, strlen(env_bad), NULL, &e_dig);
+    a.sha512 = NULL; /* only sha256 known: it is the only digest both sides know, and it matches */
+    int r_256 = rampart_prov_verify(p, &a, env_bad, strlen(env_bad), NULL, NULL);
+    rprov_digests d = {0};
+    CHECK_OK(rprov_hash_file(path, &d, NULL));
+    int r_repo = rprov_check_unsigned((const uint8_t *)env_bad, strlen(env_bad), &d, &e_repo);
+    unlink(path);
+    free(env_bad);
+    free(env_good);
+    rampart_prov_policy_free(p);
+    CHECK_RC(r_file, RAMPART_EPROVSUBJECT);
+    CHECK_STR(e_file.message, "policy rule 'default': subject 'app-1.2.0.tar.gz' of the attestation has the artifact's "
+                              "sha256, but its sha512 differs");
+    CHECK_RC(r_dig, RAMPART_EPROVSUBJECT);
+    CHECK_STR(e_dig.message, e_file.message);
+    CHECK_RC(r_repo, RAMPART_EPROVSUBJECT);
+    CHECK_STR(e_repo.message, want);
+    CHECK_OK(r_file_good);
+    CHECK_OK(r_256);
+}
+
+/* Joins envelopes into an .intoto.jsonl bundle, one per line (malloc'ed). */
+static char *jsonl(char *const *env, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(env[i]) + 1;
+    char *out = malloc(len);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s\n", env[i]);
+    return out;
+}
+
+/* JSON Lines bundles: the envelope about the artifact is picked, wherever
+ * it is; when none passes, the refusal that got furthest is reported; a
+ * single envelope laid out on several lines is still one envelope.  The
+ * repository's unsigned check reads bundles alike. */
+static void bundles(void)
+{
+    rampart_prov_policy *p = policy(NULL, NULL);
+    CHECK(p != NULL);
+    pt_stmt good = pt_default(), other = pt_default();
+    other.subject_sha256 = "1111111111111111111111111111111111111111111111111111111111111111";
+    other.subject_name = "lib-1.2.0.tar.gz";
+    char *e_good = pt_attestation(&good, &builder, 1), *e_other = pt_attestation(&other, &builder, 1);
+    char *e_stranger = pt_attestation(&good, &stranger, 1);
+    char *b1 = jsonl((char *[]){e_other, e_good}, 2), *b2 = jsonl((char *[]){e_stranger, e_other, e_stranger}, 3);
+    char *b3 = jsonl((char *[]){e_stranger, e_stranger}, 2),
+         *b4 = jsonl((char *[]){e_other, (char *)"{\"payload\":"}, 2);
+    /* One envelope pretty-printed over several lines. */
+    json_t *j = json_loads(e_good, 0, NULL);
+    char *pretty = json_dumps(j, JSON_INDENT(2));
+    json_decref(j);
+    rampart_error err = {0}, err2 = {0}, err3 = {0};
+    int r1 = judge(p, b1, NULL, NULL), r2 = judge(p, b2, NULL, &err), r3 = judge(p, b3, NULL, &err2);
+    int r4 = judge(p, b4, NULL, &err3), r_pretty = judge(p, pretty, NULL, NULL);
+    /* The repository: the matching envelope of a bundle is found. */
+    rprov_digests d = {0};
+    char hex[65];
+    pt_sha256(PT_ARTIFACT, strlen(PT_ARTIFACT), hex);
+    CHECK_OK(rprov_digest_from_hex(RHASH_SHA256, hex, 64, &d));
+    int u1 = rprov_check_unsigned((const uint8_t *)b1, strlen(b1), &d, NULL);
+    char *b5 = jsonl((char *[]){e_other, e_other}, 2);
+    rerr uerr = {0};
+    int u2 = rprov_check_unsigned((const uint8_t *)b5, strlen(b5), &d, &uerr);
+    /* More than RPROV_MAX_ENVELOPES lines. */
+    char *many[RPROV_MAX_ENVELOPES + 1];
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(many); i++)
+        many[i] = e_other;
+    char *b6 = jsonl(many, RAMPART_ARRAY_LEN(many));
+    rampart_error err6 = {0};
+    int r6 = judge(p, b6, NULL, &err6);
+    char *owned[] = {b1, b2, b3, b4, b5, b6, pretty, e_good, e_other, e_stranger};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(owned); i++)
+        free(owned[i]);
+    rampart_prov_policy_free(p);
+    CHECK_OK(r1);
+    CHECK_OK(r_pretty);
+    CHECK_RC(r2, RAMPART_EPROVSUBJECT);
+    CHECK_STR(err.message, "policy rule 'default': no subject of the attestation has the artifact's digest (it is "
+                           "about 1 other artifact) (envelope 2 of the 3 in the bundle; none passes)");
+    CHECK_RC(r3, RAMPART_EPROVSIG);
+    CHECK_STR(err2.message, "policy rule 'default': the attestation of 'app/app-1.2.0.tar.gz' is signed by 0 of the 1 "
+                            "trusted builder keys required (envelope 1 of the 2 in the bundle; none passes)");
+    CHECK_RC(r4, RAMPART_EPROVSUBJECT); /* a malformed line ranks below a verified envelope */
+    CHECK(strstr(err3.message, "(envelope 1 of the 2 in the bundle; none passes)") != NULL);
+    CHECK_OK(u1);
+    CHECK_RC(u2, RAMPART_EPROVSUBJECT);
+    CHECK_STR(uerr.message, "no subject of the attestation has the artifact's digest (it is about 1 other artifact) "
+                            "(envelope 1 of the 2 in the bundle; none passes)");
+    CHECK_RC(r6, RAMPART_EPROVFORMAT);
+    CHECK_STR(err6.message, "policy rule 'default': the attestation bundle has more than 64 envelopes");
+}
+
+/* A Sigstore bundle is reported as such, with the rule. */
+static void sigstore_bundle(void)
+{
+    rampart_prov_policy *p = policy(NULL, NULL);
+    CHECK(p != NULL);
+    rampart_error err = {0};
+    int rc = judge(p, "{\"mediaType\":\"application/vnd.dev.sigstore.bundle+json;version=0.2\",\"dsseEnvelope\":{}}",
+                   NULL, &err);
+    rampart_prov_policy_free(p);
+    CHECK_RC(rc, RAMPART_EUNSUPPORTED);
+    CHECK_STR(err.message, "policy rule 'default': the attestation is a Sigstore bundle "
+                           "(application/vnd.dev.sigstore.bundle+json;version=0.2), which is not supported: give the "
+                           "DSSE envelope, signed with a key (docs/provenance.md)");
 }
 
 /* The worked example of docs/provenance.md (tests/vectors/prov/example-policy.json). */
@@ -439,6 +606,9 @@ int main(void)
     RUN(verify_refusals);
     RUN(verify_modes);
     RUN(versions_and_digests);
+    RUN(digest_agreement);
+    RUN(bundles);
+    RUN(sigstore_bundle);
     RUN(worked_example);
     rprivkey_free(builder);
     rprivkey_free(builder2);

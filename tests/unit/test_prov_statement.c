@@ -169,7 +169,6 @@ static void refusals(void)
         "\"metadata\":{\"startedOn\":1}}}}",
         "{" ST "," SUBJ "," SLSA ",\"predicate\":{" BD ",\"runDetails\":{\"builder\":{\"id\":\"b\"},"
         "\"byproducts\":[3]}}}",
-        "{" ST "," SUBJ "," SLSA ",\"predicate\":{" BD "," RD ",\"x\":1.5}}",
         "{" ST "," SUBJ "," SLSA "," SLSA ",\"predicate\":{" BD "," RD "}}",
     };
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
@@ -191,6 +190,48 @@ static void refusals(void)
     CHECK_RC(parse("{\"_type\":\"x\"}", NULL, &err), RAMPART_EPROVFORMAT);
     CHECK_STR(err.message, "statement _type is 'x', not https://in-toto.io/Statement/v1");
     CHECK_RC(rampart_statement_parse(NULL, "{}", 2, NULL), RAMPART_EINVAL);
+}
+
+/* Any valid JSON number is accepted where no number is read (in-toto and
+ * SLSA allow them, e.g. in externalParameters); where a value is read, its
+ * type is still checked; malformed numbers are still refused. */
+static void any_number(void)
+{
+    static const char *const nums[] = {"1.5", "4e9", "-0.0E+1", "1e400", "123456789012345678901234567890", "2E-3"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(nums); i++) {
+        char json[1024];
+        snprintf(json, sizeof(json),
+                 "{" ST ",\"subject\":[{\"name\":\"a\",\"digest\":{\"sha256\":\"" H64
+                 "\"},\"annotations\":{\"n\":%s}}],"
+                 "\"x\":%s," SLSA ",\"predicate\":{\"buildDefinition\":{\"buildType\":\"bt\",\"externalParameters\":"
+                 "{\"timeout\":%s,\"list\":[%s,1]}}," RD ",\"extra\":%s}}",
+                 nums[i], nums[i], nums[i], nums[i], nums[i]);
+        rampart_error err = {0};
+        rampart_statement *s = NULL;
+        int rc = parse(json, &s, &err);
+        if (rc != 0)
+            TH_FAIL("%s: %s (%s)", nums[i], rampart_error_name(rc), err.message);
+        else
+            CHECK_STR(rampart_statement_builder_id(s), "b");
+        rampart_statement_free(s);
+    }
+    rampart_error err = {0};
+    CHECK_RC(parse("{" ST "," SUBJ "," SLSA ",\"predicate\":{" BD ",\"runDetails\":{\"builder\":{\"id\":1.5}}}}", NULL,
+                   &err),
+             RAMPART_EPROVFORMAT);
+    CHECK_STR(err.message, "SLSA provenance: runDetails.builder.id is not a string");
+    CHECK_RC(parse("{" ST ",\"subject\":[{\"digest\":{\"sha256\":4e9}}]," SLSA ",\"predicate\":{" BD "," RD "}}", NULL,
+                   &err),
+             RAMPART_EPROVFORMAT);
+    CHECK_STR(err.message, "statement subject[0].digest values must be strings");
+    static const char *const bad[] = {"1.", ".5", "1e", "1e+", "-", "01.5", "+1", "1.e3", "0x10", "NaN"};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
+        char json[512];
+        snprintf(json, sizeof(json), "{" ST "," SUBJ "," SLSA ",\"x\":%s,\"predicate\":{" BD "," RD "}}", bad[i]);
+        int rc = parse(json, NULL, &err);
+        if (rc != RAMPART_EPROVFORMAT || strncmp(err.message, "statement is not valid JSON: ", 29) != 0)
+            TH_FAIL("%s: %s (%s), expected RAMPART_EPROVFORMAT", bad[i], rampart_error_name(rc), err.message);
+    }
 }
 
 /* Subjects match by digest: a shared algorithm, every shared digest equal. */
@@ -237,6 +278,7 @@ int main(void)
     RUN(source_split);
     RUN(parsing_rules);
     RUN(refusals);
+    RUN(any_number);
     RUN(subject_matching);
     return th_summary("test_prov_statement");
 }
