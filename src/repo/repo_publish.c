@@ -154,7 +154,7 @@ static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write
         }
     }
     bool changed_before = ro != NULL && ro->changed;
-    *alone = rc == 0 && json_array_size(json_object_get(ro->md, "signatures")) == 0;
+    *alone = rc == 0 && ro != NULL && json_array_size(json_object_get(ro->md, "signatures")) == 0;
     if (rc == 0)
         rc = rrepo_autosign(r, ro, ids, extra);
     if (rc == 0)

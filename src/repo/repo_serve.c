@@ -282,6 +282,22 @@ static int judge(rampart_repo *r, int parent, const char *name, uint64_t length,
     return rc;
 }
 
+/* Replaces whatever is at `name` in `parent` with a copy of `src`:
+ * temporary file, then rename (synced by the caller's syncfs). */
+static int place_replace(rampart_repo *r, int src, int parent, const char *name, uint64_t length)
+{
+    rfs_tmp t = {.fd = -1};
+    int rc = rfs_tmp_open(&t, parent, 0644, &r->err);
+    if (rc == 0) {
+        t.lazy = true; /* one syncfs makes the whole batch durable (rrepo_pub_finish) */
+        rc = copy_fd(r, src, length, t.fd);
+    }
+    if (rc == 0)
+        rc = rfs_tmp_commit(&t, name, &r->err);
+    rfs_tmp_discard(&t);
+    return rc;
+}
+
 /* Writes a fresh copy of blob `sha` as `name` in `parent` (replacing
  * whatever is there).  With `check` the blob's hash is checked first: a
  * damaged blob is an error, since nothing correct can be served from it. */
@@ -300,23 +316,16 @@ static int place(rampart_repo *r, int blobdir, const char *sha, int parent, cons
                         "the stored copy blobs/%.2s/%s no longer matches its hashes: add the target again", sha, sha);
     if (rc == 0 && check && lseek(src, 0, SEEK_SET) != 0)
         rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read blobs/%.2s/%s: %s", sha, sha, strerror(errno));
-    if (rc == 0 && missing && (rc = place_new(r, src, parent, name, length)) != 1) {
-        close(src);
-        return rc;
+    bool done = false;
+    if (rc == 0 && missing) {
+        rc = place_new(r, src, parent, name, length);
+        done = rc == 0;
+        if (rc == 1)
+            rc = 0; /* the name was taken meanwhile: replaced below */
     }
-    rfs_tmp t = {.fd = -1};
-    if (rc == 1)
-        rc = 0;
-    if (rc == 0)
-        rc = rfs_tmp_open(&t, parent, 0644, &r->err);
-    if (rc == 0) {
-        t.lazy = true; /* one syncfs makes the whole batch durable (rrepo_pub_finish) */
-        rc = copy_fd(r, src, length, t.fd);
-    }
+    if (rc == 0 && !done)
+        rc = place_replace(r, src, parent, name, length);
     close(src);
-    if (rc == 0)
-        rc = rfs_tmp_commit(&t, name, &r->err);
-    rfs_tmp_discard(&t);
     return rc;
 }
 

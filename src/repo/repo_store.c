@@ -147,7 +147,10 @@ int rrepo_store(rampart_repo *r, int dirfd, const char *name, const char *path, 
 {
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
-        return rrepo_fail(r, errno == ENOENT ? RAMPART_ENOTFOUND : errno == ELOOP ? RAMPART_EPATH : RAMPART_EIO,
+        return rrepo_fail(r,
+                          errno == ENOENT  ? RAMPART_ENOTFOUND
+                          : errno == ELOOP ? RAMPART_EPATH
+                                           : RAMPART_EIO,
                           NULL, "cannot read %s: %s", path, strerror(errno));
     struct stat st;
     int rc = 0;

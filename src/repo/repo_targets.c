@@ -373,9 +373,9 @@ static int cmp_tpath(const void *a, const void *b)
  * groups with bins); a path given twice is refused. */
 static int group(rampart_repo *r, items *it)
 {
-    size_t sz, sz2;
-    if (!rsize_mul(it->n, sizeof(*it->order), &sz) || !rsize_mul((size_t)it->nroles + 1, sizeof(size_t), &sz2) ||
-        (it->order = rampart_malloc(sz)) == NULL ||
+    size_t sz;
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
+    if (!rsize_mul(it->n, sizeof(*it->order), &sz) || (it->order = rampart_malloc(sz)) == NULL ||
         (it->start = rampart_calloc((size_t)it->nroles + 1, sizeof(size_t))) == NULL)
         return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; i < it->n; i++)
@@ -390,7 +390,7 @@ static int group(rampart_repo *r, items *it)
     for (uint32_t g = 0; g < it->nroles; g++) {
         size_t a = it->start[g], b = it->start[g + 1];
         if (b - a > 1)
-            qsort(it->order + a, b - a, sizeof(*it->order), cmp_tpath);
+            qsort(it->order + a, b - a, sizeof(*it->order), cmp_tpath); // NOLINT(bugprone-sizeof-expression): pointers
         for (size_t i = a + 1; i < b; i++)
             if (strcmp(it->order[i]->tpath, it->order[i - 1]->tpath) == 0)
                 return rrepo_fail(r, RAMPART_EEXIST, NULL, "target path given twice: %s", it->order[i]->tpath);
