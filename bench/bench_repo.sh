@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# bench/bench_repo.sh - scale of the repository writer: time and peak RSS
-# (GNU time "%e s %M KB") of
-#   1. init with N succinct hash bins,
-#   2. adding T targets (one folder of small files) in one call,
-#   3. the first publish (every bin signed, T target files copied),
-#   4. adding one more target, and
-#   5. publishing that: one bin, the snapshot and the timestamp are re-signed.
+# bench/bench_repo.sh - scale of the repository writer against the file
+# system it writes to.  In one run, on one disk (the work folder), it times
+# (wall, user and system CPU seconds, peak RSS; GNU time):
+#   1. `cp -r` of the input folder (T small files),
+#   2. `cp -r` of it followed by `sync` (what `repo add` must match: it
+#      returns only once everything it added is durable),
+#   3. `init` with BINS succinct hash bins,
+#   4. `repo add` of the whole folder in one call,
+#   5. the first publish (every bin signed, T target files served),
+#   6. adding one more target, and
+#   7. publishing that: one bin, the snapshot and the timestamp re-signed;
+# then prints the ratios (add + publish) / (cp -r + sync) and
+# (add + publish) / (cp -r).  With RUNS=n (default 1) it repeats 1-7 n
+# times and prints the median of each.
 # Usage: bench/bench_repo.sh [TARGETS [BINS]]    (default 1000000 16384)
 # Env: RAMPART (default build/release/cli/rampart), BENCH_DIR (work folder,
-# default a new one under /tmp; removed unless KEEP=1).
+# default a new one under /tmp; removed unless KEEP=1), RUNS.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 T=${1:-1000000}
 BINS=${2:-16384}
+RUNS=${RUNS:-1}
 RAMPART=${RAMPART:-$here/build/release/cli/rampart}
 W=${BENCH_DIR:-$(mktemp -d /tmp/rampart-bench-repo.XXXXXX)}
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
-TIME=(/usr/bin/time -f "%e s %M KB")
 
-echo "bench_repo: $T targets, $BINS bins, in $W ($("$RAMPART" --version))"
+echo "bench_repo: $T targets, $BINS bins, $RUNS run(s), in $W ($("$RAMPART" --version))"
 mkdir -p "$W/keys"
+echo "file system: $(df -hT "$W" | awk 'NR == 2 {print $1, $2, $3 " size"}')"
 for k in root targets snapshot timestamp bins; do
     [ -e "$W/keys/$k.key" ] || "$RAMPART" key generate --no-passphrase "$W/keys/$k" >/dev/null
 done
@@ -29,9 +37,9 @@ for k in root targets snapshot timestamp bins; do keys+=(--key "$W/keys/$k.key")
 if [ -f "$W/in.count" ] && [ "$(cat "$W/in.count")" = "$T" ]; then
     echo "reusing the $T input files in $W/in"
 else
-echo "generating $T input files..."
-rm -rf "$W/in"
-python3 - "$W/in" "$T" <<'PY'
+    echo "generating $T input files..."
+    rm -rf "$W/in"
+    python3 - "$W/in" "$T" <<'PY'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
 per = 1000
@@ -42,28 +50,61 @@ for i in range(n):
     with open(os.path.join(d, "pkg-%07d.txt" % i), "w") as f:
         f.write("target %d\n" % i)
 PY
-echo "$T" >"$W/in.count"
+    echo "$T" >"$W/in.count"
 fi
-rm -rf "$W/repo" "$W/one.txt"
 
+R=$W/results
+rm -f "$R"
+# step KEY LABEL CMD...: runs CMD under GNU time, prints and records
+# "KEY wall user sys".
 step() {
-    local name=$1
-    shift
-    local out
-    out=$({ "${TIME[@]}" "$@" >/dev/null; } 2>&1 | tail -1)
-    printf '%-34s %s\n' "$name" "$out"
+    local key=$1 name=$2 out
+    shift 2
+    out=$({ /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null; } 2>&1 | tail -1)
+    read -r e u s m <<<"$out"
+    printf '  %-40s %8.2f s  (user %6.2f, sys %6.2f, %s KB)\n' "$name" "$e" "$u" "$s" "$m"
+    echo "$key $e $u $s" >>"$R"
 }
 
-sync
-step "init ($BINS bins)" "$RAMPART" repo init "$W/repo" --root-key "$W/keys/root.pub" \
-    --targets-key "$W/keys/targets.pub" --snapshot-key "$W/keys/snapshot.pub" \
-    --timestamp-key "$W/keys/timestamp.pub" --bins "$BINS" --bins-key "$W/keys/bins.pub"
-step "add $T targets" "$RAMPART" repo add "$W/repo" "$W/in" --path pkgs
-step "publish (first)" "$RAMPART" repo publish "$W/repo" "${keys[@]}"
-echo "one more" >"$W/one.txt"
-step "add 1 target" "$RAMPART" repo add "$W/repo" "$W/one.txt" --path pkgs/extra/one.txt
-step "publish (1 bin + snapshot + timestamp)" "$RAMPART" repo publish "$W/repo" "${keys[@]}"
-step "refresh-timestamp" "$RAMPART" repo refresh-timestamp "$W/repo" "${keys[@]}"
+for run in $(seq 1 "$RUNS"); do
+    echo "run $run:"
+    rm -rf "$W/repo" "$W/one.txt" "$W/copy"
+    sync
+    step cp "cp -r" cp -r "$W/in" "$W/copy"
+    rm -rf "$W/copy"
+    sync
+    step cpsync "cp -r + sync" sh -c 'cp -r "$1" "$2" && sync' sh "$W/in" "$W/copy"
+    rm -rf "$W/copy"
+    sync
+    step init "init ($BINS bins)" "$RAMPART" repo init "$W/repo" --root-key "$W/keys/root.pub" \
+        --targets-key "$W/keys/targets.pub" --snapshot-key "$W/keys/snapshot.pub" \
+        --timestamp-key "$W/keys/timestamp.pub" --bins "$BINS" --bins-key "$W/keys/bins.pub"
+    sync
+    step add "add $T targets" "$RAMPART" repo add "$W/repo" "$W/in" --path pkgs
+    step publish "publish (first)" "$RAMPART" repo publish "$W/repo" "${keys[@]}"
+    echo "one more" >"$W/one.txt"
+    step add1 "add 1 target" "$RAMPART" repo add "$W/repo" "$W/one.txt" --path pkgs/extra/one.txt
+    step publish1 "publish (1 bin + snapshot + timestamp)" "$RAMPART" repo publish "$W/repo" "${keys[@]}"
+    step refresh "refresh-timestamp" "$RAMPART" repo refresh-timestamp "$W/repo" "${keys[@]}"
+done
 m=$W/repo/public/metadata
-echo "metadata files: $(find "$m" -type f | wc -l), snapshot $(stat -c %s "$m"/2.snapshot.json) bytes, a bin ~$(stat -c %s "$(ls "$m"/1.bins-*.json | head -1)") bytes"
+echo "metadata files: $(find "$m" -type f | wc -l), snapshot $(stat -c %s "$m"/2.snapshot.json) bytes, a bin ~$(stat -c %s "$(find "$m" -name '1.bins-*.json' | head -1)") bytes"
 echo "target files: $(find "$W/repo/public/targets" -type f | wc -l)"
+
+# Medians over the runs (wall, user, sys) and the ratios of the medians.
+python3 - "$R" "$RUNS" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    k, e, u, s = line.split()
+    rows.setdefault(k, []).append((float(e), float(u), float(s)))
+med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in rows.items()}
+print("median of %s run(s): wall / user / sys seconds" % sys.argv[2])
+for k in ["cp", "cpsync", "init", "add", "publish", "add1", "publish1", "refresh"]:
+    e, u, s = med[k]
+    print("  %-10s %8.2f %8.2f %8.2f" % (k, e, u, s))
+ap = med["add"][0] + med["publish"][0]
+print("(add + publish) / (cp -r + sync) = %.2f" % (ap / med["cpsync"][0]))
+print("(add + publish) / (cp -r)        = %.2f" % (ap / med["cp"][0]))
+print("republish of 1 target (add 1 + publish): %.2f s" % (med["add1"][0] + med["publish1"][0]))
+PY

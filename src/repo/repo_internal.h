@@ -75,6 +75,7 @@ struct rampart_repo {
     int blobdirs[256];                           /* blobs/XX, opened on first use (-1 until then) */
     int keptfd;                                  /* state/kept, opened on first use (-1 until then) */
     bool no_reflink;                             /* FICLONE failed once: the file system cannot share blocks */
+    signed char serve_mode;                      /* a served file created 0644: 1, less (umask): -1, unknown: 0 */
     void (*notice)(void *ctx, const char *line); /* rampart_repo_set_notice */
     void *notice_ctx;
     rampart_error err;
@@ -252,6 +253,23 @@ int rrepo_keep_published(rampart_repo *r, const char *fname) RAMPART_MUST_USE;
 int rrepo_drop_kept(rampart_repo *r, const char *name) RAMPART_MUST_USE;
 /* Passes a notice line to the handle's notice callback, if any. */
 void rrepo_notice(rampart_repo *r, const char *fmt, ...) RAMPART_PRINTF(2, 3);
+
+/* ---- repo_store.c: target contents under blobs/ ---- */
+/* Files up to this size are read in one piece; larger ones are streamed. */
+#define RSTORE_SMALL ((size_t)4 << 20)
+typedef struct rstore_digest {
+    uint8_t sha256[RHASH_MAX_LEN]; /* 32 bytes used */
+    uint8_t sha512[RHASH_MAX_LEN]; /* only when the repository lists sha512 */
+    uint64_t len;
+} rstore_digest;
+/* Stores the regular file `name` in folder `dirfd` (opened O_NOFOLLOW;
+ * `path` is its name for messages and, for a large file, for streaming)
+ * as blobs/XX/SHA256 without syncing (the caller syncs the batch), and
+ * gives its digests and length.  `buf` (max RSTORE_SMALL + 1) is scratch
+ * space reused across calls.  ENOTFOUND, EPATH (not a regular file),
+ * ECRYPTO, EIO, ENOMEM. */
+int rrepo_store(rampart_repo *r, int dirfd, const char *name, const char *path, bool sha512, rbuf *buf,
+                rstore_digest *out) RAMPART_MUST_USE;
 
 /* ---- repo_publish.c ---- */
 /* Signs a snapshot/timestamp document with the added keys of its role in

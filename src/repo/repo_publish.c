@@ -131,8 +131,10 @@ static int check(rampart_repo *r, tuf_md *md, const tuf_keyset *ks, const tuf_ro
 }
 
 /* Signs the staged `name` with the added keys it lists, checks its
- * threshold, and writes it when `write`.  *version gets its version. */
-static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write, int64_t *version)
+ * threshold, and writes it when `write`.  *version gets its version;
+ * *alone whether it had no signatures before (so the added keys alone met
+ * the threshold). */
+static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write, int64_t *version, bool *alone)
 {
     rrole *ro = NULL; /* read below also when rrepo_role fails (ENOMEM) */
     json_t *ids, *extra = NULL, *keys = NULL, *auth = NULL;
@@ -152,6 +154,7 @@ static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write
         }
     }
     bool changed_before = ro != NULL && ro->changed;
+    *alone = rc == 0 && ro != NULL && json_array_size(json_object_get(ro->md, "signatures")) == 0;
     if (rc == 0)
         rc = rrepo_autosign(r, ro, ids, extra);
     if (rc == 0)
@@ -404,6 +407,51 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     return rc;
 }
 
+/* The version at the end of a staged file: rrepo_file_bytes() writes
+ * canonical JSON, whose keys are sorted, so a role's file ends with
+ * "version":N}} ("version" is the last key of "signed", "signed" the last
+ * of the document).  False when the bytes do not end so. */
+static bool tail_version(const uint8_t *d, size_t n, int64_t *v)
+{
+    static const char key[] = "\"version\":";
+    const size_t kl = sizeof(key) - 1;
+    if (n > 0 && d[n - 1] == '\n')
+        n--;
+    if (n < kl + 3 || d[n - 1] != '}' || d[n - 2] != '}')
+        return false;
+    size_t e = n - 2, b = e;
+    while (b > 0 && e - b < 18 && d[b - 1] >= '0' && d[b - 1] <= '9')
+        b--;
+    if (b == e || b < kl || (d[b] == '0' && e - b > 1) || memcmp(d + b - kl, key, kl) != 0)
+        return false;
+    int64_t x = 0;
+    for (size_t i = b; i < e; i++)
+        x = x * 10 + (d[i] - '0');
+    *v = x;
+    return x >= 1;
+}
+
+/* The version of staged role `name`, without parsing it when its file
+ * ends as tail_version() expects (else parsed).  Pass B parses every role
+ * it publishes and checks this version again. */
+static int staged_version(rampart_repo *r, const char *name, int64_t *v)
+{
+    char fname[RREPO_NAME_MAX + 16];
+    (void)snprintf(fname, sizeof(fname), "%s.json", name); /* names <= RREPO_NAME_MAX */
+    rbuf b;
+    rbuf_init(&b, RREPO_MD_MAX);
+    bool ok = rfs_read_file(r->fds[RDIR_STAGED], fname, &b, NULL) == 0 && tail_version(b.data, b.len, v);
+    rbuf_free(&b);
+    if (ok)
+        return 0;
+    rrole *ro;
+    int rc = rrepo_role(r, name, &ro);
+    if (rc == 0)
+        *v = rrepo_version(ro);
+    rrepo_drop_cache(r);
+    return rc;
+}
+
 /* The changed roles: dirty markers whose role still exists and whose
  * staged version is above the published one.  Stale markers go to `stale`. */
 static int changed_roles(rampart_repo *r, names *out, names *stale)
@@ -422,12 +470,15 @@ static int changed_roles(rampart_repo *r, names *out, names *stale)
                       !(strcmp(all.v[i], "snapshot") == 0 || strcmp(all.v[i], "timestamp") == 0);
         r->err = saved;
         bool changed = false;
-        if (exists) {
+        if (exists && strcmp(all.v[i], "root") == 0) {
             rc = rrepo_role(r, all.v[i], &ro);
             if (rc == 0)
                 changed = rrepo_version(ro) > rrepo_published_version(r, all.v[i]);
-            if (rc == 0 && strcmp(all.v[i], "root") != 0)
-                rrepo_drop_cache(r);
+        } else if (exists) {
+            int64_t v = 0;
+            rc = staged_version(r, all.v[i], &v);
+            if (rc == 0)
+                changed = v > rrepo_published_version(r, all.v[i]);
         }
         if (rc == 0)
             rc = names_add(changed ? out : stale, all.v[i]) == 0 ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "oom");
@@ -436,21 +487,40 @@ static int changed_roles(rampart_repo *r, names *out, names *stale)
     return rc;
 }
 
-/* Pass A (write == false) signs in memory and checks every threshold;
- * pass B (write == true) does it again and writes the signed roles. */
+/* Pass A (write == false) signs in memory and checks every threshold,
+ * and records each role's version in `snap_meta`; pass B (write == true)
+ * signs again, writes the signed roles, and checks that each version is
+ * the one recorded.  Once a bin of a bin set had no signatures and the
+ * added keys alone met its threshold, the other bins of that set (same
+ * keys, same threshold, same delegator) are only looked up in pass A:
+ * each is signed and verified once, in pass B. */
 static int prepare_all(rampart_repo *r, const names *ch, bool write, json_t *snap_meta, json_t *pending)
 {
     dcache c = {0};
+    const json_t *proven = NULL;
     int rc = 0;
     for (size_t i = 0; i < ch->n && rc == 0; i++) {
         int64_t v = 0;
-        rc = prepare_role(r, &c, ch->v[i], write, &v);
-        if (rc == 0 && strcmp(ch->v[i], "root") != 0 && snap_meta != NULL) {
-            char fname[RREPO_NAME_MAX + 16];
-            (void)snprintf(fname, sizeof(fname), "%s.json", ch->v[i]); /* names <= RREPO_NAME_MAX */
-            if (json_object_set_new(snap_meta, fname, json_pack("{s:I}", "version", (json_int_t)v)) != 0)
-                rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        const char *d;
+        json_t *binset = NULL;
+        bool alone = false, is_root = strcmp(ch->v[i], "root") == 0;
+        char fname[RREPO_NAME_MAX + 16];
+        (void)snprintf(fname, sizeof(fname), "%s.json", ch->v[i]); /* names <= RREPO_NAME_MAX */
+        if (!is_root && (rc = rrepo_delegator(r, ch->v[i], &d, &binset)) != 0)
+            break;
+        if (!write && binset != NULL && binset == proven) {
+            rc = staged_version(r, ch->v[i], &v);
+        } else {
+            rc = prepare_role(r, &c, ch->v[i], write, &v, &alone);
+            if (rc == 0 && !write && alone && binset != NULL)
+                proven = binset;
         }
+        json_t *m = is_root ? NULL : json_object_get(snap_meta, fname);
+        if (rc == 0 && write && !is_root && json_integer_value(json_object_get(m, "version")) != v)
+            rc = rrepo_fail(r, RAMPART_EFORMAT, ch->v[i], "staged/%s changed during the publish", fname);
+        if (rc == 0 && !write && !is_root &&
+            json_object_set_new(snap_meta, fname, json_pack("{s:I}", "version", (json_int_t)v)) != 0)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         if (rc == 0 && pending != NULL && pending_add(pending, ch->v[i], v) != 0)
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     }
@@ -497,7 +567,7 @@ static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, ra
         rc = rrepo_pub_sign_online(r, ts, root, TUF_TIMESTAMP);
     /* Pass B: sign and write the roles, then the plan, then carry it out. */
     if (rc == 0)
-        rc = prepare_all(r, &ch, true, NULL, pending);
+        rc = prepare_all(r, &ch, true, meta, pending);
     if (rc == 0 && json_object_set_new(pending, "snapshot",
                                        json_incref(json_object_get(json_object_get(snap, "signed"), "version"))) != 0)
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");

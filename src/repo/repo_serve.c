@@ -114,17 +114,31 @@ static void damaged(rampart_repo *r, tally *t, const char *fmt, ...)
     rrepo_notice(r, "%s", line);
 }
 
-/* Copies all of `src` into the temporary file `t`: a reflink when the file
- * system shares blocks, else copy_file_range, else read and write. */
-static int copy_fd(rampart_repo *r, int src, uint64_t len, rfs_tmp *t)
+static int write_fd(int fd, const uint8_t *d, size_t n)
 {
-    if (!r->no_reflink && ioctl(t->fd, FICLONE, src) == 0)
+    while (n > 0) {
+        ssize_t w = write(fd, d, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        d += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Copies all of `src` into the new file `dst`: a reflink when the file
+ * system shares blocks, else copy_file_range, else read and write. */
+static int copy_fd(rampart_repo *r, int src, uint64_t len, int dst)
+{
+    if (!r->no_reflink && ioctl(dst, FICLONE, src) == 0)
         return 0;
     r->no_reflink = true; /* the same two file systems for every file of the call */
     uint64_t done = 0;
     bool plain = false;
     while (!plain && done < len) {
-        ssize_t n = copy_file_range(src, NULL, t->fd, NULL,
+        ssize_t n = copy_file_range(src, NULL, dst, NULL,
                                     len - done > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)(len - done), 0);
         if (n < 0 && errno == EINTR)
             continue;
@@ -148,14 +162,50 @@ static int copy_fd(rampart_repo *r, int src, uint64_t len, rfs_tmp *t)
         ssize_t got = read(src, buf, chunk);
         if (got < 0 && errno == EINTR)
             continue;
+        int err = got > 0 ? write_fd(dst, buf, (size_t)got) : 0;
         if (got < 0)
             rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read a stored target: %s", strerror(errno));
+        else if (err != 0)
+            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot write a served target: %s", strerror(err));
         else if (got == 0)
             break;
-        else
-            rc = rfs_tmp_write(t, buf, (size_t)got, &r->err);
     }
     rampart_free(buf);
+    return rc;
+}
+
+/* Served files are 0644 whatever the umask: the first file created tells
+ * whether the umask takes bits away (then each gets an fchmod). */
+static int serve_mode(rampart_repo *r, int fd)
+{
+    struct stat st;
+    if (r->serve_mode == 0)
+        r->serve_mode = fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0644 ? 1 : -1;
+    if (r->serve_mode < 0 && fchmod(fd, 0644) != 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot set the mode of a served target: %s", strerror(errno));
+    return 0;
+}
+
+/* A missing served file is created under its final name (O_EXCL: nothing
+ * is overwritten, no symlink followed): its name is published only by the
+ * metadata written after the syncfs that ends step 1 of the publish, and a
+ * copy cut short by a crash has the wrong length or a ctime after the last
+ * check, so the next publish replaces it (judge()).  1: the name was
+ * taken meanwhile (replace it), 0: done, < 0: error. */
+static int place_new(rampart_repo *r, int src, int parent, const char *name, uint64_t length)
+{
+    int fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST)
+        return 1;
+    if (fd < 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot create a served target: %s", strerror(errno));
+    int rc = serve_mode(r, fd);
+    if (rc == 0)
+        rc = copy_fd(r, src, length, fd);
+    if (close(fd) != 0 && rc == 0)
+        rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot write a served target: %s", strerror(errno));
+    if (rc != 0)
+        (void)unlinkat(parent, name, 0); /* never leave a short copy */
     return rc;
 }
 
@@ -232,11 +282,27 @@ static int judge(rampart_repo *r, int parent, const char *name, uint64_t length,
     return rc;
 }
 
+/* Replaces whatever is at `name` in `parent` with a copy of `src`:
+ * temporary file, then rename (synced by the caller's syncfs). */
+static int place_replace(rampart_repo *r, int src, int parent, const char *name, uint64_t length)
+{
+    rfs_tmp t = {.fd = -1};
+    int rc = rfs_tmp_open(&t, parent, 0644, &r->err);
+    if (rc == 0) {
+        t.lazy = true; /* one syncfs makes the whole batch durable (rrepo_pub_finish) */
+        rc = copy_fd(r, src, length, t.fd);
+    }
+    if (rc == 0)
+        rc = rfs_tmp_commit(&t, name, &r->err);
+    rfs_tmp_discard(&t);
+    return rc;
+}
+
 /* Writes a fresh copy of blob `sha` as `name` in `parent` (replacing
  * whatever is there).  With `check` the blob's hash is checked first: a
  * damaged blob is an error, since nothing correct can be served from it. */
 static int place(rampart_repo *r, int blobdir, const char *sha, int parent, const char *name, uint64_t length,
-                 rhash_alg alg, const uint8_t *digest, bool check)
+                 rhash_alg alg, const uint8_t *digest, bool check, bool missing)
 {
     int src = openat(blobdir, sha, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (src < 0)
@@ -250,17 +316,16 @@ static int place(rampart_repo *r, int blobdir, const char *sha, int parent, cons
                         "the stored copy blobs/%.2s/%s no longer matches its hashes: add the target again", sha, sha);
     if (rc == 0 && check && lseek(src, 0, SEEK_SET) != 0)
         rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read blobs/%.2s/%s: %s", sha, sha, strerror(errno));
-    rfs_tmp t = {.fd = -1};
-    if (rc == 0)
-        rc = rfs_tmp_open(&t, parent, 0644, &r->err);
-    if (rc == 0) {
-        t.lazy = true; /* one syncfs makes the whole batch durable (rrepo_pub_finish) */
-        rc = copy_fd(r, src, length, &t);
+    bool done = false;
+    if (rc == 0 && missing) {
+        rc = place_new(r, src, parent, name, length);
+        done = rc == 0;
+        if (rc == 1)
+            rc = 0; /* the name was taken meanwhile: replaced below */
     }
+    if (rc == 0 && !done)
+        rc = place_replace(r, src, parent, name, length);
     close(src);
-    if (rc == 0)
-        rc = rfs_tmp_commit(&t, name, &r->err);
-    rfs_tmp_discard(&t);
     return rc;
 }
 
@@ -304,7 +369,8 @@ static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *p
         const char *why;
         rc = judge(r, parent, name, (uint64_t)length, alg, digest, mode, since, &why);
         if (rc == 0 && why != NULL)
-            rc = place(r, blobdir, sha, parent, name, (uint64_t)length, alg, digest, mode == RSERVE_ALL);
+            rc = place(r, blobdir, sha, parent, name, (uint64_t)length, alg, digest, mode == RSERVE_ALL,
+                       strcmp(why, "missing") == 0);
         if (rc != 0 || why == NULL)
             continue;
         if (strcmp(why, "missing") == 0) {

@@ -1,4 +1,12 @@
-/* repo_targets.c - adding, removing and listing targets. */
+/* repo_targets.c - adding, removing and listing targets.
+ *
+ * `repo add` of a folder works in passes sized for a million files
+ * (docs/repo.md, "Performance"): the folder is walked through descriptors
+ * (openat/fdopendir, nothing followed); every path is checked and routed
+ * to its role (its bin) before anything is written; a counting sort groups
+ * the files by role; the dirty markers are made durable; the contents are
+ * stored folder by folder (repo_store.c), then each role is read, edited
+ * and written once; one syncfs ends the call. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,17 +27,37 @@
 #define ROLE_CAP (RREPO_NAME_MAX + 16)
 /* Most files one call adds (a bound on memory, far above any release). */
 #define MAX_ITEMS ((size_t)16 * 1024 * 1024)
+#define NO_DIR UINT32_MAX
 
 typedef struct item {
     char *tpath;
-    char *src;
+    char *src;            /* the path given (a single file), or NULL: in dirs[dir] */
     const json_t *custom; /* its "custom" (borrowed), or NULL */
-    char role[ROLE_CAP];
+    uint32_t dir;         /* folder index (NO_DIR with src) */
+    uint32_t base;        /* offset of the file's name in tpath (dir items) */
+    uint32_t role;        /* role index (see roles) */
+    uint8_t sha256[32];
+    uint64_t len;
 } item;
+
+typedef struct srcdir {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+} srcdir;
 
 typedef struct items {
     item *v;
     size_t n, cap;
+    srcdir *dirs;
+    size_t ndirs, capdirs;
+    /* Roles: the bins of `binset`, or the one role `role`. */
+    const char *role;
+    json_t *binset;
+    uint32_t nroles;
+    item **order;    /* grouped by role, then by target path */
+    size_t *start;   /* group g is order[start[g] .. start[g + 1]] */
+    uint8_t *sha512; /* 64 bytes per item when the repository lists sha512 */
 } items;
 
 static void items_free(items *it)
@@ -38,7 +66,13 @@ static void items_free(items *it)
         rampart_free(it->v[i].tpath);
         rampart_free(it->v[i].src);
     }
+    for (size_t i = 0; i < it->ndirs; i++)
+        rampart_free(it->dirs[i].path);
     rampart_free(it->v);
+    rampart_free(it->dirs);
+    rampart_free(it->order);
+    rampart_free(it->start);
+    rampart_free(it->sha512);
 }
 
 static char *join(const char *a, const char *b)
@@ -57,45 +91,112 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-static int push(rampart_repo *r, items *it, char *tpath, char *src)
+static bool grow(void **v, size_t *cap, size_t n, size_t elem)
 {
-    if (tpath == NULL || src == NULL || it->n >= MAX_ITEMS) {
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 64, sz;
+    void *nv = rsize_mul(ncap, elem, &sz) ? rampart_realloc(*v, sz) : NULL;
+    if (nv == NULL)
+        return false;
+    *v = nv;
+    *cap = ncap;
+    return true;
+}
+
+/* Adds a file: `src` a path given directly (dir NO_DIR), or NULL for the
+ * file named by the end of `tpath` in folder `dir`.  Takes both strings. */
+static int push(rampart_repo *r, items *it, char *tpath, char *src, uint32_t dir, size_t namelen)
+{
+    bool full = it->n >= MAX_ITEMS;
+    if (tpath == NULL || (dir == NO_DIR && src == NULL) || full ||
+        !grow((void **)&it->v, &it->cap, it->n, sizeof(*it->v))) {
         rampart_free(tpath);
         rampart_free(src);
-        return rrepo_fail(r, it->n >= MAX_ITEMS ? RAMPART_ETOOLARGE : RAMPART_ENOMEM, NULL,
-                          it->n >= MAX_ITEMS ? "too many files in one call" : "out of memory");
-    }
-    if (it->n == it->cap) {
-        size_t ncap = it->cap ? it->cap * 2 : 64, sz;
-        item *n = rsize_mul(ncap, sizeof(*n), &sz) ? rampart_realloc(it->v, sz) : NULL;
-        if (n == NULL) {
-            rampart_free(tpath);
-            rampart_free(src);
-            return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
-        }
-        it->v = n;
-        it->cap = ncap;
+        return rrepo_fail(r, full ? RAMPART_ETOOLARGE : RAMPART_ENOMEM, NULL,
+                          full ? "too many files in one call" : "out of memory");
     }
     item *x = &it->v[it->n++];
+    memset(x, 0, sizeof(*x));
     x->tpath = tpath;
     x->src = src;
-    x->custom = NULL;
-    x->role[0] = '\0';
+    x->dir = dir;
+    x->base = (uint32_t)(strlen(tpath) - namelen);
     return 0;
 }
 
-/* Collects the regular files below folder `src` (symlinks are skipped,
- * never followed); `rel` is the target path prefix so far. */
-// NOLINTNEXTLINE(misc-no-recursion): at most RFS_MAX_DEPTH levels
-static int walk(rampart_repo *r, items *it, const char *src, const char *rel, unsigned depth)
+/* Records folder `fd` (path `path`, copied) and gives its index. */
+static int add_dir(rampart_repo *r, items *it, int fd, const char *path, uint32_t *idx)
 {
-    if (depth > RFS_MAX_DEPTH)
-        return rrepo_fail(r, RAMPART_EPATH, NULL, "%s: folders nested too deep", src);
-    DIR *d = opendir(src);
-    if (d == NULL)
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", src, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot stat %s: %s", path, strerror(errno));
+    if (it->ndirs >= NO_DIR || !grow((void **)&it->dirs, &it->capdirs, it->ndirs, sizeof(*it->dirs)))
+        return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    srcdir *d = &it->dirs[it->ndirs];
+    if ((d->path = rampart_strndup(path, strlen(path))) == NULL)
+        return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    d->dev = st.st_dev;
+    d->ino = st.st_ino;
+    *idx = (uint32_t)it->ndirs++;
+    return 0;
+}
+
+/* The kind of entry `ent` of folder `dfd`: DT_DIR, DT_REG or DT_UNKNOWN
+ * (anything else: symlinks, devices, FIFOs and sockets are not added). */
+static int kind_of(rampart_repo *r, int dfd, const struct dirent *ent, const char *path, unsigned char *kind)
+{
+    unsigned char t = ent->d_type;
+    if (t == DT_UNKNOWN) {
+        struct stat st;
+        if (fstatat(dfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return rrepo_fail(r, RAMPART_EIO, NULL, "cannot stat %s/%s: %s", path, ent->d_name, strerror(errno));
+        t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    }
+    *kind = t == DT_DIR || t == DT_REG ? t : DT_UNKNOWN;
+    return 0;
+}
+
+static int walk(rampart_repo *r, items *it, int fd, const char *src, const char *rel, unsigned depth);
+
+/* The sub-folders of a folder, walked after its files (so that each
+ * folder's files are contiguous and it is opened once when storing). */
+// NOLINTNEXTLINE(misc-no-recursion): at most RFS_MAX_DEPTH levels
+static int walk_subdirs(rampart_repo *r, items *it, int dfd, const char *src, const char *rel, unsigned depth,
+                        char **subs, size_t nsubs)
+{
     int rc = 0;
-    for (;;) {
+    for (size_t i = 0; i < nsubs && rc == 0; i++) {
+        char *path = join(src, subs[i]), *tp = join(rel, subs[i]);
+        int sub = -1;
+        if (path == NULL || tp == NULL)
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        else if ((sub = openat(dfd, subs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", path, strerror(errno));
+        else
+            rc = walk(r, it, sub, path, tp, depth + 1); /* takes sub */
+        rampart_free(path);
+        rampart_free(tp);
+    }
+    return rc;
+}
+
+/* Collects the regular files below folder `fd` (taken; path `src`), never
+ * following a symlink; `rel` is the target path prefix so far. */
+// NOLINTNEXTLINE(misc-no-recursion): at most RFS_MAX_DEPTH levels
+static int walk(rampart_repo *r, items *it, int fd, const char *src, const char *rel, unsigned depth)
+{
+    uint32_t idx = 0;
+    int rc = depth > RFS_MAX_DEPTH ? rrepo_fail(r, RAMPART_EPATH, NULL, "%s: folders nested too deep", src)
+                                   : add_dir(r, it, fd, src, &idx);
+    DIR *d = rc == 0 ? fdopendir(fd) : NULL;
+    if (d == NULL) {
+        close(fd);
+        return rc != 0 ? rc : rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", src, strerror(errno));
+    }
+    char **subs = NULL;
+    size_t nsubs = 0, capsubs = 0;
+    while (rc == 0) {
         errno = 0;
         struct dirent *ent = readdir(d);
         if (ent == NULL) {
@@ -103,25 +204,25 @@ static int walk(rampart_repo *r, items *it, const char *src, const char *rel, un
                 rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", src, strerror(errno));
             break;
         }
-        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+        unsigned char kind = DT_UNKNOWN;
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 ||
+            (rc = kind_of(r, dirfd(d), ent, src, &kind)) != 0 || kind == DT_UNKNOWN)
             continue;
-        char *path = join(src, ent->d_name), *tp = join(rel, ent->d_name);
-        struct stat st;
-        if (path == NULL || tp == NULL) {
+        size_t nl = strlen(ent->d_name);
+        if (kind == DT_REG) {
+            rc = push(r, it, join(rel, ent->d_name), NULL, idx, nl);
+        } else if (!grow((void **)&subs, &capsubs, nsubs, sizeof(*subs)) ||
+                   (subs[nsubs] = rampart_strndup(ent->d_name, nl)) == NULL) {
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
-        } else if (lstat(path, &st) != 0) {
-            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot stat %s: %s", path, strerror(errno));
-        } else if (S_ISDIR(st.st_mode)) {
-            rc = walk(r, it, path, tp, depth + 1);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = push(r, it, tp, path);
-            path = tp = NULL;
+        } else {
+            nsubs++;
         }
-        rampart_free(path);
-        rampart_free(tp);
-        if (rc != 0)
-            break;
     }
+    if (rc == 0)
+        rc = walk_subdirs(r, it, dirfd(d), src, rel, depth, subs, nsubs);
+    for (size_t i = 0; i < nsubs; i++)
+        rampart_free(subs[i]);
+    rampart_free(subs);
     closedir(d);
     return rc;
 }
@@ -132,14 +233,18 @@ static int collect(rampart_repo *r, items *it, const char *source, const char *t
     if (lstat(source, &st) != 0)
         return rrepo_fail(r, errno == ENOENT ? RAMPART_ENOTFOUND : RAMPART_EIO, NULL, "%s: %s", source,
                           strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return walk(r, it, source, target_path, 0);
+    if (S_ISDIR(st.st_mode)) {
+        int fd = open(source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", source, strerror(errno));
+        return walk(r, it, fd, source, target_path, 0);
+    }
     if (!S_ISREG(st.st_mode))
         return rrepo_fail(r, RAMPART_EPATH, NULL, "%s is not a regular file or a folder", source);
     const char *base = strrchr(source, '/');
     base = base != NULL ? base + 1 : source;
     const char *tp = target_path != NULL ? target_path : base;
-    return push(r, it, rampart_strndup(tp, strlen(tp)), rampart_strndup(source, strlen(source)));
+    return push(r, it, rampart_strndup(tp, strlen(tp)), rampart_strndup(source, strlen(source)), NO_DIR, 0);
 }
 
 static int check_path(rampart_repo *r, const char *tpath)
@@ -151,13 +256,6 @@ static int check_path(rampart_repo *r, const char *tpath)
     return rrepo_fail(r, RAMPART_EPATH, NULL,
                       "target path '%s' is not allowed: it must be relative, without '..', '.' or empty components",
                       safe);
-}
-
-static int cmp_item(const void *a, const void *b)
-{
-    const item *x = a, *y = b;
-    int c = strcmp(x->role, y->role);
-    return c != 0 ? c : strcmp(x->tpath, y->tpath);
 }
 
 static int fail_exists(rampart_repo *r, const char *tpath, const char *role)
@@ -238,6 +336,68 @@ static int check_reachable(rampart_repo *r, const char *role, items *it)
     return rc;
 }
 
+/* The name of role group `g`. */
+static int role_name(rampart_repo *r, const items *it, uint32_t g, char *out)
+{
+    if (it->binset == NULL) {
+        int n = snprintf(out, ROLE_CAP, "%s", it->role);
+        return n > 0 && n < ROLE_CAP ? 0 : rrepo_fail(r, RAMPART_EINVAL, NULL, "role name too long");
+    }
+    return rrepo_bin_name(it->binset, g, out, ROLE_CAP) == 0
+               ? 0
+               : rrepo_fail(r, RAMPART_EINVAL, NULL, "role name too long");
+}
+
+/* The role group of target path `tpath` (its bin, as rrepo_route). */
+static int route(rampart_repo *r, const items *it, const char *tpath, uint32_t *g)
+{
+    *g = 0;
+    if (it->binset == NULL)
+        return 0;
+    tuf_path_hash ph;
+    if (tuf_path_hash_compute(rslice_cstr(tpath), &ph) != 0)
+        return rrepo_fail(r, RAMPART_ECRYPTO, NULL, "cannot hash a target path");
+    uint32_t first = (uint32_t)ph.digest[0] << 24 | (uint32_t)ph.digest[1] << 16 | (uint32_t)ph.digest[2] << 8 |
+                     (uint32_t)ph.digest[3];
+    int bits = (int)json_integer_value(json_object_get(it->binset, "bit_length"));
+    *g = first >> (32 - bits);
+    return *g < it->nroles ? 0 : rrepo_fail(r, RAMPART_EFORMAT, NULL, "the bin set of '%s' is damaged", it->role);
+}
+
+static int cmp_tpath(const void *a, const void *b)
+{
+    return strcmp((*(item *const *)a)->tpath, (*(item *const *)b)->tpath);
+}
+
+/* Counting sort by role group, then by path within each group (small
+ * groups with bins); a path given twice is refused. */
+static int group(rampart_repo *r, items *it)
+{
+    size_t sz;
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
+    if (!rsize_mul(it->n, sizeof(*it->order), &sz) || (it->order = rampart_malloc(sz)) == NULL ||
+        (it->start = rampart_calloc((size_t)it->nroles + 1, sizeof(size_t))) == NULL)
+        return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < it->n; i++)
+        it->start[it->v[i].role + 1]++;
+    for (uint32_t g = 0; g < it->nroles; g++)
+        it->start[g + 1] += it->start[g];
+    for (size_t i = 0; i < it->n; i++)
+        it->order[it->start[it->v[i].role]++] = &it->v[i];
+    for (uint32_t g = it->nroles; g > 0; g--) /* back to the starts */
+        it->start[g] = it->start[g - 1];
+    it->start[0] = 0;
+    for (uint32_t g = 0; g < it->nroles; g++) {
+        size_t a = it->start[g], b = it->start[g + 1];
+        if (b - a > 1)
+            qsort(it->order + a, b - a, sizeof(*it->order), cmp_tpath); // NOLINT(bugprone-sizeof-expression): pointers
+        for (size_t i = a + 1; i < b; i++)
+            if (strcmp(it->order[i]->tpath, it->order[i - 1]->tpath) == 0)
+                return rrepo_fail(r, RAMPART_EEXIST, NULL, "target path given twice: %s", it->order[i]->tpath);
+    }
+    return 0;
+}
+
 /* Pass 1: everything that can be wrong with the input, before any write. */
 static int validate(rampart_repo *r, items *it, const rampart_target_options *o)
 {
@@ -246,170 +406,146 @@ static int validate(rampart_repo *r, items *it, const rampart_target_options *o)
     int rc = rrepo_delegator(r, role, &delegator, NULL);
     if (rc == 0 && (strcmp(role, "root") == 0 || strcmp(role, "snapshot") == 0 || strcmp(role, "timestamp") == 0))
         rc = rrepo_fail(r, RAMPART_EINVAL, role, "targets belong to targets roles, not '%s'", role);
+    it->role = role;
+    it->binset = rrepo_binset_of(r, role);
+    it->nroles = it->binset != NULL ? rrepo_bin_count(it->binset) : 1;
     for (size_t i = 0; i < it->n && rc == 0; i++) {
         rc = check_path(r, it->v[i].tpath);
         if (rc == 0)
-            rc = rrepo_route(r, role, it->v[i].tpath, it->v[i].role, ROLE_CAP);
+            rc = route(r, it, it->v[i].tpath, &it->v[i].role);
     }
     if (rc == 0)
         rc = check_reachable(r, role, it);
-    if (rc != 0)
-        return rc;
-    qsort(it->v, it->n, sizeof(item), cmp_item);
-    for (size_t i = 1; i < it->n; i++)
-        if (strcmp(it->v[i].tpath, it->v[i - 1].tpath) == 0)
-            return rrepo_fail(r, RAMPART_EEXIST, NULL, "target path given twice: %s", it->v[i].tpath);
-    rrole *ro = NULL;
-    for (size_t i = 0; i < it->n && rc == 0; i++) {
-        if (ro == NULL || strcmp(ro->name, it->v[i].role) != 0) {
-            if (ro != NULL && (rc = rrepo_flush_role(r, ro, false)) != 0)
-                break;
-            if ((rc = rrepo_role(r, it->v[i].role, &ro)) != 0) {
-                ro = NULL;
-                break;
-            }
-        }
-        if (!o->replace && json_object_get(json_object_get(rrepo_signed(ro), "targets"), it->v[i].tpath) != NULL)
-            rc = fail_exists(r, it->v[i].tpath, it->v[i].role);
-    }
-    if (ro != NULL && rc == 0)
-        rc = rrepo_flush_role(r, ro, false);
-    return rc;
-}
-
-/* Files up to this size are read into memory, hashed, and written
- * straight into their blobs/XX folder (one rename within a folder); larger
- * ones are streamed. */
-#define SMALL_FILE (4u << 20)
-
-static int hash_hex(rampart_repo *r, rhash_alg alg, const uint8_t *d, size_t n, char *hex)
-{
-    uint8_t out[RHASH_MAX_LEN];
-    if (rhash_digest(alg, d, n, out) != 0)
-        return rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing failed");
-    rhex_encode(hex, out, rhash_len(alg));
-    return 0;
-}
-
-static unsigned first_byte(const char *hex)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 2; i++)
-        v = v * 16 + (unsigned)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
-    return v;
-}
-
-static int store_small(rampart_repo *r, const item *x, bool sha512, char *hex256, char *hex512, uint64_t *len)
-{
-    rbuf b;
-    rbuf_init(&b, SMALL_FILE);
-    int subfd = -1, rc = rfs_read_file(AT_FDCWD, x->src, &b, &r->err);
-    if (rc == RAMPART_ETOOLARGE) {
-        rbuf_free(&b);
-        return rc; /* the caller streams it */
-    }
-    if (rc != 0)
-        rc = rrepo_fail(r, rc, NULL, "cannot read %s: %s", x->src, r->err.message);
     if (rc == 0)
-        rc = hash_hex(r, RHASH_SHA256, b.data, b.len, hex256);
-    if (rc == 0 && sha512)
-        rc = hash_hex(r, RHASH_SHA512, b.data, b.len, hex512);
-    if (rc == 0)
-        rc = rrepo_blobdir(r, first_byte(hex256), &subfd);
-    /* Content-addressed: an existing blob already holds these bytes. */
-    if (rc == 0 && !rfs_exists_at(subfd, hex256))
-        rc = rfs_write_nosync(subfd, hex256, b.data, b.len, 0644, &r->err);
-    if (rc == 0)
-        *len = b.len;
-    rbuf_free(&b);
-    return rc;
-}
-
-static int store_large(rampart_repo *r, const item *x, bool sha512, char *hex256, char *hex512, uint64_t *len)
-{
-    rhash h[2] = {{0}, {0}};
-    rfs_tmp t = {.fd = -1};
-    uint8_t d256[RHASH_MAX_LEN], d512[RHASH_MAX_LEN];
-    int subfd = -1, rc = rhash_init(&h[0], RHASH_SHA256);
-    if (rc == 0 && sha512)
-        rc = rhash_init(&h[1], RHASH_SHA512);
-    if (rc != 0)
-        rc = rrepo_fail(r, rc, NULL, "cannot start hashing");
-    if (rc == 0)
-        rc = rfile_copy_hashed(x->src, r->fds[RDIR_BLOBS], &t, h, sha512 ? 2 : 1, len, &r->err);
-    if (rc == 0 && (rhash_final(&h[0], d256) != 0 || (sha512 && rhash_final(&h[1], d512) != 0)))
-        rc = rrepo_fail(r, RAMPART_ECRYPTO, NULL, "hashing %s failed", x->src);
-    rhash_free(&h[0]);
-    rhash_free(&h[1]);
-    if (rc == 0) {
-        rhex_encode(hex256, d256, 32);
-        if (sha512)
-            rhex_encode(hex512, d512, 64);
-        rc = rrepo_blobdir(r, first_byte(hex256), &subfd);
-        int fd = t.fd;
-        t.fd = -1;
-        if (rc == 0 && close(fd) != 0)
-            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot close a stored copy: %s", strerror(errno));
-        if (rc == 0 && renameat(r->fds[RDIR_BLOBS], t.name, subfd, hex256) != 0)
-            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot store %s: %s", x->src, strerror(errno));
+        rc = group(r, it);
+    for (uint32_t g = 0; g < it->nroles && rc == 0 && !o->replace; g++) {
+        char name[ROLE_CAP];
+        rrole *ro = NULL;
+        if (it->start[g] == it->start[g + 1])
+            continue;
+        if ((rc = role_name(r, it, g, name)) != 0 || (rc = rrepo_role(r, name, &ro)) != 0)
+            break;
+        json_t *tg = json_object_get(rrepo_signed(ro), "targets");
+        for (size_t i = it->start[g]; i < it->start[g + 1] && rc == 0 && json_object_size(tg) > 0; i++)
+            if (json_object_get(tg, it->order[i]->tpath) != NULL)
+                rc = fail_exists(r, it->order[i]->tpath, name);
+        int rc2 = rrepo_flush_role(r, ro, false);
         if (rc == 0)
-            t.name[0] = '\0';
+            rc = rc2;
     }
-    rfs_tmp_discard(&t);
     return rc;
 }
 
-/* Stores the file's bytes under blobs/XX/SHA256 and returns its entry. */
-static int store(rampart_repo *r, const item *x, json_t **entry)
+/* Stores every file's bytes, folder by folder (each folder opened once,
+ * and checked to be the one walked). */
+static int store_all(rampart_repo *r, items *it, bool sha512)
 {
-    const json_t *custom = x->custom;
-    bool sha512 = json_array_size(json_object_get(r->config, "hashes")) > 1;
+    rbuf buf, path;
+    rbuf_init(&buf, RSTORE_SMALL + 1);
+    rbuf_init(&path, (size_t)64 * 1024);
+    uint32_t cur = NO_DIR;
+    int dfd = -1, rc = 0;
+    for (size_t i = 0; i < it->n && rc == 0; i++) {
+        item *x = &it->v[i];
+        rstore_digest dg;
+        if (x->dir != NO_DIR && x->dir != cur) {
+            struct stat st;
+            if (dfd >= 0)
+                close(dfd);
+            cur = x->dir;
+            dfd = open(it->dirs[cur].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (dfd < 0 || fstat(dfd, &st) != 0 || st.st_dev != it->dirs[cur].dev || st.st_ino != it->dirs[cur].ino)
+                rc = rrepo_fail(r, RAMPART_EPATH, NULL, "the folder %s changed while it was being added",
+                                it->dirs[cur].path);
+        }
+        rbuf_reset(&path);
+        if (rc == 0 && x->dir != NO_DIR &&
+            (rbuf_append_str(&path, it->dirs[cur].path) != 0 || rbuf_append_byte(&path, '/') != 0 ||
+             rbuf_append_str(&path, x->tpath + x->base) != 0))
+            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        if (rc == 0)
+            rc = x->dir != NO_DIR ? rrepo_store(r, dfd, x->tpath + x->base, (const char *)path.data, sha512, &buf, &dg)
+                                  : rrepo_store(r, AT_FDCWD, x->src, x->src, sha512, &buf, &dg);
+        if (rc == 0) {
+            memcpy(x->sha256, dg.sha256, sizeof(x->sha256));
+            x->len = dg.len;
+            if (sha512)
+                memcpy(it->sha512 + i * 64, dg.sha512, 64);
+        }
+    }
+    if (dfd >= 0)
+        close(dfd);
+    rbuf_free(&buf);
+    rbuf_free(&path);
+    return rc;
+}
+
+/* The metadata entry of a stored item. */
+static int entry_of(rampart_repo *r, const items *it, const item *x, json_t **entry)
+{
     char hex256[65], hex512[129];
-    uint64_t len = 0;
-    int rc = store_small(r, x, sha512, hex256, hex512, &len);
-    if (rc == RAMPART_ETOOLARGE)
-        rc = store_large(r, x, sha512, hex256, hex512, &len);
-    if (rc != 0)
-        return rc;
-    json_t *hashes =
-        sha512 ? json_pack("{s:s,s:s}", "sha256", hex256, "sha512", hex512) : json_pack("{s:s}", "sha256", hex256);
-    *entry = json_pack("{s:I,s:o}", "length", (json_int_t)len, "hashes", hashes);
-    if (*entry != NULL && custom != NULL && json_object_set(*entry, "custom", (json_t *)custom) != 0) {
+    rhex_encode(hex256, x->sha256, 32);
+    json_t *hashes;
+    if (it->sha512 != NULL) {
+        rhex_encode(hex512, it->sha512 + (size_t)(x - it->v) * 64, 64);
+        hashes = json_pack("{s:s,s:s}", "sha256", hex256, "sha512", hex512);
+    } else {
+        hashes = json_pack("{s:s}", "sha256", hex256);
+    }
+    *entry = json_pack("{s:I,s:o}", "length", (json_int_t)x->len, "hashes", hashes);
+    if (*entry != NULL && x->custom != NULL && json_object_set(*entry, "custom", (json_t *)x->custom) != 0) {
         json_decref(*entry);
         *entry = NULL;
     }
     return *entry != NULL ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
 }
 
-/* Pass 2: markers first (synced), then contents and roles, one role at a
- * time so memory stays bounded, then one sync for the whole batch. */
+/* An empty dirty marker (created once; its content never matters). */
+static int mark(rampart_repo *r, const char *name)
+{
+    int fd = openat(r->fds[RDIR_DIRTY], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST)
+        return rrepo_fail(r, RAMPART_EIO, name, "cannot mark '%s' changed: %s", name, strerror(errno));
+    if (fd >= 0 && close(fd) != 0)
+        return rrepo_fail(r, RAMPART_EIO, name, "cannot mark '%s' changed: %s", name, strerror(errno));
+    return 0;
+}
+
+/* Pass 2: markers first (synced), then the contents, then each role read,
+ * edited and written once, then one sync for the whole batch. */
 static int apply(rampart_repo *r, items *it)
 {
     int rc = 0;
-    for (size_t i = 0; i < it->n && rc == 0; i++)
-        if (i == 0 || strcmp(it->v[i].role, it->v[i - 1].role) != 0)
-            if (!rfs_exists_at(r->fds[RDIR_DIRTY], it->v[i].role))
-                rc = rfs_write_nosync(r->fds[RDIR_DIRTY], it->v[i].role, "", 0, 0644, &r->err);
+    bool sha512 = json_array_size(json_object_get(r->config, "hashes")) > 1;
+    size_t sz;
+    if (sha512 && (!rsize_mul(it->n, 64, &sz) || (it->sha512 = rampart_malloc(sz)) == NULL))
+        return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    char name[ROLE_CAP];
+    for (uint32_t g = 0; g < it->nroles && rc == 0; g++)
+        if (it->start[g] < it->start[g + 1] && (rc = role_name(r, it, g, name)) == 0)
+            rc = mark(r, name);
     if (rc == 0)
         rc = rfs_sync_fs(r->dirfd, &r->err);
-    rrole *ro = NULL;
-    for (size_t i = 0; i < it->n && rc == 0; i++) {
-        if (ro == NULL || strcmp(ro->name, it->v[i].role) != 0) {
-            if (ro != NULL && (rc = rrepo_flush_role(r, ro, false)) != 0) {
-                ro = NULL;
-                break;
-            }
-            ro = NULL;
-            if ((rc = rrepo_role(r, it->v[i].role, &ro)) != 0 || (rc = rrepo_touch(r, ro)) != 0)
-                break;
+    if (rc == 0)
+        rc = store_all(r, it, sha512);
+    for (uint32_t g = 0; g < it->nroles && rc == 0; g++) {
+        rrole *ro = NULL;
+        if (it->start[g] == it->start[g + 1])
+            continue;
+        if ((rc = role_name(r, it, g, name)) != 0 || (rc = rrepo_role(r, name, &ro)) != 0)
+            break;
+        rc = rrepo_touch(r, ro);
+        json_t *tg = json_object_get(rrepo_signed(ro), "targets");
+        for (size_t i = it->start[g]; i < it->start[g + 1] && rc == 0; i++) {
+            json_t *entry = NULL;
+            rc = entry_of(r, it, it->order[i], &entry);
+            if (rc == 0 && json_object_set_new(tg, it->order[i]->tpath, entry) != 0)
+                rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         }
-        json_t *entry = NULL;
-        rc = store(r, &it->v[i], &entry);
-        if (rc == 0 && json_object_set_new(json_object_get(rrepo_signed(ro), "targets"), it->v[i].tpath, entry) != 0)
-            rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        int rc2 = rrepo_flush_role(r, ro, false);
+        if (rc == 0)
+            rc = rc2;
     }
-    if (ro != NULL && rc == 0)
-        rc = rrepo_flush_role(r, ro, false);
     if (rc == 0)
         rc = rfs_sync_fs(r->dirfd, &r->err);
     rrepo_drop_cache(r);
@@ -427,7 +563,7 @@ static int attach_provenance(rampart_repo *r, items *it, const char *source, con
     char *apath = NULL;
     int rc = rrepo_prov_bind(r, it->v[0].src, it->v[0].tpath, att, custom, pcustom, &apath);
     if (rc == 0)
-        rc = push(r, it, apath, rampart_strndup(att, strlen(att)));
+        rc = push(r, it, apath, rampart_strndup(att, strlen(att)), NO_DIR, 0);
     if (rc == 0)
         it->v[0].custom = *pcustom;
     return rc;
