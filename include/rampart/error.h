@@ -106,6 +106,20 @@ enum rampart_error_code {
     RAMPART_EPROVREVISION = -31,
     /** The attestation is malformed: not a DSSE envelope holding an in-toto Statement v1 with a valid predicate. */
     RAMPART_EPROVFORMAT = -32,
+    /* Transparency log (docs/transparency.md): each refusal of the log's
+     * rules has its own code. */
+    /** The entry is not in the log: no inclusion proof, or one that does not lead to the
+     *  checkpoint's root. */
+    RAMPART_ENOTLOGGED = -33,
+    /** The checkpoint is not signed by the log or not cosigned by a quorum of the policy's
+     *  witnesses. */
+    RAMPART_ENOQUORUM = -34,
+    /** Two views of the log that cannot both be honest: a consistency proof fails, the log
+     *  shrank, or two roots for one size (a split view or a forked log). */
+    RAMPART_ESPLITVIEW = -35,
+    /** The newest cosignature of the checkpoint is older than the allowed maximum age
+     *  (freeze attack on the log). */
+    RAMPART_ESTALE = -36,
 };
 
 /**
