@@ -221,7 +221,8 @@ int tlog_verify_inclusion(const tlog_hash *leaf, uint64_t index, uint64_t size, 
         return rerr_set(e, RAMPART_ENOTLOGGED, NULL, "inclusion proof of entry %llu is too short (%zu hashes)",
                         (unsigned long long)index, n);
     if (!rdigest_eq(r.b, root->b, TLOG_HASH_LEN))
-        return rerr_set(e, RAMPART_ENOTLOGGED, NULL, "entry %llu is not in the tree of %llu entries: the proof leads to another root",
+        return rerr_set(e, RAMPART_ENOTLOGGED, NULL,
+                        "entry %llu is not in the tree of %llu entries: the proof leads to another root",
                         (unsigned long long)index, (unsigned long long)size);
     return 0;
 }

@@ -47,8 +47,7 @@ int tlog_empty_root(tlog_hash *out) RAMPART_MUST_USE;
 /* MTH(D[lo:hi]) of a subtree that need not be complete (the right edge of a
  * tree), from complete subtrees read through `fn`: at most 2 * 64 reads.
  * EINVAL when lo >= hi; the reader's code otherwise. */
-int tlog_range_hash(tlog_node_fn fn, void *ctx, uint64_t lo, uint64_t hi, tlog_hash *out,
-                    rerr *e) RAMPART_MUST_USE;
+int tlog_range_hash(tlog_node_fn fn, void *ctx, uint64_t lo, uint64_t hi, tlog_hash *out, rerr *e) RAMPART_MUST_USE;
 /* The tree head (root hash) of the first `size` leaves (the empty root when
  * size is 0).  Errors as tlog_range_hash. */
 int tlog_tree_root(tlog_node_fn fn, void *ctx, uint64_t size, tlog_hash *out, rerr *e) RAMPART_MUST_USE;

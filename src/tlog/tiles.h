@@ -64,8 +64,7 @@ int tlog_bundle_append(rbuf *out, const uint8_t *entry, size_t n, rerr *e) RAMPA
  * entries: writes each entry's offset and length to off[i], len[i]
  * (arrays of `count`).  EFORMAT (a truncated entry, bytes after the last,
  * fewer entries). */
-int tlog_bundle_split(const uint8_t *data, size_t n, size_t count, size_t *off, size_t *len,
-                      rerr *e) RAMPART_MUST_USE;
+int tlog_bundle_split(const uint8_t *data, size_t n, size_t count, size_t *off, size_t *len, rerr *e) RAMPART_MUST_USE;
 
 /* Fetches a tile for the tile reader: appends its bytes to `out` (a buffer
  * capped at 8192 bytes).  Returns 0, or a code that is passed on. */

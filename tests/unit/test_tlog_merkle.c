@@ -19,8 +19,8 @@ static tlog_hash hex32(const char *hex)
 }
 
 /* The eight leaves of RFC 6962's reference tree. */
-static const char *const ref_leaves[] = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                                         "606162636465666768696a6b6c6d6e6f"};
+static const char *const ref_leaves[] = {
+    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
 
 /* MTH(D[lo:hi]) straight from §2.1.1, over leaf hashes. */
 static tlog_hash naive_mth(const tlog_hash *leaves, uint64_t lo, uint64_t hi)
@@ -187,10 +187,26 @@ static void test_tile_paths(void)
     /* tlog-tiles: L 0..63 without leading zeroes, W 1..255, 3-digit
      * segments, 'x' on all but the last. */
     static const char *const bad[] = {
-        "tile/64/000", "tile/01/000", "tile/0/00", "tile/0/0000", "tile/0/x000/001", "tile/0/001/002",
-        "tile/0/x001", "tile/0/000.p/0", "tile/0/000.p/256", "tile/0/000.p/08", "tile/0/000.p/", "tile/0/000/",
-        "tile//000", "tile/entries/x001/x002/", "tile/0/x018/x446/x744/x073/x709/x551/616", "tiles/0/000",
-        "tile/0/000.p/1x", "tile/0/-01", "tile/0/x1/001", "tile/0/X001/000",
+        "tile/64/000",
+        "tile/01/000",
+        "tile/0/00",
+        "tile/0/0000",
+        "tile/0/x000/001",
+        "tile/0/001/002",
+        "tile/0/x001",
+        "tile/0/000.p/0",
+        "tile/0/000.p/256",
+        "tile/0/000.p/08",
+        "tile/0/000.p/",
+        "tile/0/000/",
+        "tile//000",
+        "tile/entries/x001/x002/",
+        "tile/0/x018/x446/x744/x073/x709/x551/616",
+        "tiles/0/000",
+        "tile/0/000.p/1x",
+        "tile/0/-01",
+        "tile/0/x1/001",
+        "tile/0/X001/000",
     };
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
         tlog_tile back = {7, 7, 7, false};
@@ -382,7 +398,10 @@ static void test_bundles(void)
     CHECK_OK(tlog_bundle_append(&b, big, TLOG_ENTRY_MAX, NULL));
     CHECK_RC(tlog_bundle_append(&b, big, TLOG_ENTRY_MAX + 1, NULL), RAMPART_ETOOLARGE);
     CHECK_INT(b.len, 2 + 3 + 2 + 2 + TLOG_ENTRY_MAX);
-    CHECK_MEM(b.data, 5, "\x00\x03" "abc", 5);
+    CHECK_MEM(b.data, 5,
+              "\x00\x03"
+              "abc",
+              5);
     size_t off[3], len[3];
     CHECK_OK(tlog_bundle_split(b.data, b.len, 3, off, len, NULL));
     CHECK_INT(off[0], 2);

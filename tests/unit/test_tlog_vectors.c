@@ -80,8 +80,7 @@ static int run_vector(const jdoc *d, const char *text, bool inclusion)
     if (inclusion) {
         if (!hash_of(d, jdoc_get(d, root, "leafHash"), &a) || !hash_of(d, jdoc_get(d, root, "root"), &b))
             return 1;
-        return tlog_verify_inclusion(&a, u64_of(text, "leafIdx"), u64_of(text, "treeSize"), &b, proof, np,
-                                     NULL);
+        return tlog_verify_inclusion(&a, u64_of(text, "leafIdx"), u64_of(text, "treeSize"), &b, proof, np, NULL);
     }
     if (!hash_of(d, jdoc_get(d, root, "root1"), &a) || !hash_of(d, jdoc_get(d, root, "root2"), &b))
         return 1;
@@ -168,8 +167,8 @@ static void test_inclusion_vectors(void)
     size_t count = 0;
     n_ok = n_refused = n_bad_hash = 0;
     walk(RAMPART_TEST_DATA "/vectors/tlog-merkle/inclusion", true, &count);
-    printf("inclusion: %zu vectors, %zu verified, %zu refused, %zu refused for a hash not of 32 bytes\n", count,
-           n_ok, n_refused, n_bad_hash);
+    printf("inclusion: %zu vectors, %zu verified, %zu refused, %zu refused for a hash not of 32 bytes\n", count, n_ok,
+           n_refused, n_bad_hash);
     CHECK_INT(count, 98);
     CHECK(n_ok >= 5);
     CHECK(n_refused >= 50);
@@ -180,8 +179,8 @@ static void test_consistency_vectors(void)
     size_t count = 0;
     n_ok = n_refused = n_bad_hash = 0;
     walk(RAMPART_TEST_DATA "/vectors/tlog-merkle/consistency", false, &count);
-    printf("consistency: %zu vectors, %zu verified, %zu refused, %zu refused for a hash not of 32 bytes\n", count,
-           n_ok, n_refused, n_bad_hash);
+    printf("consistency: %zu vectors, %zu verified, %zu refused, %zu refused for a hash not of 32 bytes\n", count, n_ok,
+           n_refused, n_bad_hash);
     CHECK_INT(count, 98);
     CHECK(n_ok >= 5);
     CHECK(n_refused >= 50);
