@@ -431,8 +431,7 @@ static int verify_one(const tlog_note *nt, const tlog_note_sig *s, const tlog_vk
     return 0;
 }
 
-int tlog_note_verify(const tlog_note *nt, const tlog_vkey *const *keys, size_t nkeys, tlog_note_verdict *out,
-                     rerr *e)
+int tlog_note_verify(const tlog_note *nt, const tlog_vkey *const *keys, size_t nkeys, tlog_note_verdict *out, rerr *e)
 {
     tlog_note_verdict *v = rampart_calloc(nkeys ? nkeys : 1, sizeof(*v));
     if (v == NULL)

@@ -11,8 +11,8 @@
 
 #define SPEC_VKEY "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"
 #define SPEC_NOTE                                                                                                      \
-    "This is an example message.\n\n"                                                                                \
-    "\xe2\x80\x94 example.com/foo "                                                                                  \
+    "This is an example message.\n\n"                                                                                  \
+    "\xe2\x80\x94 example.com/foo "                                                                                    \
     "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"
 
 static int parse_str(tlog_note **nt, const char *s)
@@ -88,7 +88,9 @@ static void test_vkey_refusals(void)
     CHECK(tlog_name_valid("example.com/log", 15));
     CHECK(tlog_name_valid("\xc3\xa8", 2));
     CHECK(!tlog_name_valid("a b", 3));
-    CHECK(!tlog_name_valid("a\xc2\xa0" "b", 4));
+    CHECK(!tlog_name_valid("a\xc2\xa0"
+                           "b",
+                           4));
     CHECK(!tlog_name_valid("a\xe3\x80\x80", 4));
     CHECK(!tlog_name_valid("a+b", 3));
     CHECK(!tlog_name_valid("a\tb", 3));
@@ -191,19 +193,19 @@ static void test_parse_refusals(void)
     static const char *const bad[] = {
         "no blank line\n\xe2\x80\x94 a AAAAAAAA\n",
         "text\n\n\xe2\x80\x94 a AAAAAAAA",               /* no final newline */
-        "text\n\n",                                       /* no signature */
-        "text\n\n- a AAAAAAAA\n",                         /* not an em dash */
-        "text\n\n\xe2\x80\x94 a+b AAAAAAAA\n",            /* '+' in a name */
-        "text\n\n\xe2\x80\x94  AAAAAAAA\n",               /* empty name */
-        "text\n\n\xe2\x80\x94 a AAA=\n",                  /* under 4 bytes */
-        "text\n\n\xe2\x80\x94 a AAAAAAAA!\n",             /* not base64 */
-        "text\n\n\xe2\x80\x94 a AAAAAAAA\n\n",            /* blank line at the end */
-        "te\txt\n\n\xe2\x80\x94 a AAAAAAAA\n",            /* control character */
-        "te\rxt\n\n\xe2\x80\x94 a AAAAAAAA\n",            /* control character */
-        "te\xffxt\n\n\xe2\x80\x94 a AAAAAAAA\n",          /* not UTF-8 */
-        "te\xed\xa0\x80xt\n\n\xe2\x80\x94 a AAAAAAAA\n",  /* a surrogate */
-        "text\n\n\xe2\x80\x94 a AAAAAAAA\nnot a sig\n",   /* junk line */
-        "\n\xe2\x80\x94 a AAAAAAAA\n",                    /* no text */
+        "text\n\n",                                      /* no signature */
+        "text\n\n- a AAAAAAAA\n",                        /* not an em dash */
+        "text\n\n\xe2\x80\x94 a+b AAAAAAAA\n",           /* '+' in a name */
+        "text\n\n\xe2\x80\x94  AAAAAAAA\n",              /* empty name */
+        "text\n\n\xe2\x80\x94 a AAA=\n",                 /* under 4 bytes */
+        "text\n\n\xe2\x80\x94 a AAAAAAAA!\n",            /* not base64 */
+        "text\n\n\xe2\x80\x94 a AAAAAAAA\n\n",           /* blank line at the end */
+        "te\txt\n\n\xe2\x80\x94 a AAAAAAAA\n",           /* control character */
+        "te\rxt\n\n\xe2\x80\x94 a AAAAAAAA\n",           /* control character */
+        "te\xffxt\n\n\xe2\x80\x94 a AAAAAAAA\n",         /* not UTF-8 */
+        "te\xed\xa0\x80xt\n\n\xe2\x80\x94 a AAAAAAAA\n", /* a surrogate */
+        "text\n\n\xe2\x80\x94 a AAAAAAAA\nnot a sig\n",  /* junk line */
+        "\n\xe2\x80\x94 a AAAAAAAA\n",                   /* no text */
     };
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(bad); i++) {
         tlog_note *nt = NULL;
@@ -273,8 +275,18 @@ static void test_cosignature(void)
     rbuf_init(&m2, 1024);
     rbuf_init(&s2, 128);
     CHECK_OK(rbuf_appendf(&m2, "cosignature/v1\ntime 9223372036854775808\n%s", text));
-    uint8_t head[12] = {(uint8_t)(ks.s[0].id >> 24), (uint8_t)(ks.s[0].id >> 16), (uint8_t)(ks.s[0].id >> 8),
-                        (uint8_t)ks.s[0].id, 0x80, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t head[12] = {(uint8_t)(ks.s[0].id >> 24),
+                        (uint8_t)(ks.s[0].id >> 16),
+                        (uint8_t)(ks.s[0].id >> 8),
+                        (uint8_t)ks.s[0].id,
+                        0x80,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0};
     CHECK_OK(rbuf_append(&s2, head, 12));
     CHECK_OK(rprivkey_sign(ks.k[0], m2.data, m2.len, &s2, NULL));
     CHECK_OK(rbuf_append_str(&forged, "\xe2\x80\x94 example.com/k0 "));
@@ -311,8 +323,8 @@ static void test_checkpoint(void)
     CHECK_OK(tlog_checkpoint_parse((const uint8_t *)ext, strlen(ext), &c, NULL));
     CHECK_INT(c.size, 0);
     CHECK_INT(c.next_off, strlen(ext) - 6);
-    CHECK_OK(tlog_checkpoint_parse((const uint8_t *)"o\n18446744073709551615\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
-                                   68, &c, NULL));
+    CHECK_OK(tlog_checkpoint_parse(
+        (const uint8_t *)"o\n18446744073709551615\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", 68, &c, NULL));
     CHECK(c.size == UINT64_MAX);
     static const char *const bad[] = {
         "o\n01\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
