@@ -194,8 +194,7 @@ static int line_group(tlog_policy *p, const pline *pl, rerr *e)
     memset(g, 0, sizeof(*g));
     g->n = pl->n - 3;
     if (!parse_k(pl->it[2], g->n, &g->k))
-        return rerr_set(e, RAMPART_EFORMAT, NULL, "policy line %zu: the threshold is all, any or 1..%zu", pl->no,
-                        g->n);
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "policy line %zu: the threshold is all, any or 1..%zu", pl->no, g->n);
     for (size_t i = 0; i < g->n; i++) {
         rslice s = pl->it[3 + i];
         /* tlog-policy: members are defined on earlier lines, "none" is not
@@ -205,8 +204,7 @@ static int line_group(tlog_policy *p, const pline *pl, rerr *e)
                             i + 1);
         for (size_t j = 0; j < i; j++)
             if (g->m[j].group == g->m[i].group && g->m[j].idx == g->m[i].idx)
-                return rerr_set(e, RAMPART_EFORMAT, NULL, "policy line %zu: member %zu is listed twice", pl->no,
-                                i + 1);
+                return rerr_set(e, RAMPART_EFORMAT, NULL, "policy line %zu: member %zu is listed twice", pl->no, i + 1);
     }
     g->name = dup_item(pl->it[1]);
     if (g->name == NULL)

@@ -66,9 +66,9 @@ bool tlog_policy_quorum(const tlog_policy *p, const bool *witnessed);
 /* A checkpoint accepted by tlog_policy_verify. */
 typedef struct tlog_verified {
     tlog_checkpoint cp;
-    size_t log;             /* the index of the log that signed it */
-    size_t ncosig;          /* how many policy witnesses cosigned */
-    int64_t newest_cosig;   /* the newest cosignature time (0 when none) */
+    size_t log;           /* the index of the log that signed it */
+    size_t ncosig;        /* how many policy witnesses cosigned */
+    int64_t newest_cosig; /* the newest cosignature time (0 when none) */
 } tlog_verified;
 
 /* Verifies a cosigned checkpoint (`n` bytes of signed note) against the

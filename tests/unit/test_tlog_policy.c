@@ -87,7 +87,7 @@ static void test_spec_example(void)
         bool w[NW];
         bool ok;
     } cases[] = {
-        {{1, 1, 0, 1, 0, 0}, true}, {{1, 0, 1, 0, 0, 1}, true},  {{1, 1, 1, 0, 0, 0}, false},
+        {{1, 1, 0, 1, 0, 0}, true},  {{1, 0, 1, 0, 0, 1}, true},  {{1, 1, 1, 0, 0, 0}, false},
         {{1, 0, 0, 1, 1, 1}, false}, {{0, 0, 0, 0, 0, 0}, false}, {{1, 1, 1, 1, 1, 1}, true},
     };
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(cases); i++)
@@ -130,31 +130,30 @@ static void test_refusals(void)
         const char *fmt;
         int rc;
     } v[] = {
-        {"log @L\nlog @L\nquorum none\n", RAMPART_EFORMAT},                   /* duplicate log */
-        {"witness A @A\nwitness B @A\nquorum A\n", RAMPART_EFORMAT},          /* duplicate witness key */
-        {"witness A @A\nwitness A @B\nquorum A\n", RAMPART_EFORMAT},          /* duplicate name */
-        {"witness A @A\ngroup A any A\nquorum A\n", RAMPART_EFORMAT},           /* group named like a witness */
-        {"witness none @A\nquorum none\n", RAMPART_EFORMAT},                    /* reserved name */
-        {"witness A @A\ngroup G any A none\nquorum G\n", RAMPART_EFORMAT},      /* none as a member */
-        {"group G any A\nwitness A @A\nquorum G\n", RAMPART_EFORMAT},           /* member defined later */
-        {"quorum A\nwitness A @A\n", RAMPART_EFORMAT},                          /* quorum defined later */
-        {"witness A @A\ngroup G 1 A A\nquorum G\n", RAMPART_EFORMAT},           /* member twice */
-        {"witness A @A\ngroup G 0 A\nquorum G\n", RAMPART_EFORMAT},             /* k = 0 */
-        {"witness A @A\ngroup G 2 A\nquorum G\n", RAMPART_EFORMAT},             /* k > n */
+        {"log @L\nlog @L\nquorum none\n", RAMPART_EFORMAT},                /* duplicate log */
+        {"witness A @A\nwitness B @A\nquorum A\n", RAMPART_EFORMAT},       /* duplicate witness key */
+        {"witness A @A\nwitness A @B\nquorum A\n", RAMPART_EFORMAT},       /* duplicate name */
+        {"witness A @A\ngroup A any A\nquorum A\n", RAMPART_EFORMAT},      /* group named like a witness */
+        {"witness none @A\nquorum none\n", RAMPART_EFORMAT},               /* reserved name */
+        {"witness A @A\ngroup G any A none\nquorum G\n", RAMPART_EFORMAT}, /* none as a member */
+        {"group G any A\nwitness A @A\nquorum G\n", RAMPART_EFORMAT},      /* member defined later */
+        {"quorum A\nwitness A @A\n", RAMPART_EFORMAT},                     /* quorum defined later */
+        {"witness A @A\ngroup G 1 A A\nquorum G\n", RAMPART_EFORMAT},      /* member twice */
+        {"witness A @A\ngroup G 0 A\nquorum G\n", RAMPART_EFORMAT},        /* k = 0 */
+        {"witness A @A\ngroup G 2 A\nquorum G\n", RAMPART_EFORMAT},        /* k > n */
         {"witness A @A\nwitness B @B\ngroup G 02 A B\nquorum G\n", RAMPART_EFORMAT},
-        {"witness A @A\ngroup G any\nquorum G\n", RAMPART_EFORMAT},             /* no member */
-        {"witness A @A\n", RAMPART_EFORMAT},                                   /* no quorum */
-        {"quorum none\nquorum none\n", RAMPART_EFORMAT},                         /* two quorums */
+        {"witness A @A\ngroup G any\nquorum G\n", RAMPART_EFORMAT}, /* no member */
+        {"witness A @A\n", RAMPART_EFORMAT},                        /* no quorum */
+        {"quorum none\nquorum none\n", RAMPART_EFORMAT},            /* two quorums */
         {"quorum none extra\n", RAMPART_EFORMAT},
-        {"logs @L\nquorum none\n", RAMPART_EFORMAT},                           /* unknown keyword */
+        {"logs @L\nquorum none\n", RAMPART_EFORMAT}, /* unknown keyword */
         {"log @L url extra\nquorum none\n", RAMPART_EFORMAT},
-        {"log @A\nquorum none\n", RAMPART_EFORMAT},                            /* cosigner key as log */
-        {"witness A @L\nquorum A\n", RAMPART_EFORMAT},                         /* log key as witness */
-        {"log @L\r\nquorum none\n", RAMPART_EFORMAT},                          /* control byte */
+        {"log @A\nquorum none\n", RAMPART_EFORMAT},    /* cosigner key as log */
+        {"witness A @L\nquorum A\n", RAMPART_EFORMAT}, /* log key as witness */
+        {"log @L\r\nquorum none\n", RAMPART_EFORMAT},  /* control byte */
         {"log @L\nquorum none\n\x7f\n", RAMPART_EFORMAT},
         {"quorum nobody\n", RAMPART_EFORMAT},
-        {"log example.com/log+00000000+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k\nquorum none\n",
-         RAMPART_EFORMAT},
+        {"log example.com/log+00000000+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k\nquorum none\n", RAMPART_EFORMAT},
     };
     for (size_t i = 0; i < RAMPART_ARRAY_LEN(v); i++) {
         char pol[2048];
