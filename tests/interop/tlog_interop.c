@@ -95,7 +95,7 @@ static int gen_proofs(const char *dir, tlog_memtree *t)
         put_b64(roots, r.b, 32);
         fputc('\n', roots);
     }
-    static const uint64_t pairs[][2] = {{0, 1},   {0, 1000}, {1, 1000}, {7, 8},     {255, 256},
+    static const uint64_t pairs[][2] = {{0, 1},      {0, 1000},   {1, 1000},   {7, 8},     {255, 256},
                                         {256, 1000}, {999, 1000}, {377, 1000}, {500, 777}, {3, 5}};
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         tlog_proof p;
