@@ -87,8 +87,8 @@ RAMPART_API void rampart_tlog_policy_free(rampart_tlog_policy *p);
  * success.  Errors: RAMPART_ENOQUORUM, RAMPART_ESTALE, RAMPART_EFORMAT,
  * RAMPART_ETOOLARGE, RAMPART_EINVAL, RAMPART_ENOMEM, RAMPART_ECRYPTO.
  */
-RAMPART_API int rampart_tlog_verify_checkpoint(const rampart_tlog_policy *p, const void *note, size_t len,
-                                               int64_t now, int64_t max_age, rampart_tlog_checkpoint *out,
+RAMPART_API int rampart_tlog_verify_checkpoint(const rampart_tlog_policy *p, const void *note, size_t len, int64_t now,
+                                               int64_t max_age, rampart_tlog_checkpoint *out,
                                                rampart_error *err) RAMPART_MUST_USE;
 
 /** The RFC 9162 leaf hash of `len` bytes of `entry`, SHA-256(0x00 || entry),
@@ -116,8 +116,7 @@ RAMPART_API int rampart_tlog_verify_inclusion(const rampart_tlog_checkpoint *cp,
  * arguments, old->size 0: nothing to prove, more than 64 hashes),
  * RAMPART_ECRYPTO, RAMPART_ENOMEM.  `err` may be NULL.
  */
-RAMPART_API int rampart_tlog_verify_consistency(const rampart_tlog_checkpoint *old,
-                                                const rampart_tlog_checkpoint *cur,
+RAMPART_API int rampart_tlog_verify_consistency(const rampart_tlog_checkpoint *old, const rampart_tlog_checkpoint *cur,
                                                 const uint8_t (*proof)[RAMPART_TLOG_HASH_LEN], size_t n,
                                                 rampart_error *err) RAMPART_MUST_USE;
 

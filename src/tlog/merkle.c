@@ -115,6 +115,7 @@ static int proof_push(tlog_proof *p, tlog_node_fn fn, void *ctx, uint64_t lo, ui
 }
 
 /* §2.1.3.1 PATH(m, D[lo:hi]), deepest sibling first. */
+// NOLINTNEXTLINE(misc-no-recursion): one level per tree level, at most 64
 static int inclusion_path(tlog_proof *p, tlog_node_fn fn, void *ctx, uint64_t m, uint64_t lo, uint64_t hi, rerr *e)
 {
     if (hi - lo <= 1)
@@ -146,6 +147,7 @@ int tlog_inclusion_proof(tlog_node_fn fn, void *ctx, uint64_t index, uint64_t si
 }
 
 /* §2.1.4.1 SUBPROOF(m, D[lo:hi], b), with m counted from lo. */
+// NOLINTNEXTLINE(misc-no-recursion): one level per tree level, at most 64
 static int subproof(tlog_proof *p, tlog_node_fn fn, void *ctx, uint64_t m, uint64_t lo, uint64_t hi, bool b, rerr *e)
 {
     uint64_t n = hi - lo;

@@ -191,7 +191,7 @@ bool tlog_vkey_same_key(const tlog_vkey *a, const tlog_vkey *b)
 int tlog_signer_init(tlog_signer *s, const char *name, uint8_t type, const rprivkey *key, rerr *e)
 {
     size_t nl = name ? strlen(name) : 0;
-    if (!tlog_name_valid(name, nl))
+    if (name == NULL || !tlog_name_valid(name, nl))
         return rerr_set(e, RAMPART_EINVAL, NULL, "invalid key name");
     if (type != TLOG_SIG_ED25519 && type != TLOG_SIG_COSIGN_V1)
         return rerr_set(e, RAMPART_EINVAL, NULL, "signature type 0x%02x is not supported", type);

@@ -7,7 +7,7 @@
 #include "tlog/policy.h"
 #include "util/banned.h"
 
-#define MAX_ITEMS 2 * TLOG_POLICY_MAX + 4
+#define MAX_ITEMS (2 * TLOG_POLICY_MAX + 4)
 
 void tlog_policy_free(tlog_policy *p)
 {

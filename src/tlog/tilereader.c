@@ -45,7 +45,7 @@ static int reader_get(tlog_tile_reader *r, const tlog_tile *t, const uint8_t **h
             return 0;
         }
     rbuf b;
-    rbuf_init(&b, TLOG_TILE_WIDTH * TLOG_HASH_LEN);
+    rbuf_init(&b, (size_t)TLOG_TILE_WIDTH * TLOG_HASH_LEN);
     int rc = r->fetch(r->ctx, t, &b, e);
     r->fetches++;
     if (rc == 0 && b.len != (size_t)t->width * TLOG_HASH_LEN)
@@ -70,6 +70,7 @@ static int reader_get(tlog_tile_reader *r, const tlog_tile *t, const uint8_t **h
 }
 
 /* The subtree hash of 2^h consecutive hashes at p. */
+// NOLINTNEXTLINE(misc-no-recursion): h < 8, the height of a tile
 static int hash_span(const uint8_t *p, unsigned h, tlog_hash *out, rerr *e)
 {
     if (h == 0) {

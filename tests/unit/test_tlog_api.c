@@ -76,18 +76,15 @@ static void test_public_flow(void)
     uint8_t leaf[32];
     CHECK_OK(rampart_tlog_leaf_hash("entry 17", 8, leaf));
     CHECK_OK(rampart_tlog_verify_inclusion(&b, leaf, 17, (const uint8_t(*)[32])pr.h, pr.n, &err));
-    CHECK_RC(rampart_tlog_verify_inclusion(&b, leaf, 18, (const uint8_t(*)[32])pr.h, pr.n, &err),
-             RAMPART_ENOTLOGGED);
-    CHECK_RC(rampart_tlog_verify_inclusion(&a, leaf, 17, (const uint8_t(*)[32])pr.h, pr.n, &err),
-             RAMPART_ENOTLOGGED);
+    CHECK_RC(rampart_tlog_verify_inclusion(&b, leaf, 18, (const uint8_t(*)[32])pr.h, pr.n, &err), RAMPART_ENOTLOGGED);
+    CHECK_RC(rampart_tlog_verify_inclusion(&a, leaf, 17, (const uint8_t(*)[32])pr.h, pr.n, &err), RAMPART_ENOTLOGGED);
     CHECK_RC(rampart_tlog_verify_inclusion(&b, leaf, 17, NULL, 1, &err), RAMPART_EINVAL);
     /* Consistency 20 -> 50; a forked old view is a split view. */
     CHECK_OK(tlog_consistency_proof(tlog_memtree_node, &tree, 20, 50, &pr, NULL));
     CHECK_OK(rampart_tlog_verify_consistency(&a, &b, (const uint8_t(*)[32])pr.h, pr.n, &err));
     rampart_tlog_checkpoint fork = a;
     fork.root[5] ^= 1;
-    CHECK_RC(rampart_tlog_verify_consistency(&fork, &b, (const uint8_t(*)[32])pr.h, pr.n, &err),
-             RAMPART_ESPLITVIEW);
+    CHECK_RC(rampart_tlog_verify_consistency(&fork, &b, (const uint8_t(*)[32])pr.h, pr.n, &err), RAMPART_ESPLITVIEW);
     CHECK_RC(rampart_tlog_verify_consistency(&b, &a, (const uint8_t(*)[32])pr.h, pr.n, &err), RAMPART_ESPLITVIEW);
     CHECK_RC(rampart_tlog_verify_consistency(&b, &b, NULL, 0, &err), RAMPART_OK);
     /* A checkpoint without the witness: no quorum. */
