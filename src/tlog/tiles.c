@@ -206,19 +206,23 @@ int tlog_bundle_append(rbuf *out, const uint8_t *entry, size_t n, rerr *e)
 
 int tlog_bundle_split(const uint8_t *data, size_t n, size_t count, size_t *off, size_t *len, rerr *e)
 {
+    /* Check the whole bundle first: off and len are written only when it is valid. */
     size_t at = 0;
     for (size_t i = 0; i < count; i++) {
         if (n - at < 2)
             return rerr_set(e, RAMPART_EFORMAT, NULL, "entry bundle ends before entry %zu of %zu", i, count);
         size_t l = ((size_t)data[at] << 8) | data[at + 1];
-        at += 2;
-        if (n - at < l)
+        if (n - at - 2 < l)
             return rerr_set(e, RAMPART_EFORMAT, NULL, "entry %zu of the bundle is truncated", i);
-        off[i] = at;
-        len[i] = l;
-        at += l;
+        at += 2 + l;
     }
     if (at != n)
         return rerr_set(e, RAMPART_EFORMAT, NULL, "entry bundle has %zu bytes after its %zu entries", n - at, count);
+    at = 0;
+    for (size_t i = 0; i < count; i++) {
+        off[i] = at + 2;
+        len[i] = ((size_t)data[at] << 8) | data[at + 1];
+        at += 2 + len[i];
+    }
     return 0;
 }

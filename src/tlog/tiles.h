@@ -62,8 +62,8 @@ int tlog_tile_hashes(const tlog_tile *t, tlog_node_fn fn, void *ctx, rbuf *out, 
 int tlog_bundle_append(rbuf *out, const uint8_t *entry, size_t n, rerr *e) RAMPART_MUST_USE;
 /* Splits an entry bundle of `n` bytes that must hold exactly `count`
  * entries: writes each entry's offset and length to off[i], len[i]
- * (arrays of `count`).  EFORMAT (a truncated entry, bytes after the last,
- * fewer entries). */
+ * (arrays of `count`), only when the whole bundle is valid.  EFORMAT (a
+ * truncated entry, bytes after the last, fewer entries). */
 int tlog_bundle_split(const uint8_t *data, size_t n, size_t count, size_t *off, size_t *len, rerr *e) RAMPART_MUST_USE;
 
 /* Fetches a tile for the tile reader: appends its bytes to `out` (a buffer

@@ -85,8 +85,9 @@ static void test_hashes_rfc6962(void)
 }
 
 /* Roots, inclusion and consistency proofs of every size up to 130 verify,
- * and equal the naive MTH; every proof with one flipped bit, one hash
- * more or less, or another index fails with the exact code. */
+ * and equal the naive MTH; proofs with one flipped bit, one hash more or
+ * less, or another index fail with the exact code (every proof of trees up
+ * to 40, one in five above, to keep the test quick). */
 static void test_proofs_all_sizes(void)
 {
     enum { N = 130 };
@@ -105,6 +106,9 @@ static void test_proofs_all_sizes(void)
             tlog_proof p;
             CHECK_OK(tlog_inclusion_proof(tlog_memtree_node, &t, i, size, &p, NULL));
             CHECK_OK(tlog_verify_inclusion(&leaves[i], i, size, &root, p.h, p.n, NULL));
+            /* Tampering: every pair for small trees, one in five above. */
+            if (size > 40 && (i + size) % 5 != 0)
+                continue;
             for (size_t k = 0; k < p.n; k++) {
                 p.h[k].b[k % 32] ^= 1;
                 CHECK_RC(tlog_verify_inclusion(&leaves[i], i, size, &root, p.h, p.n, NULL), RAMPART_ENOTLOGGED);
@@ -128,6 +132,8 @@ static void test_proofs_all_sizes(void)
                 continue;
             }
             CHECK_OK(tlog_verify_consistency(old, size, &oroot, &root, p.h, p.n, NULL));
+            if (size > 40 && (old + size) % 5 != 0)
+                continue;
             for (size_t k = 0; k < p.n; k++) {
                 p.h[k].b[31 - k % 32] ^= 0x80;
                 CHECK_RC(tlog_verify_consistency(old, size, &oroot, &root, p.h, p.n, NULL), RAMPART_ESPLITVIEW);
@@ -408,7 +414,10 @@ static void test_bundles(void)
     CHECK_INT(len[0], 3);
     CHECK_INT(len[1], 0);
     CHECK_INT(len[2], TLOG_ENTRY_MAX);
+    off[0] = len[0] = 77;
     CHECK_RC(tlog_bundle_split(b.data, b.len, 2, off, len, NULL), RAMPART_EFORMAT);
+    CHECK_INT(off[0], 77);
+    CHECK_INT(len[0], 77);
     CHECK_RC(tlog_bundle_split(b.data, b.len - 1, 3, off, len, NULL), RAMPART_EFORMAT);
     CHECK_RC(tlog_bundle_split(b.data, 1, 1, off, len, NULL), RAMPART_EFORMAT);
     rbuf_free(&b);

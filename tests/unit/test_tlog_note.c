@@ -107,7 +107,7 @@ struct keys {
 static int make_keys(struct keys *ks, size_t n, uint8_t type)
 {
     for (size_t i = 0; i < n; i++) {
-        char name[32];
+        char name[64];
         (void)snprintf(name, sizeof(name), "example.com/k%zu", i); /* fits */
         int rc = rprivkey_generate(&ks->k[i], RKEY_ED25519, 0, NULL);
         if (rc == 0)
