@@ -110,6 +110,20 @@ enum rampart_error_code {
     /** The caller cancelled the operation (a progress callback returned non-zero); nothing
      *  partial was installed. */
     RAMPART_ECANCELED = -33,
+    /* Transparency log (docs/transparency.md): each refusal of the log's
+     * rules has its own code. */
+    /** The entry is not in the log: no inclusion proof, or one that does not lead to the
+     *  checkpoint's root. */
+    RAMPART_ENOTLOGGED = -34,
+    /** The checkpoint is not signed by the log or not cosigned by a quorum of the policy's
+     *  witnesses. */
+    RAMPART_ENOQUORUM = -35,
+    /** Two views of the log that cannot both be honest: a consistency proof fails, the log
+     *  shrank, or two roots for one size (a split view or a forked log). */
+    RAMPART_ESPLITVIEW = -36,
+    /** The newest cosignature of the checkpoint is older than the allowed maximum age
+     *  (freeze attack on the log). */
+    RAMPART_ESTALE = -37,
 };
 
 /**

@@ -55,6 +55,12 @@ static const struct {
      "source revision is not the tag of the target's version"},
     {RAMPART_EPROVFORMAT, RAMPART_KIND_SECURITY, "RAMPART_EPROVFORMAT", "malformed attestation"},
     {RAMPART_ECANCELED, RAMPART_KIND_LOCAL, "RAMPART_ECANCELED", "cancelled by the caller"},
+    {RAMPART_ENOTLOGGED, RAMPART_KIND_SECURITY, "RAMPART_ENOTLOGGED", "entry not in the transparency log"},
+    {RAMPART_ENOQUORUM, RAMPART_KIND_SECURITY, "RAMPART_ENOQUORUM",
+     "checkpoint not signed by the log or not cosigned by a witness quorum"},
+    {RAMPART_ESPLITVIEW, RAMPART_KIND_SECURITY, "RAMPART_ESPLITVIEW",
+     "inconsistent views of the transparency log (split view)"},
+    {RAMPART_ESTALE, RAMPART_KIND_SECURITY, "RAMPART_ESTALE", "log checkpoint cosignatures are too old"},
 };
 
 /* The kinds are explained, code by code, in docs/errors.md (a unit test

@@ -76,7 +76,7 @@ expect "a tree without src/keys/ passes" "$T_WORK/nokeys" 0 "no upward or siblin
 cp -R "$T_WORK/clean" "$T_WORK/up"
 put "$T_WORK/up" tuf/trusted.c '#include <string.h>' '' '#include "client/store.h"' '#include "tuf/md.h"'
 expect "an upward include fails" "$T_WORK/up" 1 \
-    'src/tuf/trusted.c:3: #include "client/store.h": upward include: tuf (layer 3, tuf) must not include client (layer 5, client/repo)' \
+    'src/tuf/trusted.c:3: #include "client/store.h": upward include: tuf (layer 3, tuf/tlog) must not include client (layer 5, client/repo)' \
     "cycle between folders client, prov, tuf: client -> tuf -> client (client -> tuf at src/client/refresh.c:2; tuf -> client at src/tuf/trusted.c:3)" \
     "check-layers: 2 problem(s)"
 
@@ -85,7 +85,7 @@ cp -R "$T_WORK/real" "$T_WORK/real-up"
 f=$(cd "$T_WORK/real-up" && find src/crypto -name '*.c' | sort | head -1)
 sed -i '1i #include "tuf/md.h"' "$T_WORK/real-up/$f"
 expect "an upward include in a copy of src/ fails" "$T_WORK/real-up" 1 \
-    "$f:1: #include \"tuf/md.h\": upward include: crypto (layer 1, crypto) must not include tuf (layer 3, tuf)"
+    "$f:1: #include \"tuf/md.h\": upward include: crypto (layer 1, crypto) must not include tuf (layer 3, tuf/tlog)"
 
 # Siblings: client and repo never include each other, in either direction.
 cp -R "$T_WORK/clean" "$T_WORK/sib"
@@ -106,10 +106,10 @@ expect "a cycle between folders is reported" "$T_WORK/cycle" 1 \
 
 # A folder without a layer, and a quoted include of a folder that is not there.
 cp -R "$T_WORK/clean" "$T_WORK/unknown"
-put "$T_WORK/unknown" tlog/note.c '#include "util/buf.h"'
+put "$T_WORK/unknown" witness/note.c '#include "util/buf.h"'
 put "$T_WORK/unknown" tuf/match.c '#include "tuff/md.h"'
 expect "a new folder needs a layer; an unknown folder is refused" "$T_WORK/unknown" 1 \
-    "src/tlog/: folder has no layer; place it in LAYERS in scripts/check-layers" \
+    "src/witness/: folder has no layer; place it in LAYERS in scripts/check-layers" \
     'src/tuf/match.c:1: #include "tuff/md.h": no folder src/tuff/' "check-layers: 2 problem(s)"
 
 # No src/ at all.
