@@ -106,6 +106,15 @@ enum rampart_error_code {
     RAMPART_EPROVREVISION = -31,
     /** The attestation is malformed: not a DSSE envelope holding an in-toto Statement v1 with a valid predicate. */
     RAMPART_EPROVFORMAT = -32,
+    /* Installing releases (rampart/install.h, docs/install-releases.md). */
+    /** A signed release whose version is below the highest one installed (anti-rollback). */
+    RAMPART_EDOWNGRADE = -33,
+    /** An archive entry that is not allowed: a device, FIFO or socket, a set-uid or set-gid file. */
+    RAMPART_EARCHIVE = -34,
+    /** A pre-install or post-install hook failed, timed out or could not be run. */
+    RAMPART_EHOOK = -35,
+    /** The health check failed or timed out; the previous version was made active again. */
+    RAMPART_EHEALTH = -36,
 };
 
 /**

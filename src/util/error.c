@@ -53,6 +53,11 @@ static const struct {
     {RAMPART_EPROVREVISION, RAMPART_KIND_SECURITY, "RAMPART_EPROVREVISION",
      "source revision is not the tag of the target's version"},
     {RAMPART_EPROVFORMAT, RAMPART_KIND_SECURITY, "RAMPART_EPROVFORMAT", "malformed attestation"},
+    {RAMPART_EDOWNGRADE, RAMPART_KIND_SECURITY, "RAMPART_EDOWNGRADE",
+     "release version below the highest installed (downgrade)"},
+    {RAMPART_EARCHIVE, RAMPART_KIND_SECURITY, "RAMPART_EARCHIVE", "archive entry not allowed"},
+    {RAMPART_EHOOK, RAMPART_KIND_LOCAL, "RAMPART_EHOOK", "install hook failed"},
+    {RAMPART_EHEALTH, RAMPART_KIND_LOCAL, "RAMPART_EHEALTH", "health check failed; previous version restored"},
 };
 
 /* The kinds are explained, code by code, in docs/errors.md (a unit test
