@@ -28,26 +28,25 @@ struct install_args {
 
 static void install_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: rampart install --into DIR --metadata-dir DIR --metadata-url URL --target-base-url URL\n"
-            "                       --target-name NAME [--file PATH] [options]\n\n"
-            "Installs a verified release (a tar archive, plain or compressed, or a single file) into\n"
-            "DIR/versions/VERSION and switches DIR/current to it atomically.  The version is the\n"
-            "target's signed custom \"version\" (a semantic version).  Without --file the target is\n"
-            "downloaded and verified; with --file, PATH (e.g. from `rampart client download`) is\n"
-            "installed only if its length and hashes match the trusted metadata.\n\n"
-            "options:\n"
-            "  --keep N              versions kept (default 3, at least 2)\n"
-            "  --format F            auto (by the name, default), tar or file\n"
-            "  --max-bytes N         cap on the bytes an archive extracts (default 1073741824)\n"
-            "  --max-entries N       cap on an archive's entries (default 100000)\n"
-            "  --allow-setuid        keep set-uid/set-gid files\n"
-            "  --allow-downgrade     install a version below the highest installed\n"
-            "  --pre-install CMD     run before the switch (words split on spaces, no shell)\n"
-            "  --post-install CMD    run after the switch; failure reverts\n"
-            "  --health-check CMD    run last; failure or timeout reverts\n"
-            "  --hook-timeout MS     per hook (default 60000)\n"
-            "  --ca-file FILE, --allow-insecure-http, -v/--verbose, -h/--help\n");
+    fprintf(f, "usage: rampart install --into DIR --metadata-dir DIR --metadata-url URL --target-base-url URL\n"
+               "                       --target-name NAME [--file PATH] [options]\n\n"
+               "Installs a verified release (a tar archive, plain or compressed, or a single file) into\n"
+               "DIR/versions/VERSION and switches DIR/current to it atomically.  The version is the\n"
+               "target's signed custom \"version\" (a semantic version).  Without --file the target is\n"
+               "downloaded and verified; with --file, PATH (e.g. from `rampart client download`) is\n"
+               "installed only if its length and hashes match the trusted metadata.\n\n"
+               "options:\n"
+               "  --keep N              versions kept (default 3, at least 2)\n"
+               "  --format F            auto (by the name, default), tar or file\n"
+               "  --max-bytes N         cap on the bytes an archive extracts (default 1073741824)\n"
+               "  --max-entries N       cap on an archive's entries (default 100000)\n"
+               "  --allow-setuid        keep set-uid/set-gid files\n"
+               "  --allow-downgrade     install a version below the highest installed\n"
+               "  --pre-install CMD     run before the switch (words split on spaces, no shell)\n"
+               "  --post-install CMD    run after the switch; failure reverts\n"
+               "  --health-check CMD    run last; failure or timeout reverts\n"
+               "  --hook-timeout MS     per hook (default 60000)\n"
+               "  --ca-file FILE, --allow-insecure-http, -v/--verbose, -h/--help\n");
 }
 
 static void on_log(void *ctx, int level, const char *msg)
@@ -122,7 +121,9 @@ static int set_option(struct install_args *a, int c, const char *name, const cha
         return 0;
     case 'f':
         if (strcmp(arg, "auto") == 0 || strcmp(arg, "tar") == 0 || strcmp(arg, "file") == 0) {
-            a->o.format = arg[0] == 'a' ? RAMPART_INSTALL_AUTO : arg[0] == 't' ? RAMPART_INSTALL_TAR : RAMPART_INSTALL_FILE;
+            a->o.format = arg[0] == 'a'   ? RAMPART_INSTALL_AUTO
+                          : arg[0] == 't' ? RAMPART_INSTALL_TAR
+                                          : RAMPART_INSTALL_FILE;
             return 0;
         }
         cli_errorf("install: --format is auto, tar or file, not '%s'", arg);
@@ -183,20 +184,48 @@ static int parse(int argc, char **argv, struct install_args *a)
     int c, rc = 0, idx = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, "+vh", opts, &idx)) != -1) {
         switch (c) {
-        case O_INTO: a->into = optarg; break;
-        case O_MDIR: a->metadata_dir = optarg; break;
-        case O_MURL: rc = add_url(a->murls, &a->nmurls, optarg, "--metadata-url"); break;
-        case O_TURL: rc = add_url(a->turls, &a->nturls, optarg, "--target-base-url"); break;
-        case O_TNAME: a->target_name = optarg; break;
-        case O_FILE: a->file = optarg; break;
-        case O_CA: a->ca_file = optarg; break;
-        case O_INSECURE: a->insecure = 1; break;
-        case O_SETUID: a->o.allow_setuid = 1; break;
-        case O_DOWNGRADE: a->o.allow_downgrade = 1; break;
-        case 'v': a->verbose = 1; break;
-        case 'h': install_usage(stdout); return -1;
-        case '?': install_usage(stderr); return CLI_USAGE;
-        default: rc = set_option(a, c, opts[idx].name, optarg); break;
+        case O_INTO:
+            a->into = optarg;
+            break;
+        case O_MDIR:
+            a->metadata_dir = optarg;
+            break;
+        case O_MURL:
+            rc = add_url(a->murls, &a->nmurls, optarg, "--metadata-url");
+            break;
+        case O_TURL:
+            rc = add_url(a->turls, &a->nturls, optarg, "--target-base-url");
+            break;
+        case O_TNAME:
+            a->target_name = optarg;
+            break;
+        case O_FILE:
+            a->file = optarg;
+            break;
+        case O_CA:
+            a->ca_file = optarg;
+            break;
+        case O_INSECURE:
+            a->insecure = 1;
+            break;
+        case O_SETUID:
+            a->o.allow_setuid = 1;
+            break;
+        case O_DOWNGRADE:
+            a->o.allow_downgrade = 1;
+            break;
+        case 'v':
+            a->verbose = 1;
+            break;
+        case 'h':
+            install_usage(stdout);
+            return -1;
+        case '?':
+            install_usage(stderr);
+            return CLI_USAGE;
+        default:
+            rc = set_option(a, c, opts[idx].name, optarg);
+            break;
         }
     }
     if (rc != 0)

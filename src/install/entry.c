@@ -29,8 +29,10 @@ static int normalise(const char *name, const char *what, char *out, bool *top, r
         return rerr_set(e, RAMPART_EPATH, NULL, "archive %s '%.64s...' is too long", what, name);
     int rc = rfs_confine_check(p, n, RFS_MAX_DEPTH);
     if (rc != 0)
-        return rerr_set(e, RAMPART_EPATH, NULL, "archive %s '%s' could leave the install folder (\"..\", \".\", "
-                        "an empty component or a control character)", what, name);
+        return rerr_set(e, RAMPART_EPATH, NULL,
+                        "archive %s '%s' could leave the install folder (\"..\", \".\", "
+                        "an empty component or a control character)",
+                        what, name);
     memcpy(out, p, n);
     out[n] = '\0';
     return 0;

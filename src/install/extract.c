@@ -65,8 +65,7 @@ static int open_reader(struct archive **out, int fd, rerr *e)
 }
 
 /* Copies one entry's data, counting it against the cap. */
-static int copy_data(struct archive *in, struct archive *out, const char *name, uint64_t cap, uint64_t *total,
-                     rerr *e)
+static int copy_data(struct archive *in, struct archive *out, const char *name, uint64_t cap, uint64_t *total, rerr *e)
 {
     for (;;) {
         const void *buf;
@@ -95,7 +94,7 @@ static int one_entry(struct archive *in, struct archive *out, struct archive_ent
         .name = archive_entry_pathname(ae),
         .kind = kind,
         .mode = (uint32_t)archive_entry_perm(ae) | ((uint32_t)archive_entry_mode(ae) & (S_ISUID | S_ISGID)),
-        .link = kind == RINST_HARDLINK ? archive_entry_hardlink(ae)
+        .link = kind == RINST_HARDLINK  ? archive_entry_hardlink(ae)
                 : kind == RINST_SYMLINK ? archive_entry_symlink(ae)
                                         : NULL,
         .size = archive_entry_size(ae),

@@ -111,8 +111,8 @@ static int wait_for(pid_t pid, unsigned timeout_ms, int *status)
     }
 }
 
-int rinst_hook_run(const char *const *argv, const char *const *env, const char *cwd, unsigned timeout_ms,
-                   int fail_code, const char *what, rerr *e)
+int rinst_hook_run(const char *const *argv, const char *const *env, const char *cwd, unsigned timeout_ms, int fail_code,
+                   const char *what, rerr *e)
 {
     if (argv == NULL || argv[0] == NULL || env == NULL || cwd == NULL)
         return rerr_set(e, RAMPART_EINVAL, NULL, "no hook command given");

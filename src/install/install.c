@@ -222,9 +222,10 @@ static int hashes_check(hashes *hs, const char *path, rerr *e)
         if (rhash_final(&hs->h[i], got) != 0)
             return rerr_set(e, RAMPART_ECRYPTO, NULL, "hash failed");
         rhex_encode(hex, got, rhash_len(hs->alg[i]));
-        if (strlen(hs->hex[i]) != strlen(hex) || !rdigest_eq((const uint8_t *)hex, (const uint8_t *)hs->hex[i], strlen(hex)))
-            return rerr_set(e, RAMPART_EMISMATCH, NULL, "'%s' does not match its trusted %s hash",
-                            path, rhash_alg_name(hs->alg[i]));
+        if (strlen(hs->hex[i]) != strlen(hex) ||
+            !rdigest_eq((const uint8_t *)hex, (const uint8_t *)hs->hex[i], strlen(hex)))
+            return rerr_set(e, RAMPART_EMISMATCH, NULL, "'%s' does not match its trusted %s hash", path,
+                            rhash_alg_name(hs->alg[i]));
     }
     return 0;
 }
@@ -381,8 +382,7 @@ static int run_hook(rampart_installer *in, int which, const char *version, const
     int n3 = snprintf(ev_ver, sizeof(ev_ver), "RAMPART_VERSION=%s", version);
     int n4 = snprintf(ev_dir, sizeof(ev_dir), "RAMPART_INSTALL_DIR=%s", dir);
     int n5 = snprintf(ev_prev, sizeof(ev_prev), "RAMPART_PREVIOUS_VERSION=%s", previous != NULL ? previous : "");
-    if (n1 < 0 || (size_t)n1 >= sizeof(dir) || n2 < 0 || n3 < 0 || n4 < 0 || (size_t)n4 >= sizeof(ev_dir) ||
-        n5 < 0)
+    if (n1 < 0 || (size_t)n1 >= sizeof(dir) || n2 < 0 || n3 < 0 || n4 < 0 || (size_t)n4 >= sizeof(ev_dir) || n5 < 0)
         return rerr_set(e, RAMPART_EINVAL, NULL, "install folder path too long");
     const char *const env[] = {ev_hook, ev_ver, ev_dir, ev_prev, NULL};
     ilog(in, RAMPART_LOG_INFO, "running %s hook for %s", hook_names[which], version);
@@ -535,8 +535,8 @@ static int check_version(rampart_installer *in, const rinst_root *r, const char 
         return 0;
     }
     return rerr_set(e, RAMPART_EDOWNGRADE, NULL,
-                    "version %s is below %s, the highest installed (a downgrade needs an explicit permission)",
-                    version, high);
+                    "version %s is below %s, the highest installed (a downgrade needs an explicit permission)", version,
+                    high);
 }
 
 static int install_locked(rampart_installer *in, const rinst_root *r, const rampart_target *t, int fd, rerr *e)

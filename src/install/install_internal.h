@@ -112,8 +112,8 @@ int rinst_extract_tar(int fd, int dirfd, const rinst_limits *lim, rerr *e) RAMPA
  * to timeout_ms; past it the group is killed (SIGKILL).  0 when it exits
  * with status 0; else `fail_code` with a message naming `what` and the exit
  * status, the signal or the timeout. */
-int rinst_hook_run(const char *const *argv, const char *const *env, const char *cwd, unsigned timeout_ms,
-                   int fail_code, const char *what, rerr *e) RAMPART_MUST_USE;
+int rinst_hook_run(const char *const *argv, const char *const *env, const char *cwd, unsigned timeout_ms, int fail_code,
+                   const char *what, rerr *e) RAMPART_MUST_USE;
 
 /* ---- the install root (layout.c) ------------------------------------------ */
 
