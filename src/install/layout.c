@@ -149,6 +149,7 @@ int rinst_record_set(const rinst_root *r, const char *name, const char *text, re
 }
 
 /* Removes everything below folder fd (which it closes), depth first. */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by the depth check (2 * RFS_MAX_DEPTH)
 static int empty_tree(int fd, unsigned depth, rerr *e)
 {
     DIR *d = fdopendir(fd);

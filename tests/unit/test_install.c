@@ -16,12 +16,35 @@ static int check_v(const char *s)
 
 static void test_semver_check(void)
 {
-    static const char *const good[] = {"0.0.0", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1",
-                                       "1.0.0-0.3.7", "1.0.0-x.7.z.92", "1.0.0+20130313144700",
-                                       "1.0.0-beta+exp.sha.5114f85", "1.0.0-x-y-z.--", "1.0.0+0.build.1-rc.10000aaa"};
-    static const char *const bad[] = {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-",
-                                      "1.2.3+", "1.2.3-01", "1.2.3-a..b", "1.2.3-a_b", "v1.2.3", "1.2.3 ",
-                                      "-1.2.3", "1.2.3/../x", "1234567890123456789.0.0", "1.2.3+a/b"};
+    static const char *const good[] = {"0.0.0",
+                                       "1.2.3",
+                                       "10.20.30",
+                                       "1.0.0-alpha",
+                                       "1.0.0-alpha.1",
+                                       "1.0.0-0.3.7",
+                                       "1.0.0-x.7.z.92",
+                                       "1.0.0+20130313144700",
+                                       "1.0.0-beta+exp.sha.5114f85",
+                                       "1.0.0-x-y-z.--",
+                                       "1.0.0+0.build.1-rc.10000aaa"};
+    static const char *const bad[] = {"",
+                                      "1",
+                                      "1.2",
+                                      "1.2.3.4",
+                                      "01.2.3",
+                                      "1.02.3",
+                                      "1.2.03",
+                                      "1.2.3-",
+                                      "1.2.3+",
+                                      "1.2.3-01",
+                                      "1.2.3-a..b",
+                                      "1.2.3-a_b",
+                                      "v1.2.3",
+                                      "1.2.3 ",
+                                      "-1.2.3",
+                                      "1.2.3/../x",
+                                      "1234567890123456789.0.0",
+                                      "1.2.3+a/b"};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
         if (check_v(good[i]) != 0)
             TH_FAIL("'%s' refused", good[i]);
@@ -35,9 +58,12 @@ static void test_semver_check(void)
 /* SemVer 2.0.0 §11's own example, in increasing order, and more. */
 static void test_semver_order(void)
 {
-    static const char *const order[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
-                                        "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1",
-                                        "1.1.0", "1.10.0", "2.0.0-0", "2.0.0-1", "2.0.0-a", "2.0.0", "10.0.0"};
+    static const char *const order[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                                        "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+                                        "1.0.0-rc.1",  "1.0.0",         "1.0.1",
+                                        "1.1.0",       "1.10.0",        "2.0.0-0",
+                                        "2.0.0-1",     "2.0.0-a",       "2.0.0",
+                                        "10.0.0"};
     size_t n = sizeof(order) / sizeof(order[0]);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
@@ -54,8 +80,7 @@ static void test_semver_order(void)
     CHECK_RC(rampart_version_compare(NULL, "1.2.0", &r), RAMPART_EINVAL);
 }
 
-static int entry(rinst_kind kind, const char *name, const char *link, uint32_t mode, char *out, rinst_tally *t,
-                 rerr *e)
+static int entry(rinst_kind kind, const char *name, const char *link, uint32_t mode, char *out, rinst_tally *t, rerr *e)
 {
     rinst_limits lim = {.max_total_bytes = 100, .max_entries = 4, .allow_setuid = false};
     rinst_entry en = {.name = name, .kind = kind, .mode = mode, .link = link, .size = kind == RINST_FILE ? 10 : 0};
@@ -94,14 +119,16 @@ static void test_entries(void)
         {RINST_FILE, "a\\b", NULL, 0644, RAMPART_EPATH, NULL},
         {RINST_FILE, "./", NULL, 0644, RAMPART_EPATH, "archive entry './' replaces the install folder"},
         {RINST_SYMLINK, "l", "/tmp", 0777, RAMPART_EPATH, "symlink 'l' points to absolute path '/tmp'"},
-        {RINST_SYMLINK, "a/l", "../..", 0777, RAMPART_EPATH, "symlink 'a/l' points to '../..', outside the install folder"},
+        {RINST_SYMLINK, "a/l", "../..", 0777, RAMPART_EPATH,
+         "symlink 'a/l' points to '../..', outside the install folder"},
         {RINST_SYMLINK, "m", "a/b/../..", 0777, RAMPART_EPATH, "symlink 'm' target 'a/b/../..' has '..' after a name"},
         {RINST_SYMLINK, "m", "./x", 0777, RAMPART_EPATH, NULL},
         {RINST_SYMLINK, "m", "", 0777, RAMPART_EPATH, NULL},
         {RINST_HARDLINK, "h", "../etc/passwd", 0644, RAMPART_EPATH, NULL},
         {RINST_HARDLINK, "h", "/etc/passwd", 0644, RAMPART_EPATH, NULL},
         {RINST_HARDLINK, "h", NULL, 0644, RAMPART_EPATH, NULL},
-        {RINST_SPECIAL, "dev/null", NULL, 0644, RAMPART_EARCHIVE, "archive entry 'dev/null' is a device, FIFO or socket"},
+        {RINST_SPECIAL, "dev/null", NULL, 0644, RAMPART_EARCHIVE,
+         "archive entry 'dev/null' is a device, FIFO or socket"},
         {RINST_FILE, "su", NULL, 04755, RAMPART_EARCHIVE, "archive entry 'su' is set-uid or set-gid (mode 4755)"},
         {RINST_DIR, "g", NULL, 02755, RAMPART_EARCHIVE, NULL},
     };
