@@ -267,20 +267,20 @@ if [ "${RAMPART_HAS_CRASHPOINTS:-0}" = 1 ]; then
         t_bad "crash points: stopped at $n with status $st"
     flip
 fi
-# Random kills: SIGKILL at a random moment of an install (0 to 0.5 s; one
+# Random kills: SIGKILL at a random moment of an install (0 to 0.4 s; one
 # install takes about that long here), then the active version must be
-# complete; every tenth time the next run must finish cleanly.
+# complete; every twentieth time the next run must finish cleanly.
 kills=${RAMPART_INSTALL_KILLS:-200}
 [ -n "${RAMPART_UNDER_VALGRIND:-}" ] && kills=20
 bad=0 killed=0
 for i in $(seq 1 "$kills"); do
     instx C $next --allow-downgrade >/dev/null 2>&1 &
     pid=$!
-    sleep "$(printf '0.%03d' $((RANDOM % 500)))"
+    sleep "$(printf '0.%03d' $((RANDOM % 400)))"
     kill -9 $pid 2>/dev/null && killed=$((killed + 1))
     wait $pid 2>/dev/null
     complete C || { bad=$((bad + 1)); echo "kill $i: active $(active C) incomplete"; diff -r --no-dereference "want/$(active C | cut -d/ -f2)" C/current/ | head -5; }
-    [ $((i % 10)) = 0 ] && { inst C $next --allow-downgrade >/dev/null 2>&1 || { bad=$((bad + 1)); echo "kill $i: next run failed"; }; }
+    [ $((i % 20)) = 0 ] && { inst C $next --allow-downgrade >/dev/null 2>&1 || { bad=$((bad + 1)); echo "kill $i: next run failed"; }; }
     flip
 done
 [ $bad = 0 ] && t_ok "$kills random kills ($killed before the end): the active version is always complete" ||
