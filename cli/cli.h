@@ -59,6 +59,8 @@ int cmd_key(int argc, char **argv);
 int cmd_repo(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_provenance(int argc, char **argv);
+int cmd_install(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
 
 /* Prints the review of `md` against `trusted` (cmd_metadata.c): keys by
  * fingerprint (unchanged, added, removed, key material replaced under a

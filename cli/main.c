@@ -27,6 +27,8 @@ static const struct {
     {"repo", cmd_repo, "run a TUF repository: targets, delegations, signing, publishing"},
     {"attest", cmd_attest, "sign SLSA provenance for built files (a builder's DSSE attestation)"},
     {"verify-provenance", cmd_verify_provenance, "judge a file's provenance attestation by a policy"},
+    {"install", cmd_install, "install a verified release into a versioned folder and switch to it"},
+    {"rollback", cmd_rollback, "switch an install folder back to its previous version"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -124,6 +124,15 @@ enum rampart_error_code {
     /** The newest cosignature of the checkpoint is older than the allowed maximum age
      *  (freeze attack on the log). */
     RAMPART_ESTALE = -37,
+    /* Installing releases (rampart/install.h, docs/install-releases.md). */
+    /** A signed release whose version is below the highest one installed (anti-rollback). */
+    RAMPART_EDOWNGRADE = -38,
+    /** An archive entry that is not allowed: a device, FIFO or socket, a set-uid or set-gid file. */
+    RAMPART_EARCHIVE = -39,
+    /** A pre-install or post-install hook failed, timed out or could not be run. */
+    RAMPART_EHOOK = -40,
+    /** The health check failed or timed out; the previous version was made active again. */
+    RAMPART_EHEALTH = -41,
 };
 
 /**

@@ -33,5 +33,6 @@
 #include "repo.h"
 #include "provenance.h"
 #include "tlog.h"
+#include "install.h"
 
 #endif /* RAMPART_RAMPART_H */

@@ -61,6 +61,11 @@ static const struct {
     {RAMPART_ESPLITVIEW, RAMPART_KIND_SECURITY, "RAMPART_ESPLITVIEW",
      "inconsistent views of the transparency log (split view)"},
     {RAMPART_ESTALE, RAMPART_KIND_SECURITY, "RAMPART_ESTALE", "log checkpoint cosignatures are too old"},
+    {RAMPART_EDOWNGRADE, RAMPART_KIND_SECURITY, "RAMPART_EDOWNGRADE",
+     "release version below the highest installed (downgrade)"},
+    {RAMPART_EARCHIVE, RAMPART_KIND_SECURITY, "RAMPART_EARCHIVE", "archive entry not allowed"},
+    {RAMPART_EHOOK, RAMPART_KIND_LOCAL, "RAMPART_EHOOK", "install hook failed"},
+    {RAMPART_EHEALTH, RAMPART_KIND_LOCAL, "RAMPART_EHEALTH", "health check failed; previous version restored"},
 };
 
 /* The kinds are explained, code by code, in docs/errors.md (a unit test
