@@ -31,6 +31,7 @@ int cmd_key(int argc, char **argv);
 int cmd_repo(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify_provenance(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
 
 /* Where a private key's passphrase comes from (cmd_key.c): a file (its
  * first line), an environment variable, or else a prompt on the terminal

@@ -22,6 +22,7 @@ static const struct {
     {"repo", cmd_repo, "run a TUF repository: targets, delegations, signing, publishing"},
     {"attest", cmd_attest, "sign SLSA provenance for built files (a builder's DSSE attestation)"},
     {"verify-provenance", cmd_verify_provenance, "judge a file's provenance attestation by a policy"},
+    {"assess", cmd_assess, "grade an update channel on transport, signing, manifest, hashes and provenance"},
 };
 
 static void usage(FILE *f)

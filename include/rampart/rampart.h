@@ -32,5 +32,6 @@
 #include "signer.h"
 #include "repo.h"
 #include "provenance.h"
+#include "assess.h"
 
 #endif /* RAMPART_RAMPART_H */
