@@ -29,6 +29,7 @@ static const struct {
     {"verify-provenance", cmd_verify_provenance, "judge a file's provenance attestation by a policy"},
     {"install", cmd_install, "install a verified release into a versioned folder and switch to it"},
     {"rollback", cmd_rollback, "switch an install folder back to its previous version"},
+    {"assess", cmd_assess, "grade an update channel on transport, signing, manifest, hashes and provenance"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

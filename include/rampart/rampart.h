@@ -34,5 +34,6 @@
 #include "provenance.h"
 #include "tlog.h"
 #include "install.h"
+#include "assess.h"
 
 #endif /* RAMPART_RAMPART_H */

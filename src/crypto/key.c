@@ -195,6 +195,12 @@ const rkey_alg *rkey_alg_of(const rkey *k)
     return k->alg;
 }
 
+unsigned rkey_bits(const rkey *k)
+{
+    int bits = EVP_PKEY_get_bits(k->pkey);
+    return bits > 0 ? (unsigned)bits : 0;
+}
+
 const uint8_t *rkey_fingerprint(const rkey *k)
 {
     return k->fingerprint;

@@ -80,6 +80,9 @@ static inline void rkey_free_p(rkey **k)
 
 /* The kind the key was made with.  `k` must not be NULL. */
 const rkey_alg *rkey_alg_of(const rkey *k);
+/* The key's size in bits as OpenSSL counts it (RSA: the modulus; EC: the
+ * group order; Ed25519: 256); 0 when unknown.  `k` must not be NULL. */
+unsigned rkey_bits(const rkey *k);
 /* SHA-256 of the key's DER SubjectPublicKeyInfo as re-encoded by OpenSSL
  * (EC points uncompressed, named curve): equal exactly when the key
  * material is equal, whatever keyid, keytype label or point encoding it

@@ -1,0 +1,165 @@
+/*
+ * rampart/assess.h - grading an update channel on the five procurement
+ * questions: transport, signing, manifest verification, hashes and
+ * provenance (docs/assess.md).
+ *
+ * An assessment inspects a channel (today: a TUF repository, as a local
+ * folder or a URL), runs every check of its kind, and grades each question
+ * from A to F.  Each check answers one or more questions with a status
+ * (pass, warn, fail, critical), the evidence behind it and a one-line
+ * remedy.  The assessed channel is hostile input: every fetch is capped in
+ * bytes, time and redirects, every document is parsed strictly, and every
+ * string taken from it is kept as untrusted text (the text report sanitises
+ * it, the HTML report escapes it, JSON and SARIF escape it as JSON).
+ *
+ * Typical use:
+ *
+ *     rampart_assess_options o = RAMPART_ASSESS_OPTIONS_INIT;
+ *     rampart_assessment *a;
+ *     rampart_error err;
+ *     if (rampart_assessment_new(&a, "https://updates.example.com/tuf/", &o, &err) != 0) ...
+ *     char *text;
+ *     if (rampart_assessment_report(a, RAMPART_REPORT_TEXT, &text, &err) == 0) fputs(text, stdout);
+ *     rampart_string_free(text);
+ *     int ok = rampart_assessment_meets(a, 'B');
+ *     rampart_assessment_free(a);
+ *
+ * Thread safety: rampart_assessment_new may run in several threads at once (see
+ * rampart/client.h about curl_global_init).  A finished rampart_assessment
+ * never changes: its accessors and rampart_assessment_report may be called
+ * from any number of threads at once; free it once, when no thread uses it.
+ */
+#ifndef RAMPART_ASSESS_H
+#define RAMPART_ASSESS_H
+
+#include <stddef.h>
+
+#include "client.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rampart_assessment rampart_assessment;
+
+/** The five questions, in report order. */
+typedef enum rampart_question {
+    RAMPART_Q_TRANSPORT = 0,
+    RAMPART_Q_SIGNING = 1,
+    RAMPART_Q_MANIFEST = 2,
+    RAMPART_Q_HASHES = 3,
+    RAMPART_Q_PROVENANCE = 4,
+} rampart_question;
+#define RAMPART_QUESTION_COUNT 5
+
+/** The status of one check, from best to worst. */
+typedef enum rampart_check_status {
+    RAMPART_CHECK_PASS = 0,
+    RAMPART_CHECK_WARN = 1,
+    RAMPART_CHECK_FAIL = 2,
+    RAMPART_CHECK_CRITICAL = 3,
+} rampart_check_status;
+
+/** Channel kinds (--kind). */
+typedef enum rampart_channel_kind {
+    RAMPART_KIND_AUTO = 0, /**< detect from what the location serves */
+    RAMPART_KIND_TUF = 1,
+} rampart_channel_kind;
+
+/** Report formats. */
+typedef enum rampart_report_format {
+    RAMPART_REPORT_TEXT = 0,  /**< terminal text: grade table, then evidence and remedies (sanitised) */
+    RAMPART_REPORT_JSON = 1,  /**< docs/assess-schema.json */
+    RAMPART_REPORT_SARIF = 2, /**< SARIF 2.1.0 */
+    RAMPART_REPORT_HTML = 3,  /**< one self-contained page */
+} rampart_report_format;
+
+#define RAMPART_ASSESS_OPTIONS_VERSION 1
+
+/**
+ * Options.  Start from RAMPART_ASSESS_OPTIONS_INIT; 0 / NULL means the
+ * documented default.  Strings are used during rampart_assessment_new only.
+ */
+typedef struct rampart_assess_options {
+    unsigned version;          /**< RAMPART_ASSESS_OPTIONS_VERSION */
+    rampart_channel_kind kind; /**< default RAMPART_KIND_AUTO */
+    const char *root_file;     /**< TUF: a root obtained out of band; default: the channel's own
+                                    first root (trust on first use, said in the report) */
+    const char *ca_file;       /**< CA bundle (PEM) instead of the system store */
+    size_t max_metadata_bytes; /**< cap per fetched document; default 5000000 */
+    unsigned max_documents;    /**< documents fetched per assessment; default 512 */
+    long connect_timeout_ms;   /**< default 10000 */
+    long request_timeout_ms;   /**< per request; default 60000 */
+    unsigned max_redirects;    /**< default 5; an https -> http hop is always refused */
+    rampart_clock_fn clock;    /**< default: the system clock */
+    void *clock_ctx;
+} rampart_assess_options;
+
+#define RAMPART_ASSESS_OPTIONS_INIT                                                                                    \
+    {                                                                                                                  \
+        .version = RAMPART_ASSESS_OPTIONS_VERSION                                                                      \
+    }
+
+/**
+ * Assesses the channel at `location` (an http(s) URL or a local folder).
+ * On success *out owns a new assessment (free with rampart_assessment_free):
+ * findings about the channel, however bad, are results, not errors.
+ * Errors (nothing could be assessed): RAMPART_EINVAL (bad options, an
+ * unknown kind, a location that is neither a URL nor a folder),
+ * RAMPART_ENOTFOUND (no channel of a known kind at the location: for TUF,
+ * no root), RAMPART_EFORMAT (the --root file is not root metadata), network
+ * codes (RAMPART_ENET, RAMPART_ETLS, RAMPART_EINSECURE, timeouts) while
+ * reaching the location, RAMPART_EIO, RAMPART_ENOMEM.  `err` may be NULL.
+ */
+RAMPART_API int rampart_assessment_new(rampart_assessment **out, const char *location,
+                                       const rampart_assess_options *opts, rampart_error *err) RAMPART_MUST_USE;
+
+/** Frees an assessment.  NULL-safe. */
+RAMPART_API void rampart_assessment_free(rampart_assessment *a);
+
+/** The grade of question `q`: 'A' to 'F', or '-' when no check answered it
+ *  (not assessed: a local folder has no transport).  '?' for a bad `q`. */
+RAMPART_API char rampart_assessment_grade(const rampart_assessment *a, rampart_question q) RAMPART_MUST_USE;
+
+/** 1 when every assessed question grades `min_grade` ('A'..'F') or better,
+ *  0 otherwise; -1 (RAMPART_EINVAL) for a grade outside 'A'..'F'.  Questions
+ *  not assessed are not counted. */
+RAMPART_API int rampart_assessment_meets(const rampart_assessment *a, char min_grade) RAMPART_MUST_USE;
+
+/** The channel kind found ("tuf"), owned by `a`. */
+RAMPART_API const char *rampart_assessment_kind(const rampart_assessment *a) RAMPART_MUST_USE;
+
+/** The number of checks run. */
+RAMPART_API size_t rampart_assessment_check_count(const rampart_assessment *a) RAMPART_MUST_USE;
+
+/** One check, as the report shows it.  Strings are owned by the assessment. */
+typedef struct rampart_check_result {
+    const char *id;     /**< stable identifier, e.g. "TUF-ROOT-THRESHOLD" */
+    const char *title;  /**< what is inspected */
+    unsigned questions; /**< bit (1u << rampart_question) per question answered */
+    rampart_check_status status;
+    const char *evidence; /**< what was found (untrusted text inside: sanitise before printing) */
+    const char *remedy;   /**< one line; "" when the check passed */
+    const char *location; /**< the URL or file inspected */
+} rampart_check_result;
+
+/** The i-th check.  Errors: RAMPART_EINVAL (i out of range). */
+RAMPART_API int rampart_assessment_check(const rampart_assessment *a, size_t i,
+                                         rampart_check_result *out) RAMPART_MUST_USE;
+
+/** Names: "transport", ..., and "pass", "warn", "fail", "critical"; NULL when out of range. */
+RAMPART_API const char *rampart_question_name(rampart_question q) RAMPART_MUST_USE;
+RAMPART_API const char *rampart_check_status_name(rampart_check_status s) RAMPART_MUST_USE;
+
+/**
+ * Renders the assessment.  *out is a new NUL-terminated string (free with
+ * rampart_string_free).  Errors: RAMPART_EINVAL (unknown format), RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_assessment_report(const rampart_assessment *a, rampart_report_format format, char **out,
+                                          rampart_error *err) RAMPART_MUST_USE;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RAMPART_ASSESS_H */

@@ -1,0 +1,312 @@
+/* assess.c - the public assessment API: choosing the kind, preparing the
+ * sources, collecting findings and grading them (docs/assess.md). */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "assess/assess.h"
+#include "util/fs.h"
+#include "util/rtime.h"
+#include "util/banned.h"
+
+static const rassess_kind *const KINDS[] = {&rassess_kind_tuf};
+
+size_t rassess_kind_count(void)
+{
+    return sizeof(KINDS) / sizeof(KINDS[0]);
+}
+
+const rassess_kind *rassess_kind_at(size_t i)
+{
+    return i < rassess_kind_count() ? KINDS[i] : NULL;
+}
+
+static const char *const QNAMES[RAMPART_QUESTION_COUNT] = {"transport", "signing", "manifest", "hashes", "provenance"};
+static const char *const SNAMES[4] = {"pass", "warn", "fail", "critical"};
+
+const char *rampart_question_name(rampart_question q)
+{
+    return (unsigned)q < RAMPART_QUESTION_COUNT ? QNAMES[q] : NULL;
+}
+
+const char *rampart_check_status_name(rampart_check_status s)
+{
+    return (unsigned)s < 4 ? SNAMES[s] : NULL;
+}
+
+/* Evidence and locations are sanitised once, here: valid UTF-8 without
+ * control characters, so every report can use them as they are (the HTML
+ * report still escapes them). */
+int rassess_add(rampart_assessment *a, const rassess_rule *rule, rampart_check_status st, const char *location,
+                const char *fmt, ...)
+{
+    if (a->n >= RASSESS_MAX_FINDINGS)
+        return RAMPART_ETOOLARGE;
+    char *raw = rampart_malloc(RASSESS_EVIDENCE_MAX);
+    char *ev = rampart_malloc(RASSESS_EVIDENCE_MAX);
+    size_t ln = strlen(location);
+    char *loc = rampart_malloc(ln + 1);
+    if (raw == NULL || ev == NULL || loc == NULL) {
+        rampart_free(raw);
+        rampart_free(ev);
+        rampart_free(loc);
+        return RAMPART_ENOMEM;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(raw, RASSESS_EVIDENCE_MAX, fmt, ap);
+    va_end(ap);
+    size_t rl = k < 0 ? 0 : strnlen(raw, RASSESS_EVIDENCE_MAX - 1);
+    rampart_sanitize(ev, RASSESS_EVIDENCE_MAX, raw, rl);
+    rampart_sanitize(loc, ln + 1, location, ln);
+    rampart_free(raw);
+    a->f[a->n] = (rassess_finding){.rule = rule, .status = st, .evidence = ev, .location = loc};
+    a->n++;
+    return 0;
+}
+
+/* Grading (docs/assess.md): each check caps the questions it answers --
+ * warn at B, fail at D, critical at F; three or more warnings on one
+ * question cap it at C, two or more failures at E.  A question no check
+ * answered is not assessed ('-'). */
+void rassess_grade(rampart_assessment *a)
+{
+    for (unsigned q = 0; q < RAMPART_QUESTION_COUNT; q++) {
+        size_t seen = 0, warns = 0, fails = 0, crit = 0;
+        for (size_t i = 0; i < a->n; i++) {
+            if ((a->f[i].rule->questions & RQ(q)) == 0)
+                continue;
+            seen++;
+            warns += a->f[i].status == RAMPART_CHECK_WARN;
+            fails += a->f[i].status == RAMPART_CHECK_FAIL;
+            crit += a->f[i].status == RAMPART_CHECK_CRITICAL;
+        }
+        char g = 'A';
+        if (seen == 0)
+            g = '-';
+        else if (crit > 0)
+            g = 'F';
+        else if (fails >= 2)
+            g = 'E';
+        else if (fails == 1)
+            g = 'D';
+        else if (warns >= 3)
+            g = 'C';
+        else if (warns > 0)
+            g = 'B';
+        a->grades[q] = g;
+    }
+}
+
+const char *rassess_grade_meaning(char g)
+{
+    switch (g) {
+    case 'A':
+        return "every check passed";
+    case 'B':
+        return "warnings";
+    case 'C':
+        return "three or more warnings";
+    case 'D':
+        return "a failed check";
+    case 'E':
+        return "two or more failed checks";
+    case 'F':
+        return "a critical failure";
+    default:
+        return "not assessed";
+    }
+}
+
+void rampart_assessment_free(rampart_assessment *a)
+{
+    if (a == NULL)
+        return;
+    for (size_t i = 0; i < a->n; i++) {
+        rampart_free(a->f[i].evidence);
+        rampart_free(a->f[i].location);
+    }
+    rampart_free(a->location);
+    rampart_free(a);
+}
+
+int rassess_run(rampart_assessment **out, const rassess_kind *k, const char *location, const rassess_input *in,
+                int64_t now, rerr *e)
+{
+    rampart_assessment *a = rampart_calloc(1, sizeof(*a));
+    if (a == NULL)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    size_t ln = strlen(location);
+    a->location = rampart_malloc(ln + 1);
+    if (a->location != NULL)
+        rampart_sanitize(a->location, ln + 1, location, ln);
+    if (a->location == NULL) {
+        rampart_free(a);
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    }
+    a->kind = k->name;
+    a->now = now;
+    int rc = k->run(a, in, e);
+    if (rc != 0) {
+        rampart_assessment_free(a);
+        return rc;
+    }
+    rassess_grade(a);
+    *out = a;
+    return 0;
+}
+
+static bool is_url(const char *s)
+{
+    return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
+}
+
+static int read_root_file(const char *path, rbuf *root, rerr *e)
+{
+    rbuf_init(root, 512000);
+    int rc = rfs_read_file(AT_FDCWD, path, root, e);
+    if (rc == RAMPART_ETOOLARGE)
+        return rerr_set(e, rc, NULL, "%s: larger than 512000 bytes", path);
+    return rc;
+}
+
+static int pick_kind(const rampart_assess_options *o, rasrc *meta, const rassess_kind **k, rerr *e)
+{
+    for (size_t i = 0; i < rassess_kind_count(); i++) {
+        const rassess_kind *c = KINDS[i];
+        if (o->kind == c->kind || (o->kind == RAMPART_KIND_AUTO && c->detect(meta))) {
+            *k = c;
+            return 0;
+        }
+    }
+    if (o->kind != RAMPART_KIND_AUTO)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "unknown channel kind %d", (int)o->kind);
+    return rerr_set(e, RAMPART_ENOTFOUND, NULL, "%s: no update channel of a known kind (tried: tuf)", meta->base);
+}
+
+static int64_t clock_now(const rampart_assess_options *o)
+{
+    if (o->clock != NULL)
+        return o->clock(o->clock_ctx);
+    int64_t t = 0;
+    if (rtime_now(&t) != 0)
+        return 0;
+    return t;
+}
+
+int rampart_assessment_new(rampart_assessment **out, const char *location, const rampart_assess_options *opts,
+                           rampart_error *err)
+{
+    rerr_clear(err);
+    if (out == NULL || location == NULL || opts == NULL || opts->version != RAMPART_ASSESS_OPTIONS_VERSION)
+        return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments or options version");
+    rampart_assess_options o = *opts;
+    if (o.max_metadata_bytes == 0)
+        o.max_metadata_bytes = 5000000;
+    if (o.max_documents == 0)
+        o.max_documents = 512;
+    RAMPART_AUTO(rbuf_free) rbuf root = {0};
+    if (o.root_file != NULL) {
+        int rc = read_root_file(o.root_file, &root, err);
+        if (rc != 0)
+            return rc;
+    }
+    rasrc *meta = NULL, *targets = NULL;
+    int rc = is_url(location) ? rasrc_url_new(&meta, &targets, location, &o, err)
+                              : rasrc_dir_new(&meta, &targets, location, err);
+    if (rc != 0)
+        return rc;
+    meta->max_docs = o.max_documents;
+    if (targets != NULL)
+        targets->max_docs = o.max_documents;
+    const rassess_kind *k = NULL;
+    rc = pick_kind(&o, meta, &k, err);
+    if (rc == 0) {
+        rassess_input in = {.meta = meta,
+                            .targets = targets,
+                            .root = o.root_file != NULL ? root.data : NULL,
+                            .root_len = root.len,
+                            .max_doc_bytes = o.max_metadata_bytes};
+        rc = rassess_run(out, k, location, &in, clock_now(&o), err);
+    }
+    rasrc_free(meta);
+    rasrc_free(targets);
+    return rc;
+}
+
+char rampart_assessment_grade(const rampart_assessment *a, rampart_question q)
+{
+    if (a == NULL || (unsigned)q >= RAMPART_QUESTION_COUNT)
+        return '?';
+    return a->grades[q];
+}
+
+int rampart_assessment_meets(const rampart_assessment *a, char min_grade)
+{
+    if (a == NULL || min_grade < 'A' || min_grade > 'F')
+        return RAMPART_EINVAL;
+    for (unsigned q = 0; q < RAMPART_QUESTION_COUNT; q++)
+        if (a->grades[q] != '-' && a->grades[q] > min_grade)
+            return 0;
+    return 1;
+}
+
+const char *rampart_assessment_kind(const rampart_assessment *a)
+{
+    return a != NULL ? a->kind : NULL;
+}
+
+size_t rampart_assessment_check_count(const rampart_assessment *a)
+{
+    return a != NULL ? a->n : 0;
+}
+
+int rampart_assessment_check(const rampart_assessment *a, size_t i, rampart_check_result *out)
+{
+    if (a == NULL || out == NULL || i >= a->n)
+        return RAMPART_EINVAL;
+    const rassess_finding *f = &a->f[i];
+    *out = (rampart_check_result){.id = f->rule->id,
+                                  .title = f->rule->title,
+                                  .questions = f->rule->questions,
+                                  .status = f->status,
+                                  .evidence = f->evidence,
+                                  .remedy = f->status == RAMPART_CHECK_PASS ? "" : f->rule->remedy,
+                                  .location = f->location};
+    return 0;
+}
+
+int rampart_assessment_report(const rampart_assessment *a, rampart_report_format format, char **out, rampart_error *err)
+{
+    rerr_clear(err);
+    if (a == NULL || out == NULL)
+        return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments");
+    RAMPART_AUTO(rbuf_free) rbuf b;
+    rbuf_init(&b, (size_t)64 << 20);
+    int rc;
+    switch (format) {
+    case RAMPART_REPORT_TEXT:
+        rc = rassess_report_text(a, &b);
+        break;
+    case RAMPART_REPORT_JSON:
+        rc = rassess_report_json(a, &b, err);
+        break;
+    case RAMPART_REPORT_SARIF:
+        rc = rassess_report_sarif(a, &b, err);
+        break;
+    case RAMPART_REPORT_HTML:
+        rc = rassess_report_html(a, &b);
+        break;
+    default:
+        return rerr_set(err, RAMPART_EINVAL, NULL, "unknown report format %d", (int)format);
+    }
+    if (rc != 0)
+        return err != NULL && err->code == rc ? rc : rerr_set(err, rc, NULL, "cannot render the report");
+    size_t len = 0;
+    uint8_t *s = rbuf_detach(&b, &len);
+    if (s == NULL)
+        return rerr_set(err, RAMPART_ENOMEM, NULL, "out of memory");
+    *out = (char *)s;
+    return 0;
+}
