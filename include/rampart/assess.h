@@ -17,12 +17,15 @@
  *     rampart_assess_options o = RAMPART_ASSESS_OPTIONS_INIT;
  *     rampart_assessment *a;
  *     rampart_error err;
- *     if (rampart_assessment_new(&a, "https://updates.example.com/tuf/", &o, &err) != 0) ...
- *     char *text;
- *     if (rampart_assessment_report(a, RAMPART_REPORT_TEXT, &text, &err) == 0) fputs(text, stdout);
+ *     if (rampart_assessment_new(&a, "https://updates.example.com/tuf/", &o, &err) != 0)
+ *         return 2; // err.message: nothing could be assessed
+ *     char *text = NULL;
+ *     if (rampart_assessment_report(a, RAMPART_REPORT_TEXT, &text, &err) == 0)
+ *         fputs(text, stdout);
  *     rampart_string_free(text);
  *     int ok = rampart_assessment_meets(a, 'B');
  *     rampart_assessment_free(a);
+ *     return ok ? 0 : 1;
  *
  * Thread safety: rampart_assessment_new may run in several threads at once (see
  * rampart/client.h about curl_global_init).  A finished rampart_assessment

@@ -294,7 +294,10 @@ typedef struct rampart_target_iter rampart_target_iter;
  * rampart_client_get_target_info for its path would return that very entry
  * (§5.6.7: the first role in pre-order that lists it, within the paths every
  * delegation on the way allows, stopping at terminating delegations).  Each
- * path appears once; targets come sorted by path (bytewise).  The iterator
+ * path appears once; targets come sorted by path (bytewise).  The targets
+ * of TAP 15 succinct hash bins are not listed (their roles are not walked:
+ * one fetch per bin); a warning through the log callback says so, and
+ * rampart_client_get_target_info still finds them by path.  The iterator
  * is independent of the client afterwards.  Errors: refresh errors, those of
  * loading a delegated role, RAMPART_ENOMEM, RAMPART_EINVAL.
  */

@@ -10,7 +10,9 @@
  *     (rclient_find_target): a path a role lists outside the paths its
  *     delegation allows, or behind a terminating delegation that does not
  *     list it, or shadowed by an earlier role, comes out as the search says.
- * TAP 15 succinct hash-bin delegations are not walked in pass 1.
+ * TAP 15 succinct hash-bin delegations are not walked in pass 1 (2^bit_length
+ * bins, up to 4 billion roles, would each be fetched); the listing says so
+ * in a warning.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,12 @@ static int walk(rampart_client *c, rstore *st, const char *prefix, cands *out)
             rerr_set(&c->err, rc, NULL, "out of memory");
             break;
         }
+        if (md->has_succinct)
+            /* Said, never silent: a listing of a hash-bin repository lacks the
+             * targets of its bins (they are still found by name). */
+            rclient_log(c, RAMPART_LOG_WARN,
+                        "the listing leaves out the targets of %llu TAP 15 hash bins (download them by name)",
+                        1ULL << md->succinct.bit_length);
         /* Pushed in reverse, so the first delegation is walked first. */
         for (size_t i = md->ndelegations; rc == 0 && i-- > 0;) {
             if (visited >= c->max_delegations) {

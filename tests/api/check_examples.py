@@ -9,7 +9,7 @@ Examples:
     "Typical use:" or "(compiled by tests/api/check_examples.py):", made of
     the following lines indented by " *     ", up to the first line that is
     not (blank comment lines inside are kept);
-  - in docs/client.md, every block fenced with ```c.
+  - in README.md and docs/*.md, every block fenced with ```c.
 A block with an #include line is a whole translation unit; any other block
 is the body of `int example(void)`, compiled after <stdio.h>, <stdlib.h>,
 <string.h> and <rampart/rampart.h>.  Each is compiled as C11 with -Wall
@@ -79,7 +79,8 @@ def main():
     src, cc = sys.argv[1], sys.argv[2]
     incdir = os.path.join(src, "include")
     hdr = [e for h in sorted(glob.glob(os.path.join(incdir, "rampart", "*.h"))) for e in header_examples(h)]
-    docs = doc_examples(os.path.join(src, "docs", "client.md"))
+    docs = [e for f in [os.path.join(src, "README.md")] + sorted(glob.glob(os.path.join(src, "docs", "*.md")))
+            for e in doc_examples(f)]
     ok = True
     if not hdr or not docs:
         sys.stderr.write(f"found {len(hdr)} header and {len(docs)} docs examples: expected some of each\n")
