@@ -92,6 +92,8 @@ static int repo_role_opt(struct repo_args *a, int id, const char *arg)
     }
     static const char *const names[4] = {"--root-expires", "--targets-expires", "--snapshot-expires",
                                          "--timestamp-expires"};
+    if (id < O_ROLEEXP || id >= O_ROLEEXP + 4)
+        return CLI_USAGE; /* not in any table */
     return repo_days(names[id - O_ROLEEXP], arg, &a->role_expires[id - O_ROLEEXP]);
 }
 

@@ -90,7 +90,6 @@ int repo_refresh(struct repo_args *a)
 static const char *const severity_names[3] = {"ok", "warning", "error"};
 
 struct status_out {
-    struct repo_args *a;
     json_t *roles, *warnings; /* --json */
     int worst;
     bool oom;
@@ -148,7 +147,7 @@ int repo_status(struct repo_args *a)
         cli_usage_error("give DIR only");
         return CLI_USAGE;
     }
-    struct status_out out = {.a = a};
+    struct status_out out = {0};
     if (a->json) {
         out.roles = json_array();
         out.warnings = json_array();

@@ -114,21 +114,21 @@ int rclient_find_target(rampart_client *c, rstore *st, const char *path, rampart
     /* Load every role the search asks for, through the delegator it names. */
     while ((rc = search_step(c, &s, md, &r)) == 0 && r.step == TUF_DS_NEED) {
         rc = role_name(c, &r, &name);
-        if (rc == 0)
-            rclient_log(c, RAMPART_LOG_INFO, "target '%s': delegation search asks role '%s'", path,
-                        (const char *)name.data);
-        if (rc == 0)
-            rc = rclient_load_targets(c, st, (const char *)name.data, r.delegator, &md, NULL);
+        if (rc != 0)
+            break;
+        rclient_log(c, RAMPART_LOG_INFO, "target '%s': delegation search asks role '%s'", path,
+                    (const char *)name.data);
+        rc = rclient_load_targets(c, st, (const char *)name.data, r.delegator, &md, NULL);
         if (rc != 0)
             break;
     }
     if (rc == 0 && r.step == TUF_DS_FOUND) {
         rc = role_name(c, &r, &name);
-        if (rc == 0)
+        if (rc == 0) {
             rclient_log(c, RAMPART_LOG_INFO, "target '%s': found in role '%s'", path, (const char *)name.data);
-        if (rc == 0)
             rc = make_target(r.md, &r.target, (const char *)name.data, c->trusted->root->consistent_snapshot, out,
                              &c->err);
+        }
     } else if (rc == 0 && r.reason == TUF_DS_LIMIT) {
         rc = rerr_set(&c->err, RAMPART_ENOTFOUND, NULL,
                       "target '%s' not found within %u delegated roles (max_delegations)", path, c->max_delegations);

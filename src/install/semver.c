@@ -38,17 +38,17 @@ static int identifiers(const char *s, size_t n, size_t *i, char stop, bool numer
 {
     for (;;) {
         size_t start = *i;
-        bool all_digits = true;
+        bool digits_only = true;
         while (*i < n && s[*i] != '.' && s[*i] != stop) {
             if (!is_ident_char(s[*i]))
                 return rerr_set(e, RAMPART_EFORMAT, NULL, "version '%.*s': bad character in %s", (int)n, s, what);
-            all_digits = all_digits && is_digit(s[*i]);
+            digits_only = digits_only && is_digit(s[*i]);
             (*i)++;
         }
         size_t len = *i - start;
         if (len == 0)
             return rerr_set(e, RAMPART_EFORMAT, NULL, "version '%.*s': empty %s identifier", (int)n, s, what);
-        if (numeric_rule && all_digits && len > 1 && s[start] == '0')
+        if (numeric_rule && digits_only && len > 1 && s[start] == '0')
             return rerr_set(e, RAMPART_EFORMAT, NULL, "version '%.*s': numeric %s identifier has a leading zero",
                             (int)n, s, what);
         if (*i < n && s[*i] == '.') {

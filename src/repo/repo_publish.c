@@ -141,6 +141,8 @@ static int prepare_role(rampart_repo *r, dcache *c, const char *name, bool write
     tuf_md *md = NULL, *del = NULL, *old = NULL;
     bool is_root = strcmp(name, "root") == 0;
     int rc = rrepo_role(r, name, &ro);
+    if (rc == 0 && ro == NULL) /* rrepo_role gives a role on success; said for the analyser */
+        rc = rrepo_fail(r, RAMPART_EINVAL, name, "no staged role '%s'", name);
     if (rc == 0)
         rc = rrepo_auth(r, name, &keys, &auth);
     if (rc == 0 && is_root)

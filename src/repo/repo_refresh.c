@@ -77,10 +77,10 @@ static int check_outlives(rampart_repo *r, const json_t *snap, bool snap_new, co
  * one with other bytes. */
 static int write_online(rampart_repo *r, const json_t *snap, bool snap_new, const json_t *ts)
 {
-    char fname[64];
     int64_t sv = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
     int rc = 0;
     if (snap_new) {
+        char fname[64];
         /* Not referenced until the timestamp below: safe to (re)write. */
         (void)snprintf(fname, sizeof(fname), "%lld.snapshot.json", (long long)sv); /* a number: fits */
         rc = rrepo_write_json(r, r->fds[RDIR_META], fname, snap, true);

@@ -301,9 +301,20 @@ static int place_replace(rampart_repo *r, int src, int parent, const char *name,
 /* Writes a fresh copy of blob `sha` as `name` in `parent` (replacing
  * whatever is there).  With `check` the blob's hash is checked first: a
  * damaged blob is an error, since nothing correct can be served from it. */
+/* How place() treats the blob: the digest to check it by (when `check`),
+ * and whether the served name was missing. */
+typedef struct place_how {
+    rhash_alg alg;
+    const uint8_t *digest;
+    bool check, missing;
+} place_how;
+
 static int place(rampart_repo *r, int blobdir, const char *sha, int parent, const char *name, uint64_t length,
-                 rhash_alg alg, const uint8_t *digest, bool check, bool missing)
+                 const place_how *how)
 {
+    rhash_alg alg = how->alg;
+    const uint8_t *digest = how->digest;
+    bool check = how->check, missing = how->missing;
     int src = openat(blobdir, sha, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (src < 0)
         return errno == ENOENT
@@ -369,8 +380,8 @@ static int serve_one(rampart_repo *r, tally *ty, const char *role, const char *p
         const char *why;
         rc = judge(r, parent, name, (uint64_t)length, alg, digest, mode, since, &why);
         if (rc == 0 && why != NULL)
-            rc = place(r, blobdir, sha, parent, name, (uint64_t)length, alg, digest, mode == RSERVE_ALL,
-                       strcmp(why, "missing") == 0);
+            rc = place(r, blobdir, sha, parent, name, (uint64_t)length,
+                       &(place_how){alg, digest, mode == RSERVE_ALL, strcmp(why, "missing") == 0});
         if (rc != 0 || why == NULL)
             continue;
         if (strcmp(why, "missing") == 0) {

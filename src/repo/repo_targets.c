@@ -168,13 +168,15 @@ static int walk_subdirs(rampart_repo *r, items *it, int dfd, const char *src, co
     int rc = 0;
     for (size_t i = 0; i < nsubs && rc == 0; i++) {
         char *path = join(src, subs[i]), *tp = join(rel, subs[i]);
-        int sub = -1;
-        if (path == NULL || tp == NULL)
+        if (path == NULL || tp == NULL) {
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
-        else if ((sub = openat(dfd, subs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", path, strerror(errno));
-        else
-            rc = walk(r, it, sub, path, tp, depth + 1); /* takes sub */
+        } else {
+            int sub = openat(dfd, subs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0)
+                rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", path, strerror(errno));
+            else
+                rc = walk(r, it, sub, path, tp, depth + 1); /* takes sub */
+        }
         rampart_free(path);
         rampart_free(tp);
     }
@@ -483,10 +485,11 @@ static int store_all(rampart_repo *r, items *it, bool sha512)
 /* The metadata entry of a stored item. */
 static int entry_of(rampart_repo *r, const items *it, const item *x, json_t **entry)
 {
-    char hex256[65], hex512[129];
+    char hex256[65];
     rhex_encode(hex256, x->sha256, 32);
     json_t *hashes;
     if (it->sha512 != NULL) {
+        char hex512[129];
         rhex_encode(hex512, it->sha512 + (size_t)(x - it->v) * 64, 64);
         hashes = json_pack("{s:s,s:s}", "sha256", hex256, "sha512", hex512);
     } else {

@@ -70,7 +70,7 @@ int tlog_range_hash(tlog_node_fn fn, void *ctx, uint64_t lo, uint64_t hi, tlog_h
                         (unsigned long long)hi);
     /* The right edge of D[lo:hi] splits into complete subtrees of
      * decreasing size (at most 64); hash them right to left. */
-    tlog_hash parts[64];
+    tlog_hash parts[64] = {{{0}}}; /* (zeroed for the analyser: parts[0..np) are set) */
     size_t np = 0;
     uint64_t at = lo;
     while (at < hi) {

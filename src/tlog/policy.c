@@ -290,7 +290,7 @@ bool tlog_policy_quorum(const tlog_policy *p, const bool *witnessed)
     if (p->quorum_none)
         return true;
     /* Groups only name earlier groups: one pass in order decides them. */
-    bool ok[TLOG_POLICY_MAX];
+    bool ok[TLOG_POLICY_MAX] = {false};
     for (size_t g = 0; g < p->ngroups; g++) {
         size_t have = 0;
         for (size_t i = 0; i < p->grp[g].n; i++) {

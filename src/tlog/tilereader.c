@@ -90,7 +90,7 @@ static int hash_span(const uint8_t *p, unsigned h, tlog_hash *out, rerr *e)
 int tlog_tile_node(void *ctx, unsigned level, uint64_t index, tlog_hash *out, rerr *e)
 {
     tlog_tile_reader *r = ctx;
-    if (level > 63 || (index + 1) > (r->size >> level) || index + 1 == 0)
+    if (level > 63 || index == UINT64_MAX || index + 1 > (r->size >> level))
         return rerr_set(e, RAMPART_EINVAL, NULL, "node %u/%llu is not complete in a tree of %llu", level,
                         (unsigned long long)index, (unsigned long long)r->size);
     unsigned tl = level / TLOG_TILE_HEIGHT, h = level % TLOG_TILE_HEIGHT;
