@@ -30,17 +30,18 @@ unchanged() {
 }
 
 # at OFFSET CMD...: CMD with the clock moved by OFFSET (faketime, e.g. +8d)
+# (An ASan build must accept libfaketime ahead of its runtime.)
 at() {
     local off=$1
     shift
-    faketime -f "$off" "$@"
+    env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" faketime -f "$off" "$@"
 }
 
 # client_at OFFSET CMD...: r_client cl, with the clock moved by OFFSET
 client_at() {
     local off=$1
     shift
-    faketime -f "$off" "$RAMPART" client --metadata-dir cl --metadata-url "http://127.0.0.1:$R_PORT/metadata/" \
+    env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" faketime -f "$off" "$RAMPART" client --metadata-dir cl --metadata-url "http://127.0.0.1:$R_PORT/metadata/" \
         --target-base-url "http://127.0.0.1:$R_PORT/targets/" --target-dir cl.dl "$@"
 }
 
