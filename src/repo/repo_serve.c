@@ -114,20 +114,6 @@ static void damaged(rampart_repo *r, tally *t, const char *fmt, ...)
     rrepo_notice(r, "%s", line);
 }
 
-static int write_fd(int fd, const uint8_t *d, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, d, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? errno : EIO;
-        d += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Copies all of `src` into the new file `dst`: a reflink when the file
  * system shares blocks, else copy_file_range, else read and write. */
 static int copy_fd(rampart_repo *r, int src, uint64_t len, int dst)
@@ -162,7 +148,7 @@ static int copy_fd(rampart_repo *r, int src, uint64_t len, int dst)
         ssize_t got = read(src, buf, chunk);
         if (got < 0 && errno == EINTR)
             continue;
-        int err = got > 0 ? write_fd(dst, buf, (size_t)got) : 0;
+        int err = got > 0 ? rfile_write_all(dst, buf, (size_t)got) : 0;
         if (got < 0)
             rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read a stored target: %s", strerror(errno));
         else if (err != 0)

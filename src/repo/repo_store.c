@@ -62,20 +62,6 @@ static int read_all(rampart_repo *r, int fd, const struct stat *st, const char *
     }
 }
 
-static int write_all(int fd, const uint8_t *d, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, d, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? errno : EIO;
-        d += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* True when the blob `name` in `dir` holds exactly `d` (n bytes). */
 static bool blob_same(int dir, const char *name, const uint8_t *d, size_t n, rbuf *scratch)
 {
@@ -100,7 +86,7 @@ static int put_blob(rampart_repo *r, int sub, const char *hex, const uint8_t *d,
         rrepo_notice(r, "blobs/%.2s/%s did not hold its bytes (an interrupted add?): stored again", hex, hex);
         return rfs_write_nosync(sub, hex, d, n, 0644, &r->err);
     }
-    int err = write_all(fd, d, n);
+    int err = rfile_write_all(fd, d, n);
     if (close(fd) != 0 && err == 0)
         err = errno;
     if (err != 0) {
