@@ -48,7 +48,8 @@ void cli_set_verbosity(int v);
 void cli_log(void *ctx, int level, const char *msg);
 /* A decision of the CLI itself, shown with -v. */
 void cli_infof(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints untrusted text to `f`, replacing control bytes and invalid UTF-8 with '?'. */
+/* Prints untrusted text to `f` through rampart_sanitize (control bytes,
+ * invalid UTF-8 and bidirectional overrides become "?"). */
 void cli_print_safe(FILE *f, const char *s);
 
 int cmd_version(int argc, char **argv);

@@ -159,24 +159,20 @@ void cli_report(const char *what, int rc, const rampart_error *err)
 
 void cli_print_safe(FILE *f, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        size_t n = c < 0x80                   ? 1
-                   : (c >= 0xC2 && c <= 0xDF) ? 2
-                   : (c >= 0xE0 && c <= 0xEF) ? 3
-                   : (c >= 0xF0 && c <= 0xF4) ? 4
-                                              : 0;
-        size_t k = 1;
-        while (n > 1 && k < n && (p[k] & 0xC0) == 0x80)
-            k++;
-        if (n == 0 || k != n || (n == 1 && (c < 0x20 || c == 0x7F))) {
-            fputc('?', f);
-            p++;
-            continue;
-        }
-        fwrite(p, 1, n, f);
-        p += n;
+    /* rampart_sanitize never lengthens the text: a chunk at a time, each
+     * cut on a character boundary so that no character is split. */
+    char out[1024];
+    size_t len = strlen(s);
+    while (len > 0) {
+        size_t n = len < sizeof(out) - 1 ? len : sizeof(out) - 1;
+        while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        if (n == 0)
+            n = len < sizeof(out) - 1 ? len : sizeof(out) - 1;
+        rampart_sanitize(out, sizeof(out), s, n);
+        fputs(out, f);
+        s += n;
+        len -= n;
     }
 }
 

@@ -199,6 +199,20 @@ RAMPART_API const char *rampart_strerror(int code) RAMPART_MUST_USE;
  */
 RAMPART_API const char *rampart_error_name(int code) RAMPART_MUST_USE;
 
+/**
+ * Copies `len` bytes of untrusted text (a name from metadata, a server's
+ * message) into `dst` (capacity `cap`, always NUL-terminated when cap > 0)
+ * so that it is safe to print: each control byte (below 0x20, DEL), each
+ * byte of invalid UTF-8, and each character that changes how the text
+ * around it reads (C1 controls U+0080..U+009F; the bidirectional marks,
+ * embeddings, overrides and isolates U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069; the separators U+2028, U+2029) becomes
+ * one '?'.  Truncates on a character boundary.  Every message the library
+ * puts in a rampart_error already went through it.  NULL src with len 0
+ * gives "".  Thread-safe.
+ */
+RAMPART_API void rampart_sanitize(char *dst, size_t cap, const char *src, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,25 @@ static int add_subject(json_t *arr, const rampart_attest_subject *sub, size_t i,
     return 0;
 }
 
+/* RFC 3986 §2: a URI holds no control character and no space (nor DEL);
+ * a builder id with one would be recorded, and later shown, as given. */
+static bool uri_chars_ok(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p != NULL && *p != '\0'; p++)
+        if (*p <= 0x20 || *p == 0x7F)
+            return false;
+    return true;
+}
+
+/* A source revision (a tag, a branch) is free text but one line of it. */
+static bool text_chars_ok(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p != NULL && *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return false;
+    return true;
+}
+
 static int check_options(const rampart_attest_options *o, size_t nsigners, rerr *e)
 {
     if (o == NULL || o->version != RAMPART_ATTEST_OPTIONS_VERSION)
@@ -50,6 +69,10 @@ static int check_options(const rampart_attest_options *o, size_t nsigners, rerr 
         return BAD(e, "an attestation needs at least one subject");
     if (o->builder_id == NULL || o->builder_id[0] == '\0')
         return BAD(e, "an attestation needs a builder id");
+    if (!uri_chars_ok(o->builder_id) || !uri_chars_ok(o->build_type) || !uri_chars_ok(o->source_uri))
+        return BAD(e, "the builder id, build type and source URI must be URIs: no spaces or control characters");
+    if (!text_chars_ok(o->source_revision))
+        return BAD(e, "the source revision must not hold control characters");
     if (nsigners == 0 || nsigners > RDSSE_MAX_SIGS)
         return BAD(e, "an attestation needs 1 to %d signers", RDSSE_MAX_SIGS);
     bool src = o->source_uri != NULL && o->source_uri[0] != '\0';

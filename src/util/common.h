@@ -38,10 +38,8 @@ int rerr_set(rerr *e, int code, const char *role, const char *fmt, ...) RAMPART_
 /* Resets `e` to "no error". NULL-safe. */
 void rerr_clear(rerr *e);
 
-/* Copies untrusted text into `dst` (capacity `cap` > 0, always terminated),
- * replacing control bytes, DEL and invalid UTF-8 with '?'.  Truncates on a
- * character boundary.  For printing names taken from metadata. */
-void rampart_sanitize(char *dst, size_t cap, const char *src, size_t len);
+/* rampart_sanitize (untrusted text made safe to print) is public:
+ * rampart/error.h. */
 
 /* Allocation through the hooks of rampart/alloc.h.  Each returns NULL on
  * failure (and for a zero-size request, a unique non-NULL pointer). */

@@ -126,19 +126,36 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
     return n;
 }
 
+/* Characters that are valid UTF-8 but change how a terminal or a reader
+ * sees the text around them: C1 controls (U+0080..U+009F, some terminals
+ * act on them), the bidirectional marks, embeddings, overrides and isolates
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069: a name can read
+ * backwards, "Trojan Source", CVE-2021-42574) and the line and paragraph
+ * separators (U+2028, U+2029: a fake second line). */
+static int is_display_control(const unsigned char *s, size_t n)
+{
+    if (n == 2)
+        return (s[0] == 0xC2 && s[1] <= 0x9F) || (s[0] == 0xD8 && s[1] == 0x9C);
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x80)
+        return s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xA8 && s[2] <= 0xAE);
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x81)
+        return s[2] >= 0xA6 && s[2] <= 0xA9;
+    return 0;
+}
+
 void rampart_sanitize(char *dst, size_t cap, const char *src, size_t len)
 {
     size_t o = 0;
     const unsigned char *s = (const unsigned char *)src;
-    if (cap == 0)
+    if (dst == NULL || cap == 0)
         return;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = 0; src != NULL && i < len;) {
         size_t n = utf8_seq_len(s + i, len - i);
-        if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7F))) {
+        if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7F)) || is_display_control(s + i, n)) {
             if (o + 1 >= cap)
                 break;
             dst[o++] = '?';
-            i++;
+            i += n == 0 ? 1 : n;
             continue;
         }
         if (o + n >= cap)

@@ -53,6 +53,18 @@ t_run "attest: missing file" 1 RAMPART_ENOTFOUND attest --key "$(K builder key)"
 t_absent "attest: nothing written for a failure" x.att
 t_run "attest: revision without source" 1 RAMPART_EINVAL "$RAMPART" attest --key "$(K builder key)" \
     --builder-id "$BUILDER" --source-revision refs/tags/v1 app-1.2.0.tar.gz
+# A builder id, build type or source URI is a URI: a control character or a
+# space in one is refused, and nothing is written (it would be recorded and
+# later shown as given).
+t_run "attest: control character in the builder id" 1 RAMPART_EINVAL "$RAMPART" attest --key "$(K builder key)" \
+    --builder-id "$(printf 'https://ci.example.com/\033[2Jbuilder')" --out ctl.att app-1.2.0.tar.gz
+t_absent "attest: nothing written for a control character" ctl.att
+t_run "attest: space in the build type" 1 RAMPART_EINVAL attest --key "$(K builder key)" \
+    --build-type "urn:x y" --out ctl.att app-1.2.0.tar.gz
+t_run "attest: newline in the source revision" 1 RAMPART_EINVAL "$RAMPART" attest --key "$(K builder key)" \
+    --builder-id "$BUILDER" --source-uri "$SOURCE" --source-revision "$(printf 'v1\nforged: yes')" \
+    --out ctl.att app-1.2.0.tar.gz
+t_absent "attest: nothing written for a newline" ctl.att
 echo garbage >garbage.key
 t_run "attest: not a key" 1 RAMPART_EFORMAT attest --key garbage.key app-1.2.0.tar.gz
 t_run "attest: no builder id" 2 - "$RAMPART" attest --key "$(K builder key)" app-1.2.0.tar.gz

@@ -137,6 +137,21 @@ static void test_rerr_sanitises(void)
     char out[32];
     rampart_sanitize(out, sizeof(out), "a\xc3\xa9\xc0\xaf\xff\xed\xa0\x80z", 10);
     CHECK_STR(out, "a\xc3\xa9??????z");
+    /* characters that change how the text around them reads become one '?'
+     * each: C1 controls, bidirectional marks, embeddings, overrides and
+     * isolates, line and paragraph separators; others pass */
+    rampart_sanitize(out, sizeof(out), "a\xc2\x85" "b\xc2\x9f" "c\xc2\xa0" "d", 10);
+    CHECK_STR(out, "a?b?c\xc2\xa0" "d");
+    rampart_sanitize(out, sizeof(out), "x\xe2\x80\xaeyz\xe2\x80\xac", 9);
+    CHECK_STR(out, "x?yz?");
+    rampart_sanitize(out, sizeof(out), "\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xad", 15);
+    CHECK_STR(out, "?????");
+    rampart_sanitize(out, sizeof(out), "\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xa5\xe2\x81\xaa", 12);
+    CHECK_STR(out, "??\xe2\x81\xa5\xe2\x81\xaa");
+    rampart_sanitize(out, sizeof(out), "\xd8\x9c\xd8\x9b\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xa7\xe2\x80\xaf", 16);
+    CHECK_STR(out, "?\xd8\x9b??\xe2\x80\xa7\xe2\x80\xaf");
+    rampart_sanitize(out, sizeof(out), NULL, 0);
+    CHECK_STR(out, "");
     /* truncation never splits a character */
     rampart_sanitize(out, 3, "a\xc3\xa9", 3);
     CHECK_STR(out, "a");
