@@ -140,8 +140,14 @@ static void test_rerr_sanitises(void)
     /* characters that change how the text around them reads become one '?'
      * each: C1 controls, bidirectional marks, embeddings, overrides and
      * isolates, line and paragraph separators; others pass */
-    rampart_sanitize(out, sizeof(out), "a\xc2\x85" "b\xc2\x9f" "c\xc2\xa0" "d", 10);
-    CHECK_STR(out, "a?b?c\xc2\xa0" "d");
+    rampart_sanitize(out, sizeof(out),
+                     "a\xc2\x85"
+                     "b\xc2\x9f"
+                     "c\xc2\xa0"
+                     "d",
+                     10);
+    CHECK_STR(out, "a?b?c\xc2\xa0"
+                   "d");
     rampart_sanitize(out, sizeof(out), "x\xe2\x80\xaeyz\xe2\x80\xac", 9);
     CHECK_STR(out, "x?yz?");
     rampart_sanitize(out, sizeof(out), "\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xad", 15);
