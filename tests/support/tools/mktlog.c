@@ -12,9 +12,10 @@
  *       witnesses, a 2-of-3 quorum)
  *   mktlog build KEYDIR OUT [--fill N] [--tag T] [--entries FILE] [--more M]
  *                [--cosign 1,2,3] [--time T] [--log-key log|other]
- *                [--no-bundles] [--proof INDEX FILE]
+ *                [--last FILE] [--no-bundles] [--proof INDEX FILE]
  *       the log of N entries "filler T i", then one entry per line of FILE
- *       (without its newline), then M entries "more T i"; its checkpoint
+ *       (without its newline), then M entries "more T i", then one entry
+ *       per line of the --last FILE; its checkpoint
  *       signed by the log key and cosigned by the listed witnesses at time
  *       T (default: now); --proof writes the C2SP tlog-proof of an entry.
  *       Prints the tree size.
@@ -141,7 +142,7 @@ static int cmd_keys(const char *dir)
 }
 
 typedef struct log_src {
-    uint64_t fill, more, nlist;
+    uint64_t fill, more, nlist, nlast;
     const char *tag;
     char **list;
     size_t *list_len;
@@ -155,7 +156,10 @@ static int entry_of(const log_src *s, uint64_t i, rbuf *out)
         return rbuf_appendf(out, "filler %s %llu", s->tag, (unsigned long long)i);
     if (i < s->fill + s->nlist)
         return rbuf_append(out, s->list[i - s->fill], s->list_len[i - s->fill]);
-    return rbuf_appendf(out, "more %s %llu", s->tag, (unsigned long long)(i - s->fill - s->nlist));
+    if (i < s->fill + s->nlist + s->more)
+        return rbuf_appendf(out, "more %s %llu", s->tag, (unsigned long long)(i - s->fill - s->nlist));
+    i -= s->fill + s->more; /* the --last lines follow the --entries lines in `list` */
+    return rbuf_append(out, s->list[i], s->list_len[i]);
 }
 
 typedef struct writer {
@@ -199,7 +203,7 @@ static int visit(void *ctx, const tlog_tile *t)
 
 static int cmd_build(int argc, char **argv)
 {
-    const char *keydir = argv[2], *out = argv[3], *entries = NULL, *cosign = "", *logkey = "log";
+    const char *keydir = argv[2], *out = argv[3], *entries = NULL, *last = NULL, *cosign = "", *logkey = "log";
     const char *proof_file = NULL;
     uint64_t proof_index = 0;
     log_src src = {.tag = "a"};
@@ -222,6 +226,8 @@ static int cmd_build(int argc, char **argv)
             src.tag = v;
         else if (strcmp(a, "--entries") == 0)
             entries = v;
+        else if (strcmp(a, "--last") == 0)
+            last = v;
         else if (strcmp(a, "--cosign") == 0)
             cosign = v;
         else if (strcmp(a, "--time") == 0)
@@ -238,18 +244,25 @@ static int cmd_build(int argc, char **argv)
     rbuf_init(&ent, SIZE_MAX);
     if (entries != NULL && read_text(entries, &ent) != 0)
         return die("cannot read the entries");
+    size_t first_len = ent.len;
+    if (last != NULL && read_text(last, &ent) != 0)
+        return die("cannot read the last entries");
     src.list = calloc(ent.len + 1, sizeof(char *));
     src.list_len = calloc(ent.len + 1, sizeof(size_t));
     for (size_t at = 0; at < ent.len;) {
         uint8_t *nl = memchr(ent.data + at, '\n', ent.len - at);
         size_t end = nl ? (size_t)(nl - ent.data) : ent.len;
-        src.list[src.nlist] = (char *)ent.data + at;
-        src.list_len[src.nlist++] = end - at;
+        src.list[src.nlist + src.nlast] = (char *)ent.data + at;
+        src.list_len[src.nlist + src.nlast] = end - at;
+        if (at < first_len)
+            src.nlist++;
+        else
+            src.nlast++;
         at = end + 1;
     }
     tlog_memtree tree;
     tlog_memtree_init(&tree);
-    uint64_t size = src.fill + src.nlist + src.more;
+    uint64_t size = src.fill + src.nlist + src.more + src.nlast;
     rbuf e;
     rbuf_init(&e, TLOG_ENTRY_MAX);
     int rc = 0;
