@@ -268,14 +268,19 @@ static int client_opt(void *ctx, int id, const char *arg)
     }
 
 #define OPT_LOGPOL                                                                                                     \
-    {"log-policy", required_argument, O_LOGPOL, 0, "FILE",                                                             \
-     "witness policy (C2SP tlog-policy): refuse targets that are not in the transparency log"}
+    {                                                                                                                  \
+        "log-policy", required_argument, O_LOGPOL, 0, "FILE",                                                          \
+            "witness policy (C2SP tlog-policy): refuse targets that are not in the transparency log"                   \
+    }
 #define OPT_LOG                                                                                                        \
     OPT_LOGPOL,                                                                                                        \
-        {"log-max-age", required_argument, O_LOGAGE, 0, "AGE",                                                         \
-         "refuse a log checkpoint cosigned longer ago than AGE (seconds, or Ns/Nm/Nh/Nd; default 7d)"},                \
-        {"log-offline", no_argument, O_LOGOFF, 0, NULL,                                                                \
-         "prove each target's log entry from the .tlog-proof beside it instead of the log's tiles"}
+        {"log-max-age", required_argument,                                                                             \
+         O_LOGAGE,      0,                                                                                             \
+         "AGE",         "refuse a log checkpoint cosigned longer ago than AGE (seconds, or Ns/Nm/Nh/Nd; default 7d)"}, \
+    {                                                                                                                  \
+        "log-offline", no_argument, O_LOGOFF, 0, NULL,                                                                 \
+            "prove each target's log entry from the .tlog-proof beside it instead of the log's tiles"                  \
+    }
 
 static const struct cli_opt init_opts[] = {
     OPT_MDIR,
@@ -311,7 +316,8 @@ static int client_refresh(int argc, char **argv);
 static int client_download(int argc, char **argv);
 static int client_list(int argc, char **argv);
 
-static const struct cli_cmd init_cmd = {"client init", "client --metadata-dir DIR [--replace] [--log-policy FILE] init TRUSTED_ROOT",
+static const struct cli_cmd init_cmd = {"client init",
+                                        "client --metadata-dir DIR [--replace] [--log-policy FILE] init TRUSTED_ROOT",
                                         "Starts the client's trust from TRUSTED_ROOT (a root metadata file\n"
                                         "obtained out of band).",
                                         init_opts, client_opt};

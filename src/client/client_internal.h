@@ -34,11 +34,11 @@ struct rampart_client {
     /* Transparency log (options version 3; tlog_check.c). */
     uint8_t *log_policy; /* a copy of options.log_policy, or NULL: the folder's */
     size_t log_policy_len;
-    int64_t log_max_age;        /* seconds */
-    bool log_offline;           /* the tlog-proof beside each target instead of tiles */
-    struct rclient_tlog *tlog;  /* the session's policy, checkpoint and tile reader */
-    uint64_t tlog_tiles;        /* tiles fetched from the log by this client */
-    uint64_t tlog_bytes;        /* and their bytes */
+    int64_t log_max_age;       /* seconds */
+    bool log_offline;          /* the tlog-proof beside each target instead of tiles */
+    struct rclient_tlog *tlog; /* the session's policy, checkpoint and tile reader */
+    uint64_t tlog_tiles;       /* tiles fetched from the log by this client */
+    uint64_t tlog_bytes;       /* and their bytes */
 
     const struct rampart_prov_policy *policy; /* provenance policy (borrowed), or NULL */
     rtransport *tp;                           /* created on first use (tests may install their own) */

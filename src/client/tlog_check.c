@@ -341,9 +341,8 @@ static int where_logged(rampart_client *c, const rampart_target *t, uint64_t *in
 {
     jdoc *doc = NULL;
     jd_limits lim = {.allow_nul = true};
-    int rc = t->custom != NULL
-                 ? jdoc_parse(&doc, (const uint8_t *)t->custom, strlen(t->custom), false, &lim, NULL)
-                 : RAMPART_ENOTFOUND;
+    int rc = t->custom != NULL ? jdoc_parse(&doc, (const uint8_t *)t->custom, strlen(t->custom), false, &lim, NULL)
+                               : RAMPART_ENOTFOUND;
     jd_ref l = rc == 0 ? jdoc_get(doc, jdoc_root(doc), "rampart_log") : JD_NONE;
     jd_ref i = jdoc_get(doc, l, "index"), v = jdoc_get(doc, l, "version");
     if (rc == RAMPART_ENOMEM) {
@@ -364,8 +363,8 @@ static int where_logged(rampart_client *c, const rampart_target *t, uint64_t *in
 }
 
 /* Offline: the tlog-proof beside the target, from the target mirrors. */
-static int check_offline(rampart_client *c, rclient_tlog *s, const rampart_target *t, const rbuf *entry,
-                         uint64_t index, int64_t now)
+static int check_offline(rampart_client *c, rclient_tlog *s, const rampart_target *t, const rbuf *entry, uint64_t index,
+                         int64_t now)
 {
     int rc = c->nturls == 0 ? rerr_set(&c->err, RAMPART_EINVAL, NULL, "no target mirror for the tlog-proof") : 0;
     rbuf body;
@@ -417,8 +416,8 @@ static int check_offline(rampart_client *c, rclient_tlog *s, const rampart_targe
     return rc;
 }
 
-static int check_online(rampart_client *c, rclient_tlog *s, const rampart_target *t, const rbuf *entry,
-                        uint64_t index, int64_t now)
+static int check_online(rampart_client *c, rclient_tlog *s, const rampart_target *t, const rbuf *entry, uint64_t index,
+                        int64_t now)
 {
     int rc = session_checkpoint(c, s, now);
     if (rc != 0)
@@ -469,8 +468,8 @@ int rclient_tlog_check(rampart_client *c, rstore *st, const rampart_target *t)
     rbuf_init(&entry, TLOG_ENTRY_MAX);
     /* Never a served entry: the one the verified metadata implies. */
     if (rc == 0)
-        rc = tlog_entry_format(t->path, t->length, (const char *const *)t->alg, (const char *const *)t->hex,
-                               t->nhashes, t->role, version, &entry, &c->err);
+        rc = tlog_entry_format(t->path, t->length, (const char *const *)t->alg, (const char *const *)t->hex, t->nhashes,
+                               t->role, version, &entry, &c->err);
     if (rc == RAMPART_EINVAL || rc == RAMPART_ETOOLARGE)
         rc = rerr_set(&c->err, RAMPART_ENOTLOGGED, t->role, "target '%s' cannot have a log entry: %s", t->path,
                       c->err.message);

@@ -173,8 +173,7 @@ int tlog_proof_file_parse(const uint8_t *p, size_t n, tlog_proof_file *out, rerr
         if (l.n == 0)
             break;
         if (f.proof.n >= PROOF_FILE_MAX_HASHES)
-            return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof has more than %d proof lines",
-                            PROOF_FILE_MAX_HASHES);
+            return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof has more than %d proof lines", PROOF_FILE_MAX_HASHES);
         if (!b64_hash(l, &f.proof.h[f.proof.n]))
             return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof line %zu is not base64 of a 32-byte hash",
                             f.proof.n + 1);
@@ -188,8 +187,7 @@ int tlog_proof_file_parse(const uint8_t *p, size_t n, tlog_proof_file *out, rerr
     return 0;
 }
 
-int tlog_proof_file_format(uint64_t index, const tlog_proof *proof, const uint8_t *note, size_t nn, rbuf *out,
-                           rerr *e)
+int tlog_proof_file_format(uint64_t index, const tlog_proof *proof, const uint8_t *note, size_t nn, rbuf *out, rerr *e)
 {
     if (proof == NULL || proof->n > PROOF_FILE_MAX_HASHES || note == NULL || nn == 0)
         return rerr_set(e, RAMPART_EINVAL, NULL, "a tlog-proof needs a checkpoint and at most %d hashes",
@@ -303,8 +301,8 @@ int tlog_evidence_format(const tlog_evidence *ev, rbuf *out, rerr *e)
     rc = rbuf_appendf(out,
                       "rampart.split-view-evidence/v1\ntime %s\nreason %s\nlog-url %s\norigin %s\nold-size %llu\n"
                       "new-size %llu\nproof %zu\n",
-                      when, ev->reason, ev->log_url != NULL ? ev->log_url : "-", b.origin,
-                      (unsigned long long)a.size, (unsigned long long)b.size, np);
+                      when, ev->reason, ev->log_url != NULL ? ev->log_url : "-", b.origin, (unsigned long long)a.size,
+                      (unsigned long long)b.size, np);
     for (size_t i = 0; rc == 0 && i < np; i++) {
         rc = rb64_encode(out, ev->proof->h[i].b, TLOG_HASH_LEN, RB64_STD);
         if (rc == 0)

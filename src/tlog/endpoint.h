@@ -75,9 +75,9 @@ int tlog_check_inclusion(const tlog_checkpoint *cp, const uint8_t *entry, size_t
 
 /* What a split-view evidence file records. */
 typedef struct tlog_evidence {
-    int64_t time;         /* when it was seen (the endpoint's reference time) */
-    const char *reason;   /* one line, ASCII, of the refusal */
-    const char *log_url;  /* where the new checkpoint came from (may be NULL) */
+    int64_t time;            /* when it was seen (the endpoint's reference time) */
+    const char *reason;      /* one line, ASCII, of the refusal */
+    const char *log_url;     /* where the new checkpoint came from (may be NULL) */
     const uint8_t *old_note; /* the stored checkpoint, as stored */
     size_t old_len;
     const uint8_t *new_note; /* the checkpoint refused, as received */

@@ -75,17 +75,17 @@ static void test_proof_file(void)
     CHECK_INT(f.proof.n, 0);
     /* Refusals, each EFORMAT. */
     static const char *const bad[] = {
-        "c2sp.org/tlog-proof@v2\nindex 0\n\nx",   /* another version */
-        "c2sp.org/tlog-proof@v1\nindex 01\n\nx",  /* leading zero */
-        "c2sp.org/tlog-proof@v1\nindex -1\n\nx",  /* not a decimal */
-        "c2sp.org/tlog-proof@v1\nindex  1\n\nx",  /* two spaces */
+        "c2sp.org/tlog-proof@v2\nindex 0\n\nx",                    /* another version */
+        "c2sp.org/tlog-proof@v1\nindex 01\n\nx",                   /* leading zero */
+        "c2sp.org/tlog-proof@v1\nindex -1\n\nx",                   /* not a decimal */
+        "c2sp.org/tlog-proof@v1\nindex  1\n\nx",                   /* two spaces */
         "c2sp.org/tlog-proof@v1\nindex 18446744073709551616\n\nx", /* over 2^64-1 */
-        "c2sp.org/tlog-proof@v1\nextra !!\nindex 0\n\nx", /* extra not base64 */
-        "c2sp.org/tlog-proof@v1\n\nindex 0\n\nx",  /* no index line */
-        "c2sp.org/tlog-proof@v1\nindex 0\nAAAA\n\nx", /* a proof line of 3 bytes */
-        "c2sp.org/tlog-proof@v1\nindex 0\n",       /* no empty line */
-        "c2sp.org/tlog-proof@v1\nindex 0\n\n",     /* no checkpoint */
-        "c2sp.org/tlog-proof@v1",                  /* no newline */
+        "c2sp.org/tlog-proof@v1\nextra !!\nindex 0\n\nx",          /* extra not base64 */
+        "c2sp.org/tlog-proof@v1\n\nindex 0\n\nx",                  /* no index line */
+        "c2sp.org/tlog-proof@v1\nindex 0\nAAAA\n\nx",              /* a proof line of 3 bytes */
+        "c2sp.org/tlog-proof@v1\nindex 0\n",                       /* no empty line */
+        "c2sp.org/tlog-proof@v1\nindex 0\n\n",                     /* no checkpoint */
+        "c2sp.org/tlog-proof@v1",                                  /* no newline */
         "",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
