@@ -153,8 +153,11 @@ static int get(rampart_client *c, const char *url, size_t cap, rbuf *out, rerr *
 static void tile_file(const char *path, char out[TLOG_TILE_PATH_MAX])
 {
     size_t i = 0;
-    for (; path[i] && i < TLOG_TILE_PATH_MAX - 1; i++)
-        out[i] = path[i] == '/' ? '-' : path[i];
+    for (; i < TLOG_TILE_PATH_MAX - 1 && path[i]; i++) {
+        out[i] = path[i];
+        if (out[i] == '/')
+            out[i] = '-';
+    }
     out[i] = '\0';
 }
 
@@ -275,6 +278,8 @@ static int check_stored(rampart_client *c, rclient_tlog *s, int64_t now)
     if (have_old)
         rc = tlog_stored_checkpoint(old.data, old.len, &oc, &c->err);
     tlog_proof proof = {0};
+    s->ntouched = 0;
+    s->from_disk = false;
     if (rc == 0 && have_old) {
         reader_reset(s);
         rc = tlog_check_consistency(&oc, &s->cp.cp, tlog_tile_node, &s->rd, &proof, &c->err);
@@ -382,8 +387,8 @@ static int check_offline(rampart_client *c, rclient_tlog *s, const rampart_targe
             break;
         rc = 0;
     }
-    tlog_proof_file pf;
-    tlog_verified v;
+    tlog_proof_file pf = {0};
+    tlog_verified v = {0};
     if (rc == 0)
         rc = tlog_proof_file_parse(body.data, body.len, &pf, &c->err);
     if (rc == 0)

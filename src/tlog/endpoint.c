@@ -33,7 +33,7 @@ int tlog_entry_format(const char *path, uint64_t length, const char *const *alg,
         return rerr_set(e, RAMPART_EINVAL, NULL, "a log entry needs a path, a role, 1..%d hashes and a version",
                         TLOG_ENTRY_MAX_HASHES);
     /* Canonical JSON sorts keys bytewise: order the hashes by name. */
-    size_t ord[TLOG_ENTRY_MAX_HASHES];
+    size_t ord[TLOG_ENTRY_MAX_HASHES] = {0};
     for (size_t i = 0; i < nh; i++) {
         size_t j = i;
         while (j > 0 && strcmp(alg[ord[j - 1]], alg[i]) > 0) {
