@@ -46,6 +46,9 @@ struct client_args {
     size_t nheaders;
     const char *ua_suffix, *proxy, *no_proxy;
     long retries;
+    const char *log_policy; /* --log-policy FILE */
+    long long log_max_age;  /* --log-max-age, seconds */
+    int log_offline;        /* --log-offline */
 };
 
 static int add(const char **list, size_t *n, size_t cap, const char *v, const char *what)
@@ -79,7 +82,10 @@ enum {
     O_UA,
     O_PROXY,
     O_NOPROXY,
-    O_RETRIES
+    O_RETRIES,
+    O_LOGPOL,
+    O_LOGAGE,
+    O_LOGOFF
 };
 
 /* The options of the library's options version 2. */
@@ -102,6 +108,40 @@ static int net_option(struct client_args *a, int id, const char *arg)
         if (cli_number("--retries", arg, 0, 100, &v) != 0)
             return CLI_USAGE;
         a->retries = (long)v;
+        return 0;
+    }
+}
+
+/* "604800", "90m", "12h", "7d": seconds, at most 100 years. */
+static int parse_age(const char *arg, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    long long unit = 1;
+    if (end != NULL && *end != '\0' && end[1] == '\0')
+        unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
+    else if (end == NULL || *end != '\0')
+        unit = 0;
+    if (errno != 0 || end == arg || unit == 0 || v < 1 || v > 36500LL * 86400 / unit) {
+        cli_usage_error("--log-max-age: '%s' is not a duration (seconds, or N followed by s, m, h or d)", arg);
+        return CLI_USAGE;
+    }
+    *out = v * unit;
+    return 0;
+}
+
+/* The options of the library's options version 3 (the transparency log). */
+static int log_option(struct client_args *a, int id, const char *arg)
+{
+    switch (id) {
+    case O_LOGPOL:
+        a->log_policy = arg;
+        return 0;
+    case O_LOGAGE:
+        return parse_age(arg, &a->log_max_age);
+    default:
+        a->log_offline = 1;
         return 0;
     }
 }
@@ -150,6 +190,10 @@ static int client_opt(void *ctx, int id, const char *arg)
     case O_NOPROXY:
     case O_RETRIES:
         return net_option(a, id, arg);
+    case O_LOGPOL:
+    case O_LOGAGE:
+    case O_LOGOFF:
+        return log_option(a, id, arg);
     default: { /* the numbers */
         static const char *const names[] = {"--connect-timeout", "--stall-timeout", "--min-rate", "--timeout"};
         long *dst[] = {&a->connect_ms, &a->stall_ms, &a->min_rate, &a->timeout_ms};
@@ -223,13 +267,30 @@ static int client_opt(void *ctx, int id, const char *arg)
         NULL, 0, 0, 0, NULL, NULL                                                                                      \
     }
 
+#define OPT_LOGPOL                                                                                                     \
+    {                                                                                                                  \
+        "log-policy", required_argument, O_LOGPOL, 0, "FILE",                                                          \
+            "witness policy (C2SP tlog-policy): refuse targets that are not in the transparency log"                   \
+    }
+#define OPT_LOG                                                                                                        \
+    OPT_LOGPOL,                                                                                                        \
+        {"log-max-age", required_argument,                                                                             \
+         O_LOGAGE,      0,                                                                                             \
+         "AGE",         "refuse a log checkpoint cosigned longer ago than AGE (seconds, or Ns/Nm/Nh/Nd; default 7d)"}, \
+    {                                                                                                                  \
+        "log-offline", no_argument, O_LOGOFF, 0, NULL,                                                                 \
+            "prove each target's log entry from the .tlog-proof beside it instead of the log's tiles"                  \
+    }
+
 static const struct cli_opt init_opts[] = {
     OPT_MDIR,
     {"replace", no_argument, O_REPLACE, 0, NULL, "replace an existing trusted root"},
+    {"log-policy", required_argument, O_LOGPOL, 0, "FILE",
+     "store this witness policy (C2SP tlog-policy) beside the root: every later download must be logged"},
     OPT_JSON,
     OPT_END,
 };
-static const struct cli_opt refresh_opts[] = {OPT_MDIR, OPT_MURL, OPT_NET, OPT_JSON, OPT_END};
+static const struct cli_opt refresh_opts[] = {OPT_MDIR, OPT_MURL, OPT_NET, OPT_LOG, OPT_JSON, OPT_END};
 static const struct cli_opt download_opts[] = {
     OPT_MDIR,
     OPT_MURL,
@@ -243,18 +304,20 @@ static const struct cli_opt download_opts[] = {
      "make each target durable (fsync) before reporting it; without\nit a power loss soon after may leave a target "
      "torn, which its\nhashes catch before any reuse"},
     OPT_NET,
+    OPT_LOG,
     OPT_JSON,
     OPT_END,
 };
 
-static const struct cli_opt list_opts[] = {OPT_MDIR, OPT_MURL, OPT_NET, OPT_JSON, OPT_END};
+static const struct cli_opt list_opts[] = {OPT_MDIR, OPT_MURL, OPT_NET, OPT_LOG, OPT_JSON, OPT_END};
 
 static int client_init(int argc, char **argv);
 static int client_refresh(int argc, char **argv);
 static int client_download(int argc, char **argv);
 static int client_list(int argc, char **argv);
 
-static const struct cli_cmd init_cmd = {"client init", "client --metadata-dir DIR [--replace] init TRUSTED_ROOT",
+static const struct cli_cmd init_cmd = {"client init",
+                                        "client --metadata-dir DIR [--replace] [--log-policy FILE] init TRUSTED_ROOT",
                                         "Starts the client's trust from TRUSTED_ROOT (a root metadata file\n"
                                         "obtained out of band).",
                                         init_opts, client_opt};
@@ -304,14 +367,15 @@ static int parse(const struct cli_cmd *cmd, int argc, char **argv, struct client
     return 0;
 }
 
-static int do_init(const struct client_args *a, const char *root_path)
+/* Reads a whole file of at most `cap` bytes into a new buffer (free()). */
+static int read_all(const char *path, size_t cap, unsigned char **out, size_t *outlen)
 {
-    FILE *f = fopen(root_path, "rb");
+    FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        cli_error(RAMPART_EIO, "cannot open %s: %s", root_path, strerror(errno));
+        cli_error(RAMPART_EIO, "cannot open %s: %s", path, strerror(errno));
         return CLI_FAIL;
     }
-    size_t cap = 4u << 20, len = 0;
+    size_t len = 0;
     unsigned char *buf = malloc(cap);
     if (buf == NULL) {
         (void)fclose(f); /* read only: nothing to lose */
@@ -323,12 +387,30 @@ static int do_init(const struct client_args *a, const char *root_path)
     (void)fclose(f); /* read only: nothing to lose */
     if (bad) {
         free(buf);
-        cli_error(RAMPART_EIO, "cannot read %s (or it is larger than 4 MiB)", root_path);
+        cli_error(RAMPART_EIO, "cannot read %s (or it is larger than %zu KiB)", path, cap >> 10);
+        return CLI_FAIL;
+    }
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+static int do_init(const struct client_args *a, const char *root_path)
+{
+    unsigned char *buf = NULL, *pol = NULL;
+    size_t len = 0, plen = 0;
+    if (read_all(root_path, 4u << 20, &buf, &len) != 0)
+        return CLI_FAIL;
+    if (a->log_policy != NULL && read_all(a->log_policy, 64u << 10, &pol, &plen) != 0) {
+        free(buf);
         return CLI_FAIL;
     }
     rampart_error err;
     int rc = rampart_client_bootstrap(a->metadata_dir, buf, len, a->replace, &err);
     free(buf);
+    if (rc == 0 && pol != NULL)
+        rc = rampart_client_set_log_policy(a->metadata_dir, pol, plen, &err);
+    free(pol);
     if (rc != 0) {
         cli_report(NULL, rc, &err);
         return CLI_FAIL;
@@ -336,7 +418,9 @@ static int do_init(const struct client_args *a, const char *root_path)
     if (a->json)
         printf("{\"ok\":true,\"command\":\"init\"}\n");
     else
-        printf("initialised %s with the trusted root from %s\n", a->metadata_dir, root_path);
+        printf("initialised %s with the trusted root from %s%s%s\n", a->metadata_dir, root_path,
+               a->log_policy != NULL ? " and the witness policy from " : "",
+               a->log_policy != NULL ? a->log_policy : "");
     return CLI_OK;
 }
 
@@ -455,9 +539,18 @@ static int do_update(const struct client_args *a, int download, const rampart_pr
     o.request_timeout_ms = a->timeout_ms;
     struct cli_progress pg;
     set_v2(a, &o, &pg);
+    unsigned char *pol = NULL;
+    size_t plen = 0;
+    if (a->log_policy != NULL && read_all(a->log_policy, 64u << 10, &pol, &plen) != 0)
+        return CLI_FAIL;
+    o.log_policy = pol;
+    o.log_policy_len = plen;
+    o.log_max_age = a->log_max_age;
+    o.log_offline = a->log_offline;
     rampart_client *c = NULL;
     rampart_error err;
     int rc = rampart_client_new(&c, &o, &err);
+    free(pol);
     if (rc != 0) {
         report_failure(a, download ? "download" : "refresh", rc, &err, NULL);
         return CLI_FAIL;

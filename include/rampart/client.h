@@ -101,9 +101,13 @@ enum rampart_progress_kind { RAMPART_PROGRESS_METADATA = 0, RAMPART_PROGRESS_TAR
  */
 typedef int (*rampart_progress_fn)(void *ctx, int kind, const char *name, uint64_t done, uint64_t total);
 
-/** Version 1: the fields up to log_ctx; version 2 adds the rest (from
- *  progress).  Both are accepted; the fields of version 2 are then 0. */
-#define RAMPART_CLIENT_OPTIONS_VERSION 2
+/** Version 1: the fields up to log_ctx; version 2 adds those from progress
+ *  to retry_max_ms; version 3 the transparency log's (from log_policy).
+ *  All three are accepted; the fields an older version lacks are then 0. */
+#define RAMPART_CLIENT_OPTIONS_VERSION 3
+
+/** The default maximum age of a log checkpoint's newest cosignature: 7 days. */
+#define RAMPART_LOG_MAX_AGE_DEFAULT 604800
 
 /**
  * Client options.  Start from RAMPART_CLIENT_OPTIONS_INIT and set what you
@@ -176,6 +180,26 @@ typedef struct rampart_client_options {
      *  retry_max_ms; defaults 500 and 8000. */
     unsigned retry_base_ms;
     unsigned retry_max_ms;
+
+    /* ---- since version 3 ---- */
+    /** Witness policy (C2SP tlog-policy text, `log_policy_len` bytes, copied):
+     *  every target must then be an entry of a checkpoint the policy accepts
+     *  (docs/transparency.md, "What the endpoint checks").  NULL: the policy
+     *  stored in metadata_dir by rampart_client_set_log_policy, if any; with
+     *  neither, targets are not checked against a log. */
+    const void *log_policy;
+    size_t log_policy_len;
+    /** Anti-freeze: the newest cosignature of the log's checkpoint must be at
+     *  most this many seconds older than the reference time, else
+     *  RAMPART_ESTALE; 0: RAMPART_LOG_MAX_AGE_DEFAULT (7 days); negative is
+     *  RAMPART_EINVAL. */
+    long long log_max_age;
+    /** 1: verify each target's inclusion from the C2SP tlog-proof served
+     *  beside it ("<target URL>.tlog-proof") instead of fetching the log's
+     *  checkpoint and tiles (for endpoints that cannot reach the log); the
+     *  stored checkpoint is then neither updated nor proven consistent.
+     *  Default 0. */
+    int log_offline;
 } rampart_client_options;
 
 #define RAMPART_CLIENT_OPTIONS_INIT                                                                                    \
@@ -193,6 +217,19 @@ typedef struct rampart_client_options {
  */
 RAMPART_API int rampart_client_bootstrap(const char *metadata_dir, const void *root, size_t len, int replace,
                                          rampart_error *err) RAMPART_MUST_USE;
+
+/**
+ * Stores a witness policy (C2SP tlog-policy text, `len` bytes) in
+ * `metadata_dir` (created 0700 if missing), atomically, as "tlog-policy"
+ * beside the trusted root: every client of the folder then refuses
+ * targets that are not logged (docs/transparency.md), unless its options
+ * carry a policy of their own.  Replaces a stored policy.  No network
+ * access.  Errors: RAMPART_EFORMAT, RAMPART_ETOOLARGE, RAMPART_EUNSUPPORTED
+ * (the policy), RAMPART_EIO, RAMPART_EPATH, RAMPART_ELOCKED,
+ * RAMPART_ENOMEM, RAMPART_EINVAL.
+ */
+RAMPART_API int rampart_client_set_log_policy(const char *metadata_dir, const void *policy, size_t len,
+                                              rampart_error *err) RAMPART_MUST_USE;
 
 /**
  * Creates a client.  Does no I/O beyond checking the options.
@@ -237,8 +274,20 @@ RAMPART_API int rampart_client_role_status(const rampart_client *c, const char *
  * depth-first search of the delegations), refreshing first if this client
  * has not refreshed yet.  On success *out is a new rampart_target (free with
  * rampart_target_free), independent of the client.
+ * With a witness policy (options log_policy, or rampart_client_set_log_policy)
+ * the target is handed out only after its entry in the transparency log
+ * verified (docs/transparency.md, "What the endpoint checks"): the log's
+ * checkpoint, fetched once per client and verified against the policy;
+ * consistency with the checkpoint stored in the folder; the entry rebuilt
+ * from the verified metadata and its inclusion at custom.rampart_log.index.
  * Errors: RAMPART_ENOTFOUND (no role lists it), refresh errors, and those of
- * loading a delegated role on the search path.
+ * loading a delegated role on the search path; with a policy also
+ * RAMPART_ENOTLOGGED (no custom.rampart_log, or the entry is not in the
+ * log), RAMPART_ENOQUORUM (the checkpoint is not signed by a policy log and
+ * cosigned by its quorum), RAMPART_ESTALE (newest cosignature older than
+ * log_max_age), RAMPART_ESPLITVIEW (the log is not an extension of the
+ * stored checkpoint; evidence written as tlog/split-view-*.txt in the
+ * metadata folder), and network codes for the log's files.
  */
 RAMPART_API int rampart_client_get_target_info(rampart_client *c, const char *path,
                                                rampart_target **out) RAMPART_MUST_USE;
@@ -298,8 +347,11 @@ typedef struct rampart_target_iter rampart_target_iter;
  * of TAP 15 succinct hash bins are not listed (their roles are not walked:
  * one fetch per bin); a warning through the log callback says so, and
  * rampart_client_get_target_info still finds them by path.  The iterator
- * is independent of the client afterwards.  Errors: refresh errors, those of
- * loading a delegated role, RAMPART_ENOMEM, RAMPART_EINVAL.
+ * is independent of the client afterwards.  With a witness policy, every
+ * listed target is checked against the log as by
+ * rampart_client_get_target_info, and one that fails fails the listing
+ * with that code.  Errors: refresh errors, those of loading a delegated
+ * role, the log codes, RAMPART_ENOMEM, RAMPART_EINVAL.
  */
 RAMPART_API int rampart_target_iter_new(rampart_target_iter **out, rampart_client *c,
                                         const char *prefix) RAMPART_MUST_USE;

@@ -13,6 +13,7 @@
 
 #include "client/client_internal.h"
 #include "client/url.h"
+#include "tlog/policy.h"
 #include "util/fs.h"
 #include "util/rtime.h"
 #include "util/banned.h"
@@ -145,15 +146,40 @@ static int copy_v2(rampart_client *c, const rampart_client_options *o, rerr *e)
     return 0;
 }
 
+/* The options of version 3 (the transparency log). */
+static int copy_v3(rampart_client *c, const rampart_client_options *o, rerr *e)
+{
+    if ((o->log_policy == NULL && o->log_policy_len != 0) || o->log_max_age < 0)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "invalid log options");
+    if (o->log_policy != NULL) {
+        /* Checked now, so a bad policy fails here and not at the first target. */
+        tlog_policy *p = NULL;
+        int rc = tlog_policy_parse(&p, o->log_policy, o->log_policy_len, e);
+        tlog_policy_free(p);
+        if (rc != 0)
+            return rc;
+        if ((c->log_policy = rampart_malloc(o->log_policy_len ? o->log_policy_len : 1)) == NULL)
+            return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+        memcpy(c->log_policy, o->log_policy, o->log_policy_len);
+        c->log_policy_len = o->log_policy_len;
+    }
+    c->log_max_age = o->log_max_age > 0 ? (int64_t)o->log_max_age : RAMPART_LOG_MAX_AGE_DEFAULT;
+    c->log_offline = o->log_offline != 0;
+    return 0;
+}
+
 int rampart_client_new(rampart_client **out, const rampart_client_options *opts, rampart_error *err)
 {
     rerr_clear(err);
     if (out == NULL || opts == NULL || opts->metadata_dir == NULL || opts->metadata_dir[0] == '\0')
         return rerr_set(err, RAMPART_EINVAL, NULL, "a metadata folder is required");
-    /* Version 1 callers' structs end before `progress`: read only that much. */
+    /* Version 1 callers' structs end before `progress`, version 2 callers'
+     * before `log_policy`: read only that much. */
     rampart_client_options v = {0};
     if (opts->version == 1)
         memcpy(&v, opts, offsetof(rampart_client_options, progress));
+    else if (opts->version == 2)
+        memcpy(&v, opts, offsetof(rampart_client_options, log_policy));
     else if (opts->version == RAMPART_CLIENT_OPTIONS_VERSION)
         v = *opts;
     else
@@ -206,7 +232,7 @@ int rampart_client_new(rampart_client **out, const rampart_client_options *opts,
     c->clock_ctx = o->clock_ctx;
     c->log = o->log;
     c->log_ctx = o->log_ctx;
-    if ((rc = copy_v2(c, o, err)) != 0)
+    if ((rc = copy_v2(c, o, err)) != 0 || (rc = copy_v3(c, o, err)) != 0)
         goto fail;
     *out = c;
     return 0;
@@ -222,6 +248,8 @@ void rampart_client_free(rampart_client *c)
     if (c->tp != NULL)
         c->tp->free(c->tp);
     tuf_trusted_free(c->trusted);
+    rclient_tlog_free(c->tlog);
+    rampart_free(c->log_policy);
     free_list(c->murls, c->nmurls);
     free_list(c->turls, c->nturls);
     rampart_free((void *)c->fetch.ca_file);

@@ -31,6 +31,15 @@ struct rampart_client {
     char **headers; /* copies of options.headers (fetch.headers points here) */
     size_t nheaders;
 
+    /* Transparency log (options version 3; tlog_check.c). */
+    uint8_t *log_policy; /* a copy of options.log_policy, or NULL: the folder's */
+    size_t log_policy_len;
+    int64_t log_max_age;       /* seconds */
+    bool log_offline;          /* the tlog-proof beside each target instead of tiles */
+    struct rclient_tlog *tlog; /* the session's policy, checkpoint and tile reader */
+    uint64_t tlog_tiles;       /* tiles fetched from the log by this client */
+    uint64_t tlog_bytes;       /* and their bytes */
+
     const struct rampart_prov_policy *policy; /* provenance policy (borrowed), or NULL */
     rtransport *tp;                           /* created on first use (tests may install their own) */
     tuf_trusted *trusted;                     /* after a successful refresh */
@@ -119,6 +128,15 @@ int rclient_target_url(const char *mirror, const rampart_target *t, bool consist
 /* prov_check.c: judges the provenance of `t` by the client's policy before
  * it is downloaded (0 without a policy). */
 int rclient_prov_check(rampart_client *c, const rampart_target *t) RAMPART_MUST_USE;
+
+/* tlog_check.c: with a witness policy, refuses a target that is not in a
+ * checkpoint the policy accepts (RAMPART_ENOTLOGGED, ENOQUORUM,
+ * ESPLITVIEW, ESTALE); 0 without a policy.  Runs with the store open. */
+typedef struct rclient_tlog rclient_tlog;
+int rclient_tlog_check(rampart_client *c, rstore *st, const rampart_target *t) RAMPART_MUST_USE;
+void rclient_tlog_free(rclient_tlog *s);
+/* Tiles fetched from the log by this client so far, and their bytes (bench). */
+void rclient_tlog_stats(const rampart_client *c, uint64_t *tiles, uint64_t *bytes);
 
 /* Security failures (an attack or a broken repository) as opposed to
  * transport, not-found or local failures: rampart_error_kind() decides. */

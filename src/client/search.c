@@ -128,6 +128,12 @@ int rclient_find_target(rampart_client *c, rstore *st, const char *path, rampart
             rclient_log(c, RAMPART_LOG_INFO, "target '%s': found in role '%s'", path, (const char *)name.data);
             rc = make_target(r.md, &r.target, (const char *)name.data, c->trusted->root->consistent_snapshot, out,
                              &c->err);
+            /* docs/transparency.md: with a witness policy, no target is
+             * handed out before its log entry verified. */
+            if (rc == 0 && (rc = rclient_tlog_check(c, st, *out)) != 0) {
+                rampart_target_free(*out);
+                *out = NULL;
+            }
         }
     } else if (rc == 0 && r.reason == TUF_DS_LIMIT) {
         rc = rerr_set(&c->err, RAMPART_ENOTFOUND, NULL,

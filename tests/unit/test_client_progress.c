@@ -191,7 +191,7 @@ static void test_options(void)
     static const char *const mu[] = {"https://example.test/m/"};
     rampart_client_options o = RAMPART_CLIENT_OPTIONS_INIT;
     rampart_error err;
-    CHECK_INT(RAMPART_CLIENT_OPTIONS_VERSION, 2);
+    CHECK_INT(RAMPART_CLIENT_OPTIONS_VERSION, 3);
     o.metadata_dir = "/nonexistent/md";
     o.metadata_urls = mu;
     o.metadata_url_count = 1;
@@ -202,9 +202,27 @@ static void test_options(void)
     memcpy(&v1, &o, offsetof(rampart_client_options, progress));
     v1.version = 1;
     CHECK_OK(new_client(&v1, &err));
-    o.version = 3;
+    /* A version-2 caller: fields from log_policy on are garbage to it. */
+    rampart_client_options v2;
+    memset(&v2, 0xA5, sizeof(v2));
+    memcpy(&v2, &o, offsetof(rampart_client_options, log_policy));
+    v2.version = 2;
+    CHECK_OK(new_client(&v2, &err));
+    o.version = 4;
     CHECK_RC(new_client(&o, &err), RAMPART_EINVAL);
-    CHECK_STR(err.message, "unknown client options version 3");
+    CHECK_STR(err.message, "unknown client options version 4");
+    o.version = RAMPART_CLIENT_OPTIONS_VERSION;
+    /* Version 3: a policy is parsed when the client is made. */
+    o.log_policy = "quorum none\nlog nonsense\n";
+    o.log_policy_len = strlen(o.log_policy);
+    CHECK_RC(new_client(&o, &err), RAMPART_EFORMAT);
+    o.log_policy = NULL;
+    CHECK_RC(new_client(&o, &err), RAMPART_EINVAL);
+    CHECK_STR(err.message, "invalid log options");
+    o.log_policy_len = 0;
+    o.log_max_age = -1;
+    CHECK_RC(new_client(&o, &err), RAMPART_EINVAL);
+    o.log_max_age = 0;
     o.version = RAMPART_CLIENT_OPTIONS_VERSION;
     const char *bad[][1] = {{"NoColon"}, {": empty name"}, {"X-A: b\r\nX-Injected: c"}, {"Bad Name: x"}};
     for (size_t i = 0; i < 4; i++) {
