@@ -176,7 +176,9 @@ static void read_status(const rbuf *s, gpgv_result *r)
             }
             for (size_t i = 0; i < sizeof(BAD) / sizeof(BAD[0]); i++) {
                 size_t bl = strlen(BAD[i]);
-                if (r->status[0] == '\0' && kn >= bl && memcmp(kw, BAD[i], bl) == 0)
+                /* NO_PUBKEY says more than the ERRSIG before it. */
+                bool better = r->status[0] == '\0' || (strcmp(r->status, "ERRSIG") == 0 && i > 1);
+                if (better && kn >= bl && memcmp(kw, BAD[i], bl) == 0)
                     (void)snprintf(r->status, sizeof(r->status), "%s", BAD[i]);
             }
         }
