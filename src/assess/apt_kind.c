@@ -30,8 +30,7 @@ static const rassess_rule RULES[AP_N] = {
                     "Publish indexes under by-hash/ and set 'Acquire-By-Hash: yes'"},
     [AP_SIGNED_BY] = {"APT-SIGNED-BY", RQ_S, "Signed-By in the Release (the keys clients should accept next)",
                       "Add a Signed-By field naming the archive key fingerprints"},
-    [AP_HTTPS] = {"APT-HTTPS", RQ_T, "Release and indexes served over HTTPS",
-                  "Serve the repository over HTTPS only"},
+    [AP_HTTPS] = {"APT-HTTPS", RQ_T, "Release and indexes served over HTTPS", "Serve the repository over HTTPS only"},
     [AP_PROV] = {"APT-PROVENANCE", RQ_P, "Release provenance for the packages",
                  "Publish signed build provenance (in-toto/SLSA) for each package beside the repository"},
 };
@@ -293,10 +292,10 @@ static void check_hashes(apt_set *s, rassess_ev *v)
 static void check_by_hash(apt_set *s, rassess_ev *v)
 {
     bool yes = rslice_eq_cstr(s->rel.acquire_by_hash, "yes");
-    rassess_note(v, yes ? RAMPART_CHECK_PASS : RAMPART_CHECK_WARN, "Acquire-By-Hash: %.*s",
-                 (int)(s->rel.acquire_by_hash.n > 0 ? (s->rel.acquire_by_hash.n < 16 ? s->rel.acquire_by_hash.n : 16)
-                                                    : 6),
-                 s->rel.acquire_by_hash.n > 0 ? (const char *)s->rel.acquire_by_hash.p : "absent");
+    rassess_note(
+        v, yes ? RAMPART_CHECK_PASS : RAMPART_CHECK_WARN, "Acquire-By-Hash: %.*s",
+        (int)(s->rel.acquire_by_hash.n > 0 ? (s->rel.acquire_by_hash.n < 16 ? s->rel.acquire_by_hash.n : 16) : 6),
+        s->rel.acquire_by_hash.n > 0 ? (const char *)s->rel.acquire_by_hash.p : "absent");
 }
 
 static void check_signed_by(apt_set *s, rassess_ev *v)
@@ -346,9 +345,9 @@ static int apt_run(rampart_assessment *a, const rassess_input *in, rerr *e)
     s->now = a->now;
     int rc = load(s, e);
     static void (*const FNS[AP_N])(apt_set *, rassess_ev *) = {
-        [AP_SIGNED] = check_signed,         [AP_SIG_HASH] = check_sig_hash,   [AP_KEY] = check_key,
+        [AP_SIGNED] = check_signed,           [AP_SIG_HASH] = check_sig_hash, [AP_KEY] = check_key,
         [AP_VALID_UNTIL] = check_valid_until, [AP_HASHES] = check_hashes,     [AP_BY_HASH] = check_by_hash,
-        [AP_SIGNED_BY] = check_signed_by,   [AP_HTTPS] = check_https,         [AP_PROV] = check_prov};
+        [AP_SIGNED_BY] = check_signed_by,     [AP_HTTPS] = check_https,       [AP_PROV] = check_prov};
     for (int i = 0; i < AP_N && rc == 0; i++)
         if (i != AP_HTTPS || in->meta->is_url)
             rc = emit(a, s, i, FNS[i]);

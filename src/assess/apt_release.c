@@ -59,8 +59,8 @@ int apt_date_parse(rslice s, int64_t *out)
     if (mon < 0 || !num(s, at, 4, &year) || at + 4 >= s.n || s.p[at + 4] != ' ')
         return RAMPART_EFORMAT;
     at += 5;
-    if (!num(s, at, 2, &hh) || at + 8 >= s.n || s.p[at + 2] != ':' || !num(s, at + 3, 2, &mm) ||
-        s.p[at + 5] != ':' || !num(s, at + 6, 2, &ss) || s.p[at + 8] != ' ')
+    if (!num(s, at, 2, &hh) || at + 8 >= s.n || s.p[at + 2] != ':' || !num(s, at + 3, 2, &mm) || s.p[at + 5] != ':' ||
+        !num(s, at + 6, 2, &ss) || s.p[at + 8] != ' ')
         return RAMPART_EFORMAT;
     at += 9;
     rslice z = {.p = s.p + at, .n = s.n - at};
@@ -234,8 +234,8 @@ int apt_release_parse(const uint8_t *text, size_t n, apt_release *out, rerr *e)
                     return rerr_set(e, RAMPART_EFORMAT, NULL, "Release line %zu: bad %s entry", lineno,
                                     HFIELD[st.cur_hash]);
                 if (++out->entries[st.cur_hash] > APT_REL_MAX_ENTRIES)
-                    return rerr_set(e, RAMPART_ETOOLARGE, NULL, "Release: more than %u %s entries",
-                                    APT_REL_MAX_ENTRIES, HFIELD[st.cur_hash]);
+                    return rerr_set(e, RAMPART_ETOOLARGE, NULL, "Release: more than %u %s entries", APT_REL_MAX_ENTRIES,
+                                    HFIELD[st.cur_hash]);
             }
         } else if (l.p[0] == '#') {
             return rerr_set(e, RAMPART_EFORMAT, NULL, "Release line %zu: comment", lineno);

@@ -24,7 +24,7 @@ enum { APT_H_MD5, APT_H_SHA1, APT_H_SHA256, APT_H_SHA512, APT_H_COUNT };
 typedef struct apt_release {
     rslice origin, label, suite, codename, signed_by, acquire_by_hash;
     bool has_date, has_valid_until;
-    int64_t date, valid_until; /* seconds since the epoch */
+    int64_t date, valid_until;   /* seconds since the epoch */
     size_t entries[APT_H_COUNT]; /* entries per hash field */
     bool has_field[APT_H_COUNT];
 } apt_release;

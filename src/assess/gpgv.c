@@ -51,8 +51,9 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
     /* A keyring name without '/' would be looked up in gpgv's home folder. */
     char kr[4096];
     int k = snprintf(kr, sizeof(kr), "%s%s", strchr(keyring, '/') == NULL ? "./" : "", keyring);
-    const char *argv[] = {gpgv, "--homedir", "/nonexistent", "--status-fd", "1", "--enable-special-filenames",
-                          "--keyring", kr, "--", "-&3", detached ? "-" : NULL, NULL};
+    const char *argv[] = {
+        gpgv, "--homedir", "/nonexistent", "--status-fd",         "1", "--enable-special-filenames", "--keyring",
+        kr,   "--",        "-&3",          detached ? "-" : NULL, NULL};
     const char *envp[] = {"LC_ALL=C", NULL};
     posix_spawn_file_actions_t fa;
     int rc = k > 0 && (size_t)k < sizeof(kr) ? posix_spawn_file_actions_init(&fa) : EINVAL;

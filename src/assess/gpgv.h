@@ -23,8 +23,8 @@ typedef struct gpgv_result {
 } gpgv_result;
 
 /* Verifies the detached signature `sig` (binary or armored) over `data`
- * (or, with data NULL, the cleartext-signed message `sig`) with the keys of `keyring` (a binary keyring file).  0 with *r filled
- * (valid or not), or an error when gpgv could not be run (EIO, ENOMEM). */
+ * (or, with data NULL, the cleartext-signed message `sig`) with the keys of `keyring` (a binary keyring file).  0 with
+ * *r filled (valid or not), or an error when gpgv could not be run (EIO, ENOMEM). */
 int rassess_gpgv(const char *gpgv, const char *keyring, const uint8_t *sig, size_t siglen, const uint8_t *data,
                  size_t dlen, gpgv_result *r, rerr *e) RAMPART_MUST_USE;
 

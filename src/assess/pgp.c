@@ -520,8 +520,8 @@ const pgp_key *pgp_signer(const pgp_sig *sig, const pgp_key *keys, size_t n)
 
 const char *pgp_hash_name(int h, char buf[24])
 {
-    static const char *const N[] = {NULL,     "MD5",    "SHA1",   "RIPEMD160", NULL,       NULL,     NULL,     NULL,
-                                    "SHA256", "SHA384", "SHA512", "SHA224",    "SHA3-256", NULL,     "SHA3-512"};
+    static const char *const N[] = {NULL,     "MD5",    "SHA1",   "RIPEMD160", NULL,       NULL, NULL,      NULL,
+                                    "SHA256", "SHA384", "SHA512", "SHA224",    "SHA3-256", NULL, "SHA3-512"};
     if (h > 0 && (size_t)h < sizeof(N) / sizeof(N[0]) && N[h] != NULL)
         return N[h];
     (void)snprintf(buf, 24, "hash algorithm %d", h);

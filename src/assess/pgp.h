@@ -25,10 +25,28 @@
 #define PGP_MAX_KEYS 32
 
 /* RFC 9580 §9.1, §9.5 */
-enum { PGP_PK_RSA = 1, PGP_PK_RSA_S = 3, PGP_PK_DSA = 17, PGP_PK_ECDH = 18, PGP_PK_ECDSA = 19, PGP_PK_EDDSA = 22,
-       PGP_PK_X25519 = 25, PGP_PK_ED25519 = 27, PGP_PK_ED448 = 28 };
-enum { PGP_H_MD5 = 1, PGP_H_SHA1 = 2, PGP_H_RIPEMD160 = 3, PGP_H_SHA256 = 8, PGP_H_SHA384 = 9, PGP_H_SHA512 = 10,
-       PGP_H_SHA224 = 11, PGP_H_SHA3_256 = 12, PGP_H_SHA3_512 = 14 };
+enum {
+    PGP_PK_RSA = 1,
+    PGP_PK_RSA_S = 3,
+    PGP_PK_DSA = 17,
+    PGP_PK_ECDH = 18,
+    PGP_PK_ECDSA = 19,
+    PGP_PK_EDDSA = 22,
+    PGP_PK_X25519 = 25,
+    PGP_PK_ED25519 = 27,
+    PGP_PK_ED448 = 28
+};
+enum {
+    PGP_H_MD5 = 1,
+    PGP_H_SHA1 = 2,
+    PGP_H_RIPEMD160 = 3,
+    PGP_H_SHA256 = 8,
+    PGP_H_SHA384 = 9,
+    PGP_H_SHA512 = 10,
+    PGP_H_SHA224 = 11,
+    PGP_H_SHA3_256 = 12,
+    PGP_H_SHA3_512 = 14
+};
 
 typedef struct pgp_sig {
     int version; /* 3, 4 or 6 */

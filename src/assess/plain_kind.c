@@ -27,8 +27,9 @@ static const rassess_rule RULES[DL_N] = {
                       "Sign the download or SHA256SUMS (minisign, or OpenPGP) and publish the public key"},
     [DL_ORIGIN] = {"DL-CHECKSUM-ORIGIN", RQ_S | RQ_H, "Checksums independent of the download host",
                    "Sign the checksum file, or publish it on another origin than the downloads"},
-    [DL_MANIFEST] = {"DL-MANIFEST", RQ_M, "A signed manifest that names the current release",
-                     "Distribute through a signed, expiring manifest (TUF, or a signed appcast) instead of a bare file"},
+    [DL_MANIFEST] =
+        {"DL-MANIFEST", RQ_M, "A signed manifest that names the current release",
+         "Distribute through a signed, expiring manifest (TUF, or a signed appcast) instead of a bare file"},
     [DL_PROV] = {"DL-PROVENANCE", RQ_P, "Build provenance (NAME.intoto.jsonl) about the download",
                  "Publish SLSA provenance as NAME.intoto.jsonl beside each download"},
 };
@@ -46,8 +47,8 @@ typedef struct dl_set {
     char sums_name[NAME_MAX_LEN + 32];
     bool sums_found, sums_other_origin;
     char sums_err[600];
-    size_t listed[4];     /* entries naming the file, per algorithm */
-    size_t matched, bad;  /* SHA-256/512 entries that match / do not */
+    size_t listed[4];    /* entries naming the file, per algorithm */
+    size_t matched, bad; /* SHA-256/512 entries that match / do not */
     /* signature */
     rbuf sig;
     char sig_name[NAME_MAX_LEN + 32];
@@ -132,8 +133,8 @@ static int bare_digest(dl_set *s, rbuf *text)
 
 static void load_sums(dl_set *s)
 {
-    static const char *const NAMES[] = {".sha256", ".sha512", ".sha256sum", "SHA256SUMS", "SHA512SUMS",
-                                        "sha256sums.txt"};
+    static const char *const NAMES[] = {".sha256",    ".sha512",    ".sha256sum",
+                                        "SHA256SUMS", "SHA512SUMS", "sha256sums.txt"};
     rerr e = {0};
     if (s->o->checksums_url != NULL) {
         (void)snprintf(s->sums_name, sizeof(s->sums_name), "%s", s->o->checksums_url);
@@ -145,9 +146,8 @@ static void load_sums(dl_set *s)
         s->sums_other_origin = a == 0 || b == 0 || a != b || strncmp(s->o->checksums_url, s->where, a) != 0;
         s->sums_found = true;
     } else {
-        s->sums_found =
-            discover(s, NAMES, sizeof(NAMES) / sizeof(NAMES[0]), s->in->leaf, &s->sums, s->sums_name,
-                     sizeof(s->sums_name));
+        s->sums_found = discover(s, NAMES, sizeof(NAMES) / sizeof(NAMES[0]), s->in->leaf, &s->sums, s->sums_name,
+                                 sizeof(s->sums_name));
     }
     if (!s->sums_found)
         return;
@@ -242,8 +242,8 @@ static void check_https(dl_set *s, rassess_ev *v)
     if (s->in->parent->https)
         rassess_note(v, RAMPART_CHECK_PASS, "downloaded over HTTPS (redirects to http refused)");
     else
-        rassess_note(v, s->sig_verified ? RAMPART_CHECK_FAIL : RAMPART_CHECK_CRITICAL,
-                     "served over plain http%s", s->sig_verified ? "" : " with no verified signature");
+        rassess_note(v, s->sig_verified ? RAMPART_CHECK_FAIL : RAMPART_CHECK_CRITICAL, "served over plain http%s",
+                     s->sig_verified ? "" : " with no verified signature");
 }
 
 /* NIST SSDF PS.2.1; MD5 and SHA-1 are not usable for integrity (as apt's hashes.cc). */
@@ -350,7 +350,7 @@ static int plain_run(rampart_assessment *a, const rassess_input *in, rerr *e)
     (void)snprintf(s->where, sizeof(s->where), "%s%s", in->parent->base, in->leaf);
     int rc = load(s, e);
     static void (*const FNS[DL_N])(dl_set *, rassess_ev *) = {
-        [DL_HTTPS] = check_https, [DL_CHECKSUM] = check_checksum, [DL_SIGNATURE] = check_signature,
+        [DL_HTTPS] = check_https,   [DL_CHECKSUM] = check_checksum, [DL_SIGNATURE] = check_signature,
         [DL_ORIGIN] = check_origin, [DL_MANIFEST] = check_manifest, [DL_PROV] = check_prov};
     for (int i = 0; i < DL_N && rc == 0; i++) {
         if (i == DL_HTTPS && !in->parent->is_url)

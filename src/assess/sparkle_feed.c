@@ -16,7 +16,7 @@ typedef struct pstate {
     bool saw_rss;
     bool in_item;
     spk_item cur;
-    bool in_version;  /* inside <sparkle:version> of an item */
+    bool in_version; /* inside <sparkle:version> of an item */
     char text[SPK_MAX_TEXT];
     size_t tlen;
     int err; /* set when the parse was stopped */
@@ -167,8 +167,8 @@ int spk_parse(const uint8_t *xml, size_t n, spk_feed *out, rerr *e)
         if (s->err != 0)
             rc = rerr_set(e, s->err, NULL, "appcast: %s", s->why);
         else
-            rc = rerr_set(e, RAMPART_EFORMAT, NULL, "appcast: %s at line %lu",
-                          XML_ErrorString(XML_GetErrorCode(p)), (unsigned long)XML_GetCurrentLineNumber(p));
+            rc = rerr_set(e, RAMPART_EFORMAT, NULL, "appcast: %s at line %lu", XML_ErrorString(XML_GetErrorCode(p)),
+                          (unsigned long)XML_GetCurrentLineNumber(p));
     } else if (!s->saw_rss) {
         rc = rerr_set(e, RAMPART_EFORMAT, NULL, "appcast: not an RSS feed");
     }

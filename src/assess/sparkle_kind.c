@@ -14,7 +14,8 @@
 enum { SP_FEED, SP_SIG, SP_ENCL, SP_VERSION, SP_DEEP, SP_PROV, SP_N };
 
 static const rassess_rule RULES[SP_N] = {
-    [SP_FEED] = {"SPK-FEED-HTTPS", RQ_T, "Appcast (feed) URL scheme", "Serve the appcast over HTTPS (SUFeedURL https://)"},
+    [SP_FEED] = {"SPK-FEED-HTTPS", RQ_T, "Appcast (feed) URL scheme",
+                 "Serve the appcast over HTTPS (SUFeedURL https://)"},
     [SP_SIG] = {"SPK-SIGNATURE", RQ_S, "EdDSA signature on every enclosure",
                 "Sign every update with EdDSA (sign_update) and set SUPublicEDKey in the app"},
     [SP_ENCL] = {"SPK-ENCLOSURE", RQ_T | RQ_H, "Enclosure URL scheme and length",
