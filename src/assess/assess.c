@@ -270,6 +270,12 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                               : rasrc_dir_new(&meta, &targets, location, &e1);
     if (rc == RAMPART_ENOMEM)
         return rerr_set(err, rc, NULL, "out of memory");
+    /* A URL that cannot be reached (TLS, network) is an error whatever kind it is. */
+    if (rc != 0 && rc != RAMPART_ENOTFOUND && is_url(location)) {
+        if (err != NULL)
+            *err = e1;
+        return rc;
+    }
     int prc = rasrc_parent_new(&parent, &leaf, location, &o, NULL);
     if (prc == RAMPART_ENOMEM)
         rc = prc;

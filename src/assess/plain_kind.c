@@ -346,7 +346,11 @@ static int plain_run(rampart_assessment *a, const rassess_input *in, rerr *e)
     if (s == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     s->in = in;
-    s->o = in->opts;
+    /* Callers of rassess_run may give no options: no keys, the default caps. */
+    static const rampart_assess_options none = {.version = RAMPART_ASSESS_OPTIONS_VERSION,
+                                                .max_download_bytes = (size_t)256 << 20,
+                                                .gpgv_path = "/usr/bin/gpgv"};
+    s->o = in->opts != NULL ? in->opts : &none;
     (void)snprintf(s->where, sizeof(s->where), "%s%s", in->parent->base, in->leaf);
     int rc = load(s, e);
     static void (*const FNS[DL_N])(dl_set *, rassess_ev *) = {

@@ -182,7 +182,7 @@ static int sparkle_run(rampart_assessment *a, const rassess_input *in, rerr *e)
         [SP_FEED] = check_feed,       [SP_SIG] = check_sig,   [SP_ENCL] = check_encl,
         [SP_VERSION] = check_version, [SP_DEEP] = check_deep, [SP_PROV] = check_prov};
     for (int i = 0; i < SP_N && rc == 0; i++) {
-        if ((i == SP_FEED && !in->parent->is_url) || (i == SP_DEEP && !in->opts->deep))
+        if ((i == SP_FEED && !in->parent->is_url) || (i == SP_DEEP && (in->opts == NULL || !in->opts->deep)))
             continue;
         rassess_ev v;
         rassess_ev_init(&v);
