@@ -45,9 +45,9 @@ static void test_release(void)
     CHECK_RC(rel(" continuation\n", &r), RAMPART_EFORMAT);
     CHECK_RC(rel("# comment\n", &r), RAMPART_EFORMAT);
     CHECK_RC(rel("Bad Name: x\n", &r), RAMPART_EFORMAT);
-    CHECK_RC(rel("SHA256:\n abcd 0 x\n", &r), RAMPART_EFORMAT);     /* short hex */
+    CHECK_RC(rel("SHA256:\n abcd 0 x\n", &r), RAMPART_EFORMAT);                           /* short hex */
     CHECK_RC(rel("MD5Sum:\n d41d8cd98f00b204e9800998ecf8427e 0\n", &r), RAMPART_EFORMAT); /* no path */
-    CHECK_RC(rel("SHA1: x\n", &r), RAMPART_EFORMAT);                /* hash field with a value */
+    CHECK_RC(rel("SHA1: x\n", &r), RAMPART_EFORMAT);                                      /* hash field with a value */
     CHECK_RC(rel("Date: 2023-12-02T10:00:00Z\n", &r), RAMPART_EFORMAT);
     CHECK_RC(rel("Date: Sat, 31 Feb 2023 10:00:00 UTC\n", &r), RAMPART_EFORMAT);
     CHECK_RC(rel("Date: Sat, 02 Dec 2023 10:00:00 CET\n", &r), RAMPART_EFORMAT);
@@ -56,10 +56,10 @@ static void test_release(void)
 
 /* A v4 signature packet (new format, tag 2): SHA-512, EdDSA, creation time
  * and issuer fingerprint subpackets, then a dummy signature. */
-static const uint8_t SIGPKT[] = {0xC2, 0x2E, 0x04, 0x01, 0x16, 0x0A, 0x00, 0x1D, 0x05, 0x02, 0x65, 0x6A, 0xFF,
-                                 0x00, 0x16, 0x21, 0x04, 1,    2,    3,    4,    5,    6,    7,    8,    9,
-                                 10,   11,   12,   13,   14,   15,   16,   17,   18,   19,   20,   0x00, 0x00,
-                                 0xAB, 0xCD, 0x00, 0x01, 0x01, 0x00, 0x01, 0x01, 0x00};
+static const uint8_t SIGPKT[] = {0xC2, 0x2E, 0x04, 0x01, 0x16, 0x0A, 0x00, 0x1D, 0x05, 0x02, 0x65, 0x6A,
+                                 0xFF, 0x00, 0x16, 0x21, 0x04, 1,    2,    3,    4,    5,    6,    7,
+                                 8,    9,    10,   11,   12,   13,   14,   15,   16,   17,   18,   19,
+                                 20,   0x00, 0x00, 0xAB, 0xCD, 0x00, 0x01, 0x01, 0x00, 0x01, 0x01, 0x00};
 
 static void test_pgp(void)
 {
@@ -86,11 +86,10 @@ static void test_pgp(void)
     const char *nocrc = "-----BEGIN PGP SIGNATURE-----\nVersion: x\n\nAQID\n-----END PGP SIGNATURE-----\n";
     CHECK_OK(pgp_dearmor(S(nocrc), "PGP SIGNATURE", &out, NULL));
     CHECK_MEM(out.data, out.len, "\x01\x02\x03", 3);
-    CHECK_RC(pgp_dearmor(S("-----BEGIN PGP SIGNATURE-----\n\nAQID\n"), "PGP SIGNATURE", &out, NULL),
-             RAMPART_EFORMAT);
-    CHECK_RC(pgp_dearmor(S("-----BEGIN PGP MESSAGE-----\n\nAQID\n-----END PGP MESSAGE-----\n"), "PGP SIGNATURE",
-                         &out, NULL),
-             RAMPART_EFORMAT);
+    CHECK_RC(pgp_dearmor(S("-----BEGIN PGP SIGNATURE-----\n\nAQID\n"), "PGP SIGNATURE", &out, NULL), RAMPART_EFORMAT);
+    CHECK_RC(
+        pgp_dearmor(S("-----BEGIN PGP MESSAGE-----\n\nAQID\n-----END PGP MESSAGE-----\n"), "PGP SIGNATURE", &out, NULL),
+        RAMPART_EFORMAT);
     /* cleartext: dash-escapes removed, an unescaped dash refused */
     rbuf text;
     rbuf_init(&text, 4096);
@@ -123,7 +122,8 @@ static void test_crc_vector(void)
     crc &= 0xFFFFFF;
     static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char armor[256];
-    (void)snprintf(armor, sizeof(armor), "-----BEGIN PGP SIGNATURE-----\n\nAQID\n=%c%c%c%c\n-----END PGP SIGNATURE-----\n",
+    (void)snprintf(armor, sizeof(armor),
+                   "-----BEGIN PGP SIGNATURE-----\n\nAQID\n=%c%c%c%c\n-----END PGP SIGNATURE-----\n",
                    B64[(crc >> 18) & 63], B64[(crc >> 12) & 63], B64[(crc >> 6) & 63], B64[crc & 63]);
     rbuf out;
     rbuf_init(&out, 64);
@@ -170,8 +170,9 @@ static void test_sums(void)
 {
     char buf[1024];
     cnt c = {0};
-    (void)snprintf(buf, sizeof(buf), "%s  a.tgz\n%s *b.tgz\r\nSHA256 (c (1).tgz) = %s\n\nd41d8cd98f00b204e9800998ecf8427e  m\n",
-                   H256, H256, H256);
+    (void)snprintf(buf, sizeof(buf),
+                   "%s  a.tgz\n%s *b.tgz\r\nSHA256 (c (1).tgz) = %s\n\nd41d8cd98f00b204e9800998ecf8427e  m\n", H256,
+                   H256, H256);
     CHECK_OK(sums_parse(S(buf), count, &c, NULL));
     CHECK_INT(c.n, 4);
     CHECK(c.alg[0] == SUMS_SHA256 && c.alg[2] == SUMS_SHA256 && c.alg[3] == SUMS_MD5);
@@ -194,7 +195,8 @@ static void test_minisign(void)
     const char *nokey = "untrusted comment: x\nAAAA\n";
     CHECK_RC(minisign_parse_key(nokey, strlen(nokey), &k, NULL), RAMPART_EFORMAT);
     /* "Ed" || id 0102030405060708 || 32 zero bytes */
-    const char *key = "untrusted comment: minisign public key\nRWQBAgMEBQYHCAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    const char *key =
+        "untrusted comment: minisign public key\nRWQBAgMEBQYHCAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
     CHECK_OK(minisign_parse_key(key, strlen(key), &k, NULL));
     CHECK_MEM(k.keyid, 8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 }
