@@ -3,7 +3,9 @@
  * procurement questions (rampart/assess.h, docs/assess.md).
  *
  *   rampart assess [--kind KIND] [--min-grade G] [--json | --sarif] [--html FILE]
- *                  [--root FILE] [--ca-file FILE] URL|DIR
+ *                  [--root FILE] [--ca-file FILE] [--keyring FILE] [--sparkle-key B64]
+ *                  [--minisign-key KEY|FILE] [--checksums URL|FILE] [--signature URL|FILE]
+ *                  [--deep] URL|DIR|FILE
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,17 +28,38 @@ static int parse_kind(const char *s, rampart_channel_kind *k)
         *k = RAMPART_KIND_AUTO;
     else if (strcmp(s, "tuf") == 0)
         *k = RAMPART_KIND_TUF;
+    else if (strcmp(s, "apt") == 0)
+        *k = RAMPART_KIND_APT;
+    else if (strcmp(s, "sparkle") == 0)
+        *k = RAMPART_KIND_SPARKLE;
+    else if (strcmp(s, "plain") == 0)
+        *k = RAMPART_KIND_PLAIN;
     else
         return -1;
     return 0;
 }
 
-enum { O_KIND = 256, O_MIN, O_JSON, O_SARIF, O_HTML, O_ROOT, O_CA };
+enum { O_KIND = 256, O_MIN, O_JSON, O_SARIF, O_HTML, O_ROOT, O_CA, O_KEYRING, O_SPK, O_MINI, O_SUMS, O_SIG, O_DEEP };
 
 struct assess_parse {
     struct assess_args *a;
     bool json, sarif;
 };
+
+/* --minisign-key: a .pub file when one is readable by that name, else the key itself. */
+static char *minisign_key_text(const char *arg)
+{
+    FILE *f = fopen(arg, "r");
+    if (f == NULL)
+        return strdup(arg);
+    char buf[1024];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    (void)fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+static char *g_minisign_key;
 
 static int assess_opt(void *ctx, int id, const char *arg)
 {
@@ -44,7 +67,7 @@ static int assess_opt(void *ctx, int id, const char *arg)
     switch (id) {
     case O_KIND:
         if (parse_kind(arg, &p->a->o.kind) != 0) {
-            cli_usage_error("unknown --kind '%s' (auto or tuf)", arg);
+            cli_usage_error("unknown --kind '%s' (auto, tuf, apt, sparkle or plain)", arg);
             return CLI_USAGE;
         }
         return 0;
@@ -67,6 +90,26 @@ static int assess_opt(void *ctx, int id, const char *arg)
     case O_ROOT:
         p->a->o.root_file = arg;
         return 0;
+    case O_KEYRING:
+        p->a->o.keyring = arg;
+        return 0;
+    case O_SPK:
+        p->a->o.sparkle_key = arg;
+        return 0;
+    case O_MINI:
+        free(g_minisign_key);
+        g_minisign_key = minisign_key_text(arg);
+        p->a->o.minisign_key = g_minisign_key;
+        return g_minisign_key != NULL ? 0 : CLI_USAGE;
+    case O_SUMS:
+        p->a->o.checksums_url = arg;
+        return 0;
+    case O_SIG:
+        p->a->o.signature_url = arg;
+        return 0;
+    case O_DEEP:
+        p->a->o.deep = 1;
+        return 0;
     default: /* O_CA */
         p->a->o.ca_file = arg;
         return 0;
@@ -74,7 +117,7 @@ static int assess_opt(void *ctx, int id, const char *arg)
 }
 
 static const struct cli_opt assess_opts[] = {
-    {"kind", required_argument, O_KIND, 0, "KIND", "channel kind: auto (default) or tuf"},
+    {"kind", required_argument, O_KIND, 0, "KIND", "channel kind: auto (default), tuf, apt, sparkle or plain"},
     {"min-grade", required_argument, O_MIN, 0, "G",
      "exit 1 unless every assessed question grades G or better\n(default B)"},
     {"json", no_argument, O_JSON, 0, NULL, "print the JSON report (docs/assess-report.schema.json) instead of text"},
@@ -82,12 +125,20 @@ static const struct cli_opt assess_opts[] = {
     {"html", required_argument, O_HTML, 0, "FILE", "also write a self-contained HTML report to FILE"},
     {"root", required_argument, O_ROOT, 0, "FILE", "TUF: a root obtained out of band (default: the channel's own)"},
     {"ca-file", required_argument, O_CA, 0, "FILE", "CA bundle for HTTPS instead of the system store"},
+    {"keyring", required_argument, O_KEYRING, 0, "FILE", "apt, plain: OpenPGP keyring (binary) to verify with gpgv"},
+    {"sparkle-key", required_argument, O_SPK, 0, "B64", "Sparkle: the app's SUPublicEDKey (base64)"},
+    {"minisign-key", required_argument, O_MINI, 0, "KEY", "plain: minisign public key (base64, or a .pub file)"},
+    {"checksums", required_argument, O_SUMS, 0, "URL", "plain: the checksum file (default: found beside the file)"},
+    {"signature", required_argument, O_SIG, 0, "URL", "plain: the signature (default: found beside the file)"},
+    {"deep", no_argument, O_DEEP, 0, NULL, "Sparkle: download enclosures and verify their EdDSA signatures"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 static const struct cli_cmd assess_cmd = {
     "assess",
-    "assess [--kind auto|tuf] [--min-grade A-F] [--json | --sarif] [--html FILE]\n"
-    "              [--root FILE] [--ca-file FILE] URL|DIR",
+    "assess [--kind auto|tuf|apt|sparkle|plain] [--min-grade A-F] [--json | --sarif]\n"
+    "              [--html FILE] [--root FILE] [--ca-file FILE] [--keyring FILE]\n"
+    "              [--sparkle-key B64] [--minisign-key KEY] [--checksums URL] [--signature URL]\n"
+    "              [--deep] URL|DIR|FILE",
     "Inspects the update channel at URL or in DIR and grades it from A to F on five questions:\n"
     "transport, signing, manifest verification, hashes and provenance, with the evidence\n"
     "behind each grade and a remedy per finding.  The channel is untrusted input.  Exit status\n"
@@ -158,11 +209,16 @@ int cmd_assess(int argc, char **argv)
 {
     struct assess_args a = {.o = RAMPART_ASSESS_OPTIONS_INIT, .min_grade = 'B'};
     int rc = parse(argc, argv, &a);
-    if (rc != 0)
+    if (rc != 0) {
+        free(g_minisign_key);
+        g_minisign_key = NULL;
         return rc < 0 ? CLI_OK : rc;
+    }
     rampart_error err;
     rampart_assessment *as = NULL;
     rc = rampart_assessment_new(&as, a.location, &a.o, &err);
+    free(g_minisign_key);
+    g_minisign_key = NULL;
     if (rc != 0) {
         cli_report("assess", rc, &err);
         return CLI_USAGE; /* 2: nothing could be assessed */

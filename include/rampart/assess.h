@@ -68,6 +68,9 @@ typedef enum rampart_check_status {
 typedef enum rampart_channel_kind {
     RAMPART_KIND_AUTO = 0, /**< detect from what the location serves */
     RAMPART_KIND_TUF = 1,
+    RAMPART_KIND_APT = 2,     /**< an apt suite: the folder or URL of dists/SUITE/ */
+    RAMPART_KIND_SPARKLE = 3, /**< a Sparkle appcast: its file or URL */
+    RAMPART_KIND_PLAIN = 4,   /**< a plain download: the file's URL or path */
 } rampart_channel_kind;
 
 /** Report formats. */
@@ -97,6 +100,14 @@ typedef struct rampart_assess_options {
     unsigned max_redirects;    /**< default 5; an https -> http hop is always refused */
     rampart_clock_fn clock;    /**< default: the system clock */
     void *clock_ctx;
+    const char *keyring;       /**< apt, plain: an OpenPGP keyring file for gpgv (binary or armored) */
+    const char *sparkle_key;   /**< Sparkle: the app's SUPublicEDKey (base64 of 32 bytes) */
+    const char *minisign_key;  /**< plain: a minisign public key (the base64 line, or a .pub file's text) */
+    const char *checksums_url; /**< plain: the checksum file (default: discovered beside the download) */
+    const char *signature_url; /**< plain: the signature (default: discovered beside the download) */
+    int deep;                  /**< Sparkle: download enclosures and verify their EdDSA signatures */
+    size_t max_download_bytes; /**< cap per downloaded artifact; default 268435456 */
+    const char *gpgv_path;     /**< default "/usr/bin/gpgv" */
 } rampart_assess_options;
 
 #define RAMPART_ASSESS_OPTIONS_INIT                                                                                    \

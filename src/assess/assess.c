@@ -10,7 +10,10 @@
 #include "util/rtime.h"
 #include "util/banned.h"
 
-static const rassess_kind *const KINDS[] = {&rassess_kind_tuf};
+/* Detection order: the folder kinds first, then an appcast, then any file
+ * as a plain download. */
+static const rassess_kind *const KINDS[] = {&rassess_kind_tuf, &rassess_kind_apt, &rassess_kind_sparkle,
+                                            &rassess_kind_plain};
 
 size_t rassess_kind_count(void)
 {
@@ -64,6 +67,46 @@ int rassess_add(rampart_assessment *a, const rassess_rule *rule, rampart_check_s
     a->f[a->n] = (rassess_finding){.rule = rule, .status = st, .evidence = ev, .location = loc};
     a->n++;
     return 0;
+}
+
+void rassess_ev_init(rassess_ev *v)
+{
+    rbuf_init(&v->b, RASSESS_EVIDENCE_MAX - 1);
+    v->st = RAMPART_CHECK_PASS;
+    v->err = 0;
+}
+
+void rassess_vnote(rassess_ev *v, rampart_check_status st, const char *fmt, va_list ap)
+{
+    if (st > v->st)
+        v->st = st;
+    char line[1024];
+    int k = vsnprintf(line, sizeof(line), fmt, ap);
+    if (k < 0)
+        return;
+    /* Evidence is capped: what does not fit is dropped, the status is kept. */
+    int rc = v->b.len > 0 ? rbuf_append_str(&v->b, "; ") : 0;
+    if (rc == 0)
+        rc = rbuf_append_str(&v->b, line);
+    if (rc == RAMPART_ENOMEM)
+        v->err = rc;
+}
+
+void rassess_note(rassess_ev *v, rampart_check_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rassess_vnote(v, st, fmt, ap);
+    va_end(ap);
+}
+
+int rassess_emit(rampart_assessment *a, const rassess_rule *rule, rassess_ev *v, const char *location)
+{
+    int rc = v->err;
+    if (rc == 0)
+        rc = rassess_add(a, rule, v->st, location, "%s", v->b.len > 0 ? (const char *)v->b.data : "none");
+    rbuf_free(&v->b);
+    return rc;
 }
 
 /* Grading (docs/assess.md): each check caps the questions it answers --
@@ -171,18 +214,20 @@ static int read_root_file(const char *path, rbuf *root, rerr *e)
     return rc;
 }
 
-static int pick_kind(const rampart_assess_options *o, rasrc *meta, const rassess_kind **k, rerr *e)
+static int pick_kind(const rampart_assess_options *o, const rassess_input *in, const char *location,
+                     const rassess_kind **k, rerr *e)
 {
     for (size_t i = 0; i < rassess_kind_count(); i++) {
         const rassess_kind *c = KINDS[i];
-        if (o->kind == c->kind || (o->kind == RAMPART_KIND_AUTO && c->detect(meta))) {
+        if (o->kind == c->kind || (o->kind == RAMPART_KIND_AUTO && c->detect(in))) {
             *k = c;
             return 0;
         }
     }
     if (o->kind != RAMPART_KIND_AUTO)
         return rerr_set(e, RAMPART_EINVAL, NULL, "unknown channel kind %d", (int)o->kind);
-    return rerr_set(e, RAMPART_ENOTFOUND, NULL, "%s: no update channel of a known kind (tried: tuf)", meta->base);
+    return rerr_set(e, RAMPART_ENOTFOUND, NULL,
+                    "%s: no update channel of a known kind (tried: tuf, apt, sparkle, plain)", location);
 }
 
 static int64_t clock_now(const rampart_assess_options *o)
@@ -212,26 +257,51 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
         if (rc != 0)
             return rc;
     }
-    rasrc *meta = NULL, *targets = NULL;
-    int rc = is_url(location) ? rasrc_url_new(&meta, &targets, location, &o, err)
-                              : rasrc_dir_new(&meta, &targets, location, err);
-    if (rc != 0)
+    if (o.max_download_bytes == 0)
+        o.max_download_bytes = (size_t)256 << 20;
+    if (o.gpgv_path == NULL)
+        o.gpgv_path = "/usr/bin/gpgv";
+    /* A folder (TUF, apt) and, when the location names a file, its parent
+     * folder (an appcast, a download); either may be missing. */
+    rasrc *meta = NULL, *targets = NULL, *parent = NULL;
+    const char *leaf = NULL;
+    rerr e1 = {0};
+    int rc = is_url(location) ? rasrc_url_new(&meta, &targets, location, &o, &e1)
+                              : rasrc_dir_new(&meta, &targets, location, &e1);
+    if (rc == RAMPART_ENOMEM)
+        return rerr_set(err, rc, NULL, "out of memory");
+    /* A URL that cannot be reached (TLS, network) is an error whatever kind it is. */
+    if (rc != 0 && rc != RAMPART_ENOTFOUND && is_url(location)) {
+        if (err != NULL)
+            *err = e1;
         return rc;
-    meta->max_docs = o.max_documents;
-    if (targets != NULL)
-        targets->max_docs = o.max_documents;
-    const rassess_kind *k = NULL;
-    rc = pick_kind(&o, meta, &k, err);
-    if (rc == 0) {
-        rassess_input in = {.meta = meta,
-                            .targets = targets,
-                            .root = o.root_file != NULL ? root.data : NULL,
-                            .root_len = root.len,
-                            .max_doc_bytes = o.max_metadata_bytes};
-        rc = rassess_run(out, k, location, &in, clock_now(&o), err);
     }
-    rasrc_free(meta);
-    rasrc_free(targets);
+    int prc = rasrc_parent_new(&parent, &leaf, location, &o, NULL);
+    if (prc == RAMPART_ENOMEM)
+        rc = prc;
+    if (meta == NULL && parent == NULL) {
+        if (err != NULL)
+            *err = e1;
+        return rc != 0 ? rc : RAMPART_ENOTFOUND;
+    }
+    rasrc *srcs[3] = {meta, targets, parent};
+    for (size_t i = 0; i < 3; i++)
+        if (srcs[i] != NULL)
+            srcs[i]->max_docs = o.max_documents;
+    rassess_input in = {.meta = meta,
+                        .targets = targets,
+                        .root = o.root_file != NULL ? root.data : NULL,
+                        .root_len = root.len,
+                        .max_doc_bytes = o.max_metadata_bytes,
+                        .parent = parent,
+                        .leaf = leaf,
+                        .opts = &o};
+    const rassess_kind *k = NULL;
+    rc = pick_kind(&o, &in, location, &k, err);
+    if (rc == 0)
+        rc = rassess_run(out, k, location, &in, clock_now(&o), err);
+    for (size_t i = 0; i < 3; i++)
+        rasrc_free(srcs[i]);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #ifndef RAMPART_ASSESS_ASSESS_H
 #define RAMPART_ASSESS_ASSESS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -59,6 +60,21 @@ struct rampart_assessment {
 int rassess_add(rampart_assessment *a, const rassess_rule *rule, rampart_check_status st, const char *location,
                 const char *fmt, ...) RAMPART_PRINTF(5, 6) RAMPART_MUST_USE;
 
+/* One check's evidence while it is built: the worst status and the
+ * "; "-separated notes (capped: what does not fit is dropped, the status is
+ * kept). */
+typedef struct rassess_ev {
+    rbuf b;
+    rampart_check_status st;
+    int err; /* ENOMEM while building */
+} rassess_ev;
+
+void rassess_ev_init(rassess_ev *v);
+void rassess_note(rassess_ev *v, rampart_check_status st, const char *fmt, ...) RAMPART_PRINTF(3, 4);
+void rassess_vnote(rassess_ev *v, rampart_check_status st, const char *fmt, va_list ap) RAMPART_PRINTF(3, 0);
+/* Records the check (evidence "none" when empty) and frees the evidence. */
+int rassess_emit(rampart_assessment *a, const rassess_rule *rule, rassess_ev *v, const char *location) RAMPART_MUST_USE;
+
 /* Computes a->grades from the findings (docs/assess.md, "Grading"). */
 void rassess_grade(rampart_assessment *a);
 
@@ -92,6 +108,15 @@ int rasrc_mem_new(rasrc **out, const char *base, size_t n, const char *const *na
 /* Reads through s->get, counting documents against s->max_docs. */
 int rasrc_get(rasrc *s, const char *name, size_t max, rbuf *out, rerr *e) RAMPART_MUST_USE;
 void rasrc_free(rasrc *s);
+/* Fetches one absolute http(s) URL through a new capped transport made
+ * from `o` (a download named by a channel: an enclosure, a checksum file).
+ * Errors as rasrc_get, EINVAL for a URL that is not http(s). */
+int rasrc_fetch_url(const rampart_assess_options *o, const char *url, size_t max, rbuf *out, rerr *e) RAMPART_MUST_USE;
+/* A source for the folder of a file location (URL or path) and the file's
+ * name in it (*leaf points into `location`).  ENOTFOUND when `location`
+ * ends in '/', EINVAL, ENOMEM. */
+int rasrc_parent_new(rasrc **out, const char **leaf, const char *location, const rampart_assess_options *o,
+                     rerr *e) RAMPART_MUST_USE;
 
 /* ---- kinds ----------------------------------------------------------------- */
 
@@ -102,13 +127,18 @@ typedef struct rassess_input {
     const uint8_t *root; /* a root given out of band, or NULL */
     size_t root_len;
     size_t max_doc_bytes; /* cap per document */
+    /* A location naming one file (an appcast, a download): the source of
+     * its folder and its name there; NULL when the location is a folder. */
+    rasrc *parent;
+    const char *leaf;
+    const rampart_assess_options *opts; /* keys and files given out of band */
 } rassess_input;
 
 typedef struct rassess_kind {
     const char *name;
     rampart_channel_kind kind;
     /* true when the source looks like this kind (auto-detection). */
-    bool (*detect)(rasrc *meta);
+    bool (*detect)(const rassess_input *in);
     /* Runs every check of the kind.  Errors only when nothing could be
      * assessed (e.g. no root). */
     int (*run)(rampart_assessment *a, const rassess_input *in, rerr *e);
@@ -117,6 +147,9 @@ typedef struct rassess_kind {
 } rassess_kind;
 
 extern const rassess_kind rassess_kind_tuf;
+extern const rassess_kind rassess_kind_apt;
+extern const rassess_kind rassess_kind_sparkle;
+extern const rassess_kind rassess_kind_plain;
 
 /* Runs the kind's checks over prepared sources (the sans-I/O entry used by
  * rampart_assessment_new, the unit tests and the fuzzer).  The assessment is new. */

@@ -157,13 +157,8 @@ static int url_one(rasrc **out, const char *base, size_t n, rtransport *tp, bool
     return 0;
 }
 
-/* The metadata live at URL, or at URL/metadata/ when URL is the top of a
- * served repository; targets at ../targets/ beside them. */
-int rasrc_url_new(rasrc **out, rasrc **targets, const char *url, const rampart_assess_options *o, rerr *e)
+static int new_transport(rtransport **tp, const rampart_assess_options *o, rerr *e)
 {
-    size_t n = strlen(url);
-    if (n > 8000 || memchr(url, '?', n) != NULL || memchr(url, '#', n) != NULL)
-        return rerr_set(e, RAMPART_EINVAL, NULL, "unsupported URL (too long, or with a query or fragment)");
     rfetch_opts fo = {.connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000,
                       .stall_timeout_ms = 30000,
                       .min_bytes_per_sec = 1024,
@@ -172,8 +167,18 @@ int rasrc_url_new(rasrc **out, rasrc **targets, const char *url, const rampart_a
                       /* An http channel is assessed (and graded F), not refused. */
                       .allow_insecure_http = true,
                       .max_redirects = o->max_redirects > 0 ? o->max_redirects : 5};
+    return rfetch_curl_new(tp, &fo, e);
+}
+
+/* The metadata live at URL, or at URL/metadata/ when URL is the top of a
+ * served repository; targets at ../targets/ beside them. */
+int rasrc_url_new(rasrc **out, rasrc **targets, const char *url, const rampart_assess_options *o, rerr *e)
+{
+    size_t n = strlen(url);
+    if (n > 8000 || memchr(url, '?', n) != NULL || memchr(url, '#', n) != NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "unsupported URL (too long, or with a query or fragment)");
     rtransport *tp = NULL;
-    int rc = rfetch_curl_new(&tp, &fo, e);
+    int rc = new_transport(&tp, o, e);
     if (rc != 0)
         return rc;
     RAMPART_AUTO(rbuf_free) rbuf b;
@@ -219,6 +224,61 @@ int rasrc_url_new(rasrc **out, rasrc **targets, const char *url, const rampart_a
     *out = m;
     *targets = t;
     return 0;
+}
+
+static bool url_ok(const char *url, size_t n)
+{
+    bool http = strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
+    return http && n <= 8000 && memchr(url, '?', n) == NULL && memchr(url, '#', n) == NULL;
+}
+
+int rasrc_fetch_url(const rampart_assess_options *o, const char *url, size_t max, rbuf *out, rerr *e)
+{
+    if (!url_ok(url, strlen(url)))
+        return rerr_set(e, RAMPART_EINVAL, NULL, "unsupported URL (not http(s), too long, or with a query)");
+    rtransport *tp = NULL;
+    int rc = new_transport(&tp, o, e);
+    if (rc != 0)
+        return rc;
+    rbuf_free(out);
+    rbuf_init(out, max);
+    rsink sink = {.write = rsink_rbuf_write, .ctx = out};
+    rc = tp->get(tp, url, max, &sink, e);
+    tp->free(tp);
+    return rc;
+}
+
+/* The folder of a file location: everything up to its last '/' (a path
+ * without one is in "."). */
+int rasrc_parent_new(rasrc **out, const char **leaf, const char *location, const rampart_assess_options *o, rerr *e)
+{
+    size_t n = strlen(location);
+    const char *slash = strrchr(location, '/');
+    if (n == 0 || location[n - 1] == '/')
+        return rerr_set(e, RAMPART_ENOTFOUND, NULL, "%s: a folder, not a file", location);
+    bool url = strncmp(location, "https://", 8) == 0 || strncmp(location, "http://", 7) == 0;
+    if (url) {
+        if (!url_ok(location, n) || slash < location + 8)
+            return rerr_set(e, RAMPART_EINVAL, NULL, "unsupported URL (too long, with a query, or no path)");
+        rtransport *tp = NULL;
+        int rc = new_transport(&tp, o, e);
+        if (rc == 0 && url_one(out, location, (size_t)(slash + 1 - location), tp, false, e) != 0) {
+            tp->free(tp);
+            rc = RAMPART_ENOMEM;
+        }
+        if (rc == 0)
+            *leaf = slash + 1;
+        return rc;
+    }
+    RAMPART_AUTO(rbuf_free) rbuf p;
+    rbuf_init(&p, 8192);
+    if (rbuf_append(&p, slash != NULL ? location : ".", slash != NULL ? (size_t)(slash - location) + 1 : 1) != 0 ||
+        rbuf_append(&p, "", 1) != 0)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "file name too long");
+    int rc = dir_one(out, (const char *)p.data, e);
+    if (rc == 0)
+        *leaf = slash != NULL ? slash + 1 : location;
+    return rc;
 }
 
 /* ---- memory ---------------------------------------------------------------- */

@@ -40,12 +40,8 @@ typedef struct ta_role {
     const tuf_md *by; /* the delegator's metadata */
 } ta_role;
 
-/* One check's findings while it is built: the worst status and the evidence. */
-typedef struct ta_ev {
-    rbuf b;
-    rampart_check_status st;
-    int err; /* ENOMEM while building */
-} ta_ev;
+/* One check's findings while it is built (assess.h). */
+typedef rassess_ev ta_ev;
 
 typedef struct ta_set {
     const rassess_input *in;

@@ -45,37 +45,20 @@ const rassess_rule ta_rules[TA_NRULES] = {
 
 void ta_ev_init(ta_ev *v)
 {
-    rbuf_init(&v->b, RASSESS_EVIDENCE_MAX - 1);
-    v->st = RAMPART_CHECK_PASS;
-    v->err = 0;
+    rassess_ev_init(v);
 }
 
 void ta_note(ta_ev *v, rampart_check_status st, const char *fmt, ...)
 {
-    if (st > v->st)
-        v->st = st;
-    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    int k = vsnprintf(line, sizeof(line), fmt, ap);
+    rassess_vnote(v, st, fmt, ap);
     va_end(ap);
-    if (k < 0)
-        return;
-    /* Evidence is capped: what does not fit is dropped, the status is kept. */
-    int rc = v->b.len > 0 ? rbuf_append_str(&v->b, "; ") : 0;
-    if (rc == 0)
-        rc = rbuf_append_str(&v->b, line);
-    if (rc == RAMPART_ENOMEM)
-        v->err = rc;
 }
 
 int ta_emit(rampart_assessment *a, int rule, ta_ev *v, const char *location)
 {
-    int rc = v->err;
-    if (rc == 0)
-        rc = rassess_add(a, &ta_rules[rule], v->st, location, "%s", v->b.len > 0 ? (const char *)v->b.data : "none");
-    rbuf_free(&v->b);
-    return rc;
+    return rassess_emit(a, &ta_rules[rule], v, location);
 }
 
 /* The first 16 characters of a keyid, for evidence. */

@@ -191,8 +191,11 @@ static int tuf_run(rampart_assessment *a, const rassess_input *in, rerr *e)
     return rc;
 }
 
-static bool tuf_detect(rasrc *meta)
+static bool tuf_detect(const rassess_input *in)
 {
+    rasrc *meta = in->meta;
+    if (meta == NULL)
+        return false;
     static const char *const names[] = {"1.root.json", "root.json", "timestamp.json"};
     RAMPART_AUTO(rbuf_free) rbuf b = {0};
     for (size_t i = 0; i < 3; i++)

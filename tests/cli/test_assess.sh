@@ -213,7 +213,8 @@ t_run "empty folder" 2 RAMPART_ENOTFOUND "$RAMPART" assess empty
 t_run "missing folder" 2 RAMPART_ENOTFOUND "$RAMPART" assess nope
 t_run "bad --min-grade" 2 - "$RAMPART" assess --min-grade G strong
 t_run "--json and --sarif" 2 - "$RAMPART" assess --json --sarif strong
-t_run "unknown kind" 2 - "$RAMPART" assess --kind apt strong
+t_run "unknown kind" 2 - "$RAMPART" assess --kind deb strong
+t_run "--kind apt on a TUF repository" 2 RAMPART_ENOTFOUND "$RAMPART" assess --kind apt strong
 t_run "no location" 2 - "$RAMPART" assess
 t_run "--kind tuf" 0 - "$RAMPART" assess --kind tuf strong
 
