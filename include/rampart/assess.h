@@ -173,6 +173,45 @@ RAMPART_API const char *rampart_check_status_name(rampart_check_status s) RAMPAR
 RAMPART_API int rampart_assessment_report(const rampart_assessment *a, rampart_report_format format, char **out,
                                           rampart_error *err) RAMPART_MUST_USE;
 
+/**
+ * Compares the assessment with an earlier one of the same channel: `len`
+ * bytes of its JSON report (RAMPART_REPORT_JSON, format version 1), read as
+ * untrusted input.  Questions are compared by grade, checks by identifier
+ * (the worst status of each).  `format` is RAMPART_REPORT_TEXT (a table of
+ * the five grades before and now, then the checks that changed) or
+ * RAMPART_REPORT_JSON (docs/assess.md, "Comparing with a baseline"; it
+ * holds the full current report).  *out is a new string (free with
+ * rampart_string_free); *worse (may be NULL) is 1 when a question grades
+ * lower than in the baseline or is no longer assessed, else 0.  Errors:
+ * RAMPART_EFORMAT (not a rampart assess JSON report), RAMPART_ETOOLARGE
+ * (over 16 MiB, or too many checks), RAMPART_EINVAL, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_assessment_compare(const rampart_assessment *a, const void *baseline, size_t len,
+                                           rampart_report_format format, char **out, int *worse,
+                                           rampart_error *err) RAMPART_MUST_USE;
+
+/** One channel of a batch: its location, and either its assessment or the
+ *  error that kept it from being assessed (error_code < 0, error_message). */
+typedef struct rampart_assess_batch_item {
+    const char *location;
+    const rampart_assessment *assessment; /**< NULL when error_code says why */
+    int error_code;
+    const char *error_message;
+} rampart_assess_batch_item;
+
+/**
+ * Renders one comparison of `n` channels: RAMPART_REPORT_TEXT (a table: a
+ * row per channel with its kind, the five grades and whether every
+ * assessed question meets `min_grade`, or the error) or RAMPART_REPORT_JSON
+ * (format "rampart-assess-batch": each channel's full report, or its
+ * error).  *out is a new string (free with rampart_string_free).  Errors:
+ * RAMPART_EINVAL (another format, min_grade outside 'A'..'F', an item with
+ * neither an assessment nor an error), RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_assess_batch_report(const rampart_assess_batch_item *items, size_t n, char min_grade,
+                                            rampart_report_format format, char **out,
+                                            rampart_error *err) RAMPART_MUST_USE;
+
 #ifdef __cplusplus
 }
 #endif

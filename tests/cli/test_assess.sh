@@ -286,4 +286,86 @@ assert "<script>alert(1)</script>" in text  # shown as text, not markup
 assert p.tags.count("h2") == 5 and "table" in p.tags
 PY
 
+# ---------------------------------------------------------------- --baseline
+# The 1-of-1 root repository was assessed before (root1.json: - D D A B);
+# against it, the strong folder (now "- B B A B": a delegation to a 1-of-1
+# key was added above) is better on signing and manifest; the no-provenance
+# one (- A A A D) is worse on provenance than the strong folder was
+# (strongdir.json: - A A A B).
+t_run "baseline: better" 0 - "$RAMPART" assess --baseline root1.json strong
+grep -q '^  Signing                D       B    better$' "$T_WORK/out" &&
+    grep -q '^  TUF-DELEGATIONS                  pass     -> warn     worse$' "$T_WORK/out" &&
+    grep -q '^  TUF-ROOT-THRESHOLD               fail     -> pass     better$' "$T_WORK/out" &&
+    grep -q '^result: not worse than the baseline$' "$T_WORK/out" && t_ok "baseline: text names what got better" ||
+    t_bad "baseline: $(tail -15 "$T_WORK/out")"
+grep -q '^note: the baseline assessed another location: root1$' "$T_WORK/out" && t_ok "baseline: another location noted" ||
+    t_bad "baseline: no note about the location"
+t_run "baseline: worse" 1 - "$RAMPART" assess --min-grade D --baseline strongdir.json noprov
+grep -q '^  Provenance             B       D    worse$' "$T_WORK/out" &&
+    grep -q '^  TUF-PROVENANCE                   pass     -> fail     worse$' "$T_WORK/out" &&
+    grep -q '^result: WORSE than the baseline$' "$T_WORK/out" && t_ok "baseline: text names what got worse" ||
+    t_bad "baseline: $(tail -15 "$T_WORK/out")"
+"$RAMPART" assess --json strong >now.json || t_bad "baseline: assess strong"
+t_run "baseline: same" 0 - "$RAMPART" assess --baseline now.json strong
+grep -q '^no check changed$' "$T_WORK/out" && t_ok "baseline: nothing changed" || t_bad "baseline: $(tail -8 "$T_WORK/out")"
+t_run "baseline: json" 1 - "$RAMPART" assess --json --min-grade D --baseline strongdir.json noprov
+cp "$T_WORK/out" cmp.json
+python3 - cmp.json <<'PY' && t_ok "baseline: JSON comparison with the full report" || t_bad "baseline: JSON $(head -c 300 cmp.json)"
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["format"] == "rampart-assess-comparison" and c["format_version"] == 1 and c["worse"] is True
+q = {x["question"]: (x["before"], x["now"], x["change"]) for x in c["questions"]}
+assert q["provenance"] == ("B", "D", "worse") and q["signing"] == ("A", "A", "same") and q["transport"] == ("-", "-", "same"), q
+k = {x["id"]: (x["before"], x["now"], x["change"]) for x in c["checks"]}
+assert k["TUF-PROVENANCE"] == ("pass", "fail", "worse") and k["TUF-VERIFY"] == ("pass", "pass", "same"), k
+assert c["report"]["format"] == "rampart-assess" and c["report"]["grades"]["provenance"] == "D"
+assert c["baseline"]["location"] == "strong"
+PY
+valid_json_report() { python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["report"], open(sys.argv[2], "w"))' "$1" "$2"; }
+valid_json_report cmp.json cmp-report.json && valid_json cmp-report.json "baseline: the embedded report"
+printf '{"format":"rampart-assess","format_version":2,"grades":{},"checks":[]}' >v2.json
+t_run "baseline: another format version" 2 RAMPART_EFORMAT "$RAMPART" assess --baseline v2.json strong
+printf '{"format":"rampart-assess","format_version":1,"grades":{"transport":"-","signing":"Z","manifest":"A","hashes":"A","provenance":"A"},"checks":[]}' >badgrade.json
+t_run "baseline: a grade that is no grade" 2 RAMPART_EFORMAT "$RAMPART" assess --baseline badgrade.json strong
+python3 -c '
+import json
+r = json.load(open("strongdir.json")); r["checks"][0]["id"] = "TUF-\u001b[31mX"
+json.dump(r, open("ctl.json", "w"))'
+t_run "baseline: a control character in a check id" 2 RAMPART_EFORMAT "$RAMPART" assess --baseline ctl.json strong
+echo '[1,2' >broken.json
+t_run "baseline: not JSON" 2 RAMPART_EFORMAT "$RAMPART" assess --baseline broken.json strong
+t_run "baseline: missing file" 2 RAMPART_ENOTFOUND "$RAMPART" assess --baseline nope.json strong
+t_run "baseline: with --sarif" 2 - "$RAMPART" assess --sarif --baseline strongdir.json strong
+
+# ---------------------------------------------------------------- --batch
+printf '# vendors under review\n\n  strong  \nroot1\nnoprov\r\nnope\n' >vendors.txt
+t_run "batch: one channel cannot be assessed" 2 - "$RAMPART" assess --batch vendors.txt
+python3 - "$T_WORK/out" <<'PY' && t_ok "batch: the comparison table" || t_bad "batch: $(cat "$T_WORK/out")"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines[0] == "rampart assess: 4 channel(s), minimum grade B", lines[0]
+rows = {l.split()[0]: l.split()[1:] for l in lines[3:7]}
+assert rows["strong"] == ["tuf", "-", "B", "B", "A", "B", "meets"], rows
+assert rows["root1"] == ["tuf", "-", "D", "D", "A", "B", "BELOW"], rows
+assert rows["noprov"] == ["tuf", "-", "A", "A", "A", "D", "BELOW"], rows
+assert rows["nope"][:7] == ["-", "-", "-", "-", "-", "-", "ERROR"] and rows["nope"][7] == "RAMPART_ENOTFOUND:", rows
+PY
+printf 'strong\nroot1\n' >two.txt
+t_run "batch: one below the minimum" 1 - "$RAMPART" assess --batch two.txt
+t_run "batch: all meet --min-grade D" 0 - "$RAMPART" assess --min-grade D --batch two.txt
+t_run "batch: json" 1 - "$RAMPART" assess --json --batch two.txt
+cp "$T_WORK/out" batch.json
+python3 - batch.json <<'PY' && t_ok "batch: JSON with each channel's report" || t_bad "batch: JSON $(head -c 300 batch.json)"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["format"] == "rampart-assess-batch" and b["format_version"] == 1 and b["min_grade"] == "B"
+assert [c["location"] for c in b["channels"]] == ["strong", "root1"]
+assert [c["meets"] for c in b["channels"]] == [True, False]
+assert b["channels"][1]["report"]["grades"]["signing"] == "D"
+PY
+printf '# nothing\n\n' >empty.txt
+t_run "batch: no channel" 2 - "$RAMPART" assess --batch empty.txt
+t_run "batch: with a location too" 2 - "$RAMPART" assess --batch two.txt strong
+t_run "batch: with --html" 2 - "$RAMPART" assess --batch two.txt --html x.html
+
 t_done
