@@ -583,6 +583,9 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     else if (rc == 0)
         printf("published %zu metadata file(s): snapshot version %lld, timestamp version %lld\n", res.roles_published,
                res.snapshot_version, res.timestamp_version);
+    if (rc == 0 && cli_verbosity() >= 0 && res.log_size > 0)
+        printf("transparency log: %llu new entr%s, size %llu\n", res.log_entries, res.log_entries == 1 ? "y" : "ies",
+               res.log_size);
     repo_close(a, r);
     return rc;
 }
@@ -630,6 +633,7 @@ int cmd_repo(int argc, char **argv)
         {&cmds[C_RTS], run_refresh_timestamp},
         {&cmds[C_RSN], run_refresh_snapshot},
         {&cmds[C_STATUS], run_status},
+        {&repo_log_cmd, repo_log_run},
     };
     return cli_dispatch("repo", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

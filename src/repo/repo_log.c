@@ -149,9 +149,9 @@ int rrepo_log_tree(rampart_repo *r, const tlog_checkpoint *cp, tlog_memtree *t)
     }
     rbuf_free(&b);
     tlog_hash root;
-    if (rc == 0)
+    if (rc == 0 && cp->size > 0)
         rc = tlog_tree_root(tlog_memtree_node, t, cp->size, &root, &r->err);
-    if (rc == 0 && memcmp(root.b, cp->root.b, TLOG_HASH_LEN) != 0)
+    if (rc == 0 && cp->size > 0 && memcmp(root.b, cp->root.b, TLOG_HASH_LEN) != 0)
         rc = rrepo_fail(r, RAMPART_EFORMAT, NULL, "the tiles of log/ do not give the root of log/checkpoint");
     if (rc != 0)
         tlog_memtree_free(t);
