@@ -565,8 +565,10 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     rampart_publish_result res = {0};
-    if (rc == 0)
+    if (rc == 0) {
         rampart_repo_set_notice(r, print_notice, (void *)what);
+        rampart_repo_set_witness_post(r, rampart_witness_post_http, NULL);
+    }
     size_t fixed = 0;
     if (rc == 0 && a->check) {
         rc = repo_result(what, r, rampart_repo_repair(r, 1, &fixed));
