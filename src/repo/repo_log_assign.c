@@ -135,13 +135,14 @@ static int already_logged(rampart_repo *r, const char *role, const char *path, c
 }
 
 /* True when `t` is as the published role `pub` ("targets" object) lists it,
- * with a log position. */
+ * with the same log position (published: it was checked then). */
 static bool unchanged(const json_t *pub, const char *path, const json_t *t)
 {
     const json_t *p = json_object_get(pub, path);
-    return p != NULL && json_equal(json_object_get(p, "hashes"), json_object_get(t, "hashes")) &&
+    const json_t *pos = json_object_get(json_object_get(t, "custom"), RLOG_TYPE_KEY);
+    return p != NULL && pos != NULL && json_equal(json_object_get(p, "hashes"), json_object_get(t, "hashes")) &&
            json_equal(json_object_get(p, "length"), json_object_get(t, "length")) &&
-           json_object_get(json_object_get(t, "custom"), RLOG_TYPE_KEY) != NULL;
+           json_equal(json_object_get(json_object_get(p, "custom"), RLOG_TYPE_KEY), pos);
 }
 
 static int set_position(rampart_repo *r, json_t *t, uint64_t index, int64_t version)

@@ -42,6 +42,8 @@ static int sorted(const tlog_entry *en, size_t *ord, rerr *e)
     return 0;
 }
 
+static const char type_kv[] = ",\"type\":\"" TLOG_ENTRY_TYPE "\",";
+
 int tlog_entry_encode(const tlog_entry *en, rbuf *out, rerr *e)
 {
     if (en == NULL || out == NULL || en->path == NULL || en->role == NULL || en->hashes == NULL)
@@ -89,7 +91,7 @@ int tlog_entry_encode(const tlog_entry *en, rbuf *out, rerr *e)
     if (rc == 0)
         rc = str(&b, en->role, strlen(en->role));
     if (rc == 0)
-        rc = rbuf_append(&b, ",\"type\":\"" TLOG_ENTRY_TYPE "\",", sizeof(TLOG_ENTRY_TYPE) + 9);
+        rc = rbuf_append(&b, type_kv, sizeof(type_kv) - 1);
     if (rc == 0)
         rc = key(&b, "version");
     if (rc == 0)
