@@ -90,8 +90,13 @@ int main(int argc, char **argv)
         (void)snprintf(path, sizeof(path), "releases/app-%llu.tar.gz", i);
         (void)snprintf(hex, sizeof(hex), "%064llx", i * 2654435761ULL);
         tlog_entry_hash h = {"sha256", hex};
-        tlog_entry en = {.path = path, .path_len = strlen(path), .role = "targets", .length = 1000 + i,
-                         .version = (int64_t)(i / 100 + 1), .hashes = &h, .nhashes = 1};
+        tlog_entry en = {.path = path,
+                         .path_len = strlen(path),
+                         .role = "targets",
+                         .length = 1000 + i,
+                         .version = (int64_t)(i / 100 + 1),
+                         .hashes = &h,
+                         .nhashes = 1};
         rbuf_reset(&e);
         if (tlog_entry_encode(&en, &e, NULL) != 0 || rlog_batch_add(&b, e.data, e.len) != 0)
             return 1;

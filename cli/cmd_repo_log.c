@@ -21,14 +21,29 @@ static int log_opt(void *ctx, int id, const char *arg)
 {
     struct log_args *a = ctx;
     switch (id) {
-    case L_INIT: a->init = 1; break;
-    case L_ORIGIN: a->origin = arg; break;
-    case L_KEY: a->key = arg; break;
-    case L_ADD: a->add = arg; break;
-    case L_REMOVE: a->remove = arg; break;
-    case L_WITNESSES: a->witnesses = arg; break;
-    case L_NOWITNESSES: a->no_witnesses = 1; break;
-    default: return CLI_USAGE;
+    case L_INIT:
+        a->init = 1;
+        break;
+    case L_ORIGIN:
+        a->origin = arg;
+        break;
+    case L_KEY:
+        a->key = arg;
+        break;
+    case L_ADD:
+        a->add = arg;
+        break;
+    case L_REMOVE:
+        a->remove = arg;
+        break;
+    case L_WITNESSES:
+        a->witnesses = arg;
+        break;
+    case L_NOWITNESSES:
+        a->no_witnesses = 1;
+        break;
+    default:
+        return CLI_USAGE;
     }
     return 0;
 }

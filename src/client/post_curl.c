@@ -41,8 +41,7 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
 
 static bool setup(CURL *h, const char *url, const void *body, size_t len, answer *a)
 {
-    return curl_easy_setopt(h, CURLOPT_URL, url) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+    return curl_easy_setopt(h, CURLOPT_URL, url) == CURLE_OK && curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
            curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
            curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&

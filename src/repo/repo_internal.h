@@ -78,10 +78,10 @@ struct rampart_repo {
     rampart_signer **signers;
     size_t nsigners;
     long long fixed_now;
-    int blobdirs[256];                           /* blobs/XX, opened on first use (-1 until then) */
-    int keptfd;                                  /* state/kept, opened on first use (-1 until then) */
-    int logfd, publogfd;                         /* log/ and public/log, opened on first use (-1 until then) */
-    rampart_witness_post_fn witness_post;        /* rampart_repo_set_witness_post */
+    int blobdirs[256];                    /* blobs/XX, opened on first use (-1 until then) */
+    int keptfd;                           /* state/kept, opened on first use (-1 until then) */
+    int logfd, publogfd;                  /* log/ and public/log, opened on first use (-1 until then) */
+    rampart_witness_post_fn witness_post; /* rampart_repo_set_witness_post */
     void *witness_ctx;
     bool no_reflink;                             /* FICLONE failed once: the file system cannot share blocks */
     signed char serve_mode;                      /* a served file created 0644: 1, less (umask): -1, unknown: 0 */

@@ -330,7 +330,8 @@ int rrepo_log_append(rampart_repo *r, const rlog_batch *b)
 int rrepo_log_vkeys(rampart_repo *r, rbuf *out)
 {
     if (!rrepo_log_enabled(r))
-        return rrepo_fail(r, RAMPART_ENOTFOUND, NULL, "this repository has no transparency log (rampart repo log init)");
+        return rrepo_fail(r, RAMPART_ENOTFOUND, NULL,
+                          "this repository has no transparency log (rampart repo log init)");
     const char *origin = log_origin(r), *keyid;
     json_t *k;
     json_object_foreach(log_keys(r), keyid, k)

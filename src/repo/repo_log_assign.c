@@ -85,8 +85,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The entry of target `path` of `role` at `version`. */
-static int build_entry(rampart_repo *r, const char *role, const char *path, const json_t *t, int64_t version,
-                       rbuf *out)
+static int build_entry(rampart_repo *r, const char *role, const char *path, const json_t *t, int64_t version, rbuf *out)
 {
     tlog_entry_hash h[TLOG_ENTRY_MAX_HASHES];
     size_t nh = 0;
@@ -100,8 +99,13 @@ static int build_entry(rampart_repo *r, const char *role, const char *path, cons
         h[nh++].hex = json_string_value(v);
     }
     json_int_t len = json_integer_value(json_object_get(t, "length"));
-    tlog_entry en = {.path = path, .path_len = strlen(path), .role = role, .length = (uint64_t)len,
-                     .version = version, .hashes = h, .nhashes = nh};
+    tlog_entry en = {.path = path,
+                     .path_len = strlen(path),
+                     .role = role,
+                     .length = (uint64_t)len,
+                     .version = version,
+                     .hashes = h,
+                     .nhashes = nh};
     if (len < 0)
         return rrepo_fail(r, RAMPART_EFORMAT, role, "staged target entry '%s' is damaged", path);
     int rc = tlog_entry_encode(&en, out, &r->err);

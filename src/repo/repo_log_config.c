@@ -48,7 +48,8 @@ int rampart_repo_log_key(rampart_repo *r, const rampart_public_key *key, int add
         return RAMPART_EINVAL;
     rerr_clear(&r->err);
     if (!rrepo_log_enabled(r))
-        return rrepo_fail(r, RAMPART_ENOTFOUND, "log", "this repository has no transparency log (rampart repo log init)");
+        return rrepo_fail(r, RAMPART_ENOTFOUND, "log",
+                          "this repository has no transparency log (rampart repo log init)");
     int rc = check_key(r, key);
     if (rc != 0)
         return rc;
@@ -64,7 +65,8 @@ int rampart_repo_log_key(rampart_repo *r, const rampart_public_key *key, int add
     keys = json_object_get(json_object_get(r->config, "log"), "keys");
     if (saved == NULL)
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
-    else if (add ? json_object_set_new(keys, key->keyid, rpub_to_json(key)) != 0 : json_object_del(keys, key->keyid) != 0)
+    else if (add ? json_object_set_new(keys, key->keyid, rpub_to_json(key)) != 0
+                 : json_object_del(keys, key->keyid) != 0)
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     r->config_changed = true;
     return rrepo_finish_config_edit(r, saved, rc);
@@ -93,7 +95,8 @@ int rampart_repo_log_set_witnesses(rampart_repo *r, const void *policy, size_t l
         return RAMPART_EINVAL;
     rerr_clear(&r->err);
     if (!rrepo_log_enabled(r))
-        return rrepo_fail(r, RAMPART_ENOTFOUND, "log", "this repository has no transparency log (rampart repo log init)");
+        return rrepo_fail(r, RAMPART_ENOTFOUND, "log",
+                          "this repository has no transparency log (rampart repo log init)");
     int fd;
     int rc = rrepo_log_dir(r, &fd);
     if (rc != 0)
@@ -107,8 +110,7 @@ int rampart_repo_log_set_witnesses(rampart_repo *r, const void *policy, size_t l
         return rrepo_fail(r, RAMPART_EFORMAT, "log", "witness policy: %s", r->err.message);
     for (size_t i = 0; i < p->nwit && rc == 0; i++)
         if (p->wit[i].url == NULL)
-            rc = rrepo_fail(r, RAMPART_EFORMAT, "log", "witness policy: witness '%s' has no URL",
-                            p->wit[i].name);
+            rc = rrepo_fail(r, RAMPART_EFORMAT, "log", "witness policy: witness '%s' has no URL", p->wit[i].name);
     tlog_policy_free(p);
     if (rc == 0)
         rc = rfs_write_atomic(fd, RLOG_WITNESSES, policy, len, 0644, &r->err);

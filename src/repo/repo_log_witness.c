@@ -13,10 +13,10 @@
 
 typedef struct wctx {
     rampart_repo *r;
-    const rbuf *note;         /* log/checkpoint */
+    const rbuf *note; /* log/checkpoint */
     const tlog_checkpoint *cp;
-    uint64_t old;             /* the size of the last cosigned checkpoint */
-    tlog_memtree tree;        /* read on the first consistency proof */
+    uint64_t old;      /* the size of the last cosigned checkpoint */
+    tlog_memtree tree; /* read on the first consistency proof */
     bool tree_loaded;
     uint8_t resp[TLOG_WITNESS_RESP_MAX + 1];
 } wctx;

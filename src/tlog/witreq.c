@@ -7,8 +7,7 @@
 #include "util/codec.h"
 #include "util/banned.h"
 
-int tlog_witness_request(uint64_t old_size, const tlog_proof *proof, const uint8_t *note, size_t n, rbuf *out,
-                         rerr *e)
+int tlog_witness_request(uint64_t old_size, const tlog_proof *proof, const uint8_t *note, size_t n, rbuf *out, rerr *e)
 {
     /* tlog-witness: at most 63 proof lines; an empty proof from size 0. */
     if (proof == NULL || proof->n > 63 || (old_size == 0 && proof->n > 0) || note == NULL || n == 0)
@@ -48,8 +47,8 @@ int tlog_witness_parse_size(const uint8_t *body, size_t n, uint64_t *size, rerr 
     return 0;
 }
 
-int tlog_witness_cosignatures(const tlog_vkey *wit, const uint8_t *note, size_t note_len, const uint8_t *resp,
-                              size_t n, rbuf *out, int64_t *time, rerr *e)
+int tlog_witness_cosignatures(const tlog_vkey *wit, const uint8_t *note, size_t note_len, const uint8_t *resp, size_t n,
+                              rbuf *out, int64_t *time, rerr *e)
 {
     if (wit == NULL || wit->type != TLOG_SIG_COSIGN_V1 || note == NULL)
         return rerr_set(e, RAMPART_EINVAL, NULL, "a witness key is a cosignature v1 key");

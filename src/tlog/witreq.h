@@ -28,7 +28,7 @@ int tlog_witness_parse_size(const uint8_t *body, size_t n, uint64_t *size, rerr 
  * cosignature's time.  EBADSIG (no valid cosignature of that key, or a bad
  * one), EFORMAT (not signature lines), ETOOLARGE, ENOMEM, ECRYPTO; `out`
  * unchanged on failure. */
-int tlog_witness_cosignatures(const tlog_vkey *wit, const uint8_t *note, size_t note_len, const uint8_t *resp,
-                              size_t n, rbuf *out, int64_t *time, rerr *e) RAMPART_MUST_USE;
+int tlog_witness_cosignatures(const tlog_vkey *wit, const uint8_t *note, size_t note_len, const uint8_t *resp, size_t n,
+                              rbuf *out, int64_t *time, rerr *e) RAMPART_MUST_USE;
 
 #endif

@@ -13,8 +13,8 @@
 
 static int encode(const char *path, size_t plen, const tlog_entry_hash *h, size_t nh, rbuf *out)
 {
-    tlog_entry en = {.path = path, .path_len = plen, .role = "targets", .length = 6, .version = 2,
-                     .hashes = h, .nhashes = nh};
+    tlog_entry en = {
+        .path = path, .path_len = plen, .role = "targets", .length = 6, .version = 2, .hashes = h, .nhashes = nh};
     return tlog_entry_encode(&en, out, NULL);
 }
 
@@ -24,8 +24,9 @@ static void test_exact_bytes(void)
     rbuf b;
     rbuf_init(&b, 1 << 20);
     CHECK_OK(encode("a.txt", 5, h + 1, 1, &b));
-    CHECK_STR((char *)b.data, "{\"hashes\":{\"sha256\":\"" SHA "\"},\"length\":6,\"path\":\"a.txt\",\"role\":\"targets\","
-                              "\"type\":\"rampart.log-entry/v1\",\"version\":2}");
+    CHECK_STR((char *)b.data,
+              "{\"hashes\":{\"sha256\":\"" SHA "\"},\"length\":6,\"path\":\"a.txt\",\"role\":\"targets\","
+              "\"type\":\"rampart.log-entry/v1\",\"version\":2}");
     /* hash algorithms in canonical (byte) order, whatever order they come in */
     rbuf_reset(&b);
     CHECK_OK(encode("a.txt", 5, h, 2, &b));
@@ -88,7 +89,8 @@ static void test_proof_file(void)
     CHECK_OK(tlog_proof_file_format(7, &p, (const uint8_t *)note, sizeof(note) - 1, &b, NULL));
     CHECK_STR((char *)b.data, "c2sp.org/tlog-proof@v1\nindex 7\n"
                               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
-                              "//////////////////////////////////////////8=\n\n" "o\n1\nAAAA\n\n\xe2\x80\x94 o AAAA\n");
+                              "//////////////////////////////////////////8=\n\n"
+                              "o\n1\nAAAA\n\n\xe2\x80\x94 o AAAA\n");
     rbuf_free(&b);
 }
 
