@@ -565,8 +565,10 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     rampart_repo *r = NULL;
     int rc = repo_open(a, &r);
     rampart_publish_result res = {0};
-    if (rc == 0)
+    if (rc == 0) {
         rampart_repo_set_notice(r, print_notice, (void *)what);
+        rampart_repo_set_witness_post(r, rampart_witness_post_http, NULL);
+    }
     size_t fixed = 0;
     if (rc == 0 && a->check) {
         rc = repo_result(what, r, rampart_repo_repair(r, 1, &fixed));
@@ -583,6 +585,9 @@ static int repo_publish(struct repo_args *a, const char *refresh)
     else if (rc == 0)
         printf("published %zu metadata file(s): snapshot version %lld, timestamp version %lld\n", res.roles_published,
                res.snapshot_version, res.timestamp_version);
+    if (rc == 0 && cli_verbosity() >= 0 && res.log_size > 0)
+        printf("transparency log: %llu new entr%s, size %llu\n", res.log_entries, res.log_entries == 1 ? "y" : "ies",
+               res.log_size);
     repo_close(a, r);
     return rc;
 }
@@ -630,6 +635,7 @@ int cmd_repo(int argc, char **argv)
         {&cmds[C_RTS], run_refresh_timestamp},
         {&cmds[C_RSN], run_refresh_snapshot},
         {&cmds[C_STATUS], run_status},
+        {&repo_log_cmd, repo_log_run},
     };
     return cli_dispatch("repo", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

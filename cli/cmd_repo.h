@@ -62,5 +62,8 @@ int repo_window(const char *s, unsigned *out);
 int repo_status(struct repo_args *a);
 int repo_refresh(struct repo_args *a);
 int repo_list_json(struct repo_args *a);
+/* cmd_repo_log.c: `repo log` */
+extern const struct cli_cmd repo_log_cmd;
+int repo_log_run(int argc, char **argv);
 
 #endif

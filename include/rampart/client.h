@@ -389,6 +389,20 @@ RAMPART_API void rampart_target_free(rampart_target *t);
 /** Frees a string returned by librampart.  NULL-safe. */
 RAMPART_API void rampart_string_free(char *s);
 
+/**
+ * One HTTP POST of `len` bytes of `body` to `url`, for the witness requests
+ * of a repository publish: pass it to rampart_repo_set_witness_post (its
+ * type is rampart_witness_post_fn; `ctx` is unused).  https, or http to a
+ * loopback host only; no redirects; 5 s to connect, 20 s in all.  Writes
+ * the HTTP status to *status and the answer (at most `cap` bytes) to
+ * `resp`, its length to *resp_len.  Errors: RAMPART_EINVAL (another scheme,
+ * plain http to another host, NULL arguments), RAMPART_ENET (no answer),
+ * RAMPART_ETOOLARGE (an answer over `cap`), RAMPART_ENOMEM,
+ * RAMPART_EINTERNAL.  Thread safety: any thread.
+ */
+RAMPART_API int rampart_witness_post_http(void *ctx, const char *url, const void *body, size_t len, int *status,
+                                          void *resp, size_t cap, size_t *resp_len) RAMPART_MUST_USE;
+
 #ifdef __cplusplus
 }
 #endif

@@ -367,6 +367,8 @@ typedef struct rampart_publish_result {
     size_t roles_published; /**< metadata files written, snapshot and timestamp included; 0: nothing to do */
     long long snapshot_version;
     long long timestamp_version;
+    unsigned long long log_entries; /**< entries this publish appended to the transparency log */
+    unsigned long long log_size;    /**< the log's size after the publish (0: no log) */
 } rampart_publish_result;
 
 /**
@@ -413,6 +415,61 @@ RAMPART_API int rampart_repo_repair(rampart_repo *r, int full, size_t *repaired)
  * rampart_repo_repair).  `fn` NULL: none (the default).
  */
 RAMPART_API void rampart_repo_set_notice(rampart_repo *r, void (*fn)(void *ctx, const char *line), void *ctx);
+
+/* ---- transparency log (docs/transparency.md, docs/repo.md) ---- */
+
+/**
+ * Enables the repository's transparency log: from the next publish, every
+ * target added or changed gets a log entry, its "rampart_log" position in
+ * its custom metadata, and a tlog-proof file; the checkpoint, signed by
+ * the log key, and the tiles are served in public/log/.  `origin` is the
+ * log's name (the checkpoint origin and the note key name, e.g.
+ * "example.com/updates/log"); `key` is an Ed25519 public key whose private
+ * key is given to publish like the timestamp key (rampart_repo_add_signer).
+ * Errors: RAMPART_EINVAL (an invalid origin, another key type, a log
+ * already enabled), RAMPART_EIO, RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_log_init(rampart_repo *r, const char *origin,
+                                      const rampart_public_key *key) RAMPART_MUST_USE;
+
+/**
+ * Adds (`add` non-zero) or removes a log key.  Every configured log key
+ * signs each new checkpoint, so a rotation adds the new key, lets endpoints
+ * move their policies to it, then removes the old one.  Errors:
+ * RAMPART_EINVAL (another key type; adding a key already there; removing
+ * an unknown or the last key), RAMPART_ENOTFOUND (no log), RAMPART_EIO.
+ */
+RAMPART_API int rampart_repo_log_key(rampart_repo *r, const rampart_public_key *key, int add) RAMPART_MUST_USE;
+
+/**
+ * The log's verifier keys (C2SP signed-note vkeys, "origin+hexid+base64"),
+ * one per line, for endpoints' witness policies; *out is freed with
+ * rampart_string_free.  Errors: RAMPART_ENOTFOUND (no log), RAMPART_ENOMEM.
+ */
+RAMPART_API int rampart_repo_log_vkeys(rampart_repo *r, char **out) RAMPART_MUST_USE;
+
+/**
+ * Sets the witnesses publish asks for cosignatures: a C2SP tlog-policy
+ * file (`len` bytes) whose "witness" lines carry the witnesses' URLs (the
+ * add-checkpoint endpoint is URL + "/add-checkpoint") and whose "quorum"
+ * the cosignatures must meet; `len` 0 removes the witnesses.  Errors:
+ * RAMPART_EFORMAT (not a valid policy, a witness without URL),
+ * RAMPART_ENOTFOUND (no log), RAMPART_EIO.
+ */
+RAMPART_API int rampart_repo_log_set_witnesses(rampart_repo *r, const void *policy, size_t len) RAMPART_MUST_USE;
+
+/**
+ * Posts `len` bytes of `body` to `url` (HTTP POST), for the witness
+ * requests of a publish: writes the status to *status and at most `cap`
+ * bytes of the response body to `resp` (the length to *resp_len); returns 0
+ * when a response came, or a negative code (RAMPART_ENET) when none did.
+ */
+typedef int (*rampart_witness_post_fn)(void *ctx, const char *url, const void *body, size_t len, int *status,
+                                       void *resp, size_t cap, size_t *resp_len);
+
+/** Sets the HTTP transport of witness requests (none: a publish with
+ *  witnesses fails with RAMPART_ENOQUORUM). */
+RAMPART_API void rampart_repo_set_witness_post(rampart_repo *r, rampart_witness_post_fn fn, void *ctx);
 
 /**
  * Re-signs and publishes a new timestamp ("timestamp"), or a new snapshot

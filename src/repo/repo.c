@@ -83,6 +83,10 @@ void rampart_repo_free(rampart_repo *r)
             close(r->blobdirs[i]);
     if (r->keptfd >= 0)
         close(r->keptfd);
+    if (r->logfd >= 0)
+        close(r->logfd);
+    if (r->publogfd >= 0)
+        close(r->publogfd);
     if (r->lockfd >= 0)
         close(r->lockfd);
     if (r->dirfd >= 0)
@@ -96,7 +100,7 @@ void rampart_repo_free(rampart_repo *r)
 
 void rrepo_reset_fds(rampart_repo *r)
 {
-    r->dirfd = r->lockfd = r->keptfd = -1;
+    r->dirfd = r->lockfd = r->keptfd = r->logfd = r->publogfd = -1;
     for (int i = 0; i < RDIR_COUNT; i++)
         r->fds[i] = -1;
     for (int i = 0; i < 256; i++)

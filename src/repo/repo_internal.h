@@ -20,7 +20,13 @@
  *                     was), so public/ can be rebuilt before the edit is
  *                     published; served-copies, the mark of a repository
  *                     whose served targets are copies (see repo_serve.c)
- *   public/           what clients see: metadata/ and targets/ (rebuilt
+ *   log/              the transparency log, when enabled (repo_log.c):
+ *                     tile/ (every tile), checkpoint (the log's signed
+ *                     head: written before any witness sees it, so the
+ *                     log never forks), cosigned (the head with the
+ *                     witnesses' cosignatures: what is served), witnesses
+ *                     (a C2SP tlog-policy file)
+ *   public/           what clients see: metadata/, targets/ and log/ (rebuilt
  *                     from the records above when missing or damaged)
  *
  * A role's version is bumped by its first edit after a publish: a role
@@ -72,8 +78,11 @@ struct rampart_repo {
     rampart_signer **signers;
     size_t nsigners;
     long long fixed_now;
-    int blobdirs[256];                           /* blobs/XX, opened on first use (-1 until then) */
-    int keptfd;                                  /* state/kept, opened on first use (-1 until then) */
+    int blobdirs[256];                    /* blobs/XX, opened on first use (-1 until then) */
+    int keptfd;                           /* state/kept, opened on first use (-1 until then) */
+    int logfd, publogfd;                  /* log/ and public/log, opened on first use (-1 until then) */
+    rampart_witness_post_fn witness_post; /* rampart_repo_set_witness_post */
+    void *witness_ctx;
     bool no_reflink;                             /* FICLONE failed once: the file system cannot share blocks */
     signed char serve_mode;                      /* a served file created 0644: 1, less (umask): -1, unknown: 0 */
     void (*notice)(void *ctx, const char *line); /* rampart_repo_set_notice */

@@ -8,6 +8,7 @@
 
 #include "crypto/hash.h"
 #include "repo/repo_internal.h"
+#include "repo/repo_log.h"
 #include "repo/rfile.h"
 #include "util/codec.h"
 #include "util/fs.h"
@@ -340,6 +341,11 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     bool have_since = rrepo_served_since(r, &since);
     if (clock_gettime(CLOCK_REALTIME, &start) != 0)
         rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read the clock");
+    /* 0. the log: tiles, proofs, then the checkpoint that covers every
+     * entry of this publish, before any target or metadata names them */
+    json_t *lg = json_object_get(p, "log");
+    if (rc == 0 && lg != NULL)
+        rc = rrepo_log_serve(r, roles, (uint64_t)json_integer_value(lg));
     /* 1. target files (immutable, content-addressed names) */
     json_array_foreach(roles, i, e)
     {
@@ -546,6 +552,10 @@ static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, ra
     names ch = {0}, stale = {0};
     json_t *snap = NULL, *ts = NULL, *pending = pending_new();
     tuf_md *root = NULL;
+    rlog_batch lb;
+    rlog_batch_init(&lb);
+    tlog_checkpoint after = {0};
+    bool logging = rrepo_log_enabled(r);
     int rc = pending != NULL ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; rc == 0 && i < nonly; i++)
         rc = names_add(&ch, only[i]) == 0 ? 0 : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
@@ -553,6 +563,13 @@ static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, ra
         rc = changed_roles(r, &ch, &stale);
     if (rc == 0 && ch.n == 0)
         goto clean;
+    /* The log positions of the targets added or changed are part of what
+     * their roles sign: given first. */
+    uint64_t served = 0;
+    if (rc == 0 && logging)
+        rc = rrepo_log_served(r, &served);
+    if (rc == 0 && logging)
+        rc = rrepo_log_assign(r, ch.v, ch.n, &lb);
     /* Pass A: nothing is written unless every threshold is met. */
     if (rc == 0)
         rc = rrepo_pub_next_signed(r, "snapshot.json", "snapshot", &snap);
@@ -567,6 +584,17 @@ static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, ra
         rc = rrepo_pub_make_timestamp(r, snap, &ts);
     if (rc == 0)
         rc = rrepo_pub_sign_online(r, ts, root, TUF_TIMESTAMP);
+    /* The log: entries appended and committed (never rolled back from
+     * here), then cosigned by a quorum of the witnesses, or the publish
+     * fails with the previous release served. */
+    if (rc == 0 && logging && lb.n > 0)
+        rc = rrepo_log_append(r, &lb);
+    if (rc == 0 && logging)
+        rc = rrepo_log_witness(r);
+    if (rc == 0 && logging)
+        rc = rrepo_log_head(r, RLOG_CHECKPOINT, &after, NULL);
+    if (rc == 0 && logging && json_object_set_new(pending, "log", json_integer((json_int_t)served)) != 0)
+        rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     /* Pass B: sign and write the roles, then the plan, then carry it out. */
     if (rc == 0)
         rc = prepare_all(r, &ch, true, meta, pending);
@@ -588,6 +616,8 @@ static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, ra
             res->roles_published = count;
             res->snapshot_version = json_integer_value(json_object_get(json_object_get(snap, "signed"), "version"));
             res->timestamp_version = json_integer_value(json_object_get(json_object_get(ts, "signed"), "version"));
+            res->log_entries = lb.n;
+            res->log_size = after.size;
         }
     }
 clean:
@@ -600,6 +630,7 @@ clean:
     json_decref(pending);
     names_free(&ch);
     names_free(&stale);
+    rlog_batch_free(&lb);
     return rc;
 }
 

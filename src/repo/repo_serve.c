@@ -28,6 +28,7 @@
 
 #include "crypto/hash.h"
 #include "repo/repo_internal.h"
+#include "repo/repo_log.h"
 #include "repo/rfile.h"
 #include "util/codec.h"
 #include "util/fs.h"
@@ -609,7 +610,11 @@ int rrepo_repair(rampart_repo *r, bool full, size_t *fixed)
                    ? 0
                    : rfs_write_atomic(r->fds[RDIR_STATE], RREPO_SERVED_COPIES, "", 0, 0644, &r->err);
     bool created = false;
+    size_t logfixed = 0;
     int rc = rrepo_public_open(r, &created);
+    /* The log first: what the metadata below names must be logged. */
+    if (rc == 0)
+        rc = rrepo_log_repair(r, &logfixed);
     if (rc == 0 && !rfs_exists_at(r->fds[RDIR_STATE], RREPO_SERVED_COPIES))
         full = true; /* published by a version that served hard links */
     rbuf snapb, tsb;
@@ -654,7 +659,7 @@ int rrepo_repair(rampart_repo *r, bool full, size_t *fixed)
     rbuf_free(&snapb);
     rbuf_free(&tsb);
     if (rc == 0 && fixed != NULL)
-        *fixed = ty.written + ty.replaced;
+        *fixed = ty.written + ty.replaced + logfixed;
     return rc;
 }
 

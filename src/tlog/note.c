@@ -273,6 +273,33 @@ int tlog_note_sign_line(const tlog_signer *s, const uint8_t *text, size_t n, int
     return rc == 0 ? 0 : rerr_set(e, rc, NULL, "no room for a note signature");
 }
 
+int tlog_note_line(const char *name, size_t name_len, uint32_t id, const uint8_t *sig, size_t siglen, rbuf *out,
+                   rerr *e)
+{
+    if (!tlog_name_valid(name, name_len) || siglen > 256)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "a signature line needs a valid key name and a signature");
+    uint8_t raw[4 + 256];
+    for (int i = 0; i < 4; i++)
+        raw[i] = (uint8_t)(id >> (24 - 8 * i));
+    if (siglen > 0)
+        memcpy(raw + 4, sig, siglen);
+    size_t before = out->len;
+    int rc = rbuf_append(out, sig_prefix, sizeof(sig_prefix));
+    if (rc == 0)
+        rc = rbuf_append(out, name, name_len);
+    if (rc == 0)
+        rc = rbuf_append_byte(out, ' ');
+    if (rc == 0)
+        rc = rb64_encode(out, raw, 4 + siglen, RB64_STD);
+    if (rc == 0)
+        rc = rbuf_append_byte(out, '\n');
+    if (rc != 0) {
+        out->len = before;
+        return rerr_set(e, rc, NULL, "no room for a note signature");
+    }
+    return 0;
+}
+
 void tlog_note_free(tlog_note *nt)
 {
     if (nt == NULL)

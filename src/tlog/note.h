@@ -83,6 +83,13 @@ int tlog_signer_vkey(const tlog_signer *s, tlog_vkey **out, rerr *e) RAMPART_MUS
 int tlog_note_sign_line(const tlog_signer *s, const uint8_t *text, size_t n, int64_t timestamp, rbuf *out,
                         rerr *e) RAMPART_MUST_USE;
 
+/* Appends the signature line "— <name> base64(id || sig)" for a signature
+ * made elsewhere (a signer behind an interface: an Ed25519 signature over
+ * the note text for type 0x01).  EINVAL (an invalid name, over 256 bytes
+ * of signature), ETOOLARGE / ENOMEM; `out` unchanged on failure. */
+int tlog_note_line(const char *name, size_t name_len, uint32_t id, const uint8_t *sig, size_t siglen, rbuf *out,
+                   rerr *e) RAMPART_MUST_USE;
+
 typedef struct tlog_note_sig {
     size_t name_off, name_len; /* the key name, in the note's bytes */
     uint32_t id;

@@ -45,4 +45,34 @@ if GO111MODULE=off GOPATH=$GOSRC GOCACHE=$T_WORK/gocache GOPROXY=off GOFLAGS= \
 else
     t_ok "go refuses a checkpoint whose root line was changed"
 fi
+# A repository's published log (rampart repo publish): Go verifies its
+# checkpoint with the log's vkey and a target's tlog-proof file.
+if [ -n "${RAMPART:-}" ] && python3 -c 'import cryptography' 2>/dev/null; then
+    source "$here/lib/repo.sh"
+    r_init repo && r_keys_of ed25519 log || t_bad "repository keys"
+    "$RAMPART" repo log repo --init --origin example.com/interop --key "$(K log pub)" >vkey || t_bad "repo log"
+    printf 'release one\n' >app.tar.gz
+    printf 'two\n' >two.txt
+    "$RAMPART" repo add repo app.tar.gz >/dev/null && "$RAMPART" repo add repo two.txt >/dev/null || t_bad "repo add"
+    "$RAMPART" repo publish repo --key "$(K root key)" --key "$(K targets key)" --key "$(K snapshot key)" \
+        --key "$(K timestamp key)" --key "$(K log key)" >/dev/null 2>&1 || t_bad "repo publish"
+    sha=$(sha256sum app.tar.gz | cut -d' ' -f1)
+    printf '{"hashes":{"sha256":"%s"},"length":12,"path":"app.tar.gz","role":"targets","type":"rampart.log-entry/v1","version":1}' \
+        "$sha" >entry
+    gopub() {
+        GO111MODULE=off GOPATH=$GOSRC GOCACHE=$T_WORK/gocache GOPROXY=off GOFLAGS= \
+            nice go run "$here/interop/gopub/tlogpub.go" "$(cat vkey)" repo/public/log/checkpoint "$1" "$2" 2>&1
+    }
+    if out=$(gopub "repo/public/targets/$sha.app.tar.gz.tlog-proof" entry); then
+        t_ok "go verifies a published checkpoint and tlog-proof: $out"
+    else
+        t_bad "go refused the published log: $out"
+    fi
+    printf 'x' >>entry
+    if out=$(gopub "repo/public/targets/$sha.app.tar.gz.tlog-proof" entry); then
+        t_bad "go accepted the proof for another entry"
+    else
+        t_ok "go refuses the proof for another entry"
+    fi
+fi
 t_done
