@@ -342,6 +342,24 @@ static int session_checkpoint(rampart_client *c, rclient_tlog *s, int64_t now)
 }
 
 /* custom.rampart_log {index, version} of the target (contract). */
+/* The entry the verified metadata of `t` implies (tlog/entry.h). */
+static int entry_of(const rampart_target *t, int64_t version, rbuf *out, rerr *e)
+{
+    tlog_entry_hash h[TLOG_ENTRY_MAX_HASHES];
+    if (t->nhashes > TLOG_ENTRY_MAX_HASHES)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "more than %d hashes", TLOG_ENTRY_MAX_HASHES);
+    for (size_t i = 0; i < t->nhashes; i++)
+        h[i] = (tlog_entry_hash){t->alg[i], t->hex[i]};
+    tlog_entry en = {.path = t->path,
+                     .path_len = strlen(t->path),
+                     .role = t->role,
+                     .length = t->length,
+                     .version = version,
+                     .hashes = h,
+                     .nhashes = t->nhashes};
+    return tlog_entry_encode(&en, out, e);
+}
+
 static int where_logged(rampart_client *c, const rampart_target *t, uint64_t *index, int64_t *version)
 {
     jdoc *doc = NULL;
@@ -473,8 +491,7 @@ int rclient_tlog_check(rampart_client *c, rstore *st, const rampart_target *t)
     rbuf_init(&entry, TLOG_ENTRY_MAX);
     /* Never a served entry: the one the verified metadata implies. */
     if (rc == 0)
-        rc = tlog_entry_format(t->path, t->length, (const char *const *)t->alg, (const char *const *)t->hex, t->nhashes,
-                               t->role, version, &entry, &c->err);
+        rc = entry_of(t, version, &entry, &c->err);
     if (rc == RAMPART_EINVAL || rc == RAMPART_ETOOLARGE)
         rc = rerr_set(&c->err, RAMPART_ENOTLOGGED, t->role, "target '%s' cannot have a log entry: %s", t->path,
                       c->err.message);

@@ -14,18 +14,9 @@
 
 /* The largest tlog-proof file read: a note and 63 proof lines. */
 #define TLOG_PROOF_FILE_MAX (TLOG_NOTE_MAX + 8192)
-/* A target's hashes in its metadata: at most this many algorithms. */
-#define TLOG_ENTRY_MAX_HASHES 8
-
-/* Appends the log entry of a target (docs/transparency.md, "Publishing
- * format": the canonical JSON of {"hashes","length","path","role","type":
- * "rampart.log-entry/v1","version"}) to `out`.  `alg` and `hex` are `nh`
- * hash algorithm names and lower-case hex digests, in any order (they are
- * sorted here).  EINVAL (no hash, more than TLOG_ENTRY_MAX_HASHES, two
- * with one name, a negative version), ETOOLARGE (over TLOG_ENTRY_MAX
- * bytes, or from `out`), ENOMEM; `out` unchanged on failure. */
-int tlog_entry_format(const char *path, uint64_t length, const char *const *alg, const char *const *hex, size_t nh,
-                      const char *role, int64_t version, rbuf *out, rerr *e) RAMPART_MUST_USE;
+/* Entries: tlog/entry.h (tlog_entry_encode), the one encoder the
+ * repository writer, the endpoint and the monitor share. */
+#include "tlog/entry.h"
 
 /* A parsed C2SP tlog-proof (c2sp.org/tlog-proof@v1).  `checkpoint` points
  * into the parsed bytes: the signed note, still to be verified. */
