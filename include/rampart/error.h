@@ -15,6 +15,8 @@
 #ifndef RAMPART_ERROR_H
 #define RAMPART_ERROR_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
