@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "repo/repo_log.h"
-#include "tlog/entry.h"
+#include "tlog/endpoint.h"
 #include "util/fs.h"
 #include "util/banned.h"
 

@@ -109,28 +109,3 @@ int tlog_entry_encode(const tlog_entry *en, rbuf *out, rerr *e)
         return rerr_set(e, rc, NULL, "the log entry of a target is over %d bytes", TLOG_ENTRY_MAX);
     return rc != 0 ? rerr_set(e, rc, NULL, "out of memory") : 0;
 }
-
-int tlog_proof_file_format(uint64_t index, const tlog_proof *proof, const uint8_t *note, size_t note_len, rbuf *out,
-                           rerr *e)
-{
-    if (proof == NULL || proof->n > TLOG_PROOF_MAX || note == NULL || note_len == 0)
-        return rerr_set(e, RAMPART_EINVAL, NULL, "a tlog-proof needs a proof and a checkpoint");
-    size_t before = out->len;
-    /* C2SP tlog-proof: the header line, "index N", the proof hashes in
-     * base64 one per line, an empty line, the checkpoint. */
-    int rc = rbuf_appendf(out, "c2sp.org/tlog-proof@v1\nindex %llu\n", (unsigned long long)index);
-    for (size_t i = 0; rc == 0 && i < proof->n; i++) {
-        rc = rb64_encode(out, proof->h[i].b, TLOG_HASH_LEN, RB64_STD);
-        if (rc == 0)
-            rc = rbuf_append_byte(out, '\n');
-    }
-    if (rc == 0)
-        rc = rbuf_append_byte(out, '\n');
-    if (rc == 0)
-        rc = rbuf_append(out, note, note_len);
-    if (rc != 0) {
-        out->len = before;
-        return rerr_set(e, rc, NULL, "no room for a tlog-proof");
-    }
-    return 0;
-}

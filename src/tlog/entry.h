@@ -40,11 +40,7 @@ typedef struct tlog_entry {
  * or from `out`), ENOMEM; `out` unchanged on failure. */
 int tlog_entry_encode(const tlog_entry *en, rbuf *out, rerr *e) RAMPART_MUST_USE;
 
-/* Appends a C2SP tlog-proof (c2sp.org/tlog-proof@v1: the "index" line,
- * one base64 line per hash of the inclusion proof, a blank line, then the
- * signed checkpoint note `note`, `note_len` bytes) to `out`.  EINVAL (more
- * than TLOG_PROOF_MAX hashes, an empty note), ETOOLARGE, ENOMEM. */
-int tlog_proof_file_format(uint64_t index, const tlog_proof *proof, const uint8_t *note, size_t note_len, rbuf *out,
-                           rerr *e) RAMPART_MUST_USE;
+/* The tlog-proof file written beside each target: tlog/endpoint.h
+ * (tlog_proof_file_format, and its parser). */
 
 #endif
