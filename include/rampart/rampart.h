@@ -33,6 +33,7 @@
 #include "repo.h"
 #include "provenance.h"
 #include "tlog.h"
+#include "witness.h"
 #include "install.h"
 #include "assess.h"
 
