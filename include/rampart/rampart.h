@@ -34,6 +34,7 @@
 #include "provenance.h"
 #include "tlog.h"
 #include "witness.h"
+#include "monitor.h"
 #include "install.h"
 #include "assess.h"
 
