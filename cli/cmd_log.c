@@ -41,7 +41,8 @@ static int monitor_opt(void *ctx, int id, const char *arg)
 }
 
 static const struct cli_opt monitor_opts[] = {
-    {"repo", required_argument, O_REPO, 0, "DIR", "the vendor's repository (its public/metadata/), or a metadata folder"},
+    {"repo", required_argument, O_REPO, 0, "DIR",
+     "the vendor's repository (its public/metadata/), or a metadata folder"},
     {"state", required_argument, O_STATE, 0, "FILE", "the monitor's state: the checkpoint of the last poll"},
     {"policy", required_argument, O_POLICY, 0, "FILE", "a C2SP tlog-policy the checkpoint must satisfy"},
     {"log-key", required_argument, O_LOGKEY, 0, "VKEY", "... or only the log's verifier key"},

@@ -47,10 +47,12 @@ static int witness_opt(void *ctx, int id, const char *arg)
 }
 
 #define KEY_ROWS                                                                                                       \
-    {"name", required_argument, O_NAME, 0, "NAME", "the witness's name, its key name (\"witness.example/w1\")"},        \
+    {"name", required_argument, O_NAME, 0, "NAME", "the witness's name, its key name (\"witness.example/w1\")"},       \
         {"key", required_argument, O_KEY, 0, "FILE", "its Ed25519 private key (rampart key generate --type ed25519)"}, \
         {"passphrase-file", required_argument, O_PFILE, 0, "FILE", "passphrase of the key (first line of FILE)"},      \
-        {"passphrase-env", required_argument, O_PENV, 0, "VAR", "... from environment variable VAR"}
+    {                                                                                                                  \
+        "passphrase-env", required_argument, O_PENV, 0, "VAR", "... from environment variable VAR"                     \
+    }
 
 static const struct cli_opt serve_opts[] = {
     KEY_ROWS,

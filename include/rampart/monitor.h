@@ -38,9 +38,9 @@ extern "C" {
 #define RAMPART_LOG_MONITOR_OPTIONS_VERSION 1
 
 typedef struct rampart_log_monitor_options {
-    unsigned version;       /**< RAMPART_LOG_MONITOR_OPTIONS_VERSION */
-    const char *log;        /**< the log folder: an http(s) URL or a local path; required */
-    const char *policy;     /**< a C2SP tlog-policy (log key, witnesses, quorum), `policy_len` bytes... */
+    unsigned version;   /**< RAMPART_LOG_MONITOR_OPTIONS_VERSION */
+    const char *log;    /**< the log folder: an http(s) URL or a local path; required */
+    const char *policy; /**< a C2SP tlog-policy (log key, witnesses, quorum), `policy_len` bytes... */
     size_t policy_len;
     const char *log_vkey;   /**< ...or only the log's verifier key (no cosignatures required) */
     int64_t max_age;        /**< with a policy: the newest cosignature's maximum age in seconds; 0: none */

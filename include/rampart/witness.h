@@ -43,14 +43,14 @@ extern "C" {
 #define RAMPART_WITNESS_OPTIONS_VERSION 1
 
 typedef struct rampart_witness_options {
-    unsigned version;        /**< RAMPART_WITNESS_OPTIONS_VERSION */
-    const char *name;        /**< the witness's key name ("witness.example/w1"); required */
-    const char *key_file;    /**< its Ed25519 PKCS#8 PEM private key; required */
+    unsigned version;                            /**< RAMPART_WITNESS_OPTIONS_VERSION */
+    const char *name;                            /**< the witness's key name ("witness.example/w1"); required */
+    const char *key_file;                        /**< its Ed25519 PKCS#8 PEM private key; required */
     const rampart_key_load_options *key_options; /**< passphrase of the key; NULL: none */
-    const char *config_file; /**< the known logs ("log <vkey>" lines); required */
-    const char *state_dir;   /**< the state folder (created, private, when missing); required */
-    const char *listen;      /**< "HOST:PORT" (IPv4 or [IPv6]); NULL: "127.0.0.1:7380"; port 0: any free port */
-    unsigned max_connections; /**< 0: 64 */
+    const char *config_file;                     /**< the known logs ("log <vkey>" lines); required */
+    const char *state_dir;                       /**< the state folder (created, private, when missing); required */
+    const char *listen;          /**< "HOST:PORT" (IPv4 or [IPv6]); NULL: "127.0.0.1:7380"; port 0: any free port */
+    unsigned max_connections;    /**< 0: 64 */
     int64_t (*clock)(void *ctx); /**< the cosignatures' time; NULL: the system clock */
     void *clock_ctx;
 } rampart_witness_options;

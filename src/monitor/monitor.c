@@ -83,10 +83,9 @@ static json_t *alert_new(run *r, const char *kind, const char *reason)
 static void alert_view(run *r, const char *kind, const tlog_wstate *old, const char *reason)
 {
     json_t *a = alert_new(r, kind, reason);
-    if (a != NULL &&
-        (json_object_set_new(a, "old_size", json_integer((json_int_t)old->size)) != 0 ||
-         json_object_set_new(a, "old_root", b64(old->root.b, TLOG_HASH_LEN)) != 0 ||
-         json_object_set_new(a, "root", b64(r->v.cp.root.b, TLOG_HASH_LEN)) != 0)) {
+    if (a != NULL && (json_object_set_new(a, "old_size", json_integer((json_int_t)old->size)) != 0 ||
+                      json_object_set_new(a, "old_root", b64(old->root.b, TLOG_HASH_LEN)) != 0 ||
+                      json_object_set_new(a, "root", b64(r->v.cp.root.b, TLOG_HASH_LEN)) != 0)) {
         json_decref(a);
         a = NULL;
     }
@@ -244,8 +243,8 @@ static int read_entries(run *r, tlog_tile_reader *tr, uint64_t from, rerr *e)
     int rc = off && len ? 0 : rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     for (uint64_t k = from / TLOG_TILE_WIDTH; rc == 0 && k * TLOG_TILE_WIDTH < size; k++) {
         uint64_t left = size - k * TLOG_TILE_WIDTH;
-        tlog_tile t = {.index = k, .width = left >= TLOG_TILE_WIDTH ? TLOG_TILE_WIDTH : (unsigned)left,
-                       .entries = true};
+        tlog_tile t = {
+            .index = k, .width = left >= TLOG_TILE_WIDTH ? TLOG_TILE_WIDTH : (unsigned)left, .entries = true};
         char path[TLOG_TILE_PATH_MAX];
         rbuf_reset(&b);
         rc = tlog_tile_path(&t, path);
@@ -301,8 +300,7 @@ int rampart_log_monitor_run(const rampart_log_monitor_options *o, size_t *alerts
 {
     rerr_clear(err);
     if (o == NULL || alerts == NULL || o->version != RAMPART_LOG_MONITOR_OPTIONS_VERSION || o->log == NULL ||
-        o->state_file == NULL || o->repo_dir == NULL || (o->policy == NULL) == (o->log_vkey == NULL) ||
-        o->max_age < 0)
+        o->state_file == NULL || o->repo_dir == NULL || (o->policy == NULL) == (o->log_vkey == NULL) || o->max_age < 0)
         return rerr_set(err, RAMPART_EINVAL, NULL,
                         "invalid argument (log, state file, repository and a policy or a log key are needed)");
     run r;

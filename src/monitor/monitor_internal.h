@@ -52,7 +52,6 @@ int mrepo_judge(mrepo *r, const uint8_t *p, size_t n, mjudgment *out, char *why,
 /* Appends the entry publish writes for target `path` of role `role` at
  * `version`, whose metadata is `md` (a parsed targets role).  ENOTFOUND
  * when md does not list the path; ETOOLARGE, ENOMEM. */
-int mrepo_entry(const tuf_md *md, const char *role, int64_t version, rslice path, rbuf *out,
-                rerr *e) RAMPART_MUST_USE;
+int mrepo_entry(const tuf_md *md, const char *role, int64_t version, rslice path, rbuf *out, rerr *e) RAMPART_MUST_USE;
 
 #endif

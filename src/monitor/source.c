@@ -13,9 +13,9 @@
 #include "util/banned.h"
 
 struct msrc {
-    int dirfd;       /* a local folder, or -1 */
-    rtransport *tp;  /* a URL's transport, or NULL */
-    char *base;      /* the URL, ending in '/' */
+    int dirfd;      /* a local folder, or -1 */
+    rtransport *tp; /* a URL's transport, or NULL */
+    char *base;     /* the URL, ending in '/' */
 };
 
 static bool is_url(const char *s)

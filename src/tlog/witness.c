@@ -65,7 +65,8 @@ int tlog_wreq_parse(const uint8_t *p, size_t n, tlog_wreq *out, rerr *e)
         uint8_t tmp[64];
         rbuf b;
         rbuf_init(&b, sizeof(tmp));
-        bool ok = line.n == 44 && rb64_decode(&b, (const char *)line.p, line.n, RB64_STD) == 0 && b.len == TLOG_HASH_LEN;
+        bool ok =
+            line.n == 44 && rb64_decode(&b, (const char *)line.p, line.n, RB64_STD) == 0 && b.len == TLOG_HASH_LEN;
         if (ok)
             memcpy(r.proof[r.nproof].b, b.data, TLOG_HASH_LEN);
         rbuf_free(&b);
@@ -287,8 +288,8 @@ int tlog_witness_decide(const tlog_wsubmit *sub, const tlog_wstate *cur, const t
         /* tlog-witness: a consistency proof that does not verify: 422. */
         rerr ce;
         rerr_clear(&ce);
-        int rc = tlog_verify_consistency(q->old_size, sub->cp.size, &cur->root, &sub->cp.root, q->proof, q->nproof,
-                                         &ce);
+        int rc =
+            tlog_verify_consistency(q->old_size, sub->cp.size, &cur->root, &sub->cp.root, q->proof, q->nproof, &ce);
         if (rc == RAMPART_ESPLITVIEW)
             return reply(r, 422, TLOG_WCT_TEXT, "the consistency proof does not verify", e);
         if (rc != 0)

@@ -172,10 +172,10 @@ int rampart_witness_start(rampart_witness *w, rampart_error *err)
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     if (w->addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&w->addr,
-        MHD_OPTION_CONNECTION_LIMIT, w->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
-        MHD_OPTION_NOTIFY_COMPLETED, on_done, w, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&w->addr,
+                         MHD_OPTION_CONNECTION_LIMIT, w->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+                         (unsigned)IDLE_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED, on_done, w, MHD_OPTION_END);
     if (d == NULL)
         return rerr_set(err, RAMPART_EIO, NULL, "cannot listen on the address (in use, or not allowed)");
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -99,8 +99,17 @@ static void test_parse(void)
     CHECK_INT(q.nproof, 1);
     CHECK_MEM(q.note, q.note_len, "rest", 4);
     static const char *const bad[] = {
-        "old 03\n\nx",  "old -1\n\nx",    "Old 1\n\nx", "old  1\n\nx",    "old 1",          "old 1\n",
-        "old 1\n\n",    "old 1\nabc=\n\nx", "old 1 \n\nx", "old\n\nx", "old 18446744073709551616\n\nx",
+        "old 03\n\nx",
+        "old -1\n\nx",
+        "Old 1\n\nx",
+        "old  1\n\nx",
+        "old 1",
+        "old 1\n",
+        "old 1\n\n",
+        "old 1\nabc=\n\nx",
+        "old 1 \n\nx",
+        "old\n\nx",
+        "old 18446744073709551616\n\nx",
         "old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpka=\n\nx", /* 31 bytes */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -184,8 +193,7 @@ static void test_first_and_append(void)
     CHECK_INT(cp.newest_cosignature, 1700000000);
     /* Tampered cosignature: refused (a known key's bad signature). */
     note.data[note.len - 20] = note.data[note.len - 20] == 'A' ? 'B' : 'A'; /* still base64 */
-    CHECK_RC(rampart_tlog_verify_checkpoint(p, note.data, note.len, 1700000000, 3600, &cp, NULL),
-             RAMPART_ENOQUORUM);
+    CHECK_RC(rampart_tlog_verify_checkpoint(p, note.data, note.len, 1700000000, 3600, &cp, NULL), RAMPART_ENOQUORUM);
     rampart_tlog_policy_free(p);
     rbuf_free(&note);
 
