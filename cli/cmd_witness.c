@@ -110,7 +110,7 @@ static int witness_vkey(int argc, char **argv)
     ko.passphrase_ctx = &a.pass;
     char *vkey = NULL;
     rampart_error err;
-    rc = rampart_witness_vkey_of(&vkey, a.name, a.key, &ko, &err);
+    rc = rampart_witness_key_vkey(a.key, a.name, &ko, &vkey, &err);
     if (rc != 0) {
         cli_report(NULL, rc, &err);
         return CLI_FAIL;

@@ -117,8 +117,8 @@ RAMPART_API void rampart_witness_free(rampart_witness *w);
  * Errors: RAMPART_EINVAL (not Ed25519, invalid name), RAMPART_EPASSPHRASE,
  * RAMPART_EFORMAT, RAMPART_ENOTFOUND, RAMPART_EIO, RAMPART_ENOMEM.
  */
-RAMPART_API int rampart_witness_vkey_of(char **out, const char *name, const char *key_file,
-                                        const rampart_key_load_options *ko, rampart_error *err) RAMPART_MUST_USE;
+RAMPART_API int rampart_witness_key_vkey(const char *key_file, const char *name, const rampart_key_load_options *ko,
+                                         char **out, rampart_error *err) RAMPART_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -173,8 +173,8 @@ int rampart_witness_vkey(const rampart_witness *w, char **out, rampart_error *er
     return vkey_string(&w->signer, out, err);
 }
 
-int rampart_witness_vkey_of(char **out, const char *name, const char *key_file, const rampart_key_load_options *ko,
-                            rampart_error *err)
+int rampart_witness_key_vkey(const char *key_file, const char *name, const rampart_key_load_options *ko, char **out,
+                             rampart_error *err)
 {
     rerr_clear(err);
     if (out == NULL || name == NULL || key_file == NULL)
