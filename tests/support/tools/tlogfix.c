@@ -61,6 +61,15 @@ static void add_entry(log_t *l, const uint8_t *p, size_t n)
         die("cannot hash an entry");
 }
 
+static void free_log(log_t *l)
+{
+    for (uint64_t i = 0; i < l->n; i++)
+        free(l->entry[i]);
+    free(l->entry);
+    free(l->len);
+    tlog_memtree_free(&l->tree);
+}
+
 static int read_file(const char *path, rbuf *b)
 {
     rbuf_reset(b);
@@ -194,6 +203,9 @@ static int cmd_append(int argc, char **argv)
         die("tiles");
     sign_checkpoint(dir, &s, &l, l.n);
     printf("%llu\n", (unsigned long long)l.n);
+    free_log(&l);
+    rbuf_free(&note);
+    rbuf_free(&b);
     rprivkey_free(k);
     return 0;
 }
@@ -218,7 +230,11 @@ static int cmd_request(const char *dir, const char *olds)
             die("oom");
     if (rbuf_append_byte(&b, '\n') != 0 || rbuf_append(&b, note.data, note.len) != 0)
         die("oom");
-    return fwrite(b.data, 1, b.len, stdout) == b.len ? 0 : 1;
+    int rc = fwrite(b.data, 1, b.len, stdout) == b.len ? 0 : 1;
+    free_log(&l);
+    rbuf_free(&note);
+    rbuf_free(&b);
+    return rc;
 }
 
 static int cmd_shrink(char **argv)
@@ -236,6 +252,8 @@ static int cmd_shrink(char **argv)
     if (size > l.n)
         die("shrink to a larger size");
     sign_checkpoint(dir, &s, &l, size);
+    free_log(&l);
+    rbuf_free(&note);
     rprivkey_free(k);
     return 0;
 }
@@ -254,6 +272,8 @@ static int cmd_verify(const char *policy, const char *note, const char *now)
     if (rc == 0)
         rc = rampart_tlog_verify_checkpoint(pol, n.data, n.len, strtoll(now, NULL, 10), 0, &cp, &err);
     rampart_tlog_policy_free(pol);
+    rbuf_free(&p);
+    rbuf_free(&n);
     if (rc != 0) {
         printf("%s\n", rampart_error_name(rc));
         return 1;
@@ -276,6 +296,9 @@ int main(int argc, char **argv)
         if (tlog_signer_vkey(&s, &v, NULL) != 0 || tlog_vkey_format(v, &b) != 0)
             die("vkey");
         printf("%.*s\n", (int)b.len, (const char *)b.data);
+        tlog_vkey_free(v);
+        rbuf_free(&b);
+        rprivkey_free(k);
         return 0;
     }
     if (argc >= 5 && strcmp(argv[1], "append") == 0)
