@@ -30,6 +30,8 @@ static const struct {
     {"install", cmd_install, "install a verified release into a versioned folder and switch to it"},
     {"rollback", cmd_rollback, "switch an install folder back to its previous version"},
     {"assess", cmd_assess, "grade an update channel on transport, signing, manifest, hashes and provenance"},
+    {"witness", cmd_witness, "cosign the checkpoints of transparency logs (a C2SP tlog-witness server)"},
+    {"log", cmd_log, "follow a transparency log and report entries the repository never published"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -33,6 +33,8 @@
 #include "repo.h"
 #include "provenance.h"
 #include "tlog.h"
+#include "witness.h"
+#include "monitor.h"
 #include "install.h"
 #include "assess.h"
 

@@ -74,6 +74,14 @@ int rprivkey_generate(rprivkey **out, rkey_scheme scheme, unsigned bits, rerr *e
 int rprivkey_load_pem(rprivkey **out, const uint8_t *pem, size_t n, const char *pass, size_t passlen,
                       rerr *e) RAMPART_MUST_USE;
 
+/* Reads the PKCS#8 PEM private key file `path` (a trusted path, at most
+ * 64 KiB) and loads it as rprivkey_load_pem does, asking o->passphrase_cb
+ * only when the key is encrypted and o->passphrase is NULL (as
+ * rampart_signer_load_file; `o` may be NULL).  On success *out owns the
+ * key.  EPASSPHRASE, EFORMAT, EUNSUPPORTED, ENOTFOUND, EIO, EINVAL,
+ * ENOMEM; the message names the file. */
+int rprivkey_load_file(rprivkey **out, const char *path, const rampart_key_load_options *o, rerr *e) RAMPART_MUST_USE;
+
 /* The key's row.  `k` must not be NULL. */
 rkey_scheme rprivkey_scheme(const rprivkey *k);
 

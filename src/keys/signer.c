@@ -301,6 +301,28 @@ static int load_priv(const char *path, const rbuf *pem, const rampart_key_load_o
     return rc;
 }
 
+/* Reads and loads a private key file (pem: a secret buffer of the caller's). */
+static int read_priv(const char *path, rbuf *pem, const rampart_key_load_options *o, rprivkey **k, rerr *e)
+{
+    int rc = rfs_read_file(AT_FDCWD, path, pem, e);
+    if (rc == 0 && looks_like_json(pem))
+        rc = rerr_set(e, RAMPART_EFORMAT, NULL, "%s is a public key: signing needs the private key file", path);
+    if (rc == 0)
+        rc = load_priv(path, pem, o, k, e);
+    return rc;
+}
+
+int rprivkey_load_file(rprivkey **out, const char *path, const rampart_key_load_options *o, rerr *e)
+{
+    if (out == NULL || path == NULL || (o != NULL && o->version != RAMPART_KEY_LOAD_OPTIONS_VERSION))
+        return rerr_set(e, RAMPART_EINVAL, NULL, "invalid argument");
+    rbuf pem;
+    rbuf_init_secret(&pem, KEY_FILE_MAX);
+    int rc = read_priv(path, &pem, o, out, e);
+    rbuf_free(&pem);
+    return rc;
+}
+
 int rampart_signer_load_file(rampart_signer **out, const char *path, const rampart_key_load_options *o,
                              rampart_error *err)
 {
@@ -311,11 +333,7 @@ int rampart_signer_load_file(rampart_signer **out, const char *path, const rampa
     rbuf_init_secret(&pem, KEY_FILE_MAX);
     rbuf_init(&pub, KEY_FILE_MAX);
     rprivkey *k = NULL;
-    int rc = rfs_read_file(AT_FDCWD, path, &pem, err);
-    if (rc == 0 && looks_like_json(&pem))
-        rc = rerr_set(err, RAMPART_EFORMAT, NULL, "%s is a public key: signing needs the private key file", path);
-    if (rc == 0)
-        rc = load_priv(path, &pem, o, &k, err);
+    int rc = read_priv(path, &pem, o, &k, err);
     if (rc == 0)
         rc = rprivkey_public_tuf(k, &pub, err);
     if (rc == 0) {
