@@ -13,13 +13,12 @@
 
 #include "monitor/monitor_internal.h"
 #include "util/fs.h"
-#include "util/jcanon.h"
+#include "tlog/entry.h"
 #include "util/jdoc.h"
 #include "util/banned.h"
 
 /* The largest targets metadata file the monitor reads. */
 #define MD_MAX ((size_t)256 << 20)
-#define ENTRY_TYPE "rampart.log-entry/v1"
 
 int mrepo_open(mrepo *r, const char *dir, rerr *e)
 {
@@ -52,56 +51,44 @@ void mrepo_close(mrepo *r)
     r->dirfd = -1;
 }
 
-static int key(rbuf *b, const char *k)
-{
-    int rc = jcanon_string(b, (const uint8_t *)k, strlen(k));
-    return rc == 0 ? rbuf_append_byte(b, ':') : rc;
-}
-
+/* The entry publish wrote for `path` in `md` (tlog/entry.h, the encoder
+ * the writer and the endpoint share), from the hashes as signed.  Metadata
+ * that cannot give an entry (more hashes than an entry holds, a hash that
+ * is not a string) gives none: it then differs from the logged bytes. */
 int mrepo_entry(const tuf_md *md, const char *role, int64_t version, rslice path, rbuf *out, rerr *e)
 {
     tuf_targetfile t;
     if (tuf_md_target(md, path, &t) != 0)
         return RAMPART_ENOTFOUND;
-    /* The contract: canonical JSON of hashes, length, path, role, type,
-     * version (keys in this, their byte order), hashes as signed. */
-    size_t before = out->len;
-    int rc = rbuf_append_byte(out, '{');
-    if (rc == 0)
-        rc = key(out, "hashes");
-    if (rc == 0)
-        rc = jdoc_canonical(md->doc, t.hashes, out);
-    if (rc == 0)
-        rc = rbuf_append_byte(out, ',');
-    if (rc == 0)
-        rc = key(out, "length");
-    if (rc == 0)
-        rc = jcanon_int(out, t.length);
-    if (rc == 0)
-        rc = rbuf_append_byte(out, ',');
-    if (rc == 0)
-        rc = key(out, "path");
-    if (rc == 0)
-        rc = jcanon_string(out, path.p, path.n);
-    if (rc == 0)
-        rc = rbuf_append_byte(out, ',');
-    if (rc == 0)
-        rc = key(out, "role");
-    if (rc == 0)
-        rc = jcanon_string(out, (const uint8_t *)role, strlen(role));
-    if (rc == 0)
-        rc = rbuf_append_str(out, ",\"type\":\"" ENTRY_TYPE "\",");
-    if (rc == 0)
-        rc = key(out, "version");
-    if (rc == 0)
-        rc = jcanon_int(out, version);
-    if (rc == 0)
-        rc = rbuf_append_byte(out, '}');
-    if (rc != 0) {
-        out->len = before;
-        return rerr_set(e, rc, NULL, "cannot build a log entry");
+    char alg[TLOG_ENTRY_MAX_HASHES][64], hex[TLOG_ENTRY_MAX_HASHES][260];
+    tlog_entry_hash h[TLOG_ENTRY_MAX_HASHES];
+    size_t n = 0;
+    for (jd_ref k = jdoc_first(md->doc, t.hashes); k != JD_NONE; k = jdoc_next_key(md->doc, k)) {
+        jd_ref v = jdoc_value(k);
+        rslice ks = jdoc_str(md->doc, k), vs = jdoc_type(md->doc, v) == JD_STRING ? jdoc_str(md->doc, v) : (rslice){0};
+        if (n == TLOG_ENTRY_MAX_HASHES || ks.n >= sizeof(alg[0]) || vs.p == NULL || vs.n >= sizeof(hex[0]) ||
+            memchr(ks.p, 0, ks.n) != NULL || memchr(vs.p, 0, vs.n) != NULL)
+            return 0;
+        memcpy(alg[n], ks.p, ks.n);
+        alg[n][ks.n] = '\0';
+        memcpy(hex[n], vs.p, vs.n);
+        hex[n][vs.n] = '\0';
+        h[n] = (tlog_entry_hash){alg[n], hex[n]};
+        n++;
     }
-    return 0;
+    tlog_entry en = {.path = (const char *)path.p,
+                     .path_len = path.n,
+                     .role = role,
+                     .length = t.length < 0 ? 0 : (uint64_t)t.length,
+                     .version = version,
+                     .hashes = h,
+                     .nhashes = n};
+    rerr sub;
+    rerr_clear(&sub);
+    int rc = tlog_entry_encode(&en, out, &sub);
+    if (rc == RAMPART_EINVAL || rc == RAMPART_ETOOLARGE)
+        return 0;
+    return rc != 0 ? rerr_set(e, rc, NULL, "cannot build a log entry: %s", sub.message) : 0;
 }
 
 /* Loads "<version>.<role>.json" (r->md NULL when the repository has none). */
