@@ -62,6 +62,8 @@ int cmd_verify_provenance(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
 
 /* Prints the review of `md` against `trusted` (cmd_metadata.c): keys by
  * fingerprint (unchanged, added, removed, key material replaced under a

@@ -35,5 +35,6 @@
 #include "tlog.h"
 #include "install.h"
 #include "assess.h"
+#include "audit.h"
 
 #endif /* RAMPART_RAMPART_H */
