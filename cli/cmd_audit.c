@@ -208,8 +208,9 @@ static int show_one(void *ctx, const rampart_audit_entry *e)
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
     printf("%llu %s %s", (unsigned long long)e->seq, when, e->kind);
     const char *parts[][2] = {
-        {"attack", e->attack}, {"code", e->code},       {"anomaly", e->anomaly},   {"id", e->id},
-        {"target", e->target}, {"version", e->version}, {"previous", e->previous}, {"message", e->message}};
+        {"attack", e->attack},  {"code", e->code},       {"anomaly", e->anomaly},   {"id", e->id},
+        {"target", e->target},  {"version", e->version}, {"previous", e->previous}, {"sha256", e->sha256},
+        {"message", e->message}};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         if (parts[i][1] == NULL)
             continue;

@@ -30,6 +30,7 @@ static const struct {
     {"install", cmd_install, "install a verified release into a versioned folder and switch to it"},
     {"rollback", cmd_rollback, "switch an install folder back to its previous version"},
     {"assess", cmd_assess, "grade an update channel on transport, signing, manifest, hashes and provenance"},
+    {"agent", cmd_agent, "keep an endpoint up to date: poll, install, health-check, record, watch the channel"},
     {"audit", cmd_audit, "verify and show the endpoint's tamper-evident audit log"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -36,5 +36,6 @@
 #include "install.h"
 #include "assess.h"
 #include "audit.h"
+#include "agent.h"
 
 #endif /* RAMPART_RAMPART_H */
