@@ -176,4 +176,11 @@ conf bad4 "block = root-rotation,bogus"
 t_run "unknown anomaly name" 1 RAMPART_EFORMAT agent bad4.conf --once
 t_run "no such configuration" 1 RAMPART_ENOTFOUND agent nowhere.conf --once
 t_run "usage" 2 - "$RAMPART" agent --config A.conf extra
+# the shipped example parses (it fails later: its repository is not here)
+sed -e "s|/var/lib/rampart|$T_WORK/ex|" -e "s|https://updates.example.com|http://127.0.0.1:1|" \
+    -e "s|/opt/app|$T_WORK/ex/app|" -e "s|/etc/rampart/root.json|$T_WORK/repo/public/metadata/1.root.json|" \
+    -e "s|^journal = yes|journal = no|" "$RAMPART_SRC/examples/agent.conf" >ex.conf
+t_run "the example configuration" 1 RAMPART_ENET agent ex.conf --once
+"$RAMPART" audit show --dir ex/audit | grep -q "^1 .* error code=RAMPART_ENET message=" && t_ok "example: the failed refresh recorded" ||
+    t_bad "example: $("$RAMPART" audit show --dir ex/audit)"
 t_done
