@@ -34,7 +34,7 @@ static int agent_opt(void *ctx, int id, const char *arg)
 }
 
 static const struct cli_opt agent_opts[] = {
-    {"config", required_argument, O_CONFIG, 'c', "FILE", "the agent's configuration (default /etc/rampart/agent.conf)"},
+    {"config", required_argument, O_CONFIG, 0, "FILE", "the agent's configuration (default /etc/rampart/agent.conf)"},
     {"once", no_argument, O_ONCE, 0, NULL, "run one cycle and exit (for cron and tests)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
