@@ -136,6 +136,19 @@ t_run "a new timestamp ends the freeze" 0 - agent F.conf --once
 
 # ---------------------------------------------------------------- the service: sd_notify and SIGTERM
 conf S "poll_interval = 1" "jitter = 0"
+sed -i "s|^journal = no|journal = yes\njournal_socket = $T_WORK/journal.sock|" S.conf
+python3 - "$T_WORK/journal.sock" >journal.log <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+try:
+    d = s.recv(65536).decode()
+    print(d, end="")
+except socket.timeout:
+    pass
+PY
+jpid=$!
 python3 - "$T_WORK/notify.sock" >notify.log <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -163,6 +176,14 @@ wait $lpid
 [ "$(head -1 notify.log)" = READY=1 ] && grep -qx WATCHDOG=1 notify.log && [ "$(tail -1 notify.log)" = STOPPING=1 ] &&
     t_ok "sd_notify: READY, WATCHDOG, STOPPING" || t_bad "notify: $(cat notify.log)"
 t_run "the service's log verifies" 0 - "$RAMPART" audit verify --dir S/audit
+wait $jpid
+rec=$(head -1 S/audit/audit.log)
+grep -qx "RAMPART_KIND=installed" journal.log && grep -qx "RAMPART_SEQ=1" journal.log &&
+    grep -qx "SYSLOG_IDENTIFIER=rampart" journal.log && grep -qx "PRIORITY=6" journal.log &&
+    grep -qxF "RAMPART_RECORD=$rec" journal.log &&
+    grep -qx "RAMPART_RECORD_SHA256=$(printf '%s' "$rec" | sha256sum | cut -d' ' -f1)" journal.log &&
+    grep -qx "MESSAGE=audit 1: installed app/app-1.2.1.tar.gz 1.2.1" journal.log &&
+    t_ok "journal: the record's structured fields" || t_bad "journal: $(cat journal.log)"
 
 # ---------------------------------------------------------------- configuration errors
 printf 'metadata_dir = x\nfollw = y\n' >bad1.conf
