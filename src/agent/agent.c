@@ -355,6 +355,64 @@ static int newest(rampart_agent *ag, rampart_client *c, rampart_target **out, ch
     return 0;
 }
 
+/* The attestation path bound in the target's custom metadata
+ * (custom.rampart.provenance.path, docs/provenance.md), into out. */
+static bool attestation_path(const rampart_target *t, char *out, size_t cap)
+{
+    const char *custom = rampart_target_custom(t);
+    jdoc *d = NULL;
+    bool found = false;
+    if (custom == NULL || jdoc_parse(&d, (const uint8_t *)custom, strlen(custom), false, NULL, NULL) != 0)
+        return false;
+    jd_ref ns = jdoc_get(d, jdoc_root(d), "rampart");
+    jd_ref pv = ns != JD_NONE ? jdoc_get(d, ns, "provenance") : JD_NONE;
+    jd_ref path = pv != JD_NONE ? jdoc_get(d, pv, "path") : JD_NONE;
+    if (path != JD_NONE && jdoc_type(d, path) == JD_STRING && jdoc_str(d, path).n < cap && !jdoc_str_has_nul(d, path)) {
+        memcpy(out, jdoc_str(d, path).p, jdoc_str(d, path).n);
+        out[jdoc_str(d, path).n] = '\0';
+        found = true;
+    }
+    jdoc_free(d);
+    return found;
+}
+
+/* The builder and source named by the release's attestation, for the
+ * monitor: the attestation is a target of its own, downloaded and verified
+ * by the client (its length and hashes are signed), into state_dir/prov.
+ * Best effort: without one, the view has no provenance. */
+static void view_provenance(rampart_agent *ag, rampart_client *c, const rampart_target *t, mon_state *s)
+{
+    char apath[MON_TEXT_MAX], dir[4096];
+    rampart_target *at = NULL;
+    char *file = NULL;
+    if (!attestation_path(t, apath, sizeof(apath)) ||
+        snprintf(dir, sizeof(dir), "%s/prov", ag->cfg.state_dir) >= (int)sizeof(dir) ||
+        rampart_client_get_target_info(c, apath, &at) != 0 || rampart_client_download_target(c, at, dir, &file) != 0) {
+        rampart_target_free(at);
+        return;
+    }
+    rbuf b;
+    rampart_dsse *env = NULL;
+    rampart_statement *st = NULL;
+    size_t plen = 0;
+    if (read_path(file, 1u << 20, &b, NULL) == 0 && rampart_dsse_parse(&env, b.data, b.len, NULL) == 0) {
+        const unsigned char *payload = rampart_dsse_payload(env, &plen);
+        if (rampart_statement_parse(&st, payload, plen, NULL) == 0) {
+            const char *builder = rampart_statement_builder_id(st);
+            const char *source = rampart_statement_source_uri(st);
+            if (builder != NULL)
+                rampart_sanitize(s->builder, sizeof(s->builder), builder, strlen(builder));
+            if (source != NULL)
+                rampart_sanitize(s->source, sizeof(s->source), source, strlen(source));
+        }
+    }
+    rampart_statement_free(st);
+    rampart_dsse_free(env);
+    rbuf_free(&b);
+    rampart_string_free(file);
+    rampart_target_free(at);
+}
+
 /* ---- anomalies ----------------------------------------------------------------------------- */
 
 static void run_anomaly_hook(rampart_agent *ag, const mon_anomaly *a)
@@ -549,6 +607,7 @@ static int after_refresh(rampart_agent *ag, rampart_client *c)
         rampart_sanitize(mt->path, sizeof(mt->path), rampart_target_path(t), strlen(rampart_target_path(t)));
         (void)snprintf(mt->version, sizeof(mt->version), "%s", version);
         (void)snprintf(mt->sha256, sizeof(mt->sha256), "%s", sha256_of(t));
+        view_provenance(ag, c, t, &v->s);
     }
     rc = monitor(ag, v);
     rampart_free(v);

@@ -4,7 +4,8 @@
 # followed release and records it; a failing health check reverts and is
 # recorded; a signed release below the highest installed is refused and
 # recorded as refused/downgrade; channel anomalies end to end (a root
-# rotation and a new key, a freeze), a blocking anomaly holding the update
+# rotation and a new key, a freeze, another provenance builder and source),
+# a blocking anomaly holding the update
 # until `rampart agent ack`; sd_notify's READY/WATCHDOG/STOPPING datagrams
 # and a clean stop on SIGTERM; configuration errors.
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -184,6 +185,31 @@ grep -qx "RAMPART_KIND=installed" journal.log && grep -qx "RAMPART_SEQ=1" journa
     grep -qx "RAMPART_RECORD_SHA256=$(printf '%s' "$rec" | sha256sum | cut -d' ' -f1)" journal.log &&
     grep -qx "MESSAGE=audit 1: installed app/app-1.2.1.tar.gz 1.2.1" journal.log &&
     t_ok "journal: the record's structured fields" || t_bad "journal: $(cat journal.log)"
+
+# ---------------------------------------------------------------- provenance: another builder and source
+conf P
+t_run "P: first run" 0 - agent P.conf --once
+r_keys builder
+for v in 1.3.0 1.4.0; do mkrel app-$v.tar.gz $v; done
+"$RAMPART" attest --builder-id https://ci.example/builder --source-uri git+https://git.example/app \
+    --source-revision refs/tags/v1.3.0 --key "$(K builder key)" --out a13.att app-1.3.0.tar.gz >/dev/null 2>&1 || t_bad "attest 1.3.0"
+"$RAMPART" attest --builder-id https://elsewhere.example/builder --source-uri git+https://git.example/fork \
+    --source-revision refs/tags/v1.4.0 --key "$(K builder key)" --out a14.att app-1.4.0.tar.gz >/dev/null 2>&1 || t_bad "attest 1.4.0"
+"$RAMPART" repo add repo app-1.3.0.tar.gz --path app/app-1.3.0.tar.gz --custom '{"version":"1.3.0"}' \
+    --provenance a13.att >/dev/null 2>&1 || t_bad "add 1.3.0 with provenance"
+publish
+t_run "P: a release with provenance (learnt)" 0 - agent P.conf --once
+[ -z "$("$RAMPART" audit show --dir P/audit --kind anomaly)" ] && t_ok "P: the first provenance is learnt" ||
+    t_bad "P: $("$RAMPART" audit show --dir P/audit --kind anomaly)"
+"$RAMPART" repo add repo app-1.4.0.tar.gz --path app/app-1.4.0.tar.gz --custom '{"version":"1.4.0"}' \
+    --provenance a14.att >/dev/null 2>&1 || t_bad "add 1.4.0 with provenance"
+publish
+t_run "P: another builder and source" 0 - agent P.conf --once
+"$RAMPART" audit show --dir P/audit --kind anomaly >pan
+grep -q "anomaly=provenance-builder .*message=provenance names builder 'https://elsewhere.example/builder' instead of 'https://ci.example/builder'" pan &&
+    t_ok "provenance-builder: recorded" || t_bad "provenance: $(cat pan)"
+grep -q "anomaly=provenance-source .*message=provenance names source 'git+https://git.example/fork' instead of 'git+https://git.example/app'" pan &&
+    t_ok "provenance-source: recorded" || t_bad "provenance: $(cat pan)"
 
 # ---------------------------------------------------------------- configuration errors
 printf 'metadata_dir = x\nfollw = y\n' >bad1.conf
