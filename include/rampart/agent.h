@@ -6,10 +6,13 @@
  * records every decision in the audit log (rampart/audit.h).
  * docs/agent.md describes the configuration, the cycle and the anomalies.
  *
- *     rampart_agent *ag;
- *     if (rampart_agent_new(&ag, "/etc/rampart/agent.conf", &err) != 0) ...
+ *     rampart_error err;
+ *     rampart_agent *ag = NULL;
+ *     if (rampart_agent_new(&ag, "/etc/rampart/agent.conf", &err) != 0)
+ *         return 1;
  *     int rc = rampart_agent_run_once(ag);   // or rampart_agent_run(ag, &stop)
  *     rampart_agent_free(ag);
+ *     return rc == 0 ? 0 : 1;
  *
  * Thread safety: an agent is used by one thread at a time.  It holds the
  * audit log's lock from rampart_agent_new to rampart_agent_free, so one

@@ -19,15 +19,18 @@
  * Typical use:
  *
  *     rampart_audit_options o = RAMPART_AUDIT_OPTIONS_INIT;
- *     o.dir = "/var/lib/rampart/audit";
- *     rampart_audit *a;
- *     if (rampart_audit_open(&a, &o, &err) != 0) ...
  *     rampart_audit_record r = RAMPART_AUDIT_RECORD_INIT;
+ *     rampart_error err;
+ *     rampart_audit *a = NULL;
+ *     o.dir = "/var/lib/rampart/audit";
+ *     if (rampart_audit_open(&a, &o, &err) != 0)
+ *         return 1;
  *     r.kind = "refused";
  *     r.code = RAMPART_EDOWNGRADE;
  *     r.target = "app/app-1.0.0.tar.gz";
- *     if (rampart_audit_append(a, &r, NULL) != 0) ...
+ *     int rc = rampart_audit_append(a, &r, NULL);
  *     rampart_audit_free(a);
+ *     return rc == 0 ? 0 : 1;
  *
  * Thread safety: a rampart_audit is used by one thread at a time.  Writers
  * of one folder, in one process or several, are kept apart by the folder's
