@@ -65,6 +65,8 @@ int cmd_rollback(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_witness(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
 
 /* Prints the review of `md` against `trusted` (cmd_metadata.c): keys by
  * fingerprint (unchanged, added, removed, key material replaced under a

@@ -32,6 +32,8 @@ static const struct {
     {"assess", cmd_assess, "grade an update channel on transport, signing, manifest, hashes and provenance"},
     {"witness", cmd_witness, "cosign the checkpoints of transparency logs (a C2SP tlog-witness server)"},
     {"log", cmd_log, "follow a transparency log and report entries the repository never published"},
+    {"agent", cmd_agent, "keep an endpoint up to date: poll, install, health-check, record, watch the channel"},
+    {"audit", cmd_audit, "verify and show the endpoint's tamper-evident audit log"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -25,8 +25,8 @@ _rampart() {
         case $w in -*) continue ;; esac
         if [ -z "$cmd" ]; then
             case $w in
-                client | metadata | key | repo | witness | log) cmd=$w; subs=$(_rampart_subcommands "$cmd") ;;
-                version | selftest | attest | verify-provenance | install | rollback | assess | help) cmd=$w ;;
+                client | metadata | key | repo | witness | log | audit) cmd=$w; subs=$(_rampart_subcommands "$cmd") ;;
+                version | selftest | attest | verify-provenance | install | rollback | assess | agent | help) cmd=$w ;;
                 *) ;; # an option's value
             esac
         elif [ -n "$subs" ] && [ -z "$sub" ]; then
@@ -46,7 +46,7 @@ _rampart() {
             ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "version selftest client metadata key repo attest verify-provenance install rollback assess witness log help" -- "$cur"))
+        COMPREPLY=($(compgen -W "version selftest client metadata key repo attest verify-provenance install rollback assess witness log agent audit help" -- "$cur"))
         return 0
     fi
     if [ -n "$subs" ] && [ -z "$sub" ] && [[ $prev != --* ]]; then

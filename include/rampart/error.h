@@ -135,6 +135,17 @@ enum rampart_error_code {
     RAMPART_EHOOK = -40,
     /** The health check failed or timed out; the previous version was made active again. */
     RAMPART_EHEALTH = -41,
+    /* The endpoint's audit log (rampart/audit.h, docs/audit.md) and the update
+     * agent (docs/agent.md). */
+    /** The audit log was altered: a record edited, removed, inserted or reordered, records cut
+     *  from its end, or a signed checkpoint that does not match the records. */
+    RAMPART_ETAMPERED = -42,
+    /** The audit log ends in an incomplete line: an append interrupted by a crash or a power
+     *  loss.  Every record before it verifies; nothing committed was lost. */
+    RAMPART_ETORN = -43,
+    /** The update is held: a blocking channel anomaly waits for an operator's acknowledgement
+     *  (`rampart agent ack`). */
+    RAMPART_EHELD = -44,
 };
 
 /**

@@ -37,5 +37,7 @@
 #include "monitor.h"
 #include "install.h"
 #include "assess.h"
+#include "audit.h"
+#include "agent.h"
 
 #endif /* RAMPART_RAMPART_H */

@@ -66,6 +66,9 @@ static const struct {
     {RAMPART_EARCHIVE, RAMPART_KIND_SECURITY, "RAMPART_EARCHIVE", "archive entry not allowed"},
     {RAMPART_EHOOK, RAMPART_KIND_LOCAL, "RAMPART_EHOOK", "install hook failed"},
     {RAMPART_EHEALTH, RAMPART_KIND_LOCAL, "RAMPART_EHEALTH", "health check failed; previous version restored"},
+    {RAMPART_ETAMPERED, RAMPART_KIND_SECURITY, "RAMPART_ETAMPERED", "audit log altered (tampering)"},
+    {RAMPART_ETORN, RAMPART_KIND_LOCAL, "RAMPART_ETORN", "audit log ends in an incomplete line (interrupted append)"},
+    {RAMPART_EHELD, RAMPART_KIND_SECURITY, "RAMPART_EHELD", "update held by a blocking anomaly until acknowledged"},
 };
 
 /* The kinds are explained, code by code, in docs/errors.md (a unit test

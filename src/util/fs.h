@@ -305,6 +305,22 @@ int rfs_list(int dirfd, int (*fn)(void *ctx, const char *name), void *ctx, rerr 
  * absent is success.  Errors: EIO (EISDIR, EACCES, ...). */
 int rfs_remove_at(int dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
 
+/* ---- append-only files (the audit log, docs/audit.md) ----------------------- */
+
+/* Opens the file `name` (one safe component, not a temporary name) in folder
+ * `dirfd` for appending: O_WRONLY|O_APPEND|O_CREAT|O_NOFOLLOW|O_CLOEXEC,
+ * created with `mode` (less the umask).  When it did not exist, the folder is
+ * fsynced so that its name survives a crash.  *fd is the new descriptor (the
+ * caller closes it).  Errors: EPATH (unsafe name, a symlink or not a regular
+ * file), EIO, EINVAL. */
+int rfs_append_open(int dirfd, const char *name, mode_t mode, int *fd, rerr *e) RAMPART_MUST_USE;
+
+/* Appends `len` bytes to `fd` (opened by rfs_append_open) and makes them
+ * durable (fdatasync) before returning 0.  A failure may leave part of the
+ * bytes at the end of the file: the caller treats that tail as torn.  `label`
+ * (or NULL) names the file in messages.  Errors: EIO. */
+int rfs_append_sync(int fd, const void *data, size_t len, const char *label, rerr *e) RAMPART_MUST_USE;
+
 /* ---- the folder lock ------------------------------------------------------ */
 
 /* How often a waiting rfs_lock() tries again. */

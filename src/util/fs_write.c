@@ -303,6 +303,44 @@ int rfs_create_excl(int dirfd, const char *name, const void *data, size_t len, m
     return rc;
 }
 
+/* ---- append-only files --------------------------------------------------------------- */
+
+int rfs_append_open(int dirfd, const char *name, mode_t mode, int *fd, rerr *e)
+{
+    if (fd == NULL)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "no descriptor to return");
+    int rc = check_final_name(name, e);
+    if (rc != 0)
+        return rc;
+    bool existed = rfs_exists_at(dirfd, name);
+    int f = openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode);
+    if (f < 0)
+        return rfs_fail(e, errno, "cannot open for appending", name);
+    struct stat st;
+    if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(f);
+        return rerr_set(e, RAMPART_EPATH, NULL, "'%s' is not a regular file", name);
+    }
+    if (!existed && RFS_FSYNC(dirfd) != 0) {
+        rc = rfs_fail_as(e, RAMPART_EIO, errno, "fsync of the folder of", name);
+        close(f);
+        return rc;
+    }
+    *fd = f;
+    return 0;
+}
+
+int rfs_append_sync(int fd, const void *data, size_t len, const char *label, rerr *e)
+{
+    int rc = write_fully(fd, data, len, label, e);
+    if (rc != 0)
+        return rc;
+    RFS_CRASHPOINT("appended, before fdatasync");
+    if (fdatasync(fd) != 0)
+        return rfs_fail_as(e, RAMPART_EIO, errno, "fdatasync of", label != NULL ? label : "an appended file");
+    return 0;
+}
+
 /* ---- trusted paths ----------------------------------------------------------------- */
 
 /* Opens the folder of trusted path `path` (which must exist) into *dirfd;

@@ -74,11 +74,15 @@ contains "${debs[1]}" /usr/include/rampart/rampart.h "/usr/lib/$ma/librampart.so
     "/usr/lib/$ma/pkgconfig/rampart.pc" "/usr/lib/$ma/cmake/rampart/rampart-config.cmake" \
     "/usr/lib/$ma/cmake/rampart/rampart-config-version.cmake"
 contains "${debs[2]}" /usr/bin/rampart /usr/share/man/man1/rampart.1.gz /usr/share/doc/rampart/copyright \
-    "/usr/lib/systemd/system/rampart-repo-refresh@.service" "/usr/lib/systemd/system/rampart-repo-refresh@.timer"
+    "/usr/lib/systemd/system/rampart-repo-refresh@.service" "/usr/lib/systemd/system/rampart-repo-refresh@.timer" \
+    /usr/lib/systemd/system/rampart-agent.service /usr/share/rampart/agent.conf
 # the refresh service runs the packaged binary
 dpkg-deb --fsys-tarfile "${debs[2]}" | tar -xO ./usr/lib/systemd/system/rampart-repo-refresh@.service |
     grep -qx 'ExecStart=/usr/bin/rampart repo refresh %f -q $RAMPART_REFRESH_ARGS' &&
     t_ok "rampart-repo-refresh@.service runs /usr/bin/rampart" || t_bad "rampart-repo-refresh@.service: ExecStart"
+dpkg-deb --fsys-tarfile "${debs[2]}" | tar -xO ./usr/lib/systemd/system/rampart-agent.service |
+    grep -qx 'ExecStart=/usr/bin/rampart agent --config /etc/rampart/agent.conf' &&
+    t_ok "rampart-agent.service runs /usr/bin/rampart" || t_bad "rampart-agent.service: ExecStart"
 
 # 2. install: apt-get must install exactly our three packages, nothing else,
 # so removing them restores the system.

@@ -59,6 +59,9 @@ static const struct {
     {RAMPART_EARCHIVE, RAMPART_KIND_SECURITY},
     {RAMPART_EHOOK, RAMPART_KIND_LOCAL},
     {RAMPART_EHEALTH, RAMPART_KIND_LOCAL},
+    {RAMPART_ETAMPERED, RAMPART_KIND_SECURITY},
+    {RAMPART_ETORN, RAMPART_KIND_LOCAL},
+    {RAMPART_EHELD, RAMPART_KIND_SECURITY},
 };
 #define NWANT (sizeof(want) / sizeof(want[0]))
 
@@ -74,7 +77,7 @@ static void test_kind_of_every_code(void)
 {
     int code = RAMPART_OK;
     size_t i = 0;
-    for (; is_known(code); code--, i++) {
+    for (; is_known(code); code--) {
         if (i >= NWANT) {
             TH_FAIL("%s (%d) has no expected kind in this test", rampart_error_name(code), code);
             return;
@@ -83,11 +86,12 @@ static void test_kind_of_every_code(void)
         if (rampart_error_kind(code) != want[i].kind)
             TH_FAIL("rampart_error_kind(%s) == %d, expected %d", rampart_error_name(code),
                     (int)rampart_error_kind(code), (int)want[i].kind);
+        i++;
     }
     CHECK_INT(i, NWANT);
-    CHECK_INT(code + 1, RAMPART_EHEALTH);
+    CHECK_INT(code + 1, RAMPART_EHELD);
     /* Only success is of kind OK. */
-    for (int c = RAMPART_EHEALTH; c < RAMPART_OK; c++)
+    for (int c = RAMPART_EHELD; c < RAMPART_OK; c++)
         CHECK(rampart_error_kind(c) != RAMPART_KIND_OK);
 }
 
@@ -95,7 +99,7 @@ static void test_kind_of_every_code(void)
  * that would send a caller to another mirror. */
 static void test_kind_of_unknown_codes(void)
 {
-    const int unknown[] = {1, 2, RAMPART_EHEALTH - 1, -1000, INT_MIN, INT_MAX};
+    const int unknown[] = {1, 2, RAMPART_EHELD - 1, -1000, INT_MIN, INT_MAX};
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         CHECK(!is_known(unknown[i]));
         CHECK_INT(rampart_error_kind(unknown[i]), RAMPART_KIND_LOCAL);
@@ -128,7 +132,7 @@ static void test_docs_agree(void)
     FILE *f = fopen(RAMPART_TEST_DATA "/../docs/errors.md", "r");
     CHECK(f != NULL);
     char line[4096];
-    int seen[NWANT] = {0};
+    int seen[128] = {0};
     while (fgets(line, sizeof(line), f) != NULL) {
         int code, off = 0;
         char name[64];
@@ -150,13 +154,14 @@ static void test_docs_agree(void)
         else if (kind != (int)rampart_error_kind(code))
             TH_FAIL("docs/errors.md: %s is \"%.*s\", rampart_error_kind() says %d", name, (int)n, k,
                     (int)rampart_error_kind(code));
-        else
+        else if (-code < 128)
             seen[-code]++;
     }
     fclose(f);
     for (size_t i = 0; i < NWANT; i++)
-        if (seen[i] != 1)
-            TH_FAIL("docs/errors.md: %s has %d rows, expected 1", rampart_error_name(-(int)i), seen[i]);
+        if (seen[-want[i].code] != 1)
+            TH_FAIL("docs/errors.md: %s has %d rows, expected 1", rampart_error_name(want[i].code),
+                    seen[-want[i].code]);
 }
 
 int main(void)
