@@ -5,7 +5,7 @@
 
 #include "harness.h"
 #include "keys/keys.h"
-#include "tlog/entry.h"
+#include "tlog/endpoint.h"
 #include "tlog/witreq.h"
 #include "util/banned.h"
 
