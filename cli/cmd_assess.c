@@ -42,8 +42,23 @@ static int parse_kind(const char *s, rampart_channel_kind *k)
     return 0;
 }
 
-enum { O_KIND = 256, O_MIN, O_JSON, O_SARIF, O_HTML, O_ROOT, O_CA, O_KEYRING, O_SPK, O_MINI, O_SUMS, O_SIG, O_DEEP,
-       O_BASELINE, O_BATCH };
+enum {
+    O_KIND = 256,
+    O_MIN,
+    O_JSON,
+    O_SARIF,
+    O_HTML,
+    O_ROOT,
+    O_CA,
+    O_KEYRING,
+    O_SPK,
+    O_MINI,
+    O_SUMS,
+    O_SIG,
+    O_DEEP,
+    O_BASELINE,
+    O_BATCH
+};
 
 struct assess_parse {
     struct assess_args *a;

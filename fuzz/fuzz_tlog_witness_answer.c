@@ -18,9 +18,10 @@
 #include "util/banned.h"
 
 #define WIT_VKEY "w1.example+89d3dde6+BIqI4910CfGV/VLbLTy6XXLKZwm/HZQSG/N0iAG0D29c"
-static const char note[] = "example.com/log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
-                           "\xe2\x80\x94 example.com/log ky6jl2UAFDue3Tl3QacpO6kySDxSeq32R/2sh/gb6g/QD2O7J42jADENp53pERoe"
-                           "oWFG+grixZUH7EkHYHhfO2Koqg8=\n";
+static const char note[] =
+    "example.com/log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+    "\xe2\x80\x94 example.com/log ky6jl2UAFDue3Tl3QacpO6kySDxSeq32R/2sh/gb6g/QD2O7J42jADENp53pERoe"
+    "oWFG+grixZUH7EkHYHhfO2Koqg8=\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -95,6 +95,8 @@ int rassess_report_html(const rampart_assessment *a, rbuf *out)
     for (unsigned q = 0; q < RAMPART_QUESTION_COUNT && rc == 0; q++) {
         rc = rbuf_appendf(out, "<h2>%s: %c</h2>\n<p>%s.</p>\n", TITLES[q], a->grades[q],
                           rassess_grade_meaning(a->grades[q]));
+        if (a->grades[q] == '-')
+            continue; /* no check answered it: no empty table */
         if (rc == 0)
             rc =
                 rbuf_append_str(out, "<table><tr><th>status</th><th>check</th><th>evidence</th><th>remedy</th></tr>\n");

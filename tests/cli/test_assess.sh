@@ -286,6 +286,42 @@ assert "<script>alert(1)</script>" in text  # shown as text, not markup
 assert p.tags.count("h2") == 5 and "table" in p.tags
 PY
 
+# ---------------------------------------------------------------- HTML in a browser
+# The page rendered by headless Chromium (Debian's chromium, installed by
+# scripts/bootstrap): no console message (its Content-Security-Policy
+# default-src 'none' turns any attempt to load a resource into one), no
+# request for the hostile markup's image, and a screenshot.  Chromium's own
+# background requests go to a closed loopback proxy and a resolver that
+# resolves nothing, so nothing leaves the machine.  A copy of the page with
+# an image injected must be caught the same way (the check can fail).
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+# render PAGE PNG: console messages to console.txt, the net log to net.json
+render() {
+    rm -rf "$T_WORK/chr" "$T_WORK/net.json" "$2"
+    timeout 120 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --user-data-dir="$T_WORK/chr" --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync --host-resolver-rules="MAP * ~NOTFOUND" \
+        --proxy-server=127.0.0.1:9 --enable-logging=stderr --v=0 --log-net-log="$T_WORK/net.json" \
+        --screenshot="$2" --window-size=1100,1400 "file://$1" >/dev/null 2>"$T_WORK/chromium.err"
+    local rc=$?
+    grep ':CONSOLE' "$T_WORK/chromium.err" >"$T_WORK/console.txt"
+    return $rc
+}
+if [ -z "$CHROMIUM" ]; then
+    t_bad "html: chromium is not installed (scripts/bootstrap installs it)"
+else
+    render "$T_WORK/report.html" "$T_WORK/report.png" || t_bad "html: chromium exited $?"
+    [ ! -s "$T_WORK/console.txt" ] && t_ok "html: rendered by Chromium with no console message" ||
+        t_bad "html: console: $(head -3 "$T_WORK/console.txt")"
+    if grep -q 'evil\.example' "$T_WORK/net.json"; then t_bad "html: the hostile image was requested"; else
+        t_ok "html: no request for the hostile markup"; fi
+    [ "$(head -c 8 "$T_WORK/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+        [ "$(stat -c %s "$T_WORK/report.png")" -gt 10000 ] && t_ok "html: screenshot" || t_bad "html: no screenshot"
+    sed 's|</body>|<img src="https://evil.example/injected.png"></body>|' report.html >injected.html
+    render "$T_WORK/injected.html" "$T_WORK/injected.png"
+    grep -q 'evil.example/injected.png' "$T_WORK/console.txt" && t_ok "html: an injected image is caught" ||
+        t_bad "html: the injected image went unnoticed ($(head -2 "$T_WORK/chromium.err"))"
+fi
+
 # ---------------------------------------------------------------- --baseline
 # The 1-of-1 root repository was assessed before (root1.json: - D D A B);
 # against it, the strong folder (now "- B B A B": a delegation to a 1-of-1

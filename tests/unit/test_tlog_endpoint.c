@@ -18,8 +18,13 @@ static int entry(const char *path, const char *const *alg, const char *const *he
     tlog_entry_hash h[TLOG_ENTRY_MAX_HASHES];
     for (size_t i = 0; i < nh && i < TLOG_ENTRY_MAX_HASHES; i++)
         h[i] = (tlog_entry_hash){alg[i], hex[i]};
-    tlog_entry en = {.path = path, .path_len = strlen(path), .role = "targets", .length = 12, .version = version,
-                     .hashes = h, .nhashes = nh};
+    tlog_entry en = {.path = path,
+                     .path_len = strlen(path),
+                     .role = "targets",
+                     .length = 12,
+                     .version = version,
+                     .hashes = h,
+                     .nhashes = nh};
     return tlog_entry_encode(&en, out, NULL);
 }
 
