@@ -88,6 +88,14 @@ static int read_path(const char *path, size_t max, rbuf *out, rerr *e)
     return rfs_read_file(AT_FDCWD, path, out, e);
 }
 
+/* The configuration and the trusted root say what to trust: only from a
+ * file no other user can change. */
+static int read_private(const char *path, size_t max, rbuf *out, rerr *e)
+{
+    rbuf_init(out, max);
+    return rfs_read_private_file(path, out, e);
+}
+
 static int make_installer(rampart_agent *ag)
 {
     const agent_config *c = &ag->cfg;
@@ -121,7 +129,7 @@ static int load_state(rampart_agent *ag)
 static int open_all(rampart_agent *ag, const char *config_path)
 {
     rbuf b;
-    int rc = read_path(config_path, AGENT_CONF_MAX, &b, &ag->err);
+    int rc = read_private(config_path, AGENT_CONF_MAX, &b, &ag->err);
     if (rc == 0)
         rc = agent_config_parse(b.data, b.len, &ag->cfg, &ag->err);
     rbuf_free(&b);
@@ -195,7 +203,7 @@ static int make_client(rampart_agent *ag, rampart_client **out)
             return rerr_set(&ag->err, RAMPART_ENOTFOUND, NULL, "no trusted root in '%s' and no trusted_root set",
                             c->metadata_dir);
         rbuf b;
-        int rc = read_path(c->trusted_root, 512000, &b, &ag->err);
+        int rc = read_private(c->trusted_root, 512000, &b, &ag->err);
         if (rc == 0)
             rc = rampart_client_bootstrap(c->metadata_dir, b.data, b.len, 0, &ag->err);
         rbuf_free(&b);

@@ -165,6 +165,12 @@ bool rfs_exists_at(int dirfd, const char *name);
  * about its size, like /proc files), ENOMEM, EIO, EINVAL (NULL name/out). */
 int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e) RAMPART_MUST_USE;
 
+/* rfs_read_file(AT_FDCWD, path, ...) for a file of security settings (a
+ * configuration naming what to trust, a trusted root): also EPATH when the
+ * open file is writable by group or others, or belongs to a user other than
+ * root and the effective user (docs/security-matrix.md S74). */
+int rfs_read_private_file(const char *path, rbuf *out, rerr *e) RAMPART_MUST_USE;
+
 /* Atomically replaces `name` in folder `dirfd` with `len` bytes of `data`
  * (rfs_tmp_open, rfs_tmp_write, rfs_tmp_commit).  `name` is a single
  * component (rfs_confine_check depth 1) that does not start with

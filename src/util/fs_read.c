@@ -1,5 +1,6 @@
 /* fs_read.c - bounded reads of whole files, and copies into temporary files (see fs.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,7 +94,26 @@ int rfs_open_regular(int dirfd, const char *name, int *fd, struct stat *st, rerr
     return 0;
 }
 
-int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e)
+/* A file that says what to trust must not be one that another user can
+ * change: not writable by group or others, owned by root or by the user
+ * running us (docs/security-matrix.md S74).  Judged on the open file, so a
+ * swap after the check changes nothing. */
+static int check_private(const struct stat *st, const char *name, rerr *e)
+{
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return rerr_set(e, RAMPART_EPATH, NULL,
+                        "'%s' is writable by other users (mode %04o): a file of security settings must be "
+                        "writable by its owner only (chmod go-w)",
+                        name, (unsigned)(st->st_mode & 07777));
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return rerr_set(e, RAMPART_EPATH, NULL,
+                        "'%s' belongs to another user (uid %u): a file of security settings must belong to root "
+                        "or to the user running rampart",
+                        name, (unsigned)st->st_uid);
+    return 0;
+}
+
+static int read_file(int dirfd, const char *name, bool private_only, rbuf *out, rerr *e)
 {
     if (name == NULL || out == NULL)
         return rerr_set(e, RAMPART_EINVAL, NULL, "missing argument");
@@ -103,7 +123,9 @@ int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e)
     if (rc != 0)
         return rc;
     const size_t orig = out->len;
-    if (st.st_size < 0 || (uintmax_t)st.st_size > out->max - out->len) {
+    if (private_only && (rc = check_private(&st, name, e)) != 0) {
+        /* refused before a byte is read */
+    } else if (st.st_size < 0 || (uintmax_t)st.st_size > out->max - out->len) {
         rc = rerr_set(e, RAMPART_ETOOLARGE, NULL, "'%s' is larger than %zu bytes", name, out->max);
     } else if (st.st_size > 0 && rbuf_reserve(out, (size_t)st.st_size) != 0) {
         /* Room for the announced size at once; read_bounded still enforces the cap. */
@@ -120,6 +142,16 @@ int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e)
         out->data[orig] = '\0';
     }
     return rc;
+}
+
+int rfs_read_file(int dirfd, const char *name, rbuf *out, rerr *e)
+{
+    return read_file(dirfd, name, false, out, e);
+}
+
+int rfs_read_private_file(const char *path, rbuf *out, rerr *e)
+{
+    return read_file(AT_FDCWD, path, true, out, e);
 }
 
 /* ---- copies ------------------------------------------------------------------- */

@@ -222,6 +222,20 @@ t_run "keep below 2" 1 RAMPART_EFORMAT agent bad3.conf --once
 conf bad4 "block = root-rotation,bogus"
 t_run "unknown anomaly name" 1 RAMPART_EFORMAT agent bad4.conf --once
 t_run "no such configuration" 1 RAMPART_ENOTFOUND agent nowhere.conf --once
+# S74: the configuration says what to trust; one that another user can
+# change is refused before it is read, and so is such a trusted root.
+cp A.conf shared.conf
+chmod 0664 shared.conf
+t_run "S74: a group-writable configuration" 1 RAMPART_EPATH agent shared.conf --once
+grep -qF "is writable by other users (mode 0664)" "$T_WORK/err" && t_ok "S74: says why" || t_bad "S74: $(cat "$T_WORK/err")"
+chmod 0646 shared.conf
+t_run "S74: a world-writable configuration" 1 RAMPART_EPATH agent shared.conf --once
+chmod 0644 shared.conf
+if chown 65534 shared.conf 2>/dev/null; then
+    t_run "S74: a configuration of another user" 1 RAMPART_EPATH agent shared.conf --once
+    grep -qF "belongs to another user (uid 65534)" "$T_WORK/err" && t_ok "S74: names the owner" ||
+        t_bad "S74: $(cat "$T_WORK/err")"
+fi
 t_run "usage" 2 - "$RAMPART" agent --config A.conf extra
 # the shipped example parses (it fails later: its repository is not here)
 sed -e "s|/var/lib/rampart|$T_WORK/ex|" -e "s|https://updates.example.com|http://127.0.0.1:1|" \
