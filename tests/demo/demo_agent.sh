@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by demo.sh, which sets W, V, K, PUB, quiet, ...
 # tests/demo/demo_agent.sh - sourced by demo.sh: the endpoint-agent rows
 # (docs/agent.md, docs/audit.md, docs/install-releases.md).  A second
 # endpoint runs `rampart agent --once` with its own configuration, install
