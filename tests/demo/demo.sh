@@ -20,9 +20,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 src=$(cd "$here/.." && pwd)
 RAMPART=${RAMPART:-$src/build/release/cli/rampart}
 source "$here/lib/nginx.sh"
+source "$here/demo/demo_tlog.sh"
 
 SCENARIOS=(update tampered-package rollback freeze mix-and-match stolen-key endless-data
-           redirect-to-http untrusted-tls malicious-mirror root-rotation forged-provenance)
+           redirect-to-http untrusted-tls malicious-mirror root-rotation forged-provenance
+           not-logged forked-log logged-release stale-checkpoint)
 
 only=""
 quiet=0
@@ -47,6 +49,7 @@ command -v "$(nginx_bin)" >/dev/null 2>&1 || { echo "demo: nginx is not installe
 W=$(mktemp -d "${TMPDIR:-/tmp}/rampart-demo.XXXXXX")
 cleanup() {
     nginx_stop
+    tlog_stop
     rm -rf "$W"
 }
 trap cleanup EXIT
@@ -96,6 +99,7 @@ release() { # VERSION (once: later calls for the same version do nothing)
     must "$RAMPART" repo add "$V" "$W/app-$1.tar.gz" --path "app/app-$1.tar.gz" --role product
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
 }
+tlog_setup_vendor
 release 1.0.0
 cp "$PUB/metadata/timestamp.json" "$W/timestamp-1.0.0.json" # kept for the replay attack
 say "published: $(cd "$PUB/metadata" && ls | tr '\n' ' ')"
@@ -128,8 +132,9 @@ fetch_app() { # VERSION [extra client args...]
     client --metadata-url "$MURL" --target-base-url "$TURL" --target-dir "$E/app" --target-name "app/app-$v.tar.gz" \
         "$@" download
 }
-step "endpoint: initialised with the vendor's root (obtained out of band)"
-must "$RAMPART" client --metadata-dir "$E/md" init "$PUB/metadata/1.root.json"
+step "endpoint: initialised with the vendor's root (obtained out of band) and its own witness policy"
+tlog_endpoint_policy
+must "$RAMPART" client --metadata-dir "$E/md" "${TLOG_CLIENT[@]}" init "$PUB/metadata/1.root.json"
 if ! fetch_app 1.0.0 >"$W/first.out" 2>&1; then
     echo "demo: the first update failed:" >&2
     cat "$W/first.out" >&2
@@ -150,7 +155,11 @@ state_unchanged() {
         local b
         b=$(basename "$f")
         case " $MAY_CHANGE " in *" $b "*) continue ;; esac
-        cmp -s "$W/state.before/$b" "$E/md/$b" || return 1
+        if [ -d "$W/state.before/$b" ] || [ -d "$E/md/$b" ]; then
+            diff -rq "$W/state.before/$b" "$E/md/$b" >/dev/null || return 1
+        else
+            cmp -s "$W/state.before/$b" "$E/md/$b" || return 1
+        fi
     done
     return 0
 }
@@ -333,7 +342,7 @@ sc_forged_provenance() {
         --provenance "$W/app-1.2.1.intoto.jsonl"
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
     # Its TUF metadata is genuine (the vendor's keys signed it) and is kept.
-    MAY_CHANGE="timestamp.json snapshot.json targets.json product.json"
+    MAY_CHANGE="timestamp.json snapshot.json targets.json product.json tlog"
     expect_refusal RAMPART_EPROVSIG fetch_app 1.2.1 --policy "$E/provenance.json"
     MAY_CHANGE=""
     [ -e "$E/app/app/app-1.2.1.tar.gz" ] && echo "refused|BACKDOORED RELEASE INSTALLED|-" >&3
@@ -357,6 +366,7 @@ describe() {
         malicious-mirror) echo "malicious mirror 1, good mirror 2" ;;
         root-rotation) echo "root key rotation" ;;
         forged-provenance) echo "vendor-signed, forged provenance" ;;
+        *) tlog_describe "$1" ;;
     esac
 }
 
