@@ -158,7 +158,7 @@ sc_forked_log() {
     elif ! grep -q RAMPART_ENOQUORUM "$W/fork.out"; then
         echo "refused|FORK PUBLISH FAILED OTHERWISE|$(grep -o 'RAMPART_E[A-Z]*' "$W/fork.out" | tail -1)" >&3
     fi
-    say "  the witnesses, asked by the attacker: $(grep -o 'RAMPART_E[A-Z]*' "$W/fork.out" | tail -1)"
+    [ $quiet -eq 1 ] || grep 'witness\|RAMPART_E' "$W/fork.out" | sed 's/^/  the attacker asks the witnesses: /'
     # So the attacker serves the fork without cosignatures, to the victim only.
     must "$RAMPART" repo log "$W/attacker" --no-witnesses
     must "$RAMPART" repo publish "$W/attacker" "${ONLINE[@]}"
@@ -214,7 +214,7 @@ sc_logged_release() {
         ! grep -q '^{"alert":"unpublished-entry",.*"path":"app/app-6\.6\.6\.tar\.gz"' "$W/monitor.out"; then
         echo "updated|INSTALLED, BUT NO MONITOR ALERT NAMING IT|exit $mrc" >&3
     else
-        echo "updated|installed; vendor's monitor alerts: app/app-6.6.6.tar.gz|OK" >&3
+        echo "updated|installed; monitor alerts app/app-6.6.6.tar.gz|OK" >&3
     fi
     # The vendor takes its log's record back from the server (the entry is
     # in the log for ever), so that its later publishes extend it.
