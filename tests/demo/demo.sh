@@ -6,6 +6,8 @@
 # endpoint updates its application with `rampart client` from 1.0.0 to
 # 1.1.0.  Then each classic attack is staged against the endpoint and must
 # be refused with its error code, the endpoint's trusted state unchanged.
+# Every release is also logged in a transparency log with three witnesses
+# (tests/demo/demo_tlog.sh), whose rows attack with every online key.
 #
 #   demo.sh                 run everything, print the table; exit 0 iff every row matches
 #   demo.sh --only NAME     set up, run one scenario (the ctest integration suite does this)
@@ -341,7 +343,8 @@ sc_forged_provenance() {
     must "$RAMPART" repo add "$V" "$W/app-1.2.1.tar.gz" --path app/app-1.2.1.tar.gz --role product \
         --provenance "$W/app-1.2.1.intoto.jsonl"
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
-    # Its TUF metadata is genuine (the vendor's keys signed it) and is kept.
+    # Its TUF metadata is genuine (the vendor's keys signed it) and is kept,
+    # with the log's newer checkpoint (1.2.1 is logged).
     MAY_CHANGE="timestamp.json snapshot.json targets.json product.json tlog"
     expect_refusal RAMPART_EPROVSIG fetch_app 1.2.1 --policy "$E/provenance.json"
     MAY_CHANGE=""
@@ -366,7 +369,7 @@ describe() {
         malicious-mirror) echo "malicious mirror 1, good mirror 2" ;;
         root-rotation) echo "root key rotation" ;;
         forged-provenance) echo "vendor-signed, forged provenance" ;;
-        *) tlog_describe "$1" ;;
+        not-logged | forked-log | logged-release | stale-checkpoint) tlog_describe "$1" ;;
     esac
 }
 

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154  # sourced: demo.sh defines and reads these variables
 # tests/demo/demo_tlog.sh - the transparency-log part of the demo (sourced
 # by demo.sh; docs/transparency.md "The demo").  The vendor's publishes
 # append every release to a log signed by an online log key; three
@@ -43,7 +45,7 @@ tlog_setup_vendor() {
         exit 1
         ;;
     esac
-    local i j port
+    local i port
     for i in 1 2 3; do
         must "$RAMPART" key generate --type ed25519 "${PASS[@]}" "$K/witness-$i"
         must "$RAMPART" witness vkey --name "witness-$i.demo.example" --key "$K/witness-$i.key" "${PASS[@]}"
@@ -54,7 +56,7 @@ tlog_setup_vendor() {
             >"$W/witness-$i.out" 2>"$W/witness-$i.err" &
         TLOG_WPIDS+=($!)
         port=""
-        for j in $(seq 1 200); do
+        for _ in $(seq 1 200); do
             port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$W/witness-$i.out")
             [ -n "$port" ] && break
             kill -0 "${TLOG_WPIDS[-1]}" 2>/dev/null || break
