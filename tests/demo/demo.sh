@@ -6,6 +6,8 @@
 # endpoint updates its application with `rampart client` from 1.0.0 to
 # 1.1.0.  Then each classic attack is staged against the endpoint and must
 # be refused with its error code, the endpoint's trusted state unchanged.
+# Every release is also logged in a transparency log with three witnesses
+# (tests/demo/demo_tlog.sh), whose rows attack with every online key.
 #
 #   demo.sh                 run everything, print the table; exit 0 iff every row matches
 #   demo.sh --only NAME     set up, run one scenario (the ctest integration suite does this)
@@ -20,9 +22,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 src=$(cd "$here/.." && pwd)
 RAMPART=${RAMPART:-$src/build/release/cli/rampart}
 source "$here/lib/nginx.sh"
+source "$here/demo/demo_tlog.sh"
 
 SCENARIOS=(update tampered-package rollback freeze mix-and-match stolen-key endless-data
            redirect-to-http untrusted-tls malicious-mirror root-rotation forged-provenance
+           not-logged forked-log logged-release stale-checkpoint
            health-revert downgrade tampered-audit surprise-root)
 
 only=""
@@ -48,6 +52,7 @@ command -v "$(nginx_bin)" >/dev/null 2>&1 || { echo "demo: nginx is not installe
 W=$(mktemp -d "${TMPDIR:-/tmp}/rampart-demo.XXXXXX")
 cleanup() {
     nginx_stop
+    tlog_stop
     rm -rf "$W"
 }
 trap cleanup EXIT
@@ -97,6 +102,7 @@ release() { # VERSION (once: later calls for the same version do nothing)
     must "$RAMPART" repo add "$V" "$W/app-$1.tar.gz" --path "app/app-$1.tar.gz" --role product
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
 }
+tlog_setup_vendor
 release 1.0.0
 cp "$PUB/metadata/timestamp.json" "$W/timestamp-1.0.0.json" # kept for the replay attack
 say "published: $(cd "$PUB/metadata" && ls | tr '\n' ' ')"
@@ -129,8 +135,9 @@ fetch_app() { # VERSION [extra client args...]
     client --metadata-url "$MURL" --target-base-url "$TURL" --target-dir "$E/app" --target-name "app/app-$v.tar.gz" \
         "$@" download
 }
-step "endpoint: initialised with the vendor's root (obtained out of band)"
-must "$RAMPART" client --metadata-dir "$E/md" init "$PUB/metadata/1.root.json"
+step "endpoint: initialised with the vendor's root (obtained out of band) and its own witness policy"
+tlog_endpoint_policy
+must "$RAMPART" client --metadata-dir "$E/md" "${TLOG_CLIENT[@]}" init "$PUB/metadata/1.root.json"
 if ! fetch_app 1.0.0 >"$W/first.out" 2>&1; then
     echo "demo: the first update failed:" >&2
     cat "$W/first.out" >&2
@@ -151,7 +158,11 @@ state_unchanged() {
         local b
         b=$(basename "$f")
         case " $MAY_CHANGE " in *" $b "*) continue ;; esac
-        cmp -s "$W/state.before/$b" "$E/md/$b" || return 1
+        if [ -d "$W/state.before/$b" ] || [ -d "$E/md/$b" ]; then
+            diff -rq "$W/state.before/$b" "$E/md/$b" >/dev/null || return 1
+        else
+            cmp -s "$W/state.before/$b" "$E/md/$b" || return 1
+        fi
     done
     return 0
 }
@@ -333,8 +344,9 @@ sc_forged_provenance() {
     must "$RAMPART" repo add "$V" "$W/app-1.2.1.tar.gz" --path app/app-1.2.1.tar.gz --role product \
         --provenance "$W/app-1.2.1.intoto.jsonl"
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
-    # Its TUF metadata is genuine (the vendor's keys signed it) and is kept.
-    MAY_CHANGE="timestamp.json snapshot.json targets.json product.json"
+    # Its TUF metadata is genuine (the vendor's keys signed it) and is kept,
+    # with the log's newer checkpoint (1.2.1 is logged).
+    MAY_CHANGE="timestamp.json snapshot.json targets.json product.json tlog"
     expect_refusal RAMPART_EPROVSIG fetch_app 1.2.1 --policy "$E/provenance.json"
     MAY_CHANGE=""
     [ -e "$E/app/app/app-1.2.1.tar.gz" ] && echo "refused|BACKDOORED RELEASE INSTALLED|-" >&3
@@ -361,6 +373,7 @@ describe() {
         malicious-mirror) echo "malicious mirror 1, good mirror 2" ;;
         root-rotation) echo "root key rotation" ;;
         forged-provenance) echo "vendor-signed, forged provenance" ;;
+        not-logged | forked-log | logged-release | stale-checkpoint) tlog_describe "$1" ;;
         health-revert) echo "agent: 1.1.0 fails its health check" ;;
         downgrade) echo "agent: signed older release offered" ;;
         tampered-audit) echo "agent: audit record edited" ;;
