@@ -20,21 +20,38 @@ struct audit_args {
     unsigned long shown;
 };
 
+/* The `n` decimal digits at s (exactly n, all digits), or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" as seconds since the epoch (UTC). */
 static int parse_since(const char *s, long long *out)
 {
     struct tm tm;
     memset(&tm, 0, sizeof(tm));
-    int n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
+    size_t len = strlen(s);
+    if ((len != 10 && len != 20) || s[4] != '-' || s[7] != '-')
         return -1;
-    if (s[n] == 'T') {
-        int m = 0;
-        if (sscanf(s + n, "T%2d:%2d:%2dZ%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &m) != 3 || s[n + m] != '\0')
+    tm.tm_year = digits(s, 4);
+    tm.tm_mon = digits(s + 5, 2);
+    tm.tm_mday = digits(s + 8, 2);
+    if (len == 20) {
+        if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
             return -1;
-    } else if (s[n] != '\0') {
-        return -1;
+        tm.tm_hour = digits(s + 11, 2);
+        tm.tm_min = digits(s + 14, 2);
+        tm.tm_sec = digits(s + 17, 2);
     }
+    if (tm.tm_year < 0 || tm.tm_hour < 0 || tm.tm_min < 0 || tm.tm_sec < 0)
+        return -1;
     if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
         tm.tm_sec > 60)
         return -1;

@@ -455,7 +455,7 @@ static void run_anomaly_hook(rampart_agent *ag, const mon_anomaly *a)
                 (void)waitpid(pid, &status, 0);
                 break;
             }
-            struct timespec ts = {0, 50 * 1000 * 1000};
+            struct timespec ts = {0, 50L * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
     }
@@ -671,7 +671,7 @@ static unsigned random_below(unsigned n)
 }
 
 /* Waits `ms`, in 100 ms steps, pinging the watchdog; returns early on *stop. */
-static void wait_ms(unsigned long long ms, volatile sig_atomic_t *stop, unsigned long wd_ms)
+static void wait_ms(unsigned long long ms, const volatile sig_atomic_t *stop, unsigned long wd_ms)
 {
     unsigned long long since_ping = 0;
     for (unsigned long long t = 0; t < ms && !*stop; t += 100, since_ping += 100) {
@@ -679,7 +679,7 @@ static void wait_ms(unsigned long long ms, volatile sig_atomic_t *stop, unsigned
             agent_notify("WATCHDOG=1");
             since_ping = 0;
         }
-        struct timespec ts = {0, 100 * 1000 * 1000};
+        struct timespec ts = {0, 100L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
 }

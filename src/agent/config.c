@@ -13,7 +13,7 @@ enum vtype { V_STR, V_URL, V_HOOK, V_NUM, V_BOOL, V_BLOCK };
 static const struct key_row {
     const char *name;
     enum vtype type;
-    size_t off;        /* offsetof the char * / unsigned / int member */
+    unsigned off;      /* offsetof the char * / unsigned / int member */
     unsigned min, max; /* numbers */
     int which;         /* hooks: HOOK_*; urls: 0 metadata, 1 targets */
 } rows[] = {
@@ -49,12 +49,12 @@ static const struct key_row {
 
 void agent_config_free(agent_config *c)
 {
-    char **strs[] = {&c->metadata_dir, &c->trusted_root,  &c->follow,     &c->install_dir,
-                     &c->state_dir,    &c->audit_dir,     &c->audit_name, &c->provenance_policy,
-                     &c->ca_file,      &c->journal_socket};
-    for (size_t i = 0; i < RAMPART_ARRAY_LEN(strs); i++) {
-        rampart_free(*strs[i]);
-        *strs[i] = NULL;
+    char **owned[] = {&c->metadata_dir, &c->trusted_root,  &c->follow,     &c->install_dir,
+                      &c->state_dir,    &c->audit_dir,     &c->audit_name, &c->provenance_policy,
+                      &c->ca_file,      &c->journal_socket};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(owned); i++) {
+        rampart_free(*owned[i]);
+        *owned[i] = NULL;
     }
     for (size_t i = 0; i < AGENT_MAX_URLS; i++) {
         rampart_free(c->murls[i]);

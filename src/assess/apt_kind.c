@@ -52,7 +52,6 @@ typedef struct apt_set {
     pgp_key keys[PGP_MAX_KEYS];
     size_t nkeys;
     char key_err[256];
-    bool verified;
     gpgv_result gv;
 } apt_set;
 

@@ -53,7 +53,7 @@ int apt_date_parse(rslice s, int64_t *out)
     if (at + 5 > s.n || s.p[at] != ' ' || s.p[at + 4] != ' ')
         return RAMPART_EFORMAT;
     for (int i = 0; i < 12; i++)
-        if (memcmp(s.p + at + 1, MON + 3 * i, 3) == 0)
+        if (memcmp(s.p + at + 1, MON + (ptrdiff_t)3 * i, 3) == 0)
             mon = i + 1;
     at += 5;
     if (mon < 0 || !num(s, at, 4, &year) || at + 4 >= s.n || s.p[at + 4] != ' ')

@@ -22,7 +22,7 @@
 #define BASELINE_MAX ((size_t)16 << 20)
 #define ID_MAX 64
 /* Distinct check identifiers compared (both sides together). */
-#define IDS_MAX (2 * RASSESS_MAX_FINDINGS)
+#define IDS_MAX ((size_t)2 * RASSESS_MAX_FINDINGS)
 
 static const char *const TITLES[RAMPART_QUESTION_COUNT] = {"Transport", "Signing", "Manifest verification", "Hashes",
                                                            "Provenance"};

@@ -51,13 +51,13 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
     /* A keyring name without '/' would be looked up in gpgv's home folder. */
     char kr[4096];
     int k = snprintf(kr, sizeof(kr), "%s%s", strchr(keyring, '/') == NULL ? "./" : "", keyring);
-    const char *argv[] = {
-        gpgv, "--homedir", "/nonexistent", "--status-fd",         "1", "--enable-special-filenames", "--keyring",
-        kr,   "--",        "-&3",          detached ? "-" : NULL, NULL};
-    const char *envp[] = {"LC_ALL=C", NULL};
     posix_spawn_file_actions_t fa;
     int rc = k > 0 && (size_t)k < sizeof(kr) ? posix_spawn_file_actions_init(&fa) : EINVAL;
     if (rc == 0) {
+        const char *argv[] = {
+            gpgv, "--homedir", "/nonexistent", "--status-fd",         "1", "--enable-special-filenames", "--keyring",
+            kr,   "--",        "-&3",          detached ? "-" : NULL, NULL};
+        const char *envp[] = {"LC_ALL=C", NULL};
         int r2 = posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
         if (r2 == 0)
             r2 = posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
@@ -128,12 +128,12 @@ static bool pump(child *c, feed *fs, rbuf *status, long long deadline)
             return false;
         uint8_t buf[4096];
         ssize_t r = read(c->out, buf, sizeof(buf));
-        if (r == 0)
-            close_fd(&c->out);
-        else if (r > 0 && status->len + (size_t)r <= STATUS_MAX && rbuf_append(status, buf, (size_t)r) != 0)
-            return false;
-        else if (r < 0 && errno != EAGAIN && errno != EINTR)
-            close_fd(&c->out);
+        if (r > 0) {
+            if (status->len + (size_t)r <= STATUS_MAX && rbuf_append(status, buf, (size_t)r) != 0)
+                return false;
+        } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+            close_fd(&c->out); /* the end, or an error that will not pass */
+        }
     }
     return true;
 }

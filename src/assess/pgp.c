@@ -154,7 +154,7 @@ int pgp_dearmor(const uint8_t *in, size_t n, const char *label, rbuf *out, rerr 
 
 int pgp_cleartext(const uint8_t *in, size_t n, rbuf *text, rslice *sig, rerr *e)
 {
-    if (n > PGP_MAX_INPUT * 16u)
+    if (n > (size_t)PGP_MAX_INPUT * 16u)
         return rerr_set(e, RAMPART_ETOOLARGE, NULL, "signed message too large");
     const uint8_t *p = in, *end = in + n;
     rslice l;
@@ -520,8 +520,8 @@ const pgp_key *pgp_signer(const pgp_sig *sig, const pgp_key *keys, size_t n)
 
 const char *pgp_hash_name(int h, char buf[24])
 {
-    static const char *const N[] = {NULL,     "MD5",    "SHA1",   "RIPEMD160", NULL,       NULL, NULL,      NULL,
-                                    "SHA256", "SHA384", "SHA512", "SHA224",    "SHA3-256", NULL, "SHA3-512"};
+    static const char *const N[] = {NULL,     "MD5",    "SHA1",   "RIPEMD160", NULL,       NULL, NULL,       NULL,
+                                    "SHA256", "SHA384", "SHA512", "SHA224",    "SHA3-256", NULL, "SHA3-512", NULL};
     if (h > 0 && (size_t)h < sizeof(N) / sizeof(N[0]) && N[h] != NULL)
         return N[h];
     (void)snprintf(buf, 24, "hash algorithm %d", h);

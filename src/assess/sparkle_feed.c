@@ -141,7 +141,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 
 int spk_parse(const uint8_t *xml, size_t n, spk_feed *out, rerr *e)
 {
-    if (n > (size_t)16 << 20 || n > (size_t)INT32_MAX)
+    if (n > (size_t)16 << 20) /* also keeps it within expat's int length */
         return rerr_set(e, RAMPART_ETOOLARGE, NULL, "appcast larger than 16 MiB");
     memset(out, 0, sizeof(*out));
     pstate *s = rampart_calloc(1, sizeof(*s));

@@ -203,8 +203,10 @@ static bool sparkle_detect(const rassess_input *in)
     RAMPART_AUTO(rbuf_free) rbuf b = {0};
     if (rasrc_get(in->parent, in->leaf, in->max_doc_bytes, &b, NULL) != 0)
         return false;
+    if (b.len == 0)
+        return false;
     size_t n = b.len < 4096 ? b.len : 4096;
-    return n > 0 && memmem(b.data, n, "<rss", 4) != NULL && memmem(b.data, b.len, SPK_NS, strlen(SPK_NS)) != NULL;
+    return memmem(b.data, n, "<rss", 4) != NULL && memmem(b.data, b.len, SPK_NS, strlen(SPK_NS)) != NULL;
 }
 
 const rassess_kind rassess_kind_sparkle = {

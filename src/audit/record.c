@@ -158,11 +158,11 @@ int audit_line_format(const audit_line_in *in, rbuf *out, rerr *e)
 
 void audit_rec_free(audit_rec *r)
 {
-    char **fields[] = {&r->kind,     &r->attack, &r->code,    &r->target,  &r->version,
-                       &r->previous, &r->sha256, &r->message, &r->anomaly, &r->id};
-    for (size_t i = 0; i < RAMPART_ARRAY_LEN(fields); i++) {
-        rampart_free(*fields[i]);
-        *fields[i] = NULL;
+    char **owned[] = {&r->kind,     &r->attack, &r->code,    &r->target,  &r->version,
+                      &r->previous, &r->sha256, &r->message, &r->anomaly, &r->id};
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(owned); i++) {
+        rampart_free(*owned[i]);
+        *owned[i] = NULL;
     }
 }
 

@@ -32,7 +32,7 @@ int audit_check_checkpoint(const audit_scan *s, const uint8_t *note, size_t n, c
     if (rc == 0 && tlog_note_verify(nt, keys, 1, &verdict, e) != 0)
         rc = rerr_set(e, RAMPART_EBADSIG, NULL, "the checkpoint is not signed by the audit key '%.*s'",
                       (int)k->name_len, k->name);
-    tlog_checkpoint cp;
+    tlog_checkpoint cp = {0};
     if (rc == 0)
         rc = tlog_checkpoint_parse(nt->data, nt->text_len, &cp, e);
     /* C2SP tlog-checkpoint: the origin names the log; ours is the key's name. */

@@ -64,7 +64,7 @@ static bool scheme_ok(const char *url)
     if (strncmp(url, "http://", 7) != 0)
         return false;
     char host[256];
-    const char *h = url + 7, *end = h;
+    const char *h = url + 7, *end;
     if (*h == '[') {
         end = strchr(h, ']');
         if (end == NULL)

@@ -96,8 +96,8 @@ static void alert_entry(run *r, mjudgment j, uint64_t index, const uint8_t *p, s
 {
     json_t *a = alert_new(r, j == MJ_MALFORMED ? "malformed-entry" : "unpublished-entry", why);
     uint8_t d[RHASH_MAX_LEN];
-    char hex[65];
     if (a != NULL && rhash_digest(RHASH_SHA256, p, n, d) == 0) {
+        char hex[65];
         rhex_encode(hex, d, 32);
         int rc = json_object_set_new(a, "index", json_integer((json_int_t)index));
         rc |= json_object_set_new(a, "entry_sha256", json_string(hex));
@@ -125,7 +125,7 @@ static int fetch_tile(void *ctx, const tlog_tile *t, rbuf *out, rerr *e)
     int rc = tlog_tile_path(t, path);
     if (rc != 0)
         return rerr_set(e, rc, NULL, "tile path");
-    return msrc_get(r->src, path, TLOG_TILE_WIDTH * TLOG_HASH_LEN, out, e);
+    return msrc_get(r->src, path, (size_t)TLOG_TILE_WIDTH * TLOG_HASH_LEN, out, e);
 }
 
 static int verify_checkpoint(run *r, rerr *e)

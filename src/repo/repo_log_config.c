@@ -63,10 +63,9 @@ int rampart_repo_log_key(rampart_repo *r, const rampart_public_key *key, int add
         return rrepo_fail(r, RAMPART_EINVAL, "log", "the last log key cannot be removed: add its successor first");
     json_t *saved = json_deep_copy(r->config);
     keys = json_object_get(json_object_get(r->config, "log"), "keys");
-    if (saved == NULL)
-        rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
-    else if (add ? json_object_set_new(keys, key->keyid, rpub_to_json(key)) != 0
-                 : json_object_del(keys, key->keyid) != 0)
+    /* (the edit only when the copy to restore exists) */
+    if (saved == NULL ||
+        (add ? json_object_set_new(keys, key->keyid, rpub_to_json(key)) != 0 : json_object_del(keys, key->keyid) != 0))
         rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     r->config_changed = true;
     return rrepo_finish_config_edit(r, saved, rc);
@@ -78,7 +77,7 @@ int rampart_repo_log_vkeys(rampart_repo *r, char **out)
         return RAMPART_EINVAL;
     rerr_clear(&r->err);
     rbuf b;
-    rbuf_init(&b, 64 * 1024);
+    rbuf_init(&b, (size_t)64 * 1024);
     int rc = rrepo_log_vkeys(r, &b);
     char *s = rc == 0 ? rampart_strndup((const char *)b.data, b.len) : NULL;
     rbuf_free(&b);

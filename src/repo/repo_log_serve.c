@@ -28,7 +28,7 @@ static int copy_tile(void *ctx, const tlog_tile *t)
     rbuf b;
     rbuf_init(&b, (size_t)TLOG_TILE_WIDTH * (TLOG_ENTRY_MAX + 2));
     int parent = -1;
-    const char *base;
+    const char *base = NULL;
     int rc = rfs_read_file(c->src, path, &b, &c->r->err);
     if (rc == RAMPART_ENOTFOUND)
         rc = rrepo_fail(c->r, RAMPART_EFORMAT, NULL, "log/%s is missing", path);
@@ -75,7 +75,7 @@ static int proofs_of(rampart_repo *r, tlog_memtree *tree, const rbuf *note, cons
 {
     tlog_proof p;
     rbuf b;
-    rbuf_init(&b, 2 * TLOG_NOTE_MAX);
+    rbuf_init(&b, (size_t)2 * TLOG_NOTE_MAX);
     int parent = -1;
     const char *base;
     int rc = tlog_inclusion_proof(tlog_memtree_node, tree, index, tree->size, &p, &r->err);
@@ -89,7 +89,8 @@ static int proofs_of(rampart_repo *r, tlog_memtree *tree, const rbuf *note, cons
         rc = put_proof(r, parent, base, &b);
     const char *alg;
     json_t *h;
-    json_object_foreach(json_object_get((json_t *)t, "hashes"), alg, h)
+    json_t *hashes = rc == 0 ? json_object_get((json_t *)t, "hashes") : NULL; /* base is set when rc == 0 */
+    json_object_foreach(hashes, alg, h)
     {
         char name[300];
         int n = snprintf(name, sizeof(name), "%s.%s", json_string_value(h), base);

@@ -40,7 +40,7 @@ static int post(wctx *w, const tlog_policy_witness *wit, uint64_t old, int *stat
 {
     tlog_proof p;
     rbuf body;
-    rbuf_init(&body, 2 * TLOG_NOTE_MAX);
+    rbuf_init(&body, (size_t)2 * TLOG_NOTE_MAX);
     char url[4096];
     int n = snprintf(url, sizeof(url), "%s%sadd-checkpoint", wit->url,
                      wit->url[0] != '\0' && wit->url[strlen(wit->url) - 1] == '/' ? "" : "/");
@@ -116,7 +116,7 @@ static int cosign(rampart_repo *r, const tlog_policy *p, wctx *w, rbuf *out)
 
 int rrepo_log_witness(rampart_repo *r)
 {
-    tlog_checkpoint cp, cos;
+    tlog_checkpoint cp = {0}, cos = {0};
     rbuf note, pol, out;
     rbuf_init(&note, TLOG_NOTE_MAX);
     rbuf_init(&pol, TLOG_POLICY_MAX_BYTES);

@@ -328,25 +328,16 @@ static int copy_state_file(rampart_repo *r, const char *src, int dstfd, const ch
 /* Phase 2: writes what pending.json lists to public/, in the safe order.
  * Every step can be repeated, so an interrupted publish is finished by
  * running this again. */
-int rrepo_pub_finish(rampart_repo *r, size_t *count)
+/* Step 1: the target files of every role (immutable, content-addressed
+ * names); copies, one already there checked against its hashes when it
+ * changed since the last publish checked it. */
+static int serve_all_targets(rampart_repo *r, json_t *roles)
 {
-    json_t *p = NULL, *e;
-    size_t i;
-    int rc = rrepo_read_json(r, r->fds[RDIR_STATE], PENDING, &p);
-    if (rc != 0)
-        return rc;
-    json_t *roles = json_object_get(p, "roles");
-    json_int_t snapv = json_integer_value(json_object_get(p, "snapshot"));
-    struct timespec start, since;
+    struct timespec since;
     bool have_since = rrepo_served_since(r, &since);
-    if (clock_gettime(CLOCK_REALTIME, &start) != 0)
-        rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read the clock");
-    /* 0. the log: tiles, proofs, then the checkpoint that covers every
-     * entry of this publish, before any target or metadata names them */
-    json_t *lg = json_object_get(p, "log");
-    if (rc == 0 && lg != NULL)
-        rc = rrepo_log_serve(r, roles, (uint64_t)json_integer_value(lg));
-    /* 1. target files (immutable, content-addressed names) */
+    json_t *e;
+    size_t i;
+    int rc = 0;
     json_array_foreach(roles, i, e)
     {
         const char *name = json_string_value(json_array_get(e, 0));
@@ -354,8 +345,6 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         if (rc != 0 || strcmp(name, "root") == 0)
             continue;
         rc = rrepo_role(r, name, &ro);
-        /* Copies; one already there is checked against its hashes when it
-         * changed since the last publish checked it. */
         if (rc == 0)
             rc = rrepo_serve_targets(r, name, json_object_get(rrepo_signed(ro), "targets"), RSERVE_CHANGED,
                                      have_since ? &since : NULL, NULL, NULL);
@@ -363,8 +352,15 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
     }
     if (rc == 0)
         rc = rfs_sync_fs(r->dirfd, &r->err);
-    rrepo_crash_point(1);
-    /* 2. delegated roles and bins, 3. targets, 4. root */
+    return rc;
+}
+
+/* Steps 2 to 4: delegated roles and bins, then targets, then root. */
+static int serve_role_files(rampart_repo *r, json_t *roles)
+{
+    json_t *e;
+    size_t i;
+    int rc = 0;
     for (int step = 2; step <= 4 && rc == 0; step++) {
         json_array_foreach(roles, i, e)
         {
@@ -377,23 +373,34 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
             rc = rfs_sync_fs(r->dirfd, &r->err);
         rrepo_crash_point(step);
     }
-    /* 5. snapshot, 6. timestamp: from this moment clients see the release */
+    return rc;
+}
+
+/* Steps 5 to 7: snapshot, then timestamp (from this moment clients see the
+ * release), then the repository's own record of what is published. */
+static int serve_snapshot_timestamp(rampart_repo *r, json_int_t snapv)
+{
     char sname[64];
     (void)snprintf(sname, sizeof(sname), "%lld.snapshot.json", (long long)snapv); /* a number: fits */
-    if (rc == 0)
-        rc = copy_state_file(r, NEXT_SNAPSHOT, r->fds[RDIR_META], sname);
+    int rc = copy_state_file(r, NEXT_SNAPSHOT, r->fds[RDIR_META], sname);
     rrepo_crash_point(5);
     if (rc == 0)
         rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_META], "timestamp.json");
     rrepo_crash_point(6);
-    /* 7. the repository's own record of what is published */
     if (rc == 0)
         rc = copy_state_file(r, NEXT_SNAPSHOT, r->fds[RDIR_STATE], "snapshot.json");
     if (rc == 0)
         rc = copy_state_file(r, NEXT_TIMESTAMP, r->fds[RDIR_STATE], "timestamp.json");
     rrepo_crash_point(7);
-    if (rc == 0)
-        rc = rrepo_served_mark(r, &start);
+    return rc;
+}
+
+/* The publish is done: what it needed is removed. */
+static int pub_cleanup(rampart_repo *r, json_t *roles)
+{
+    json_t *e;
+    size_t i;
+    int rc = 0;
     /* The kept copies of what was just replaced are needed no more. */
     json_array_foreach(roles, i, e)
     {
@@ -406,6 +413,36 @@ int rrepo_pub_finish(rampart_repo *r, size_t *count)
         rc = rfs_remove_at(r->fds[RDIR_STATE], NEXT_SNAPSHOT, &r->err);
     if (rc == 0)
         rc = rfs_remove_at(r->fds[RDIR_STATE], NEXT_TIMESTAMP, &r->err);
+    return rc;
+}
+
+int rrepo_pub_finish(rampart_repo *r, size_t *count)
+{
+    json_t *p = NULL;
+    int rc = rrepo_read_json(r, r->fds[RDIR_STATE], PENDING, &p);
+    if (rc != 0)
+        return rc;
+    json_t *roles = json_object_get(p, "roles");
+    json_int_t snapv = json_integer_value(json_object_get(p, "snapshot"));
+    struct timespec start;
+    if (clock_gettime(CLOCK_REALTIME, &start) != 0)
+        rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read the clock");
+    /* 0. the log: tiles, proofs, then the checkpoint that covers every
+     * entry of this publish, before any target or metadata names them */
+    json_t *lg = json_object_get(p, "log");
+    if (rc == 0 && lg != NULL)
+        rc = rrepo_log_serve(r, roles, (uint64_t)json_integer_value(lg));
+    if (rc == 0)
+        rc = serve_all_targets(r, roles);
+    rrepo_crash_point(1);
+    if (rc == 0)
+        rc = serve_role_files(r, roles);
+    if (rc == 0)
+        rc = serve_snapshot_timestamp(r, snapv);
+    if (rc == 0)
+        rc = rrepo_served_mark(r, &start);
+    if (rc == 0)
+        rc = pub_cleanup(r, roles);
     if (rc == 0 && count != NULL)
         *count = json_array_size(roles) + 2;
     json_decref(r->published);
@@ -547,6 +584,21 @@ static int write_next(rampart_repo *r, json_t *snap, json_t *ts, json_t *pending
 }
 
 /* Publishes the changed roles, or exactly the roles `only` (may be NULL). */
+/* The log: entries appended and committed (never rolled back from here),
+ * then cosigned by a quorum of the witnesses, or the publish fails with the
+ * previous release served; the plan records the size served before. */
+static int commit_log(rampart_repo *r, rlog_batch *lb, uint64_t served, json_t *pending, tlog_checkpoint *after)
+{
+    int rc = lb->n > 0 ? rrepo_log_append(r, lb) : 0;
+    if (rc == 0)
+        rc = rrepo_log_witness(r);
+    if (rc == 0)
+        rc = rrepo_log_head(r, RLOG_CHECKPOINT, after, NULL);
+    if (rc == 0 && json_object_set_new(pending, "log", json_integer((json_int_t)served)) != 0)
+        rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    return rc;
+}
+
 static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, rampart_publish_result *res)
 {
     names ch = {0}, stale = {0};
@@ -584,17 +636,8 @@ static int do_publish(rampart_repo *r, const char *const *only, size_t nonly, ra
         rc = rrepo_pub_make_timestamp(r, snap, &ts);
     if (rc == 0)
         rc = rrepo_pub_sign_online(r, ts, root, TUF_TIMESTAMP);
-    /* The log: entries appended and committed (never rolled back from
-     * here), then cosigned by a quorum of the witnesses, or the publish
-     * fails with the previous release served. */
-    if (rc == 0 && logging && lb.n > 0)
-        rc = rrepo_log_append(r, &lb);
     if (rc == 0 && logging)
-        rc = rrepo_log_witness(r);
-    if (rc == 0 && logging)
-        rc = rrepo_log_head(r, RLOG_CHECKPOINT, &after, NULL);
-    if (rc == 0 && logging && json_object_set_new(pending, "log", json_integer((json_int_t)served)) != 0)
-        rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+        rc = commit_log(r, &lb, served, pending, &after);
     /* Pass B: sign and write the roles, then the plan, then carry it out. */
     if (rc == 0)
         rc = prepare_all(r, &ch, true, meta, pending);

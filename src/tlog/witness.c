@@ -186,7 +186,7 @@ int tlog_wconfig_parse(tlog_wconfig **out, const uint8_t *p, size_t n, rerr *e)
 void tlog_wreply_init(tlog_wreply *r)
 {
     memset(r, 0, sizeof(*r));
-    rbuf_init(&r->body, 64 * 1024);
+    rbuf_init(&r->body, (size_t)64 * 1024);
 }
 
 void tlog_wreply_free(tlog_wreply *r)

@@ -71,15 +71,17 @@ int tlog_witness_cosignatures(const tlog_vkey *wit, const uint8_t *note, size_t 
     if (rc == 0)
         rc = tlog_note_parse(&nt, all.data, all.len, e);
     tlog_note_verdict v = {0};
-    const tlog_vkey *keys[1] = {wit};
-    if (rc == 0)
+    if (rc == 0) {
+        const tlog_vkey *keys[1] = {wit};
         rc = tlog_note_verify(nt, keys, 1, &v, e);
+    }
     if (rc == 0 && !v.verified)
         rc = rerr_set(e, RAMPART_EBADSIG, NULL, "no valid cosignature of witness '%s'", wit->name);
     size_t before = out->len;
     for (size_t i = 0; rc == 0 && nt != NULL && i < nt->nsig; i++) {
         const tlog_note_sig *s = &nt->sigs[i];
-        if (s->id != wit->id || s->name_len != wit->name_len || memcmp(nt->data + s->name_off, wit->name, s->name_len))
+        if (s->id != wit->id || s->name_len != wit->name_len ||
+            memcmp(nt->data + s->name_off, wit->name, s->name_len) != 0)
             continue;
         rc = tlog_note_line(wit->name, wit->name_len, s->id, nt->sigbytes + s->sig_off, s->sig_len, out, e);
     }

@@ -106,10 +106,10 @@ expect "a cycle between folders is reported" "$T_WORK/cycle" 1 \
 
 # A folder without a layer, and a quoted include of a folder that is not there.
 cp -R "$T_WORK/clean" "$T_WORK/unknown"
-put "$T_WORK/unknown" witness/note.c '#include "util/buf.h"'
+put "$T_WORK/unknown" sidecar/note.c '#include "util/buf.h"'
 put "$T_WORK/unknown" tuf/match.c '#include "tuff/md.h"'
 expect "a new folder needs a layer; an unknown folder is refused" "$T_WORK/unknown" 1 \
-    "src/witness/: folder has no layer; place it in LAYERS in scripts/check-layers" \
+    "src/sidecar/: folder has no layer; place it in LAYERS in scripts/check-layers" \
     'src/tuf/match.c:1: #include "tuff/md.h": no folder src/tuff/' "check-layers: 2 problem(s)"
 
 # No src/ at all.
