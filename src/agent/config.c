@@ -47,15 +47,17 @@ static const struct key_row {
     {"block", V_BLOCK, offsetof(agent_config, block), 0, 0, 0},
 };
 
+static void drop(char **s)
+{
+    rampart_free(*s);
+    *s = NULL;
+}
+
 void agent_config_free(agent_config *c)
 {
-    char **owned[] = {&c->metadata_dir, &c->trusted_root,  &c->follow,     &c->install_dir,
-                      &c->state_dir,    &c->audit_dir,     &c->audit_name, &c->provenance_policy,
-                      &c->ca_file,      &c->journal_socket};
-    for (size_t i = 0; i < RAMPART_ARRAY_LEN(owned); i++) {
-        rampart_free(*owned[i]);
-        *owned[i] = NULL;
-    }
+    drop(&c->metadata_dir), drop(&c->trusted_root), drop(&c->follow), drop(&c->install_dir);
+    drop(&c->state_dir), drop(&c->audit_dir), drop(&c->audit_name), drop(&c->provenance_policy);
+    drop(&c->ca_file), drop(&c->journal_socket);
     for (size_t i = 0; i < AGENT_MAX_URLS; i++) {
         rampart_free(c->murls[i]);
         rampart_free(c->turls[i]);

@@ -54,10 +54,6 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
     posix_spawn_file_actions_t fa;
     int rc = k > 0 && (size_t)k < sizeof(kr) ? posix_spawn_file_actions_init(&fa) : EINVAL;
     if (rc == 0) {
-        const char *argv[] = {
-            gpgv, "--homedir", "/nonexistent", "--status-fd",         "1", "--enable-special-filenames", "--keyring",
-            kr,   "--",        "-&3",          detached ? "-" : NULL, NULL};
-        const char *envp[] = {"LC_ALL=C", NULL};
         int r2 = posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
         if (r2 == 0)
             r2 = posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
@@ -65,8 +61,22 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
             r2 = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
         if (r2 == 0)
             r2 = posix_spawn_file_actions_adddup2(&fa, psig[0], 3);
-        if (r2 == 0)
+        if (r2 == 0) {
+            const char *argv[] = {gpgv,
+                                  "--homedir",
+                                  "/nonexistent",
+                                  "--status-fd",
+                                  "1",
+                                  "--enable-special-filenames",
+                                  "--keyring",
+                                  kr,
+                                  "--",
+                                  "-&3",
+                                  detached ? "-" : NULL,
+                                  NULL};
+            const char *envp[] = {"LC_ALL=C", NULL};
             r2 = posix_spawn(&c->pid, gpgv, &fa, NULL, (char *const *)argv, (char *const *)envp);
+        }
         posix_spawn_file_actions_destroy(&fa);
         rc = r2;
     }

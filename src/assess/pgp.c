@@ -522,8 +522,10 @@ const char *pgp_hash_name(int h, char buf[24])
 {
     static const char *const N[] = {NULL,     "MD5",    "SHA1",   "RIPEMD160", NULL,       NULL, NULL,       NULL,
                                     "SHA256", "SHA384", "SHA512", "SHA224",    "SHA3-256", NULL, "SHA3-512", NULL};
-    if (h > 0 && (size_t)h < sizeof(N) / sizeof(N[0]) && N[h] != NULL)
-        return N[h];
+    const size_t known = sizeof(N) / sizeof(N[0]);
+    size_t i = h > 0 ? (size_t)h : known; /* known: not in the table */
+    if (i < known && N[i] != NULL)
+        return N[i];
     (void)snprintf(buf, 24, "hash algorithm %d", h);
     return buf;
 }

@@ -156,14 +156,16 @@ int audit_line_format(const audit_line_in *in, rbuf *out, rerr *e)
 
 /* ---- reading a line ------------------------------------------------------------------- */
 
+static void drop(char **s)
+{
+    rampart_free(*s);
+    *s = NULL;
+}
+
 void audit_rec_free(audit_rec *r)
 {
-    char **owned[] = {&r->kind,     &r->attack, &r->code,    &r->target,  &r->version,
-                      &r->previous, &r->sha256, &r->message, &r->anomaly, &r->id};
-    for (size_t i = 0; i < RAMPART_ARRAY_LEN(owned); i++) {
-        rampart_free(*owned[i]);
-        *owned[i] = NULL;
-    }
+    drop(&r->kind), drop(&r->attack), drop(&r->code), drop(&r->target), drop(&r->version);
+    drop(&r->previous), drop(&r->sha256), drop(&r->message), drop(&r->anomaly), drop(&r->id);
 }
 
 static bool hex64(rslice s)

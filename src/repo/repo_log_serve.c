@@ -77,7 +77,7 @@ static int proofs_of(rampart_repo *r, tlog_memtree *tree, const rbuf *note, cons
     rbuf b;
     rbuf_init(&b, (size_t)2 * TLOG_NOTE_MAX);
     int parent = -1;
-    const char *base;
+    const char *base = NULL;
     int rc = tlog_inclusion_proof(tlog_memtree_node, tree, index, tree->size, &p, &r->err);
     if (rc == 0)
         rc = tlog_proof_file_format(index, &p, note->data, note->len, &b, &r->err);
