@@ -164,6 +164,15 @@ const rassess_kind *rassess_kind_at(size_t i);
 
 int rassess_report_text(const rampart_assessment *a, rbuf *out) RAMPART_MUST_USE;
 int rassess_report_json(const rampart_assessment *a, rbuf *out, rerr *e) RAMPART_MUST_USE;
+/* jansson's value type (util/json.h), for the two functions below. */
+struct json_t;
+
+/* The JSON report as a jansson object (*out, owned by the caller), for
+ * documents that embed it (the comparison, the batch).  EINVAL, ENOMEM. */
+int rassess_report_json_obj(const rampart_assessment *a, struct json_t **out, rerr *e) RAMPART_MUST_USE;
+/* Appends `v` (consumed: freed here, NULL is ENOMEM) as indented JSON and a
+ * newline to `out`.  ENOMEM, ETOOLARGE. */
+int rassess_json_dump(struct json_t *v, rbuf *out, rerr *e) RAMPART_MUST_USE;
 int rassess_report_sarif(const rampart_assessment *a, rbuf *out, rerr *e) RAMPART_MUST_USE;
 int rassess_report_html(const rampart_assessment *a, rbuf *out) RAMPART_MUST_USE;
 

@@ -15,7 +15,6 @@
 
 #include "assess/assess.h"
 #include "util/jdoc.h"
-#include "util/json.h"
 #include "util/banned.h"
 
 /* A baseline larger than this is not a report of ours. */
@@ -271,30 +270,15 @@ static json_t *json_checks(const cmp *c)
 
 static int json(const rampart_assessment *a, const cmp *c, rbuf *out, rerr *e)
 {
-    rbuf rep;
-    rbuf_init(&rep, (size_t)64 << 20);
-    int rc = rassess_report_json(a, &rep, e);
     json_t *report = NULL;
-    if (rc == 0)
-        rc = rjson_parse(rep.data, rep.len, (size_t)64 << 20, &report, e);
-    rbuf_free(&rep);
+    int rc = rassess_report_json_obj(a, &report, e);
     if (rc != 0)
         return rc;
     json_t *v =
         json_pack("{s:s,s:i,s:{s:s,s:s},s:o*,s:o*,s:b,s:o}", "format", "rampart-assess-comparison", "format_version", 1,
                   "baseline", "location", c->location, "assessed_at", c->assessed_at, "questions", json_questions(a, c),
                   "checks", json_checks(c), "worse", any_worse(a, c), "report", report);
-    if (v == NULL)
-        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(v);
-    if (s == NULL)
-        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    rc = rbuf_append_str(out, s);
-    if (rc == 0)
-        rc = rbuf_append_byte(out, '\n');
-    free(s); /* jansson's own allocation */
-    return rc != 0 ? rerr_set(e, rc, NULL, "comparison too large") : 0;
+    return rassess_json_dump(v, out, e);
 }
 
 int rampart_assessment_compare(const rampart_assessment *a, const void *baseline, size_t len,

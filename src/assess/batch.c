@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "assess/assess.h"
-#include "util/json.h"
 #include "util/banned.h"
 
 static int item_ok(const rampart_assess_batch_item *it)
@@ -69,14 +68,8 @@ static json_t *json_item(const rampart_assess_batch_item *it, char min_grade, re
         return json_pack("{s:s,s:{s:s,s:s}}", "location", loc, "error", "code", rampart_error_name(it->error_code),
                          "message", msg);
     }
-    rbuf rep;
-    rbuf_init(&rep, (size_t)64 << 20);
     json_t *report = NULL;
-    int rc = rassess_report_json(it->assessment, &rep, e);
-    if (rc == 0)
-        rc = rjson_parse(rep.data, rep.len, (size_t)64 << 20, &report, e);
-    rbuf_free(&rep);
-    if (rc != 0)
+    if (rassess_report_json_obj(it->assessment, &report, e) != 0)
         return NULL;
     return json_pack("{s:s,s:b,s:o}", "location", loc, "meets",
                      rampart_assessment_meets(it->assessment, min_grade) == 1, "report", report);
@@ -93,17 +86,9 @@ static int json(const rampart_assess_batch_item *items, size_t n, char min_grade
     char mg[2] = {min_grade, '\0'};
     json_t *v = json_pack("{s:s,s:i,s:s,s:o*}", "format", "rampart-assess-batch", "format_version", 1, "min_grade", mg,
                           "channels", arr);
-    if (v == NULL)
-        return e != NULL && e->code != 0 ? e->code : rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(v);
-    if (s == NULL)
-        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-    int rc = rbuf_append_str(out, s);
-    if (rc == 0)
-        rc = rbuf_append_byte(out, '\n');
-    free(s); /* jansson's own allocation */
-    return rc != 0 ? rerr_set(e, rc, NULL, "batch report too large") : 0;
+    if (v == NULL && e != NULL && e->code != 0)
+        return e->code; /* a report that could not be built said why */
+    return rassess_json_dump(v, out, e);
 }
 
 int rampart_assess_batch_report(const rampart_assess_batch_item *items, size_t n, char min_grade,

@@ -35,7 +35,7 @@ static json_t *grades_of(const rampart_assessment *a)
     return g;
 }
 
-static int dump(json_t *v, rbuf *out, rerr *e)
+int rassess_json_dump(json_t *v, rbuf *out, rerr *e)
 {
     if (v == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
@@ -58,7 +58,7 @@ static json_t *check_json(const rassess_finding *f)
                      f->location);
 }
 
-int rassess_report_json(const rampart_assessment *a, rbuf *out, rerr *e)
+int rassess_report_json_obj(const rampart_assessment *a, json_t **out, rerr *e)
 {
     char when[RTIME_STR_LEN + 1] = "";
     if (rtime_format(a->now, when) != 0)
@@ -69,10 +69,17 @@ int rassess_report_json(const rampart_assessment *a, rbuf *out, rerr *e)
             json_decref(checks);
             checks = NULL;
         }
-    json_t *v = json_pack("{s:s,s:i,s:{s:s,s:s},s:s,s:s,s:s,s:o*,s:o*}", "format", "rampart-assess", "format_version",
-                          1, "tool", "name", "rampart", "version", rampart_version(), "location", a->location, "kind",
-                          a->kind, "assessed_at", when, "grades", grades_of(a), "checks", checks);
-    return dump(v, out, e);
+    *out = json_pack("{s:s,s:i,s:{s:s,s:s},s:s,s:s,s:s,s:o*,s:o*}", "format", "rampart-assess", "format_version", 1,
+                     "tool", "name", "rampart", "version", rampart_version(), "location", a->location, "kind", a->kind,
+                     "assessed_at", when, "grades", grades_of(a), "checks", checks);
+    return *out != NULL ? 0 : rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+}
+
+int rassess_report_json(const rampart_assessment *a, rbuf *out, rerr *e)
+{
+    json_t *v = NULL;
+    int rc = rassess_report_json_obj(a, &v, e);
+    return rc == 0 ? rassess_json_dump(v, out, e) : rc;
 }
 
 /* ---- SARIF 2.1.0 ------------------------------------------------------------------ */
@@ -136,5 +143,5 @@ int rassess_report_sarif(const rampart_assessment *a, rbuf *out, rerr *e)
                           "version", "2.1.0", "runs", "tool", "driver", "name", "rampart", "version", rampart_version(),
                           "rules", sarif_rules(k), "results", results, "properties", "kind", a->kind, "location",
                           a->location, "grades", grades_of(a));
-    return dump(v, out, e);
+    return rassess_json_dump(v, out, e);
 }
