@@ -4,40 +4,9 @@
 #include <string.h>
 
 #include "tlog/note.h"
+#include "tlog/text.h"
 #include "util/codec.h"
 #include "util/banned.h"
-
-/* The line starting at text[*at] (without its newline); false when the
- * text ends first. */
-static bool next_line(const uint8_t *text, size_t n, size_t *at, rslice *line)
-{
-    if (*at >= n)
-        return false;
-    const uint8_t *nl = memchr(text + *at, '\n', n - *at);
-    if (nl == NULL)
-        return false;
-    *line = RSLICE(text + *at, (size_t)(nl - (text + *at)));
-    *at = (size_t)(nl - text) + 1;
-    return true;
-}
-
-static bool parse_size(rslice l, uint64_t *out)
-{
-    /* tlog-checkpoint: ASCII decimal, no leading zeroes (but "0"). */
-    if (l.n == 0 || l.n > 20 || (l.n > 1 && l.p[0] == '0'))
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        if (l.p[i] < '0' || l.p[i] > '9')
-            return false;
-        unsigned d = (unsigned)(l.p[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
 
 static bool origin_valid(rslice l)
 {
@@ -52,11 +21,12 @@ int tlog_checkpoint_parse(const uint8_t *text, size_t n, tlog_checkpoint *out, r
     memset(&c, 0, sizeof(c));
     size_t at = 0;
     rslice origin, size, root, ext;
-    if (!next_line(text, n, &at, &origin) || !next_line(text, n, &at, &size) || !next_line(text, n, &at, &root))
+    if (!tlog_next_line(text, n, &at, &origin) || !tlog_next_line(text, n, &at, &size) ||
+        !tlog_next_line(text, n, &at, &root))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "a checkpoint has at least three lines");
     if (!origin_valid(origin) || memchr(origin.p, 0, origin.n) != NULL)
         return rerr_set(e, RAMPART_EFORMAT, NULL, "checkpoint origin is empty or over %d bytes", TLOG_NAME_MAX);
-    if (!parse_size(size, &c.size))
+    if (!tlog_parse_decimal(size.p, size.n, &c.size))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "checkpoint tree size is not a decimal without leading zeroes");
     rbuf b;
     rbuf_init(&b, 64);
@@ -69,7 +39,7 @@ int tlog_checkpoint_parse(const uint8_t *text, size_t n, tlog_checkpoint *out, r
         return rerr_set(e, RAMPART_EFORMAT, NULL, "checkpoint root hash is not base64 of 32 bytes");
     c.next_off = at;
     unsigned next = 0;
-    while (next_line(text, n, &at, &ext)) {
+    while (tlog_next_line(text, n, &at, &ext)) {
         /* tlog-checkpoint: extension lines, if any, MUST be non-empty. */
         if (ext.n == 0)
             return rerr_set(e, RAMPART_EFORMAT, NULL, "checkpoint extension line %u is empty", next + 1);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tlog/endpoint.h"
+#include "tlog/text.h"
 #include "util/codec.h"
 #include "util/jcanon.h"
 #include "util/rtime.h"
@@ -14,41 +15,10 @@
 /* tlog-proof: one hash per level below the root of a tree of < 2^63 entries. */
 #define PROOF_FILE_MAX_HASHES 63
 
-/* The line at p[*at] without its newline; false when no newline follows. */
-static bool take_line(const uint8_t *p, size_t n, size_t *at, rslice *line)
-{
-    if (*at >= n)
-        return false;
-    const uint8_t *nl = memchr(p + *at, '\n', n - *at);
-    if (nl == NULL)
-        return false;
-    *line = RSLICE(p + *at, (size_t)(nl - (p + *at)));
-    *at = (size_t)(nl - p) + 1;
-    return true;
-}
-
 static bool starts(rslice l, const char *s)
 {
     size_t k = strlen(s);
     return l.n >= k && memcmp(l.p, s, k) == 0;
-}
-
-/* ASCII decimal without leading zeroes ("0" alone allowed), fits uint64. */
-static bool parse_u64(rslice l, uint64_t *out)
-{
-    if (l.n == 0 || l.n > 20 || (l.n > 1 && l.p[0] == '0'))
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        if (l.p[i] < '0' || l.p[i] > '9')
-            return false;
-        unsigned d = (unsigned)(l.p[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
 }
 
 static bool b64_hash(rslice l, tlog_hash *h)
@@ -73,9 +43,9 @@ int tlog_proof_file_parse(const uint8_t *p, size_t n, tlog_proof_file *out, rerr
     size_t at = 0;
     rslice l;
     /* tlog-proof: the first line MUST be the string c2sp.org/tlog-proof@v1. */
-    if (!take_line(p, n, &at, &l) || l.n != strlen(PROOF_MAGIC) || memcmp(l.p, PROOF_MAGIC, l.n) != 0)
+    if (!tlog_next_line(p, n, &at, &l) || l.n != strlen(PROOF_MAGIC) || memcmp(l.p, PROOF_MAGIC, l.n) != 0)
         return rerr_set(e, RAMPART_EFORMAT, NULL, "not a tlog-proof (first line is not %s)", PROOF_MAGIC);
-    if (!take_line(p, n, &at, &l))
+    if (!tlog_next_line(p, n, &at, &l))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof ends after its first line");
     /* tlog-proof: an optional "extra <base64>" line, never trusted. */
     if (starts(l, "extra ")) {
@@ -86,14 +56,14 @@ int tlog_proof_file_parse(const uint8_t *p, size_t n, tlog_proof_file *out, rerr
         if (!ok)
             return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof extra data is not base64");
         f.has_extra = true;
-        if (!take_line(p, n, &at, &l))
+        if (!tlog_next_line(p, n, &at, &l))
             return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof has no index line");
     }
     /* tlog-proof: "index " and a decimal with no leading zeroes. */
-    if (!starts(l, "index ") || !parse_u64(RSLICE(l.p + 6, l.n - 6), &f.index))
+    if (!starts(l, "index ") || !tlog_parse_decimal(l.p + 6, l.n - 6, &f.index))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof index line is not \"index <decimal>\"");
     for (;;) {
-        if (!take_line(p, n, &at, &l))
+        if (!tlog_next_line(p, n, &at, &l))
             return rerr_set(e, RAMPART_EFORMAT, NULL, "tlog-proof has no empty line before its checkpoint");
         if (l.n == 0)
             break;
@@ -119,13 +89,8 @@ int tlog_proof_file_format(uint64_t index, const tlog_proof *proof, const uint8_
                         PROOF_FILE_MAX_HASHES);
     size_t before = out->len;
     int rc = rbuf_appendf(out, PROOF_MAGIC "\nindex %llu\n", (unsigned long long)index);
-    for (size_t i = 0; rc == 0 && i < proof->n; i++) {
-        rc = rb64_encode(out, proof->h[i].b, TLOG_HASH_LEN, RB64_STD);
-        if (rc == 0)
-            rc = rbuf_append_byte(out, '\n');
-    }
     if (rc == 0)
-        rc = rbuf_append_byte(out, '\n');
+        rc = tlog_append_hash_lines(out, proof);
     if (rc == 0)
         rc = rbuf_append(out, note, nn);
     if (rc != 0) {

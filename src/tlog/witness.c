@@ -6,41 +6,10 @@
 #include <string.h>
 
 #include "crypto/hash.h"
+#include "tlog/text.h"
 #include "tlog/witness.h"
 #include "util/codec.h"
 #include "util/banned.h"
-
-/* The line at p[*at] without its newline; false when no newline follows. */
-static bool take_line(const uint8_t *p, size_t n, size_t *at, rslice *line)
-{
-    if (*at >= n)
-        return false;
-    const uint8_t *nl = memchr(p + *at, '\n', n - *at);
-    if (nl == NULL)
-        return false;
-    *line = RSLICE(p + *at, (size_t)(nl - (p + *at)));
-    *at = (size_t)(nl - p) + 1;
-    return true;
-}
-
-/* tlog-witness: "the tree size ... as an ASCII decimal with no leading
- * zeroes (unless the size is zero, in which case the encoding MUST be 0)". */
-static bool parse_decimal(const uint8_t *p, size_t n, uint64_t *out)
-{
-    if (n == 0 || n > 20 || (n > 1 && p[0] == '0'))
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        unsigned d = (unsigned)(p[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
 
 int tlog_wreq_parse(const uint8_t *p, size_t n, tlog_wreq *out, rerr *e)
 {
@@ -50,12 +19,13 @@ int tlog_wreq_parse(const uint8_t *p, size_t n, tlog_wreq *out, rerr *e)
     memset(&r, 0, sizeof(r));
     size_t at = 0;
     rslice line;
-    /* tlog-witness: the old size line is "old", one space, the size. */
-    if (!take_line(p, n, &at, &line) || line.n < 4 || memcmp(line.p, "old ", 4) != 0 ||
-        !parse_decimal(line.p + 4, line.n - 4, &r.old_size))
+    /* tlog-witness: the old size line is "old", one space, the size ("an
+     * ASCII decimal with no leading zeroes, unless the size is zero"). */
+    if (!tlog_next_line(p, n, &at, &line) || line.n < 4 || memcmp(line.p, "old ", 4) != 0 ||
+        !tlog_parse_decimal(line.p + 4, line.n - 4, &r.old_size))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "the first line is not \"old <size>\"");
     for (;;) {
-        if (!take_line(p, n, &at, &line))
+        if (!tlog_next_line(p, n, &at, &line))
             return rerr_set(e, RAMPART_EFORMAT, NULL, "no empty line before the checkpoint");
         if (line.n == 0)
             break;

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "tlog/text.h"
 #include "tlog/witreq.h"
 #include "util/codec.h"
 #include "util/banned.h"
@@ -14,13 +15,8 @@ int tlog_witness_request(uint64_t old_size, const tlog_proof *proof, const uint8
         return rerr_set(e, RAMPART_EINVAL, NULL, "bad add-checkpoint request");
     size_t before = out->len;
     int rc = rbuf_appendf(out, "old %llu\n", (unsigned long long)old_size);
-    for (size_t i = 0; rc == 0 && i < proof->n; i++) {
-        rc = rb64_encode(out, proof->h[i].b, TLOG_HASH_LEN, RB64_STD);
-        if (rc == 0)
-            rc = rbuf_append_byte(out, '\n');
-    }
     if (rc == 0)
-        rc = rbuf_append_byte(out, '\n');
+        rc = tlog_append_hash_lines(out, proof);
     if (rc == 0)
         rc = rbuf_append(out, note, n);
     if (rc != 0) {
@@ -33,17 +29,8 @@ int tlog_witness_request(uint64_t old_size, const tlog_proof *proof, const uint8
 int tlog_witness_parse_size(const uint8_t *body, size_t n, uint64_t *size, rerr *e)
 {
     /* tlog-witness: a 409 body is the size in decimal and a newline. */
-    uint64_t v = 0;
-    size_t i = 0;
-    for (; i < n && i < 20 && body[i] >= '0' && body[i] <= '9'; i++) {
-        unsigned d = (unsigned)(body[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return rerr_set(e, RAMPART_EFORMAT, NULL, "witness size out of range");
-        v = v * 10 + d;
-    }
-    if (i == 0 || i + 1 != n || body[i] != '\n' || (body[0] == '0' && i > 1))
+    if (n < 2 || body[n - 1] != '\n' || !tlog_parse_decimal(body, n - 1, size))
         return rerr_set(e, RAMPART_EFORMAT, NULL, "a witness's 409 answer is not a size and a newline");
-    *size = v;
     return 0;
 }
 
