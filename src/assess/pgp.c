@@ -325,31 +325,56 @@ static int read_sig(cur b, pgp_sig *s, rerr *e)
     return 0;
 }
 
-int pgp_read_sigs(const uint8_t *in, size_t n, pgp_sig *out, size_t max, size_t *count, rerr *e)
+/* Walks the packets of `in` (at most PGP_MAX_INPUT bytes and
+ * PGP_MAX_PACKETS packets) and hands each to `visit`, which skips the tags
+ * it does not want; the first error ends the walk. */
+static int each_packet(const uint8_t *in, size_t n, int (*visit)(void *ctx, unsigned tag, cur body, rerr *e), void *ctx,
+                       rerr *e)
 {
     cur c = {.p = in, .n = n};
-    size_t k = 0, np = 0;
+    size_t np = 0;
     if (n > PGP_MAX_INPUT)
         return rerr_set(e, RAMPART_ETOOLARGE, NULL, "OpenPGP data larger than %u bytes", PGP_MAX_INPUT);
     while (c.n > 0) {
-        unsigned tag;
-        cur body;
+        unsigned tag = 0;
+        cur body = {0};
         if (++np > PGP_MAX_PACKETS)
             return rerr_set(e, RAMPART_ETOOLARGE, NULL, "more than %u packets", PGP_MAX_PACKETS);
         int rc = packet(&c, &tag, &body, e);
+        if (rc == 0)
+            rc = visit(ctx, tag, body, e);
         if (rc != 0)
             return rc;
-        if (tag != 2)
-            continue;
-        if (k >= max)
-            return rerr_set(e, RAMPART_ETOOLARGE, NULL, "more than %zu signatures", max);
-        rc = read_sig(body, &out[k], e);
-        if (rc != 0)
-            return rc;
-        k++;
     }
-    *count = k;
     return 0;
+}
+
+/* Where the packets a walk keeps go: `out` holds `max` of them. */
+typedef struct kept {
+    void *out;
+    size_t max, k;
+} kept;
+
+static int visit_sig(void *ctx, unsigned tag, cur body, rerr *e)
+{
+    kept *s = ctx;
+    if (tag != 2)
+        return 0;
+    if (s->k >= s->max)
+        return rerr_set(e, RAMPART_ETOOLARGE, NULL, "more than %zu signatures", s->max);
+    int rc = read_sig(body, (pgp_sig *)s->out + s->k, e);
+    if (rc == 0)
+        s->k++;
+    return rc;
+}
+
+int pgp_read_sigs(const uint8_t *in, size_t n, pgp_sig *out, size_t max, size_t *count, rerr *e)
+{
+    kept s = {.out = out, .max = max};
+    int rc = each_packet(in, n, visit_sig, &s, e);
+    if (rc == 0)
+        *count = s.k;
+    return rc;
 }
 
 /* ---- public keys (RFC 9580 §5.5.2) --------------------------------------------- */
@@ -476,31 +501,26 @@ static int read_key(cur b, bool sub, pgp_key *k, rerr *e)
     return 0;
 }
 
+static int visit_key(void *ctx, unsigned tag, cur body, rerr *e)
+{
+    kept *s = ctx;
+    if (tag != 6 && tag != 14)
+        return 0;
+    if (s->k >= s->max)
+        return rerr_set(e, RAMPART_ETOOLARGE, NULL, "more than %zu keys", s->max);
+    int rc = read_key(body, tag == 14, (pgp_key *)s->out + s->k, e);
+    if (rc == 0)
+        s->k++;
+    return rc;
+}
+
 int pgp_read_keys(const uint8_t *in, size_t n, pgp_key *out, size_t max, size_t *count, rerr *e)
 {
-    cur c = {.p = in, .n = n};
-    size_t k = 0, np = 0;
-    if (n > PGP_MAX_INPUT)
-        return rerr_set(e, RAMPART_ETOOLARGE, NULL, "OpenPGP data larger than %u bytes", PGP_MAX_INPUT);
-    while (c.n > 0) {
-        unsigned tag;
-        cur body;
-        if (++np > PGP_MAX_PACKETS)
-            return rerr_set(e, RAMPART_ETOOLARGE, NULL, "more than %u packets", PGP_MAX_PACKETS);
-        int rc = packet(&c, &tag, &body, e);
-        if (rc != 0)
-            return rc;
-        if (tag != 6 && tag != 14)
-            continue;
-        if (k >= max)
-            return rerr_set(e, RAMPART_ETOOLARGE, NULL, "more than %zu keys", max);
-        rc = read_key(body, tag == 14, &out[k], e);
-        if (rc != 0)
-            return rc;
-        k++;
-    }
-    *count = k;
-    return 0;
+    kept s = {.out = out, .max = max};
+    int rc = each_packet(in, n, visit_key, &s, e);
+    if (rc == 0)
+        *count = s.k;
+    return rc;
 }
 
 const pgp_key *pgp_signer(const pgp_sig *sig, const pgp_key *keys, size_t n)
