@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "assess/plain_sums.h"
+#include "util/codec.h"
 #include "util/banned.h"
 
 static const char *const NAMES[4] = {"MD5", "SHA1", "SHA256", "SHA512"};
@@ -12,17 +13,6 @@ const char *sums_alg_name(sums_alg a)
     return (unsigned)a < 4 ? NAMES[a] : "?";
 }
 
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool hex(rslice h, sums_entry *en)
 {
     for (int a = 0; a < 4; a++)
@@ -30,13 +20,10 @@ static bool hex(rslice h, sums_entry *en)
             en->alg = (sums_alg)a;
     if (h.n != HEXLEN[en->alg])
         return false;
-    for (size_t i = 0; i < h.n; i += 2) {
-        int x = hexval(h.p[i]), y = hexval(h.p[i + 1]);
-        if (x < 0 || y < 0)
-            return false;
-        en->digest[i / 2] = (uint8_t)(x * 16 + y);
-    }
-    en->dlen = h.n / 2;
+    size_t got = 0;
+    if (rhex_decode(en->digest, sizeof(en->digest), &got, (const char *)h.p, h.n) != 0)
+        return false;
+    en->dlen = got;
     return true;
 }
 
@@ -75,7 +62,7 @@ static bool bsd_line(rslice l, sums_entry *en)
 static bool gnu_line(rslice l, sums_entry *en)
 {
     size_t i = 0;
-    while (i < l.n && hexval(l.p[i]) >= 0)
+    while (i < l.n && l.p[i] != 0 && strchr("0123456789abcdefABCDEF", l.p[i]) != NULL)
         i++;
     if (i + 2 > l.n || l.p[i] != ' ' || (l.p[i + 1] != ' ' && l.p[i + 1] != '*'))
         return false;
