@@ -219,14 +219,21 @@ days=$(seq 1 21)
 # Under valgrind (scripts/valgrind), where each run is slow, seven of the
 # days, still past every role's expiry (timestamp 1, snapshot 7, delegated 4).
 [ -n "${RAMPART_UNDER_VALGRIND:-}" ] && days="1 2 5 8 9 15 21"
+# Day d runs at d days and d minutes: dev's period (4 days) is twice the step,
+# so at whole days its renewal point (under 2 days left) would fall on the
+# step itself, within the seconds a run takes, and whether dev is renewed
+# that day would depend on the machine's speed.  A minute more per day puts
+# every renewal two steps after the last, so dev ends +21d with more than 3
+# days left, whatever the speed.
 for d in $days; do
-    if ! at "+${d}d" "$RAMPART" repo refresh "$repo" -q $online --key "$(K dev key)" --key "$(K qa key)" \
+    off="+$((d * 1440 + d))m"
+    if ! at "$off" "$RAMPART" repo refresh "$repo" -q $online --key "$(K dev key)" --key "$(K qa key)" \
         >out.txt 2>err.txt; then
         ok=0; t_bad "refresh at +${d}d: $(cat err.txt)"; break
     fi
     [ ! -s out.txt ] || { ok=0; t_bad "refresh -q at +${d}d printed: $(cat out.txt)"; }
     grep -qvxF "$notice" err.txt && { ok=0; t_bad "refresh at +${d}d: stderr $(cat err.txt)"; }
-    if ! at "+${d}d" "$RAMPART" client --metadata-dir cl --metadata-url "http://127.0.0.1:$R_PORT/metadata/" \
+    if ! at "$off" "$RAMPART" client --metadata-dir cl --metadata-url "http://127.0.0.1:$R_PORT/metadata/" \
         refresh >cout.txt 2>cerr.txt; then
         ok=0; t_bad "client at +${d}d: $(cat cerr.txt)"; break
     fi
