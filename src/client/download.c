@@ -102,8 +102,8 @@ static int verify_file(int parentfd, const char *base, const rampart_target *t, 
         return not_regular(t, sb.st_mode, e);
     /* O_NONBLOCK: should a FIFO take the file's place in between, the open
      * returns at once, and fstat below sees it. */
-    int fd = openat(parentfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
+    int fd = -1;
+    if (rfs_open_read(parentfd, base, &fd, NULL) != 0)
         return RAMPART_ENOTFOUND;
     int rc = RAMPART_ENOTFOUND;
     if (fstat(fd, &sb) != 0)

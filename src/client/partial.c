@@ -69,8 +69,8 @@ int rpartial_open(rpartial *p, rampart_client *c, const rampart_target *t, bool 
 
 int rpartial_read(rpartial *p, uint64_t n, int (*fn)(void *ctx, const uint8_t *b, size_t n), void *ctx)
 {
-    int fd = openat(p->dirfd, p->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
+    int fd = -1;
+    if (rfs_open_read(p->dirfd, p->name, &fd, NULL) != 0)
         return RAMPART_EIO;
     uint8_t *buf = rampart_malloc(1 << 16);
     int rc = buf != NULL ? 0 : RAMPART_ENOMEM;
@@ -108,12 +108,12 @@ void rpartial_save(rpartial *p, rampart_client *c, rfs_tmp *tmp, int tmpdir, uin
     }
     close(tmp->fd);
     tmp->fd = -1;
-    if (renameat(tmpdir, tmp->name, p->dirfd, p->name) == 0) {
+    if (rfs_rename(tmpdir, tmp->name, p->dirfd, p->name, NULL) == 0) {
         tmp->name[0] = '\0';
         rclient_log(c, RAMPART_LOG_INFO, "kept %llu bytes for a resumed download", (unsigned long long)n);
         return;
     }
-    if (errno == EXDEV) {
+    if (errno == EXDEV) { /* rfs_rename keeps the errno of rename(2) */
         /* The metadata folder is on another file system: copy. */
         rfs_tmp cp = {.fd = -1};
         uint64_t len = 0;
@@ -123,14 +123,14 @@ void rpartial_save(rpartial *p, rampart_client *c, rfs_tmp *tmp, int tmpdir, uin
                 rfs_tmp_discard(&cp);
         }
     }
-    (void)unlinkat(tmpdir, tmp->name, 0);
+    rfs_unlink_quiet(tmpdir, tmp->name);
     tmp->name[0] = '\0';
 }
 
 void rpartial_remove(rpartial *p)
 {
     if (p->dirfd >= 0 && p->name[0] != '\0')
-        (void)unlinkat(p->dirfd, p->name, 0);
+        rfs_unlink_quiet(p->dirfd, p->name);
     p->size = 0;
 }
 

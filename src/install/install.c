@@ -237,9 +237,9 @@ static int private_copy(const rinst_root *r, const rampart_target *t, int src, i
 {
     hashes hs = {0};
     int rc = hashes_start(&hs, t, e);
-    int fd = rc != 0 ? -1 : openat(r->fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (rc == 0 && fd < 0)
-        rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot create a private copy in", "the install folder");
+    int fd = -1;
+    if (rc == 0)
+        rc = rinst_private_file(r, &fd, e);
     uint64_t want = rampart_target_length(t), have = 0;
     uint8_t *buf = rc != 0 ? NULL : rampart_malloc(COPY_CHUNK);
     if (rc == 0 && buf == NULL)
@@ -336,7 +336,7 @@ static int stage(rampart_installer *in, const rinst_root *r, const rampart_targe
     int rc = rinst_random_name(name, RINST_STAGING_PREFIX, e);
     if (rc != 0)
         return rc;
-    if (mkdirat(r->versions_fd, name, 0755) != 0)
+    if (rfs_mkdir(r->versions_fd, name, 0755, e) != 0)
         return rfs_fail_as(e, RAMPART_EIO, errno, "cannot create staging folder", name);
     int dfd = -1;
     rc = rfs_open_subdir(r->versions_fd, name, false, 0, &dfd, e);
@@ -351,8 +351,8 @@ static int stage(rampart_installer *in, const rinst_root *r, const rampart_targe
     if (dfd >= 0)
         close(dfd);
     RFS_CRASHPOINT("install: staged, before rename");
-    if (rc == 0 && renameat(r->versions_fd, name, r->versions_fd, version) != 0)
-        rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot rename the staging folder to", version);
+    if (rc == 0)
+        rc = rfs_rename(r->versions_fd, name, r->versions_fd, version, e);
     if (rc == 0 && fsync(r->versions_fd) != 0)
         rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot fsync", RINST_VERSIONS);
     if (rc != 0) {
@@ -625,7 +625,7 @@ int rampart_installer_download_install(rampart_installer *in, rampart_client *c,
     if (rc == 0 && (n < 0 || (size_t)n >= sizeof(dir)))
         rc = rerr_set(e, RAMPART_EINVAL, NULL, "install folder path too long");
     /* A private folder (0700) below the locked root: only we write there. */
-    if (rc == 0 && mkdirat(r.versions_fd, name, 0700) != 0)
+    if (rc == 0 && rfs_mkdir(r.versions_fd, name, 0700, e) != 0)
         rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot create download folder", name);
     char *path = NULL;
     if (rc == 0) {
@@ -634,8 +634,8 @@ int rampart_installer_download_install(rampart_installer *in, rampart_client *c,
             *e = *rampart_client_last_error(c);
     }
     int fd = -1;
-    if (rc == 0 && (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-        rc = rfs_fail(e, errno, "cannot open the download", path);
+    if (rc == 0)
+        rc = rfs_open_read(AT_FDCWD, path, &fd, e);
     rampart_string_free(path);
     if (rc == 0)
         rc = install_locked(in, &r, t, fd, e);

@@ -141,6 +141,11 @@ void rinst_root_close(rinst_root *r);
 /* A fresh name `prefix` + 32 random hex digits into out (64 bytes). */
 int rinst_random_name(char *out, const char *prefix, rerr *e) RAMPART_MUST_USE;
 
+/* A new unnamed file in the root (O_TMPFILE, mode 0600, read and write):
+ * only this process can reach it, and it vanishes with its last
+ * descriptor.  *fd is that descriptor.  EIO. */
+int rinst_private_file(const rinst_root *r, int *fd, rerr *e) RAMPART_MUST_USE;
+
 /* Reads link `name` of the root ("current", "previous"): *present false
  * when it does not exist; else the version it names ("versions/<v>") in
  * `out` (RINST_VERSION_MAX + 1 bytes).  EFORMAT when the link is not one

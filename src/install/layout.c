@@ -58,6 +58,12 @@ int rinst_random_name(char *out, const char *prefix, rerr *e)
     return 0;
 }
 
+int rinst_private_file(const rinst_root *r, int *fd, rerr *e)
+{
+    *fd = openat(r->fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    return *fd >= 0 ? 0 : rfs_fail_as(e, RAMPART_EIO, errno, "cannot create a private copy in", "the install folder");
+}
+
 int rinst_link_get(const rinst_root *r, const char *name, char *out, bool *present, rerr *e)
 {
     char buf[RINST_VERSION_MAX + 16];

@@ -382,9 +382,7 @@ int rampart_key_generate(const rampart_keygen_options *o, const char *private_pa
     if (rc == 0) {
         rc = rfs_create_excl_path(public_path, pubjson, strlen(pubjson), 0644, err);
         if (rc != 0) /* do not leave half a key pair behind */
-            if (unlink(private_path) != 0) {
-                /* nothing more to do: the error that matters is already in err */
-            }
+            rfs_unlink_quiet(AT_FDCWD, private_path);
     }
     if (rc == 0 && out != NULL) {
         *out = pk;

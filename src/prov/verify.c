@@ -15,6 +15,7 @@
 #include "tuf/match.h"
 #include "util/codec.h"
 #include "util/jdoc.h"
+#include "util/fs.h"
 #include "util/banned.h"
 
 int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digests *d)
@@ -35,10 +36,10 @@ int rprov_digest_from_hex(rhash_alg alg, const char *hex, size_t n, rprov_digest
 
 int rprov_hash_file(const char *path, rprov_digests *out, rerr *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return rerr_set(e, errno == ENOENT ? RAMPART_ENOTFOUND : RAMPART_EIO, NULL, "cannot open %s: %s", path,
-                        strerror(errno));
+    int fd = -1;
+    int orc = rfs_open_read_path(path, &fd, e);
+    if (orc != 0)
+        return orc;
     struct stat st;
     rhash h256 = {0}, h512 = {0};
     uint8_t *buf = NULL;

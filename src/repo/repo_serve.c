@@ -63,18 +63,16 @@ int rrepo_keep_published(rampart_repo *r, const char *fname)
     if (n < 0 || (size_t)n >= sizeof(tmp))
         return rrepo_fail(r, RAMPART_EINVAL, NULL, "role name too long");
     /* A leftover of an interrupted keep: we hold the lock, so it is ours. */
-    if (unlinkat(kfd, tmp, 0) != 0 && errno != ENOENT)
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot remove state/kept/%s: %s", tmp, strerror(errno));
-    if (linkat(r->fds[RDIR_STAGED], fname, kfd, tmp, 0) != 0) {
-        if (errno == ENOENT)
-            return 0; /* nothing staged yet: nothing published to keep */
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot keep the published %s: %s", fname, strerror(errno));
-    }
-    if (renameat(kfd, tmp, kfd, fname) != 0) {
-        int err = errno;
-        (void)unlinkat(kfd, tmp, 0);
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot keep the published %s: %s", fname, strerror(err));
-    }
+    rerr why = {0};
+    if (rfs_remove_at(kfd, tmp, &why) != 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot clear state/kept: %s", why.message);
+    rc = rfs_link(r->fds[RDIR_STAGED], fname, kfd, tmp, &why);
+    if (rc == RAMPART_ENOTFOUND)
+        return 0; /* nothing staged yet: nothing published to keep */
+    if (rc == 0 && (rc = rfs_rename(kfd, tmp, kfd, fname, &why)) != 0)
+        rfs_unlink_quiet(kfd, tmp);
+    if (rc != 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot keep the published %s: %s", fname, why.message);
     return 0;
 }
 
@@ -145,15 +143,15 @@ static int copy_fd(rampart_repo *r, int src, uint64_t len, int dst)
     if (buf == NULL)
         return rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
     int rc = 0;
+    rerr why = {0};
     while (rc == 0) {
         ssize_t got = read(src, buf, chunk);
         if (got < 0 && errno == EINTR)
             continue;
-        int err = got > 0 ? rfile_write_all(dst, buf, (size_t)got) : 0;
         if (got < 0)
             rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read a stored target: %s", strerror(errno));
-        else if (err != 0)
-            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot write a served target: %s", strerror(err));
+        else if (got > 0 && rfs_write_all(dst, buf, (size_t)got, &why) != 0)
+            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot write a served target: %s", why.message);
         else if (got == 0)
             break;
     }
@@ -181,18 +179,20 @@ static int serve_mode(rampart_repo *r, int fd)
  * taken meanwhile (replace it), 0: done, < 0: error. */
 static int place_new(rampart_repo *r, int src, int parent, const char *name, uint64_t length)
 {
-    int fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST)
+    int fd = -1;
+    rerr why = {0};
+    int orc = rfs_create_new(parent, name, 0644, &fd, &why);
+    if (orc == RAMPART_EEXIST)
         return 1;
-    if (fd < 0)
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot create a served target: %s", strerror(errno));
+    if (orc != 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot create a served target: %s", why.message);
     int rc = serve_mode(r, fd);
     if (rc == 0)
         rc = copy_fd(r, src, length, fd);
     if (close(fd) != 0 && rc == 0)
         rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot write a served target: %s", strerror(errno));
     if (rc != 0)
-        (void)unlinkat(parent, name, 0); /* never leave a short copy */
+        rfs_unlink_quiet(parent, name); /* never leave a short copy */
     return rc;
 }
 
@@ -258,9 +258,10 @@ static int judge(rampart_repo *r, int parent, const char *name, uint64_t length,
     bool check = mode == RSERVE_ALL || (mode == RSERVE_CHANGED && (since == NULL || ts_after(&st.st_ctim, since)));
     if (*why != NULL || !check)
         return 0;
-    int fd = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot open a served target: %s", strerror(errno));
+    int fd = -1;
+    rerr open_err = {0};
+    if (rfs_open_read(parent, name, &fd, &open_err) != 0)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot open a served target: %s", open_err.message);
     bool match = false;
     int rc = hash_fd_matches(r, fd, alg, digest, &match);
     close(fd);
@@ -302,11 +303,13 @@ static int place(rampart_repo *r, int blobdir, const char *sha, int parent, cons
     rhash_alg alg = how->alg;
     const uint8_t *digest = how->digest;
     bool check = how->check, missing = how->missing;
-    int src = openat(blobdir, sha, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (src < 0)
-        return errno == ENOENT
+    int src = -1;
+    rerr why = {0};
+    int orc = rfs_open_read(blobdir, sha, &src, &why);
+    if (orc != 0)
+        return orc == RAMPART_ENOTFOUND
                    ? rrepo_fail(r, RAMPART_ENOTFOUND, NULL, "the stored copy blobs/%.2s/%s is missing", sha, sha)
-                   : rrepo_fail(r, RAMPART_EIO, NULL, "cannot open blobs/%.2s/%s: %s", sha, sha, strerror(errno));
+                   : rrepo_fail(r, RAMPART_EIO, NULL, "cannot open blobs/%.2s/%s: %s", sha, sha, why.message);
     bool match = true;
     int rc = check ? hash_fd_matches(r, src, alg, digest, &match) : 0;
     if (rc == 0 && !match)

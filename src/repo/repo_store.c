@@ -72,10 +72,12 @@ static bool blob_same(int dir, const char *name, const uint8_t *d, size_t n, rbu
 /* Writes `d` as blobs/XX/`hex` unless the same bytes are there already. */
 static int put_blob(rampart_repo *r, int sub, const char *hex, const uint8_t *d, size_t n)
 {
-    int fd = openat(sub, hex, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno != EEXIST)
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot store blobs/%.2s/%s: %s", hex, hex, strerror(errno));
-    if (fd < 0) {
+    int fd = -1;
+    rerr why = {0};
+    int rc = rfs_create_new(sub, hex, 0644, &fd, &why);
+    if (rc != 0 && rc != RAMPART_EEXIST)
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot store blobs/%.2s/%s: %s", hex, hex, why.message);
+    if (rc == RAMPART_EEXIST) {
         /* Content-addressed: taken means stored, once checked (see above). */
         rbuf scratch;
         rbuf_init(&scratch, RSTORE_SMALL + 1);
@@ -86,12 +88,12 @@ static int put_blob(rampart_repo *r, int sub, const char *hex, const uint8_t *d,
         rrepo_notice(r, "blobs/%.2s/%s did not hold its bytes (an interrupted add?): stored again", hex, hex);
         return rfs_write_nosync(sub, hex, d, n, 0644, &r->err);
     }
-    int err = rfile_write_all(fd, d, n);
-    if (close(fd) != 0 && err == 0)
-        err = errno;
-    if (err != 0) {
-        (void)unlinkat(sub, hex, 0); /* never leave a short blob behind */
-        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot store blobs/%.2s/%s: %s", hex, hex, strerror(err));
+    rc = rfs_write_all(fd, d, n, &why);
+    if (close(fd) != 0 && rc == 0)
+        rc = rfs_fail_as(&why, RAMPART_EIO, errno, "cannot close", hex);
+    if (rc != 0) {
+        rfs_unlink_quiet(sub, hex); /* never leave a short blob behind */
+        return rrepo_fail(r, RAMPART_EIO, NULL, "cannot store blobs/%.2s/%s: %s", hex, hex, why.message);
     }
     return 0;
 }
@@ -119,8 +121,9 @@ static int store_large(rampart_repo *r, const char *path, bool sha512, rstore_di
         t.fd = -1;
         if (rc == 0 && close(fd) != 0)
             rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot close a stored copy: %s", strerror(errno));
-        if (rc == 0 && renameat(r->fds[RDIR_BLOBS], t.name, subfd, hex) != 0)
-            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot store %s: %s", path, strerror(errno));
+        rerr why = {0};
+        if (rc == 0 && rfs_rename(r->fds[RDIR_BLOBS], t.name, subfd, hex, &why) != 0)
+            rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot store %s: %s", path, why.message);
         if (rc == 0)
             t.name[0] = '\0';
     }
@@ -131,13 +134,11 @@ static int store_large(rampart_repo *r, const char *path, bool sha512, rstore_di
 int rrepo_store(rampart_repo *r, int dirfd, const char *name, const char *path, bool sha512, rbuf *buf,
                 rstore_digest *out)
 {
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return rrepo_fail(r,
-                          errno == ENOENT  ? RAMPART_ENOTFOUND
-                          : errno == ELOOP ? RAMPART_EPATH
-                                           : RAMPART_EIO,
-                          NULL, "cannot read %s: %s", path, strerror(errno));
+    int fd = -1;
+    rerr why = {0};
+    int orc = rfs_open_read(dirfd, name, &fd, &why);
+    if (orc != 0)
+        return rrepo_fail(r, orc, NULL, "cannot read %s: %s", path, why.message);
     struct stat st;
     int rc = 0;
     if (fstat(fd, &st) != 0)

@@ -7,7 +7,6 @@
  * the files by role; the dirty markers are made durable; the contents are
  * stored folder by folder (repo_store.c), then each role is read, edited
  * and written once; one syncfs ends the call. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -142,18 +141,27 @@ static int add_dir(rampart_repo *r, items *it, int fd, const char *path, uint32_
     return 0;
 }
 
-/* The kind of entry `ent` of folder `dfd`: DT_DIR, DT_REG or DT_UNKNOWN
- * (anything else: symlinks, devices, FIFOs and sockets are not added). */
-static int kind_of(rampart_repo *r, int dfd, const struct dirent *ent, const char *path, unsigned char *kind)
+/* Says in which folder a step failed: rfs_* messages name only the entry. */
+static int in_folder(rampart_repo *r, int rc, const char *folder)
 {
-    unsigned char t = ent->d_type;
-    if (t == DT_UNKNOWN) {
+    char msg[sizeof(r->err.message)];
+    memcpy(msg, r->err.message, sizeof(msg));
+    msg[sizeof(msg) - 1] = '\0';
+    return rrepo_fail(r, rc, NULL, "%s: %s", folder, msg);
+}
+
+/* The kind of entry `name` of folder `dfd`, as the folder reported it
+ * (`k`): RFS_KIND_FOLDER, RFS_KIND_FILE, or RFS_KIND_OTHER for anything
+ * else (symlinks, devices, FIFOs and sockets are not added). */
+static int kind_of(rampart_repo *r, int dfd, const char *name, rfs_kind k, const char *path, rfs_kind *kind)
+{
+    if (k == RFS_KIND_UNKNOWN) {
         struct stat st;
-        if (fstatat(dfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            return rrepo_fail(r, RAMPART_EIO, NULL, "cannot stat %s/%s: %s", path, ent->d_name, strerror(errno));
-        t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return rrepo_fail(r, RAMPART_EIO, NULL, "cannot stat %s/%s: %s", path, name, strerror(errno));
+        k = S_ISDIR(st.st_mode) ? RFS_KIND_FOLDER : S_ISREG(st.st_mode) ? RFS_KIND_FILE : RFS_KIND_OTHER;
     }
-    *kind = t == DT_DIR || t == DT_REG ? t : DT_UNKNOWN;
+    *kind = k;
     return 0;
 }
 
@@ -171,9 +179,10 @@ static int walk_subdirs(rampart_repo *r, items *it, int dfd, const char *src, co
         if (path == NULL || tp == NULL) {
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         } else {
-            int sub = openat(dfd, subs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0)
-                rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", path, strerror(errno));
+            int sub = -1;
+            rc = rfs_open_folder(dfd, subs[i], &sub, &r->err);
+            if (rc != 0)
+                rc = in_folder(r, rc, src);
             else
                 rc = walk(r, it, sub, path, tp, depth + 1); /* takes sub */
         }
@@ -191,41 +200,39 @@ static int walk(rampart_repo *r, items *it, int fd, const char *src, const char 
     uint32_t idx = 0;
     int rc = depth > RFS_MAX_DEPTH ? rrepo_fail(r, RAMPART_EPATH, NULL, "%s: folders nested too deep", src)
                                    : add_dir(r, it, fd, src, &idx);
-    DIR *d = rc == 0 ? fdopendir(fd) : NULL;
-    if (d == NULL) {
+    rfs_dir *d = NULL;
+    if (rc != 0)
         close(fd);
-        return rc != 0 ? rc : rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", src, strerror(errno));
-    }
+    else if ((rc = rfs_dir_open(fd, &d, &r->err)) != 0) /* takes fd */
+        return in_folder(r, rc, src);
     char **subs = NULL;
     size_t nsubs = 0, capsubs = 0;
     while (rc == 0) {
-        errno = 0;
-        struct dirent *ent = readdir(d);
-        if (ent == NULL) {
-            if (errno != 0)
-                rc = rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", src, strerror(errno));
+        const char *name;
+        size_t nl;
+        rfs_kind k = RFS_KIND_UNKNOWN, kind = RFS_KIND_OTHER;
+        int more = rfs_dir_next(d, &name, &nl, &k, &r->err);
+        if (more <= 0) {
+            rc = more < 0 ? in_folder(r, more, src) : 0;
             break;
         }
-        unsigned char kind = DT_UNKNOWN;
-        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 ||
-            (rc = kind_of(r, dirfd(d), ent, src, &kind)) != 0 || kind == DT_UNKNOWN)
+        if ((rc = kind_of(r, rfs_dir_fd(d), name, k, src, &kind)) != 0 || kind == RFS_KIND_OTHER)
             continue;
-        size_t nl = strlen(ent->d_name);
-        if (kind == DT_REG) {
-            rc = push(r, it, join(rel, ent->d_name), NULL, idx, nl);
+        if (kind == RFS_KIND_FILE) {
+            rc = push(r, it, join(rel, name), NULL, idx, nl);
         } else if (!grow((void **)&subs, &capsubs, nsubs, sizeof(*subs)) ||
-                   (subs[nsubs] = rampart_strndup(ent->d_name, nl)) == NULL) {
+                   (subs[nsubs] = rampart_strndup(name, nl)) == NULL) {
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         } else {
             nsubs++;
         }
     }
     if (rc == 0)
-        rc = walk_subdirs(r, it, dirfd(d), src, rel, depth, subs, nsubs);
+        rc = walk_subdirs(r, it, rfs_dir_fd(d), src, rel, depth, subs, nsubs);
     for (size_t i = 0; i < nsubs; i++)
         rampart_free(subs[i]);
     rampart_free(subs);
-    closedir(d);
+    rfs_dir_close(d);
     return rc;
 }
 
@@ -236,10 +243,9 @@ static int collect(rampart_repo *r, items *it, const char *source, const char *t
         return rrepo_fail(r, errno == ENOENT ? RAMPART_ENOTFOUND : RAMPART_EIO, NULL, "%s: %s", source,
                           strerror(errno));
     if (S_ISDIR(st.st_mode)) {
-        int fd = open(source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-            return rrepo_fail(r, RAMPART_EIO, NULL, "cannot read folder %s: %s", source, strerror(errno));
-        return walk(r, it, fd, source, target_path, 0);
+        int fd = -1;
+        int rc = rfs_open_folder(AT_FDCWD, source, &fd, &r->err);
+        return rc != 0 ? rc : walk(r, it, fd, source, target_path, 0);
     }
     if (!S_ISREG(st.st_mode))
         return rrepo_fail(r, RAMPART_EPATH, NULL, "%s is not a regular file or a folder", source);
@@ -455,8 +461,8 @@ static int store_all(rampart_repo *r, items *it, bool sha512)
             if (dfd >= 0)
                 close(dfd);
             cur = x->dir;
-            dfd = open(it->dirs[cur].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (dfd < 0 || fstat(dfd, &st) != 0 || st.st_dev != it->dirs[cur].dev || st.st_ino != it->dirs[cur].ino)
+            if (rfs_open_folder(AT_FDCWD, it->dirs[cur].path, &dfd, NULL) != 0 || fstat(dfd, &st) != 0 ||
+                st.st_dev != it->dirs[cur].dev || st.st_ino != it->dirs[cur].ino)
                 rc = rrepo_fail(r, RAMPART_EPATH, NULL, "the folder %s changed while it was being added",
                                 it->dirs[cur].path);
         }
@@ -506,10 +512,14 @@ static int entry_of(rampart_repo *r, const items *it, const item *x, json_t **en
 /* An empty dirty marker (created once; its content never matters). */
 static int mark(rampart_repo *r, const char *name)
 {
-    int fd = openat(r->fds[RDIR_DIRTY], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno != EEXIST)
-        return rrepo_fail(r, RAMPART_EIO, name, "cannot mark '%s' changed: %s", name, strerror(errno));
-    if (fd >= 0 && close(fd) != 0)
+    int fd = -1;
+    rerr why = {0};
+    int rc = rfs_create_new(r->fds[RDIR_DIRTY], name, 0644, &fd, &why);
+    if (rc == RAMPART_EEXIST)
+        return 0; /* already marked */
+    if (rc != 0)
+        return rrepo_fail(r, RAMPART_EIO, name, "cannot mark '%s' changed: %s", name, why.message);
+    if (close(fd) != 0)
         return rrepo_fail(r, RAMPART_EIO, name, "cannot mark '%s' changed: %s", name, strerror(errno));
     return 0;
 }

@@ -26,17 +26,3 @@ int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t 
     hashing x = {h, n, src};
     return rfs_copy_to_tmp(AT_FDCWD, src, dstdir, 0644, hash_chunk, &x, t, len, e);
 }
-
-int rfile_write_all(int fd, const uint8_t *d, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, d, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? errno : EIO;
-        d += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}

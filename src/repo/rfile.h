@@ -21,9 +21,4 @@
 int rfile_copy_hashed(const char *src, int dstdir, rfs_tmp *t, rhash *h, size_t n, uint64_t *len,
                       rerr *e) RAMPART_MUST_USE;
 
-/* Writes all `n` bytes of `d` to `fd`, retrying short writes and EINTR:
- * 0, or the errno of the failure (EIO when a write made no progress), so
- * that each caller names what it was writing. */
-int rfile_write_all(int fd, const uint8_t *d, size_t n) RAMPART_MUST_USE;
-
 #endif

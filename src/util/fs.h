@@ -311,6 +311,77 @@ int rfs_list(int dirfd, int (*fn)(void *ctx, const char *name), void *ctx, rerr 
  * absent is success.  Errors: EIO (EISDIR, EACCES, ...). */
 int rfs_remove_at(int dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
 
+/* ---- single steps on names below a folder (fs_at.c) ------------------------ */
+
+/* For the modules that lay out folders of their own (the repository's blob
+ * store and served tree, the client's resumable downloads, the installer):
+ * each step is one system call with the flags fixed here, and its errno
+ * turned into a code and message by rfs_fail().  `dirfd` is an open folder
+ * or AT_FDCWD; `name` is used as given (the caller made it, or read it from
+ * a folder it owns), and a symlink at its last component is never followed.
+ * Errors: EINVAL (NULL arguments, a mode outside 0000-0777), and those of
+ * rfs_fail(): ENOTFOUND, EEXIST, EPATH (a symlink, a file where a folder
+ * must be), EIO.  After a failed system call errno is left as it set it. */
+
+/* Opens `name` to read (O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY, so neither
+ * a symlink nor a FIFO planted there is followed or blocks); *fd is a new
+ * descriptor.  The caller checks with fstat what it opened. */
+int rfs_open_read(int dirfd, const char *name, int *fd, rerr *e) RAMPART_MUST_USE;
+
+/* Opens the file at `path`, a path the operator named (symlinks on it are
+ * followed, as the operator's shell would), to read, as rfs_open_read(). */
+int rfs_open_read_path(const char *path, int *fd, rerr *e) RAMPART_MUST_USE;
+
+/* Opens the existing folder `name` (O_DIRECTORY|O_NOFOLLOW: a symlink or a
+ * file there is EPATH). */
+int rfs_open_folder(int dirfd, const char *name, int *fd, rerr *e) RAMPART_MUST_USE;
+
+/* Creates `name` with `mode` (less the umask) and opens it to write; never
+ * over anything already there, a dangling symlink included: EEXIST ("'<name>'
+ * already exists").  For a file written piece by piece that nobody reads
+ * before the caller's own sync; rfs_create_excl() is the durable one-shot. */
+int rfs_create_new(int dirfd, const char *name, mode_t mode, int *fd, rerr *e) RAMPART_MUST_USE;
+
+/* rename(2) of `from` in `fromdir` over `to` in `todir`: files the caller
+ * holds, so any failure is EIO. */
+int rfs_rename(int fromdir, const char *from, int todir, const char *to, rerr *e) RAMPART_MUST_USE;
+
+/* link(2) of `from` in `fromdir` as `to` in `todir` (never replaces: EEXIST;
+ * a missing `from` is ENOTFOUND). */
+int rfs_link(int fromdir, const char *from, int todir, const char *to, rerr *e) RAMPART_MUST_USE;
+
+/* Makes folder `name` with `mode` (less the umask); one that exists is
+ * EEXIST. */
+int rfs_mkdir(int dirfd, const char *name, mode_t mode, rerr *e) RAMPART_MUST_USE;
+
+/* Removes file `name` if it can, for clean-up on a path that is already
+ * failing (errno is kept, so the caller can still report the first error). */
+void rfs_unlink_quiet(int dirfd, const char *name);
+
+/* A folder read entry by entry, with each entry's kind from the folder
+ * itself (no stat), for walks over many files. */
+typedef struct rfs_dir rfs_dir;
+typedef enum rfs_kind {
+    RFS_KIND_FILE,    /* a regular file */
+    RFS_KIND_FOLDER,  /* a folder */
+    RFS_KIND_OTHER,   /* a symlink, a FIFO, a socket, a device */
+    RFS_KIND_UNKNOWN, /* the file system does not say: fstatat it (AT_SYMLINK_NOFOLLOW) */
+} rfs_kind;
+
+/* Starts reading the folder open at `fd`, which it takes (closed by
+ * rfs_dir_close, or here on failure).  Errors: EINVAL, ENOMEM, EIO. */
+int rfs_dir_open(int fd, rfs_dir **dir, rerr *e) RAMPART_MUST_USE;
+
+/* The next entry other than "." and "..": returns 1 with *name (valid until
+ * the next call), its length and its kind; 0 at the end; EIO. */
+int rfs_dir_next(rfs_dir *dir, const char **name, size_t *len, rfs_kind *kind, rerr *e) RAMPART_MUST_USE;
+
+/* The folder's descriptor (owned by dir), for fstatat and openat below it. */
+int rfs_dir_fd(const rfs_dir *dir) RAMPART_MUST_USE;
+
+/* Closes the folder; NULL is ignored. */
+void rfs_dir_close(rfs_dir *dir);
+
 /* ---- append-only files (the audit log, docs/audit.md) ----------------------- */
 
 /* Opens the file `name` (one safe component, not a temporary name) in folder

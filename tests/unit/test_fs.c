@@ -808,6 +808,126 @@ static void test_open_subdir(void)
     close(d);
 }
 
+/* ---- single steps below a folder (fs_at.c) -------------------------------- */
+
+static void test_single_steps(void)
+{
+    int d = case_dir("at");
+    CHECK(d >= 0);
+    CHECK(put_file(d, "file", "bytes", 0644));
+    CHECK(symlinkat("file", d, "link") == 0);
+    CHECK(symlinkat("nowhere", d, "dangling") == 0);
+    CHECK(mkfifoat(d, "fifo", 0644) == 0);
+    CHECK(mkdirat(d, "sub", 0755) == 0);
+    int fd = -1;
+    rerr e = {0};
+
+    /* rfs_open_read: a file; never a symlink; a FIFO opens at once. */
+    CHECK_OK(rfs_open_read(d, "file", &fd, &e));
+    CHECK(same_file(fd, d, "file"));
+    CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+    close(fd);
+    CHECK_RC(rfs_open_read(d, "link", &fd, &e), RAMPART_EPATH);
+    CHECK_STR(e.message, "cannot open 'link': Too many levels of symbolic links (ELOOP)");
+    CHECK_INT(errno, ELOOP);
+    CHECK_RC(rfs_open_read(d, "missing", &fd, &e), RAMPART_ENOTFOUND);
+    CHECK_STR(e.message, "cannot open 'missing': not found");
+    CHECK_OK(rfs_open_read(d, "fifo", &fd, NULL));
+    CHECK(S_ISFIFO(mode_of(d, "fifo")));
+    close(fd);
+    CHECK_RC(rfs_open_read(d, NULL, &fd, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_open_read(d, "file", NULL, NULL), RAMPART_EINVAL);
+
+    /* rfs_open_read_path: the operator's path, symlinks followed. */
+    char path[PATH_MAX];
+    CHECK(snprintf(path, sizeof(path), "%s/at/link", g_root) < (int)sizeof(path));
+    CHECK_OK(rfs_open_read_path(path, &fd, NULL));
+    CHECK(same_file(fd, d, "file"));
+    close(fd);
+    CHECK(snprintf(path, sizeof(path), "%s/at/dangling", g_root) < (int)sizeof(path));
+    CHECK_RC(rfs_open_read_path(path, &fd, &e), RAMPART_ENOTFOUND);
+
+    /* rfs_open_folder: a folder only, not through a symlink. */
+    CHECK_OK(rfs_open_folder(d, "sub", &fd, NULL));
+    CHECK(same_file(fd, d, "sub"));
+    close(fd);
+    CHECK(symlinkat("sub", d, "sublink") == 0);
+    CHECK_RC(rfs_open_folder(d, "sublink", &fd, &e), RAMPART_EPATH);
+    CHECK_RC(rfs_open_folder(d, "file", &fd, &e), RAMPART_EPATH);
+    CHECK_STR(e.message, "cannot open folder 'file': Not a directory (ENOTDIR)");
+
+    /* rfs_create_new: never over anything, a dangling symlink included. */
+    CHECK_OK(rfs_create_new(d, "new", 0600, &fd, NULL));
+    CHECK(write(fd, "n", 1) == 1);
+    close(fd);
+    CHECK(has_content(d, "new", "n"));
+    CHECK_RC(rfs_create_new(d, "new", 0600, &fd, &e), RAMPART_EEXIST);
+    CHECK_STR(e.message, "'new' already exists");
+    CHECK_RC(rfs_create_new(d, "dangling", 0600, &fd, NULL), RAMPART_EEXIST);
+    CHECK(faccessat(d, "nowhere", F_OK, AT_SYMLINK_NOFOLLOW) != 0);
+    CHECK_RC(rfs_create_new(d, "x", 01777, &fd, NULL), RAMPART_EINVAL);
+    CHECK_RC(rfs_create_new(d, "nofolder/x", 0600, &fd, NULL), RAMPART_ENOTFOUND);
+
+    /* rfs_rename, rfs_link: errno kept for the caller (EXDEV, say). */
+    CHECK_OK(rfs_rename(d, "new", d, "renamed", NULL));
+    CHECK(has_content(d, "renamed", "n"));
+    CHECK_RC(rfs_rename(d, "new", d, "renamed", &e), RAMPART_EIO);
+    CHECK_INT(errno, ENOENT);
+    CHECK_STR(e.message, "cannot rename 'new': No such file or directory (ENOENT)");
+    CHECK_OK(rfs_link(d, "renamed", d, "linked", NULL));
+    CHECK(has_content(d, "linked", "n"));
+    CHECK_RC(rfs_link(d, "renamed", d, "file", NULL), RAMPART_EEXIST);
+    CHECK(has_content(d, "file", "bytes"));
+    CHECK_RC(rfs_link(d, "gone", d, "other", NULL), RAMPART_ENOTFOUND);
+
+    /* rfs_mkdir and rfs_unlink_quiet. */
+    CHECK_OK(rfs_mkdir(d, "made", 0700, NULL));
+    CHECK_INT(mode_of(d, "made") & 07777, 0700);
+    CHECK_RC(rfs_mkdir(d, "made", 0700, &e), RAMPART_EEXIST);
+    CHECK_RC(rfs_mkdir(d, "x", 010000, NULL), RAMPART_EINVAL);
+    errno = EDOM;
+    rfs_unlink_quiet(d, "linked");
+    CHECK_INT(errno, EDOM);
+    CHECK(faccessat(d, "linked", F_OK, 0) != 0);
+    errno = EDOM;
+    rfs_unlink_quiet(d, "linked"); /* already gone: nothing happens */
+    CHECK_INT(errno, EDOM);
+
+    /* rfs_dir: every entry but . and .., each with its kind. */
+    rfs_dir *dir = NULL;
+    CHECK_OK(rfs_open_folder(d, ".", &fd, NULL));
+    CHECK_OK(rfs_dir_open(fd, &dir, NULL));
+    const char *name;
+    size_t len;
+    rfs_kind kind;
+    int files = 0, folders = 0, others = 0, n = 0, more;
+    while ((more = rfs_dir_next(dir, &name, &len, &kind, NULL)) == 1) {
+        CHECK_INT(len, strlen(name));
+        CHECK(strcmp(name, ".") != 0 && strcmp(name, "..") != 0);
+        if (kind == RFS_KIND_UNKNOWN) /* the file system does not say */
+            kind = S_ISREG(mode_of(d, name))   ? RFS_KIND_FILE
+                   : S_ISDIR(mode_of(d, name)) ? RFS_KIND_FOLDER
+                                               : RFS_KIND_OTHER;
+        files += kind == RFS_KIND_FILE;
+        folders += kind == RFS_KIND_FOLDER;
+        others += kind == RFS_KIND_OTHER;
+        n++;
+    }
+    CHECK_INT(more, 0);
+    CHECK(rfs_dir_fd(dir) >= 0);
+    rfs_dir_close(dir);
+    rfs_dir_close(NULL);
+    /* file, renamed; sub, made; link, dangling, fifo, sublink */
+    CHECK_INT(files, 2);
+    CHECK_INT(folders, 2);
+    CHECK_INT(others, 4);
+    CHECK_INT(n, 8);
+    CHECK_RC(rfs_dir_open(-1, &dir, &e), RAMPART_EIO);
+    CHECK(dir == NULL);
+    CHECK_RC(rfs_dir_open(-1, NULL, NULL), RAMPART_EINVAL);
+    close(d);
+}
+
 /* ---- rfs_create_excl ----------------------------------------------------------------- */
 
 static void test_create_excl(void)
@@ -1233,6 +1353,7 @@ int main(void)
     RUN(test_remove_stale);
     RUN(test_errno_mapping);
     RUN(test_open_subdir);
+    RUN(test_single_steps);
     RUN(test_create_excl);
     RUN(test_write_nosync);
     RUN(test_copy_to_tmp);
