@@ -29,7 +29,7 @@ static const struct {
 };
 
 typedef struct prov_tally {
-    size_t targets, bound, broken;
+    size_t targets, bound, broken, unread;
     size_t read;
     size_t l3, lower, unknown, bad;
     ta_ev slsa;
@@ -89,8 +89,9 @@ static void level_of(prov_tally *t, const char *builder)
 /* The metadata that lists attestation `apath` bound by a target of role
  * `ri` (-1: targets): the same role, or, for a TAP 15 hash bin, the bin the
  * attestation's own path hashes to (where a client would look it up). */
-static const tuf_md *attestation_md(const ta_set *s, int ri, rslice apath, tuf_targetfile *tf)
+static const tuf_md *attestation_md(const ta_set *s, int ri, rslice apath, tuf_targetfile *tf, bool *unread)
 {
+    *unread = false;
     const tuf_md *md = ri < 0 ? s->targets : s->roles[ri].md;
     if (tuf_md_target(md, apath, tf) == 0)
         return md;
@@ -105,6 +106,8 @@ static const tuf_md *attestation_md(const ta_set *s, int ri, rslice apath, tuf_t
         if (s->roles[i].bin && s->roles[i].md != NULL && s->roles[i].by == s->roles[ri].by &&
             rslice_eq_cstr(rbuf_slice(&name), s->roles[i].name))
             return tuf_md_target(s->roles[i].md, apath, tf) == 0 ? s->roles[i].md : NULL;
+    /* its bin is past TA_MAX_BINS: not judged */
+    *unread = s->bins_truncated;
     return NULL;
 }
 
@@ -162,9 +165,12 @@ static void tally_role(ta_set *s, int ri, prov_tally *t)
             continue;
         jd_ref ap = jdoc_get(d, b, "path");
         tuf_targetfile tf;
-        const tuf_md *amd = jdoc_type(d, ap) == JD_STRING ? attestation_md(s, ri, jdoc_str(d, ap), &tf) : NULL;
+        bool unread = false;
+        const tuf_md *amd = jdoc_type(d, ap) == JD_STRING ? attestation_md(s, ri, jdoc_str(d, ap), &tf, &unread) : NULL;
         if (amd == NULL) {
-            t->broken++;
+            t->bound += unread;
+            t->unread += unread;
+            t->broken += !unread;
             continue;
         }
         t->bound++;
@@ -194,6 +200,10 @@ int ta_check_provenance(rampart_assessment *a, ta_set *s)
     ta_note(&v, st, "%zu of %zu target(s) bind provenance", t.bound, t.targets);
     if (t.broken > 0)
         ta_note(&v, RAMPART_CHECK_WARN, "%zu binding(s) name an attestation that is not a target", t.broken);
+    if (s->bins_truncated)
+        ta_note(&v, RAMPART_CHECK_WARN,
+                "only the targets of the first %d hash bins were counted (%zu attestation(s) in bins not read)",
+                TA_MAX_BINS, t.unread);
     int rc = ta_emit(a, TA_PROVENANCE, &v, s->where);
     if (rc != 0) {
         rbuf_free(&t.slsa.b);
@@ -203,6 +213,8 @@ int ta_check_provenance(rampart_assessment *a, ta_set *s)
         ta_note(&t.slsa, RAMPART_CHECK_WARN, "no provenance, so no builder to assess");
     else if (s->in->targets == NULL)
         ta_note(&t.slsa, RAMPART_CHECK_WARN, "the targets folder could not be found: attestations not read");
+    else if (t.read == 0)
+        ta_note(&t.slsa, RAMPART_CHECK_WARN, "no attestation was read (they are in hash bins not read)");
     else if (t.bound > t.read)
         ta_note(&t.slsa, RAMPART_CHECK_PASS, "(the first %d attestations were read)", TA_MAX_ATTESTATIONS);
     return ta_emit(a, TA_SLSA, &t.slsa, s->in->targets != NULL ? s->in->targets->base : s->where);

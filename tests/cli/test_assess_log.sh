@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/repo.sh"
 source "$here/lib/tlog.sh"
+source "$here/lib/nginx.sh"
 : "${RAMPART:?}" "${RAMPART_BUILD:?}"
 TLOGFIX=$RAMPART_BUILD/tests/tlogfix
 cd "$T_WORK" || exit 1
@@ -149,6 +150,19 @@ cp "$T_WORK/out" stale.json
 expect "stale cosignatures: fail" stale.json $TL=fail "~$TL=the newest cosignature is 8 day(s) old" \
     "~$TL=RAMPART_ESTALE"
 
+# over HTTPS: the log at the metadata URL's sibling log/, proofs by URL
+t_make_ca "$T_WORK/ca" || t_bad "test CA"
+nginx_start "$T_WORK/logged/public" "$T_WORK/ca/server.pem" "$T_WORK/ca/server.key" || t_bad "nginx"
+T_CLEANUP+=(nginx_stop)
+assess "policy with quorum, over https" 0 https.json --ca-file "$T_WORK/ca/ca.pem" --log-policy policy "$NGINX_URL/"
+expect "policy with quorum, over https: pass" https.json $TL=pass TUF-HTTPS=pass \
+    "~$TL=cosigned by 2 witness(es) of the policy (quorum met)" "~$TL=4 of 4 sampled inclusion proof(s) verify"
+python3 - https.json "$NGINX_URL/log/" <<'PY' && t_ok "over https: the log's location reported" || t_bad "location"
+import json, sys
+c = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "TUF-TRANSPARENCY-LOG"][0]
+assert c["location"] == sys.argv[2], c
+PY
+
 # bad policies are usage errors of the assessor, not findings
 printf 'quorum nobody\n' >badpolicy
 t_run "a malformed policy" 2 RAMPART_EFORMAT "$RAMPART" assess --log-policy badpolicy logged
@@ -178,5 +192,14 @@ printf 'bare\n' >bare.tgz
 "$RAMPART" repo publish bins "${SIGN[@]}" --key "$(K bins key)" >/dev/null 2>&1 || t_bad "publish bins 2"
 assess "hash bins, one bare target" 1 bins2.json bins
 expect "hash bins, one bare target: warn (with SLSA and log warnings: C)" bins2.json TUF-PROVENANCE=warn "~TUF-PROVENANCE=5 of 6 target(s)"
+
+# more bins than are read: said, and their targets not counted as missing
+"$RAMPART" repo init manybins "${STRONG[@]}" --bins 512 --bins-key "$(K bins pub)" >/dev/null || t_bad "init manybins"
+add manybins m1.tgz
+"$RAMPART" repo publish manybins "${SIGN[@]}" --key "$(K bins key)" >/dev/null 2>&1 || t_bad "publish manybins"
+assess "512 hash bins" 1 many.json manybins
+expect "512 hash bins: the first 256 read, said" many.json TUF-VERIFY=pass TUF-DELEGATIONS=warn \
+    TUF-PROVENANCE=warn TUF-SLSA-LEVEL=warn "~TUF-DELEGATIONS=only the first 256 hash bins were read" \
+    "~TUF-VERIFY=and 256 hash bin(s) verify" "~TUF-PROVENANCE=only the targets of the first 256 hash bins were counted"
 
 t_done
