@@ -20,7 +20,7 @@ typedef struct log_state {
     const tlog_policy *pol;
     tlog_verified cp; /* valid when verified */
     bool verified;
-    size_t targets, unlogged, proofs, proofs_ok;
+    size_t targets, unlogged, beyond, proofs, proofs_ok;
 } log_state;
 
 /* custom.rampart_log {index, version} of a target entry; false when absent
@@ -145,7 +145,14 @@ static void targets_of(log_state *ls, const tuf_md *md, const char *role)
             ls->unlogged++;
             continue;
         }
-        if (!ls->verified || ls->s->in->targets == NULL || ls->proofs >= TA_MAX_PROOFS)
+        if (!ls->verified)
+            continue;
+        /* An entry the verified tree does not hold yet cannot be proven. */
+        if (index >= ls->cp.cp.size) {
+            ls->beyond++;
+            continue;
+        }
+        if (ls->s->in->targets == NULL || ls->proofs >= TA_MAX_PROOFS)
             continue;
         tuf_targetfile tf;
         if (tuf_md_target(md, jdoc_str(d, k), &tf) == 0)
@@ -260,6 +267,9 @@ int ta_check_tlog(rampart_assessment *a, ta_set *s)
                     ls.unlogged, ls.targets);
         else if (ls.targets > 0)
             ta_note(&ls.v, RAMPART_CHECK_PASS, "all %zu target(s) name their log entry", ls.targets);
+        if (ls.beyond > 0)
+            ta_note(&ls.v, RAMPART_CHECK_FAIL, "%zu target(s) name an entry beyond the log's %llu entries", ls.beyond,
+                    (unsigned long long)ls.cp.cp.size);
         if (ls.proofs_ok > 0)
             ta_note(&ls.v, RAMPART_CHECK_PASS, "%zu of %zu sampled inclusion proof(s) verify", ls.proofs_ok, ls.proofs);
     }

@@ -168,6 +168,16 @@ printf 'quorum nobody\n' >badpolicy
 t_run "a malformed policy" 2 RAMPART_EFORMAT "$RAMPART" assess --log-policy badpolicy logged
 t_run "a missing policy file" 2 RAMPART_ENOTFOUND "$RAMPART" assess --log-policy nonexistent logged
 
+# a checkpoint older than the metadata: entries beyond its tree
+cp logged/public/log/checkpoint cp4
+add logged l3.tgz
+publish logged
+cp -a logged ahead
+cp cp4 ahead/public/log/checkpoint
+assess "entries beyond the checkpoint" 1 ahead.json --log-policy policy ahead
+expect "entries beyond the checkpoint: fail" ahead.json $TL=fail \
+    "~$TL=2 target(s) name an entry beyond the log's 4 entries" "~$TL=4 of 4 sampled inclusion proof(s) verify"
+
 # ---------------------------------------------------------------- targets not in the log
 # (`rampart repo publish` logs every target once a log exists; a log served
 # beside metadata that names no entry is made by hand)
