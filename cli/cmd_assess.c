@@ -5,7 +5,7 @@
  *   rampart assess [--kind KIND] [--min-grade G] [--json | --sarif] [--html FILE]
  *                  [--root FILE] [--ca-file FILE] [--keyring FILE] [--sparkle-key B64]
  *                  [--minisign-key KEY|FILE] [--checksums URL|FILE] [--signature URL|FILE]
- *                  [--deep] [--baseline OLD.json] URL|DIR|FILE
+ *                  [--deep] [--log-policy FILE] [--baseline OLD.json] URL|DIR|FILE
  *   rampart assess --batch FILE [--kind KIND] [--min-grade G] [--json] [--ca-file FILE] ...
  */
 #include <stdbool.h>
@@ -57,7 +57,8 @@ enum {
     O_SIG,
     O_DEEP,
     O_BASELINE,
-    O_BATCH
+    O_BATCH,
+    O_LOGPOL
 };
 
 struct assess_parse {
@@ -109,6 +110,9 @@ static int assess_opt(void *ctx, int id, const char *arg)
     case O_ROOT:
         p->a->o.root_file = arg;
         return 0;
+    case O_LOGPOL:
+        p->a->o.log_policy_file = arg;
+        return 0;
     case O_KEYRING:
         p->a->o.keyring = arg;
         return 0;
@@ -149,6 +153,8 @@ static const struct cli_opt assess_opts[] = {
     {"sarif", no_argument, O_SARIF, 0, NULL, "print a SARIF 2.1.0 report instead of text"},
     {"html", required_argument, O_HTML, 0, "FILE", "also write a self-contained HTML report to FILE"},
     {"root", required_argument, O_ROOT, 0, "FILE", "TUF: a root obtained out of band (default: the channel's own)"},
+    {"log-policy", required_argument, O_LOGPOL, 0, "FILE",
+     "TUF: a witness policy (C2SP tlog-policy) to verify the\nrepository's transparency log with"},
     {"ca-file", required_argument, O_CA, 0, "FILE", "CA bundle for HTTPS instead of the system store"},
     {"keyring", required_argument, O_KEYRING, 0, "FILE", "apt, plain: OpenPGP keyring (binary) to verify with gpgv"},
     {"sparkle-key", required_argument, O_SPK, 0, "B64", "Sparkle: the app's SUPublicEDKey (base64)"},
@@ -167,7 +173,7 @@ static const struct cli_cmd assess_cmd = {
     "assess [--kind auto|tuf|apt|sparkle|plain] [--min-grade A-F] [--json | --sarif]\n"
     "              [--html FILE] [--root FILE] [--ca-file FILE] [--keyring FILE]\n"
     "              [--sparkle-key B64] [--minisign-key KEY] [--checksums URL] [--signature URL]\n"
-    "              [--deep] [--baseline OLD.json] URL|DIR|FILE\n"
+    "              [--deep] [--log-policy FILE] [--baseline OLD.json] URL|DIR|FILE\n"
     "       rampart assess --batch FILE [--kind KIND] [--min-grade A-F] [--json] [other options]",
     "Inspects the update channel at URL or in DIR and grades it from A to F on five questions:\n"
     "transport, signing, manifest verification, hashes and provenance, with the evidence\n"

@@ -11,7 +11,8 @@ out=$here/corpus/assess
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
-for k in r1 r2 r3 t s ts b d; do "$R" key generate --no-passphrase "$k" >/dev/null; done
+for k in r1 r2 r3 t s ts b d bins; do "$R" key generate --no-passphrase "$k" >/dev/null; done
+"$R" key generate --no-passphrase --type ed25519 log >/dev/null
 printf 'app 1.0\n' >app.tgz
 "$R" attest --key b.key --builder-id https://ci.example.com/b@v1 --out app.att app.tgz >/dev/null
 sign=(--key r1.key --key r2.key --key t.key --key s.key --key ts.key)
@@ -28,6 +29,13 @@ init=(--root-key r1.pub --root-key r2.pub --root-key r3.pub --root-threshold 2 -
 "$R" repo delegate deleg --name everything --key d.pub --paths '*' >/dev/null 2>&1
 "$R" repo add deleg app.tgz --provenance app.att >/dev/null 2>&1
 "$R" repo publish deleg "${sign[@]}" --key d.key >/dev/null 2>&1
+"$R" repo init logged "${init[@]}" >/dev/null 2>&1
+"$R" repo log logged --init --origin example.com/log --key log.pub >/dev/null 2>&1
+"$R" repo add logged app.tgz --provenance app.att >/dev/null 2>&1
+"$R" repo publish logged "${sign[@]}" --key log.key >/dev/null 2>&1
+"$R" repo init bins "${init[@]}" --bins 4 --bins-key bins.pub >/dev/null 2>&1
+"$R" repo add bins app.tgz --provenance app.att >/dev/null 2>&1
+"$R" repo publish bins "${sign[@]}" --key bins.key >/dev/null 2>&1
 
 seed() { # seed NAME REPO
     local f=$out/seed-$1 first=1 p
@@ -41,10 +49,16 @@ seed() { # seed NAME REPO
     while IFS= read -r p; do
         printf '\n%%%%\ntargets/%s\n' "${p#"$2"/public/targets/}" >>"$f"
         cat "$p" >>"$f"
-    done < <(find "$2/public/targets" -name '*.intoto.jsonl' | sort)
+    done < <(find "$2/public/targets" -name '*.intoto.jsonl' -o -name '*.tlog-proof' | sort)
+    if [ -e "$2/public/log/checkpoint" ]; then
+        printf '\n%%%%\nlog/checkpoint\n' >>"$f"
+        cat "$2/public/log/checkpoint" >>"$f"
+    fi
 }
 mkdir -p "$out"
 seed strong strong
 seed plain plain
 seed deleg deleg
+seed logged logged
+seed bins bins
 echo "wrote $(ls "$out" | grep -c '^seed-') seeds in $out"

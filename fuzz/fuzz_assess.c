@@ -5,8 +5,10 @@
  * The input is a sequence of documents separated by FUZZ_SEP; the first
  * line of each is the file's name in the repository ("1.root.json",
  * "timestamp.json", "1.snapshot.json", "2.targets.json", "1.role.json",
- * ...); a name starting with "targets/" is a target file (an attestation)
- * read from the targets folder.  The reference time is fixed.  The seed
+ * ...); a name starting with "targets/" is a target file (an attestation,
+ * an inclusion proof) read from the targets folder, one starting with
+ * "log/" a file of the transparency log ("log/checkpoint"; read without a
+ * witness policy).  The reference time is fixed.  The seed
  * corpus is made by fuzz/assess_seeds.sh from repositories built with
  * `rampart repo`.
  *
@@ -73,21 +75,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     fuzz_part parts[FUZZ_MAX_PARTS];
     size_t np = fuzz_split(data, size, parts);
-    files meta = {0}, targ = {0};
+    files meta = {0}, targ = {0}, log = {0};
     for (size_t i = 0; i < np; i++) {
         fuzz_part name, body;
         fuzz_first_line(parts[i], &name, &body);
         if (name.n > 8 && memcmp(name.p, "targets/", 8) == 0)
             add(&targ, (fuzz_part){name.p + 8, name.n - 8}, body);
+        else if (name.n > 4 && memcmp(name.p, "log/", 4) == 0)
+            add(&log, (fuzz_part){name.p + 4, name.n - 4}, body);
         else
             add(&meta, name, body);
     }
-    rasrc *ms = NULL, *ts = NULL;
+    rasrc *ms = NULL, *ts = NULL, *ls = NULL;
     FUZZ_CHECK(rasrc_mem_new(&ms, "fuzz/metadata/", meta.n, meta.names, meta.data, meta.len, NULL) == 0);
     FUZZ_CHECK(rasrc_mem_new(&ts, "fuzz/targets/", targ.n, targ.names, targ.data, targ.len, NULL) == 0);
+    FUZZ_CHECK(rasrc_mem_new(&ls, "fuzz/log/", log.n, log.names, log.data, log.len, NULL) == 0);
     ms->max_docs = 64;
     ts->max_docs = 64;
-    rassess_input in = {.meta = ms, .targets = ts, .max_doc_bytes = MAX_INPUT};
+    ls->max_docs = 64;
+    rassess_input in = {.meta = ms, .targets = ts, .max_doc_bytes = MAX_INPUT, .log = ls};
     rampart_assessment *a = NULL;
     rerr e = {0};
     int rc = rassess_run(&a, &rassess_kind_tuf, "fuzz", &in, NOW, &e);
@@ -105,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_reports(a);
     }
     rampart_assessment_free(a);
+    rasrc_free(ls);
     rasrc_free(ms);
     rasrc_free(ts);
     return 0;

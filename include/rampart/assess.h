@@ -81,7 +81,7 @@ typedef enum rampart_report_format {
     RAMPART_REPORT_HTML = 3,  /**< one self-contained page */
 } rampart_report_format;
 
-#define RAMPART_ASSESS_OPTIONS_VERSION 1
+#define RAMPART_ASSESS_OPTIONS_VERSION 2
 
 /**
  * Options.  Start from RAMPART_ASSESS_OPTIONS_INIT; 0 / NULL means the
@@ -108,6 +108,14 @@ typedef struct rampart_assess_options {
     int deep;                  /**< Sparkle: download enclosures and verify their EdDSA signatures */
     size_t max_download_bytes; /**< cap per downloaded artifact; default 268435456 */
     const char *gpgv_path;     /**< default "/usr/bin/gpgv" */
+
+    /* ---- since version 2 ---- */
+    /** TUF: a C2SP tlog-policy file (the repository's log key and the
+     *  witnesses the assessor trusts, as `rampart client init --log-policy`
+     *  takes): the log's checkpoint, its cosignatures and sampled inclusion
+     *  proofs are then verified (docs/assess.md, TUF-TRANSPARENCY-LOG).
+     *  NULL: a published log is read but its signatures are not verified. */
+    const char *log_policy_file;
 } rampart_assess_options;
 
 #define RAMPART_ASSESS_OPTIONS_INIT                                                                                    \
@@ -119,10 +127,12 @@ typedef struct rampart_assess_options {
  * Assesses the channel at `location` (an http(s) URL or a local folder).
  * On success *out owns a new assessment (free with rampart_assessment_free):
  * findings about the channel, however bad, are results, not errors.
+ * Options of version 1 (before log_policy_file) are accepted.
  * Errors (nothing could be assessed): RAMPART_EINVAL (bad options, an
  * unknown kind, a location that is neither a URL nor a folder),
  * RAMPART_ENOTFOUND (no channel of a known kind at the location: for TUF,
- * no root), RAMPART_EFORMAT (the --root file is not root metadata), network
+ * no root), RAMPART_EFORMAT (the --root file is not root metadata, or the
+ * log policy file is not a C2SP tlog-policy), network
  * codes (RAMPART_ENET, RAMPART_ETLS, RAMPART_EINSECURE, timeouts) while
  * reaching the location, RAMPART_EIO, RAMPART_ENOMEM.  `err` may be NULL.
  */

@@ -2,10 +2,12 @@
  * sources, collecting findings and grading them (docs/assess.md). */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "assess/assess.h"
+#include "tlog/policy.h"
 #include "util/fs.h"
 #include "util/rtime.h"
 #include "util/banned.h"
@@ -214,6 +216,30 @@ static int read_root_file(const char *path, rbuf *root, rerr *e)
     return rc;
 }
 
+static void tlog_policy_free_p(tlog_policy **p)
+{
+    tlog_policy_free(*p);
+}
+
+/* --log-policy: a C2SP tlog-policy file, at most TLOG_POLICY_MAX_BYTES. */
+static int read_log_policy(const char *path, tlog_policy **out, rerr *e)
+{
+    RAMPART_AUTO(rbuf_free) rbuf b;
+    rbuf_init(&b, TLOG_POLICY_MAX_BYTES);
+    int rc = rfs_read_file(AT_FDCWD, path, &b, e);
+    if (rc == RAMPART_ETOOLARGE)
+        return rerr_set(e, rc, NULL, "%s: larger than %d bytes", path, TLOG_POLICY_MAX_BYTES);
+    if (rc != 0)
+        return rc;
+    rerr pe = {0};
+    rc = tlog_policy_parse(out, b.data, b.len, &pe);
+    if (rc == RAMPART_ENOMEM)
+        return rerr_set(e, rc, NULL, "out of memory");
+    if (rc != 0)
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s: not a witness policy: %s", path, pe.message);
+    return 0;
+}
+
 static int pick_kind(const rampart_assess_options *o, const rassess_input *in, const char *location,
                      const rassess_kind **k, rerr *e)
 {
@@ -244,9 +270,15 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                            rampart_error *err)
 {
     rerr_clear(err);
-    if (out == NULL || location == NULL || opts == NULL || opts->version != RAMPART_ASSESS_OPTIONS_VERSION)
+    if (out == NULL || location == NULL || opts == NULL ||
+        (opts->version != 1 && opts->version != RAMPART_ASSESS_OPTIONS_VERSION))
         return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments or options version");
-    rampart_assess_options o = *opts;
+    /* A version 1 caller's struct ends before log_policy_file. */
+    rampart_assess_options o = {0};
+    if (opts->version == 1)
+        memcpy(&o, opts, offsetof(rampart_assess_options, log_policy_file));
+    else
+        o = *opts;
     if (o.max_metadata_bytes == 0)
         o.max_metadata_bytes = 5000000;
     if (o.max_documents == 0)
@@ -254,6 +286,12 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
     RAMPART_AUTO(rbuf_free) rbuf root = {0};
     if (o.root_file != NULL) {
         int rc = read_root_file(o.root_file, &root, err);
+        if (rc != 0)
+            return rc;
+    }
+    RAMPART_AUTO(tlog_policy_free) tlog_policy *pol = NULL;
+    if (o.log_policy_file != NULL) {
+        int rc = read_log_policy(o.log_policy_file, &pol, err);
         if (rc != 0)
             return rc;
     }
@@ -284,8 +322,12 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
             *err = e1;
         return rc != 0 ? rc : RAMPART_ENOTFOUND;
     }
-    rasrc *srcs[3] = {meta, targets, parent};
-    for (size_t i = 0; i < 3; i++)
+    /* The log beside the metadata: freed before meta, whose transport it shares. */
+    rasrc *log = NULL;
+    if (meta != NULL && rasrc_log_new(&log, meta, NULL) == RAMPART_ENOMEM)
+        rc = RAMPART_ENOMEM;
+    rasrc *srcs[4] = {log, meta, targets, parent};
+    for (size_t i = 0; i < 4; i++)
         if (srcs[i] != NULL)
             srcs[i]->max_docs = o.max_documents;
     rassess_input in = {.meta = meta,
@@ -295,12 +337,17 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                         .max_doc_bytes = o.max_metadata_bytes,
                         .parent = parent,
                         .leaf = leaf,
-                        .opts = &o};
+                        .opts = &o,
+                        .log = log,
+                        .log_policy = pol};
     const rassess_kind *k = NULL;
-    rc = pick_kind(&o, &in, location, &k, err);
+    if (rc == RAMPART_ENOMEM)
+        rc = rerr_set(err, rc, NULL, "out of memory");
+    else
+        rc = pick_kind(&o, &in, location, &k, err);
     if (rc == 0)
         rc = rassess_run(out, k, location, &in, clock_now(&o), err);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < 4; i++)
         rasrc_free(srcs[i]);
     return rc;
 }

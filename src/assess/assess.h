@@ -112,6 +112,10 @@ void rasrc_free(rasrc *s);
  * from `o` (a download named by a channel: an enclosure, a checksum file).
  * Errors as rasrc_get, EINVAL for a URL that is not http(s). */
 int rasrc_fetch_url(const rampart_assess_options *o, const char *url, size_t max, rbuf *out, rerr *e) RAMPART_MUST_USE;
+/* The transparency log's folder beside the metadata of `meta` (its last
+ * path segment replaced by log/); a URL source shares meta's transport and
+ * must be freed first or with it.  ENOTFOUND (no such folder), EIO, ENOMEM. */
+int rasrc_log_new(rasrc **out, rasrc *meta, rerr *e) RAMPART_MUST_USE;
 /* A source for the folder of a file location (URL or path) and the file's
  * name in it (*leaf points into `location`).  ENOTFOUND when `location`
  * ends in '/', EINVAL, ENOMEM. */
@@ -119,6 +123,8 @@ int rasrc_parent_new(rasrc **out, const char **leaf, const char *location, const
                      rerr *e) RAMPART_MUST_USE;
 
 /* ---- kinds ----------------------------------------------------------------- */
+
+struct tlog_policy; /* tlog/policy.h */
 
 /* What a kind's assessment gets. */
 typedef struct rassess_input {
@@ -131,7 +137,9 @@ typedef struct rassess_input {
      * its folder and its name there; NULL when the location is a folder. */
     rasrc *parent;
     const char *leaf;
-    const rampart_assess_options *opts; /* keys and files given out of band */
+    const rampart_assess_options *opts;   /* keys and files given out of band */
+    rasrc *log;                           /* TUF: the log beside the metadata (may be NULL) */
+    const struct tlog_policy *log_policy; /* TUF: --log-policy, parsed; NULL when not given */
 } rassess_input;
 
 typedef struct rassess_kind {

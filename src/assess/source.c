@@ -281,6 +281,30 @@ int rasrc_parent_new(rasrc **out, const char **leaf, const char *location, const
     return rc;
 }
 
+/* The log beside the metadata (docs/transparency.md, "Publishing format":
+ * public/log/ beside public/metadata/; a URL's last path segment replaced
+ * by log/, as an endpoint finds it). */
+int rasrc_log_new(rasrc **out, rasrc *meta, rerr *e)
+{
+    const char *b = meta->base;
+    size_t n = strlen(b);
+    if (n > 0 && b[n - 1] == '/')
+        n--;
+    while (n > 0 && b[n - 1] != '/')
+        n--;
+    if (n == 0 || (meta->is_url && n <= 8))
+        return rerr_set(e, RAMPART_ENOTFOUND, NULL, "%s: no folder above the metadata", b);
+    RAMPART_AUTO(rbuf_free) rbuf p;
+    rbuf_init(&p, 16384);
+    if (rbuf_append(&p, b, n) != 0 || rbuf_append_str(&p, "log/") != 0)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    if (meta->is_url)
+        return url_one(out, (const char *)p.data, p.len, ((url_src *)meta)->tp, true, e);
+    if (rbuf_append(&p, "", 1) != 0)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    return dir_one(out, (const char *)p.data, e);
+}
+
 /* ---- memory ---------------------------------------------------------------- */
 
 typedef struct mem_src {

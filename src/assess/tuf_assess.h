@@ -10,6 +10,8 @@
 
 /* Delegated roles read per assessment. */
 #define TA_MAX_ROLES 64
+/* TAP 15 hash bins read per assessment (the rest are counted as not read). */
+#define TA_MAX_BINS 256
 /* Root versions followed from the first one. */
 #define TA_MAX_ROOTS 256
 
@@ -38,6 +40,7 @@ typedef struct ta_role {
     tuf_md *md;       /* NULL when it could not be read or verified */
     int parent;       /* index of the delegating role; -1 for targets */
     const tuf_md *by; /* the delegator's metadata */
+    bool bin;         /* a TAP 15 hash bin of `by` */
 } ta_role;
 
 /* One check's findings while it is built (assess.h). */
@@ -50,9 +53,10 @@ typedef struct ta_set {
     int64_t first_root_version;
     bool root_given; /* out of band (--root) */
     tuf_md *ts, *snap, *targets;
-    ta_role roles[TA_MAX_ROLES];
+    ta_role roles[TA_MAX_ROLES + TA_MAX_BINS]; /* delegated roles and hash bins, in the order read */
     size_t nroles;
-    bool roles_truncated;
+    size_t ndelegated, nbins; /* of which named delegations, hash bins */
+    bool roles_truncated, bins_truncated;
     bool cycle;
     char cycle_name[256];
     ta_ev verify; /* what failed to read or verify */
@@ -76,5 +80,11 @@ int ta_check_expiry(rampart_assessment *a, const ta_set *s) RAMPART_MUST_USE;
 int ta_check_hashes(rampart_assessment *a, const ta_set *s) RAMPART_MUST_USE;
 int ta_check_delegations(rampart_assessment *a, const ta_set *s) RAMPART_MUST_USE;
 int ta_check_provenance(rampart_assessment *a, ta_set *s) RAMPART_MUST_USE;
+int ta_check_tlog(rampart_assessment *a, ta_set *s) RAMPART_MUST_USE;
+
+/* The name of target `tf` (listed by `md`) in the targets source: HASH.NAME
+ * under consistent snapshots (§5.7.3), URL-encoded for a network source.
+ * EPATH (a path that leaves the folder), ENOTFOUND (no sha256), ENOMEM. */
+int ta_target_name(const ta_set *s, const tuf_md *md, const tuf_targetfile *tf, rbuf *out) RAMPART_MUST_USE;
 
 #endif

@@ -1,5 +1,5 @@
 /* tuf_kind.c - the TUF kind: detection, the delegation, specification,
- * transport and transparency checks, and the order in which every check
+ * transport checks, and the order in which every check
  * runs. */
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +82,8 @@ static int check_delegations(rampart_assessment *a, const ta_set *s)
         ta_note(&v, RAMPART_CHECK_FAIL, "delegation cycle through '%s'", s->cycle_name);
     if (s->roles_truncated)
         ta_note(&v, RAMPART_CHECK_WARN, "only the first %d delegated roles were read", TA_MAX_ROLES);
+    if (s->bins_truncated)
+        ta_note(&v, RAMPART_CHECK_WARN, "only the first %d hash bins were read", TA_MAX_BINS);
     if (s->targets == NULL)
         ta_note(&v, RAMPART_CHECK_WARN, "targets could not be read: delegations not assessed");
     else if (n == 0)
@@ -129,28 +131,22 @@ static int check_misc(rampart_assessment *a, const ta_set *s)
     return ta_emit(a, TA_HTTPS, &v, s->where);
 }
 
-static int check_tlog(rampart_assessment *a, const ta_set *s)
-{
-    ta_ev v;
-    ta_ev_init(&v);
-    ta_note(&v, RAMPART_CHECK_WARN, "no log: no transparency log checkpoint or inclusion proof is published");
-    return ta_emit(a, TA_TLOG, &v, s->where);
-}
-
 static int check_verify(rampart_assessment *a, ta_set *s)
 {
     ta_ev *v = &s->verify;
     if (v->st == RAMPART_CHECK_PASS) {
-        size_t ok = 0;
-        for (size_t i = 0; i < s->nroles; i++)
-            ok += s->roles[i].md != NULL;
+        size_t ok = 0, bins = 0;
+        for (size_t i = 0; i < s->nroles; i++) {
+            ok += s->roles[i].md != NULL && !s->roles[i].bin;
+            bins += s->roles[i].md != NULL && s->roles[i].bin;
+        }
         ta_note(v, RAMPART_CHECK_PASS,
-                "root v%lld (%s v%lld), timestamp v%lld, snapshot v%lld, targets v%lld and %zu delegated "
-                "role(s) verify",
+                "root v%lld (%s v%lld), timestamp v%lld, snapshot v%lld, targets v%lld, %zu delegated "
+                "role(s) and %zu hash bin(s) verify",
                 (long long)s->root->version,
                 s->root_given ? "from the given root" : "trust on first use of the repository's root",
                 (long long)s->first_root_version, (long long)s->ts->version, (long long)s->snap->version,
-                (long long)s->targets->version, ok);
+                (long long)s->targets->version, ok, bins);
     } else if (!s->root_given) {
         ta_note(v, v->st, "(root trusted on first use: give --root to check it against one obtained out of band)");
     }
@@ -183,7 +179,7 @@ static int tuf_run(rampart_assessment *a, const rassess_input *in, rerr *e)
     if (rc == 0)
         rc = ta_check_provenance(a, s);
     if (rc == 0)
-        rc = check_tlog(a, s);
+        rc = ta_check_tlog(a, s);
     if (rc != 0 && (e == NULL || e->code != rc))
         rc = rerr_set(e, rc, NULL, "cannot record the findings");
     ta_set_free(s);

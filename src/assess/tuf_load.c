@@ -1,6 +1,6 @@
 /* tuf_load.c - reads a TUF repository's metadata for an assessment, as a
  * client would (TUF specification §5.2-§5.6): the root and its rotations,
- * timestamp, snapshot, targets and the delegated roles, each verified
+ * timestamp, snapshot, targets and the delegated roles and TAP 15 hash bins, each verified
  * against its delegator.  Unlike a client it carries on past a failure, so
  * everything that can be judged is; every failure goes into the evidence
  * of TUF-VERIFY.  Expiry is not a reason to stop here (TUF-EXPIRY judges
@@ -10,6 +10,7 @@
 
 #include "assess/tuf_assess.h"
 #include "client/url.h"
+#include "tuf/match.h"
 #include "util/banned.h"
 
 static int fetch(ta_set *s, const char *name, rbuf *out, rerr *e)
@@ -216,23 +217,32 @@ static bool loaded(const ta_set *s, rslice name)
     return false;
 }
 
-static void load_delegation(ta_set *s, int parent, const tuf_delegation *d)
+/* Reads role `name` delegated by role `parent` with `auth` (a named
+ * delegation, or a hash bin of the delegator's succinct_roles). */
+static void load_delegated_role(ta_set *s, int parent, rslice name, const tuf_role_auth *auth, bool bin)
 {
     const tuf_md *by = role_md(s, parent);
-    if (on_path(s, parent, d->auth.name)) {
+    if (on_path(s, parent, name)) {
         s->cycle = true;
-        (void)snprintf(s->cycle_name, sizeof(s->cycle_name), "%.*s", (int)d->auth.name.n, d->auth.name.p);
+        (void)snprintf(s->cycle_name, sizeof(s->cycle_name), "%.*s", (int)name.n, name.p);
         return;
     }
-    if (loaded(s, d->auth.name))
+    if (loaded(s, name))
         return;
-    if (s->nroles >= TA_MAX_ROLES || d->auth.name.n >= sizeof(s->roles[0].name)) {
-        s->roles_truncated = true;
+    if (name.n >= sizeof(s->roles[0].name) || (bin ? s->nbins >= TA_MAX_BINS : s->ndelegated >= TA_MAX_ROLES)) {
+        if (bin)
+            s->bins_truncated = true;
+        else
+            s->roles_truncated = true;
         return;
     }
+    if (bin)
+        s->nbins++;
+    else
+        s->ndelegated++;
     ta_role *r = &s->roles[s->nroles++];
-    *r = (ta_role){.parent = parent, .by = by};
-    memcpy(r->name, d->auth.name.p, d->auth.name.n);
+    *r = (ta_role){.parent = parent, .by = by, .bin = bin};
+    memcpy(r->name, name.p, name.n);
     RAMPART_AUTO(rbuf_free) rbuf fname;
     rbuf_init(&fname, 2048);
     RAMPART_AUTO(rbuf_free) rbuf meta;
@@ -246,11 +256,31 @@ static void load_delegation(ta_set *s, int parent, const tuf_delegation *d)
         s->verify.err = RAMPART_ENOMEM;
         return;
     }
-    r->md = load_role(s, (const char *)fname.data, TUF_TARGETS, &mf, &by->keys, &d->auth, r->name);
+    r->md = load_role(s, (const char *)fname.data, TUF_TARGETS, &mf, &by->keys, auth, r->name);
 }
 
-/* Breadth first over the delegation graph from targets; TAP 15 hash bins
- * are not read (their rules are judged from the delegator). */
+/* TAP 15: the bins of `md`'s succinct_roles are the roles "<prefix>-<hex>"
+ * below 2^bit_length; the ones the snapshot lists are read (a client finds
+ * a target's bin from its path hash and reads it through the snapshot, so a
+ * bin the snapshot does not list holds nothing a client would trust). */
+static void load_bins(ta_set *s, int parent)
+{
+    const tuf_md *md = role_md(s, parent);
+    const jdoc *d = s->snap->doc;
+    if (s->snap->meta == JD_NONE)
+        return;
+    for (jd_ref k = jdoc_first(d, s->snap->meta); k != JD_NONE; k = jdoc_next_key(d, k)) {
+        rslice f = jdoc_str(d, k);
+        if (f.n <= 5 || memcmp(f.p + f.n - 5, ".json", 5) != 0 || jdoc_str_has_nul(d, k))
+            continue;
+        rslice name = RSLICE(f.p, f.n - 5);
+        if (tuf_succinct_is_role(&md->succinct, name))
+            load_delegated_role(s, parent, name, &md->succinct.auth, true);
+    }
+}
+
+/* Breadth first over the delegation graph from targets, named delegations
+ * and TAP 15 hash bins alike. */
 static void load_delegated(ta_set *s)
 {
     for (int i = -1; i < (int)s->nroles; i++) {
@@ -258,7 +288,9 @@ static void load_delegated(ta_set *s)
         if (md == NULL || !md->has_delegations)
             continue;
         for (size_t k = 0; k < md->ndelegations; k++)
-            load_delegation(s, i, &md->delegations[k]);
+            load_delegated_role(s, i, md->delegations[k].auth.name, &md->delegations[k].auth, false);
+        if (md->has_succinct)
+            load_bins(s, i);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "assess/tuf_assess.h"
 #include "client/url.h"
 #include "rampart/provenance.h"
+#include "tuf/match.h"
 #include "util/fs.h"
 #include "util/banned.h"
 
@@ -28,7 +29,7 @@ static const struct {
 };
 
 typedef struct prov_tally {
-    size_t targets, bound, broken;
+    size_t targets, bound, broken, unread;
     size_t read;
     size_t l3, lower, unknown, bad;
     ta_ev slsa;
@@ -42,7 +43,7 @@ static bool is_attestation(rslice path)
 
 /* The name of target `path` in the targets folder (§5.7.3: HASH.NAME under
  * consistent snapshots), URL-encoded for a network source. */
-static int target_name(const ta_set *s, const tuf_md *md, const tuf_targetfile *tf, rbuf *out)
+int ta_target_name(const ta_set *s, const tuf_md *md, const tuf_targetfile *tf, rbuf *out)
 {
     if (rfs_confine_check((const char *)tf->path.p, tf->path.n, 64) != 0)
         return RAMPART_EPATH;
@@ -85,20 +86,43 @@ static void level_of(prov_tally *t, const char *builder)
     ta_note(&t->slsa, RAMPART_CHECK_WARN, "builder %.200s: SLSA level not determinable", builder);
 }
 
+/* The metadata that lists attestation `apath` bound by a target of role
+ * `ri` (-1: targets): the same role, or, for a TAP 15 hash bin, the bin the
+ * attestation's own path hashes to (where a client would look it up). */
+static const tuf_md *attestation_md(const ta_set *s, int ri, rslice apath, tuf_targetfile *tf, bool *unread)
+{
+    *unread = false;
+    const tuf_md *md = ri < 0 ? s->targets : s->roles[ri].md;
+    if (tuf_md_target(md, apath, tf) == 0)
+        return md;
+    if (ri < 0 || !s->roles[ri].bin)
+        return NULL;
+    tuf_path_hash ph;
+    RAMPART_AUTO(rbuf_free) rbuf name;
+    rbuf_init(&name, 1024);
+    if (tuf_path_hash_compute(apath, &ph) != 0 || tuf_succinct_role_for(&s->roles[ri].by->succinct, &ph, &name) != 0)
+        return NULL;
+    for (size_t i = 0; i < s->nroles; i++)
+        if (s->roles[i].bin && s->roles[i].md != NULL && s->roles[i].by == s->roles[ri].by &&
+            rslice_eq_cstr(rbuf_slice(&name), s->roles[i].name))
+            return tuf_md_target(s->roles[i].md, apath, tf) == 0 ? s->roles[i].md : NULL;
+    /* its bin is past TA_MAX_BINS: not judged */
+    *unread = s->bins_truncated;
+    return NULL;
+}
+
 /* Reads the attestation of one bound target and the builder it names.
  * The envelope's signature is not checked here: the assessor has no
  * builder key; `rampart verify-provenance` does that with a policy. */
-static void read_attestation(ta_set *s, const tuf_md *md, rslice apath, prov_tally *t)
+static void read_attestation(ta_set *s, const tuf_md *md, const tuf_targetfile *atf, rslice apath, prov_tally *t)
 {
-    tuf_targetfile tf;
+    tuf_targetfile tf = *atf;
     RAMPART_AUTO(rbuf_free) rbuf name;
     rbuf_init(&name, 8192);
     RAMPART_AUTO(rbuf_free) rbuf b = {0};
     rerr e = {0};
     t->read++;
-    int rc = tuf_md_target(md, apath, &tf);
-    if (rc == 0)
-        rc = target_name(s, md, &tf, &name);
+    int rc = ta_target_name(s, md, &tf, &name);
     if (rc == 0)
         rc = rasrc_get(s->in->targets, (const char *)name.data, RAMPART_ATTESTATION_MAX, &b, &e);
     if (rc == 0)
@@ -124,8 +148,9 @@ static void read_attestation(ta_set *s, const tuf_md *md, rslice apath, prov_tal
     rampart_dsse_free(env);
 }
 
-static void tally_role(ta_set *s, const tuf_md *md, prov_tally *t)
+static void tally_role(ta_set *s, int ri, prov_tally *t)
 {
+    const tuf_md *md = ri < 0 ? s->targets : s->roles[ri].md;
     const jdoc *d = md->doc;
     if (md->targets == JD_NONE)
         return;
@@ -140,13 +165,17 @@ static void tally_role(ta_set *s, const tuf_md *md, prov_tally *t)
             continue;
         jd_ref ap = jdoc_get(d, b, "path");
         tuf_targetfile tf;
-        if (jdoc_type(d, ap) != JD_STRING || tuf_md_target(md, jdoc_str(d, ap), &tf) != 0) {
-            t->broken++;
+        bool unread = false;
+        const tuf_md *amd = jdoc_type(d, ap) == JD_STRING ? attestation_md(s, ri, jdoc_str(d, ap), &tf, &unread) : NULL;
+        if (amd == NULL) {
+            t->bound += unread;
+            t->unread += unread;
+            t->broken += !unread;
             continue;
         }
         t->bound++;
         if (s->in->targets != NULL && t->read < TA_MAX_ATTESTATIONS)
-            read_attestation(s, md, jdoc_str(d, ap), t);
+            read_attestation(s, amd, &tf, jdoc_str(d, ap), t);
     }
 }
 
@@ -155,10 +184,10 @@ int ta_check_provenance(rampart_assessment *a, ta_set *s)
     prov_tally t = {0};
     ta_ev_init(&t.slsa);
     if (s->targets != NULL)
-        tally_role(s, s->targets, &t);
+        tally_role(s, -1, &t);
     for (size_t i = 0; i < s->nroles; i++)
         if (s->roles[i].md != NULL)
-            tally_role(s, s->roles[i].md, &t);
+            tally_role(s, (int)i, &t);
     ta_ev v;
     ta_ev_init(&v);
     /* NIST SSDF PS.3.2 and Scorecard Signed-Releases: every release with
@@ -171,6 +200,10 @@ int ta_check_provenance(rampart_assessment *a, ta_set *s)
     ta_note(&v, st, "%zu of %zu target(s) bind provenance", t.bound, t.targets);
     if (t.broken > 0)
         ta_note(&v, RAMPART_CHECK_WARN, "%zu binding(s) name an attestation that is not a target", t.broken);
+    if (s->bins_truncated)
+        ta_note(&v, RAMPART_CHECK_WARN,
+                "only the targets of the first %d hash bins were counted (%zu attestation(s) in bins not read)",
+                TA_MAX_BINS, t.unread);
     int rc = ta_emit(a, TA_PROVENANCE, &v, s->where);
     if (rc != 0) {
         rbuf_free(&t.slsa.b);
@@ -180,6 +213,8 @@ int ta_check_provenance(rampart_assessment *a, ta_set *s)
         ta_note(&t.slsa, RAMPART_CHECK_WARN, "no provenance, so no builder to assess");
     else if (s->in->targets == NULL)
         ta_note(&t.slsa, RAMPART_CHECK_WARN, "the targets folder could not be found: attestations not read");
+    else if (t.read == 0)
+        ta_note(&t.slsa, RAMPART_CHECK_WARN, "no attestation was read (they are in hash bins not read)");
     else if (t.bound > t.read)
         ta_note(&t.slsa, RAMPART_CHECK_PASS, "(the first %d attestations were read)", TA_MAX_ATTESTATIONS);
     return ta_emit(a, TA_SLSA, &t.slsa, s->in->targets != NULL ? s->in->targets->base : s->where);

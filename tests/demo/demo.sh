@@ -7,7 +7,9 @@
 # 1.1.0.  Then each classic attack is staged against the endpoint and must
 # be refused with its error code, the endpoint's trusted state unchanged.
 # Every release is also logged in a transparency log with three witnesses
-# (tests/demo/demo_tlog.sh), whose rows attack with every online key.
+# (tests/demo/demo_tlog.sh), whose rows attack with every online key, and
+# carries SLSA provenance from the vendor's build service.  One row grades
+# the vendor's channel with `rampart assess` (the five-question table).
 #
 #   demo.sh                 run everything, print the table; exit 0 iff every row matches
 #   demo.sh --only NAME     set up, run one scenario (the ctest integration suite does this)
@@ -25,7 +27,7 @@ source "$here/lib/nginx.sh"
 source "$here/demo/demo_tlog.sh"
 
 SCENARIOS=(update tampered-package rollback freeze mix-and-match stolen-key endless-data
-           redirect-to-http untrusted-tls malicious-mirror root-rotation forged-provenance
+           redirect-to-http untrusted-tls malicious-mirror root-rotation forged-provenance assess
            not-logged forked-log logged-release stale-checkpoint
            health-revert downgrade tampered-audit surprise-root)
 
@@ -96,10 +98,16 @@ sign_root_offline() { # KEY...
 sign_root_offline root-1 root-2
 
 ONLINE=(--key "$K/targets.key" --key "$K/snapshot.key" --key "$K/timestamp.key" --key "$K/product.key" "${PASS[@]}")
+# The vendor's build service, which attests every release (SLSA provenance).
+BUILDER=https://ci.vendor.example/builders/release@v1
+SOURCE=git+https://git.vendor.example/app
 release() { # VERSION (once: later calls for the same version do nothing)
     [ -e "$W/app-$1.tar.gz" ] && return 0
     printf 'demo application %s\n' "$1" >"$W/app-$1.tar.gz"
-    must "$RAMPART" repo add "$V" "$W/app-$1.tar.gz" --path "app/app-$1.tar.gz" --role product
+    must "$RAMPART" attest --key "$K/builder.key" "${PASS[@]}" --builder-id "$BUILDER" --source-uri "$SOURCE" \
+        --source-revision "refs/tags/v$1" --out "$W/app-$1.intoto.jsonl" "$W/app-$1.tar.gz"
+    must "$RAMPART" repo add "$V" "$W/app-$1.tar.gz" --path "app/app-$1.tar.gz" --role product \
+        --provenance "$W/app-$1.intoto.jsonl"
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
 }
 tlog_setup_vendor
@@ -120,7 +128,9 @@ mkdir -p "$W/www"
 ln -s "$PUB" "$W/www/repo"
 mkdir -p "$W/www/evil"
 # /redirect/... answers with a redirect to plain http (an attacker downgrading the transport).
-NGINX_EXTRA='location /redirect/ { return 302 http://127.0.0.1:$server_port/repo/; }
+# HSTS on every answer (TLS 1.2 and 1.3 only: tests/lib/nginx.sh).
+NGINX_EXTRA='add_header Strict-Transport-Security "max-age=31536000" always;
+        location /redirect/ { return 302 http://127.0.0.1:$server_port/repo/; }
         location /repo/ { disable_symlinks off; }'
 nginx_start "$W/www" "$W/server.pem" "$W/server.key" || exit 1
 say "nginx: $NGINX_URL (serving $PUB)"
@@ -324,7 +334,7 @@ sc_forged_provenance() {
     # The endpoint's policy: app/* must come with SLSA provenance signed by the
     # vendor's build service, built from the vendor's repository at the tag of
     # the release (docs/provenance.md).
-    local builder=https://ci.vendor.example/builders/release@v1 src=git+https://git.vendor.example/app
+    local builder=$BUILDER src=$SOURCE
     printf '{"keys": {"vendor-ci": %s},\n "default": {"provenance": "required", "keys": ["vendor-ci"],\n  "builder_ids": ["%s"], "source_uris": ["%s"], "version_tag": true}}\n' \
         "$(cat "$K/builder.pub")" "$builder" "$src" >"$E/provenance.json"
     # 1.2.0, built and attested by the vendor's CI, verifies under the policy.
@@ -356,6 +366,35 @@ sc_forged_provenance() {
     must "$RAMPART" repo publish "$V" "${ONLINE[@]}"
 }
 
+# What a procurement team would see: `rampart assess` of the vendor's
+# channel over HTTPS, with the endpoint organisation's witness policy
+# (docs/assess.md).  Every check passes but TUF-SLSA-LEVEL: the vendor's
+# build service is a key on this machine, whose SLSA Build level nobody
+# publishes, so Provenance is B (docs/assess.md, "The demo").
+ASSESS_GRADES="A A A A B"
+sc_assess() {
+    step "assess: the vendor's channel graded on the five questions (HTTPS, the endpoint's witness policy)"
+    local args=(--ca-file "$W/ca.pem" --log-policy "$W/endpoint-tlog.policy" "$NGINX_URL/repo/")
+    "$RAMPART" assess --json "${args[@]}" >"$W/assess.json" 2>"$W/assess.err"
+    local rc=$? got
+    [ $quiet -eq 1 ] || "$RAMPART" assess "${args[@]}" 2>&1 | sed -n '4,9p'
+    got=$(python3 - "$W/assess.json" "$ASSESS_GRADES" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+g = " ".join(r["grades"][q] for q in ("transport", "signing", "manifest", "hashes", "provenance"))
+bad = ["%s %s" % (c["id"], c["status"]) for c in r["checks"]
+       if c["status"] != ("warn" if c["id"] == "TUF-SLSA-LEVEL" else "pass")]
+print(g if not bad and g == sys.argv[2] else "GRADES %s; %s" % (g, ", ".join(bad) or "-"))
+PY
+)
+    if [ $rc -eq 0 ] && [ "$got" = "$ASSESS_GRADES" ]; then
+        echo "graded|T S M H P: $got|OK" >&3
+    else
+        [ $quiet -eq 1 ] || cat "$W/assess.err"
+        echo "graded|${got:-NO REPORT (exit $rc)}|-" >&3
+    fi
+}
+
 # The endpoint agent's rows (sc_health_revert ... sc_surprise_root).
 source "$here/demo/demo_agent.sh"
 
@@ -373,6 +412,7 @@ describe() {
         malicious-mirror) echo "malicious mirror 1, good mirror 2" ;;
         root-rotation) echo "root key rotation" ;;
         forged-provenance) echo "vendor-signed, forged provenance" ;;
+        assess) echo "assess: the vendor's channel" ;;
         not-logged | forked-log | logged-release | stale-checkpoint) tlog_describe "$1" ;;
         health-revert) echo "agent: 1.1.0 fails its health check" ;;
         downgrade) echo "agent: signed older release offered" ;;
@@ -407,7 +447,7 @@ for row in "${ROWS[@]}"; do
     mark=ok
     case $expected in
         refused) case $outcome in "refused, state unchanged" | "refused, "*" stays active") ;; *) mark=MISMATCH ;; esac ;;
-        updated) [ "$code" = OK ] || mark=MISMATCH ;;
+        updated | graded) [ "$code" = OK ] || mark=MISMATCH ;;
         # an event the endpoint must notice and handle: the scenario checked
         # the exact code; a problem is an upper-case outcome
         detected | reverted) case $outcome in [a-z]*) [[ $code == RAMPART_E* ]] || mark=MISMATCH ;; *) mark=MISMATCH ;; esac ;;

@@ -3,7 +3,8 @@
  * sanitised evidence, reports, and the TUF checks over repositories of the
  * test simulator (tests/support/sim.h) read from an in-memory source:
  * a 1-of-1 root, a delegation cycle, an unreachable delegation threshold,
- * tampered metadata, a document over its cap, a missing or malformed root.
+ * tampered metadata, a document over its cap, a missing or malformed root;
+ * transparency-log checkpoints read without a policy; options versions.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -318,6 +319,64 @@ static void test_document_budget(void)
     sim_free(s);
 }
 
+/* TUF-TRANSPARENCY-LOG on checkpoints that no verifier can accept, and one
+ * read without a policy (the verified paths: tests/cli/test_assess_log.sh). */
+static void log_case(const char *checkpoint, rampart_check_status st, const char *text)
+{
+    sim *s = sim_new();
+    files f = {0};
+    collect(s, &f, (const char *const[]){NULL});
+    rasrc *m = NULL, *log = NULL;
+    const char *names[] = {"checkpoint"};
+    const uint8_t *data[] = {(const uint8_t *)checkpoint};
+    size_t len[] = {checkpoint != NULL ? strlen(checkpoint) : 0};
+    CHECK_OK(rasrc_mem_new(&m, "sim/", f.n, f.np, f.data, f.len, NULL));
+    CHECK_OK(rasrc_mem_new(&log, "log/", checkpoint != NULL ? 1 : 0, names, data, len, NULL));
+    rassess_input in = {.meta = m, .max_doc_bytes = 1u << 20, .log = log};
+    rampart_assessment *a = NULL;
+    CHECK_OK(rassess_run(&a, &rassess_kind_tuf, "sim", &in, SIM_NOW, NULL));
+    CHECK_FINDING(a, "TUF-TRANSPARENCY-LOG", st, text);
+    rampart_assessment_free(a);
+    rasrc_free(log);
+    rasrc_free(m);
+    sim_free(s);
+}
+
+#define ROOT64 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+#define SIG92 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+static void test_log_unverified(void)
+{
+    log_case(NULL, RAMPART_CHECK_WARN, "no log: no transparency log checkpoint");
+    log_case("not a note\n", RAMPART_CHECK_FAIL, "log/checkpoint is not a signed checkpoint");
+    /* a signed note whose text is no checkpoint (no tree size) */
+    log_case("example.com/log\n\n\xe2\x80\x94 example.com/log " SIG92 "\n", RAMPART_CHECK_FAIL,
+             "is not a signed checkpoint");
+    log_case("example.com/log\n3\n" ROOT64 "\n\n\xe2\x80\x94 w1.example " SIG92 "\n", RAMPART_CHECK_FAIL,
+             "log 'example.com/log', size 3: no signature line names the origin");
+    log_case("example.com/log\n3\n" ROOT64 "\n\n\xe2\x80\x94 example.com/log " SIG92 "\n\xe2\x80\x94 w1.example " SIG92
+             "\n",
+             RAMPART_CHECK_WARN,
+             "log 'example.com/log', size 3: 1 signature line(s) by the log's name and 1 cosignature line(s), not "
+             "verified (no --log-policy given");
+}
+
+/* Options of version 1 (before log_policy_file) are still accepted. */
+static void test_options_versions(void)
+{
+    rampart_assess_options o = RAMPART_ASSESS_OPTIONS_INIT;
+    rampart_assessment *a = NULL;
+    rampart_error e;
+    o.version = 1;
+    CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_ENOTFOUND);
+    o.version = 3;
+    CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_EINVAL);
+    o.version = RAMPART_ASSESS_OPTIONS_VERSION;
+    o.log_policy_file = "/nonexistent/policy";
+    CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_ENOTFOUND);
+    CHECK(a == NULL);
+}
+
 int main(void)
 {
     RUN(test_grading_caps);
@@ -328,6 +387,8 @@ int main(void)
     RUN(test_sim_cycle_and_unreachable);
     RUN(test_sim_tampered_and_caps);
     RUN(test_no_root_and_bad_root);
+    RUN(test_log_unverified);
+    RUN(test_options_versions);
     RUN(test_document_budget);
     return th_summary("test_assess");
 }
