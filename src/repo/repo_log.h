@@ -57,6 +57,11 @@ int rrepo_log_append(rampart_repo *r, const rlog_batch *b) RAMPART_MUST_USE;
  * newline, appended to `out`.  ENOTFOUND (no log), ENOMEM. */
 int rrepo_log_vkeys(rampart_repo *r, rbuf *out) RAMPART_MUST_USE;
 
+/* Appends to `out` the signed note `note` with only the signature lines of
+ * the configured log keys (the witnesses' cosignatures dropped).  EFORMAT
+ * (not a note, or none of the log's signatures), ENOMEM. */
+int rrepo_log_signed_only(rampart_repo *r, const rbuf *note, rbuf *out) RAMPART_MUST_USE;
+
 /* ---- repo_log_assign.c ---- */
 /* Gives every target that the changed roles `roles` (n names) add or
  * change its log position ("rampart_log" in its custom metadata, written
@@ -70,6 +75,14 @@ int rrepo_log_assign(rampart_repo *r, char *const *roles, size_t n, rlog_batch *
  * when log/cosigned is older, and writes log/cosigned.  ENOQUORUM (too few
  * valid cosignatures: nothing is written), EFORMAT, EIO, ENOMEM. */
 int rrepo_log_witness(rampart_repo *r) RAMPART_MUST_USE;
+/* Keeps the served checkpoint's cosignatures fresh (rampart repo refresh,
+ * refresh-timestamp): asks the witnesses of log/witnesses to cosign again
+ * the checkpoint of log/cosigned (C2SP tlog-witness, old size == its size)
+ * and, at quorum, writes log/cosigned and public/log/checkpoint with the
+ * new cosignatures.  Nothing to do (0) without a log, witnesses or a
+ * cosigned checkpoint.  ENOQUORUM (too few: nothing is written), EFORMAT,
+ * EIO, ENOMEM. */
+int rrepo_log_recosign(rampart_repo *r) RAMPART_MUST_USE;
 
 /* ---- repo_log_serve.c ---- */
 /* Copies the log (tiles from the size public/log/checkpoint has, then the
