@@ -7,7 +7,9 @@
 # and `repo refresh-timestamp` / `repo refresh` asking the witnesses to cosign
 # the served checkpoint again across simulated days (faketime; the witness
 # doubles' clocks moved with STATE.offset), below quorum RAMPART_ENOQUORUM
-# with the checkpoint served unchanged and the timestamp still renewed.
+# with the checkpoint served unchanged and the timestamp still renewed; the
+# tlog-proof files rebuilt by the next publish after public/ was deleted or
+# one went missing, never from damaged tiles.
 # key types: ed25519 ecdsa rsa
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
@@ -189,6 +191,63 @@ rm -rf "$repo/public/log"
 t_run "publish rebuilds public/log" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
 t_same "checkpoint rebuilt" "$repo/public/log/checkpoint" "$repo/log/cosigned"
 t_run "tiles rebuilt" 0 - l_check_log "$repo/public/log"
+
+# --- the tlog-proof files are rebuilt: public/ deleted, one proof missing ---
+proofs() { (cd "$repo/public/targets" && find . -name '*.tlog-proof' | sort); }
+# check_proofs NAME: every target's <path>.tlog-proof verifies for its own
+# entry and carries the served checkpoint
+check_proofs() {
+    local ok=1 path idx
+    "$RAMPART" repo list "$repo" --json >list.json
+    python3 -c 'import json,sys
+for x in json.load(open(sys.argv[1]))["targets"]: print(x["path"], x["custom"]["rampart_log"]["index"])' list.json >idx.txt
+    while read -r path idx; do
+        l_entry "$repo/public/log" "$idx" >entry.bin
+        "$TLOG_CHECK" proof wpolicy "$repo/public/targets/$path.tlog-proof" entry.bin >check.out 2>&1 || {
+            ok=0
+            echo "    | $path: $(cat check.out)"
+        }
+    done <idx.txt
+    [ "$(wc -l <idx.txt)" = 6 ] && [ $ok = 1 ] && t_ok "$1" || t_bad "$1"
+}
+proofs >proofs.before
+[ "$(wc -l <proofs.before)" = 12 ] && t_ok "12 proof files (6 targets, path and hash names)" || t_bad "$(cat proofs.before)"
+rm -rf "$repo/public"
+# shellcheck disable=SC2046
+t_run "publish after public/ was deleted" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+grep -q "rebuilt .* missing file(s) of public/" "$T_WORK/err" && t_ok "public/ rebuilt" || t_bad "$(cat "$T_WORK/err")"
+proofs >proofs.after
+t_same "every proof file is back" proofs.after proofs.before
+check_proofs "every rebuilt proof verifies for its target's entry"
+cmp -s <(sed '1,/^$/d' "$repo/public/targets/a.txt.tlog-proof") "$repo/public/log/checkpoint" &&
+    t_ok "a rebuilt proof carries the served checkpoint" || t_bad "$(cat "$repo/public/targets/a.txt.tlog-proof")"
+cmp -s "$repo/public/targets/a.txt.tlog-proof" "$repo/public/targets/$sha_a.a.txt.tlog-proof" &&
+    t_ok "the consistent-snapshot proof is the same file" || t_bad "consistent-snapshot proof differs"
+cp "$repo/public/targets/dir/b.txt.tlog-proof" b.proof
+rm "$repo/public/targets/a.txt.tlog-proof" "$repo/public/targets/$sha_a.a.txt.tlog-proof"
+# shellcheck disable=SC2046
+t_run "publish with one target's proofs missing" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+grep -q "rebuilt 2 missing tlog-proof file(s) of 'targets' from the repository's log" "$T_WORK/err" &&
+    t_ok "2 proof files rebuilt" || t_bad "$(cat "$T_WORK/err")"
+proofs >proofs.after
+t_same "the missing proofs are back" proofs.after proofs.before
+check_proofs "every proof verifies after the partial rebuild"
+t_same "a proof that was there is left as it was" "$repo/public/targets/dir/b.txt.tlog-proof" b.proof
+# the repository's own tiles damaged: no proof is written from them
+rm "$repo/public/targets/a.txt.tlog-proof"
+cp "$repo/log/tile/0/000.p/6" tile.bak
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[40]^=1; open(sys.argv[1],"wb").write(b)' \
+    "$repo/log/tile/0/000.p/6"
+# shellcheck disable=SC2046
+t_run "a proof from damaged tiles is refused" 1 RAMPART_EFORMAT \
+    "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+grep -q "the log's tiles do not prove the entry of target 'a.txt' at index 0" "$T_WORK/err" &&
+    t_ok "the target and index are named" || t_bad "$(cat "$T_WORK/err")"
+t_absent "no proof written from damaged tiles" "$repo/public/targets/a.txt.tlog-proof"
+cp tile.bak "$repo/log/tile/0/000.p/6"
+# shellcheck disable=SC2046
+t_run "publish once the tiles are back" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+check_proofs "every proof verifies again"
 
 # --- refresh keeps the cosignatures fresh (docs/transparency.md, operator's guide) ---
 day=86400
