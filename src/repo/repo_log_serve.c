@@ -170,7 +170,7 @@ static int role_proofs(rampart_repo *r, const char *name, const proof_src *src, 
 /* True when a proof file of target `path` (metadata `t`) is missing. */
 static bool proof_missing(rampart_repo *r, const char *path, const json_t *t)
 {
-    char fname[600];
+    char fname[4352]; /* a target path and a hash name: longer is "missing" (then checked one by one) */
     const char *slash = strrchr(path, '/');
     int dl = slash != NULL ? (int)(slash - path + 1) : 0;
     const char *alg;
