@@ -64,6 +64,7 @@ int repo_refresh(struct repo_args *a)
         rampart_renew_options o = RAMPART_RENEW_OPTIONS_INIT;
         o.window_percent = a->window;
         rampart_repo_set_notice(r, refresh_notice, NULL);
+        rampart_repo_set_witness_post(r, rampart_witness_post_http, NULL);
         rc = repo_result("repo refresh", r, rampart_repo_renew(r, &o, &res));
     }
     if (rc == 0 && cli_verbosity() >= 0) {

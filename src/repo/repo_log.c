@@ -327,6 +327,51 @@ int rrepo_log_append(rampart_repo *r, const rlog_batch *b)
     return rc;
 }
 
+int rrepo_log_signed_only(rampart_repo *r, const rbuf *note, rbuf *out)
+{
+    const char *origin = log_origin(r), *keyid;
+    tlog_note *nt = NULL;
+    uint32_t ids[TLOG_NOTE_MAX_SIGS];
+    size_t nids = 0;
+    json_t *k;
+    if (origin == NULL)
+        return rrepo_fail(r, RAMPART_ENOTFOUND, NULL, "this repository has no transparency log");
+    json_object_foreach(log_keys(r), keyid, k)
+    {
+        uint8_t pub[TLOG_ED25519_LEN];
+        int rc = key_bytes(r, k, pub);
+        if (rc != 0)
+            return rc;
+        if (nids < TLOG_NOTE_MAX_SIGS &&
+            tlog_key_id(origin, strlen(origin), TLOG_SIG_ED25519, pub, sizeof(pub), &ids[nids++]) != 0)
+            return rrepo_fail(r, RAMPART_ECRYPTO, NULL, "cannot compute the log key's ID");
+    }
+    int rc = tlog_note_parse(&nt, note->data, note->len, &r->err);
+    if (rc != 0)
+        return rrepo_fail(r, RAMPART_EFORMAT, NULL, "log/" RLOG_COSIGNED " is damaged: %s", r->err.message);
+    /* signed-note: the text, a blank line, then the signature lines kept:
+     * those of a log key (the origin's name and one of its key IDs). */
+    rc = rbuf_append(out, nt->data, nt->text_len) == 0 && rbuf_append_byte(out, '\n') == 0
+             ? 0
+             : rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    size_t kept = 0;
+    for (size_t i = 0; rc == 0 && i < nt->nsig; i++) {
+        const tlog_note_sig *sg = &nt->sigs[i];
+        bool ours = sg->name_len == strlen(origin) && memcmp(nt->data + sg->name_off, origin, sg->name_len) == 0;
+        bool known = false;
+        for (size_t j = 0; ours && j < nids; j++)
+            known |= ids[j] == sg->id;
+        if (ours && known) {
+            rc = tlog_note_line(origin, sg->name_len, sg->id, nt->sigbytes + sg->sig_off, sg->sig_len, out, &r->err);
+            kept++;
+        }
+    }
+    if (rc == 0 && kept == 0)
+        rc = rrepo_fail(r, RAMPART_EFORMAT, NULL, "log/" RLOG_COSIGNED " carries no signature of the log's keys");
+    tlog_note_free(nt);
+    return rc;
+}
+
 int rrepo_log_vkeys(rampart_repo *r, rbuf *out)
 {
     if (!rrepo_log_enabled(r))

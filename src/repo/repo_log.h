@@ -57,6 +57,11 @@ int rrepo_log_append(rampart_repo *r, const rlog_batch *b) RAMPART_MUST_USE;
  * newline, appended to `out`.  ENOTFOUND (no log), ENOMEM. */
 int rrepo_log_vkeys(rampart_repo *r, rbuf *out) RAMPART_MUST_USE;
 
+/* Appends to `out` the signed note `note` with only the signature lines of
+ * the configured log keys (the witnesses' cosignatures dropped).  EFORMAT
+ * (not a note, or none of the log's signatures), ENOMEM. */
+int rrepo_log_signed_only(rampart_repo *r, const rbuf *note, rbuf *out) RAMPART_MUST_USE;
+
 /* ---- repo_log_assign.c ---- */
 /* Gives every target that the changed roles `roles` (n names) add or
  * change its log position ("rampart_log" in its custom metadata, written
@@ -64,12 +69,25 @@ int rrepo_log_vkeys(rampart_repo *r, rbuf *out) RAMPART_MUST_USE;
  * at an equal entry of the log, and appends the entries to `b` in the
  * contract's order.  EFORMAT, ETOOLARGE (an entry over 64 KiB), EIO, ENOMEM. */
 int rrepo_log_assign(rampart_repo *r, char *const *roles, size_t n, rlog_batch *b) RAMPART_MUST_USE;
+/* Appends the log entry of target `path` (metadata `t`) of `role` at role
+ * version `version` (the contract's canonical JSON).  EFORMAT, ETOOLARGE,
+ * ENOMEM. */
+int rrepo_log_entry_of(rampart_repo *r, const char *role, const char *path, const json_t *t, int64_t version,
+                       rbuf *out) RAMPART_MUST_USE;
 
 /* ---- repo_log_witness.c ---- */
 /* Asks the witnesses of log/witnesses for cosignatures of log/checkpoint
  * when log/cosigned is older, and writes log/cosigned.  ENOQUORUM (too few
  * valid cosignatures: nothing is written), EFORMAT, EIO, ENOMEM. */
 int rrepo_log_witness(rampart_repo *r) RAMPART_MUST_USE;
+/* Keeps the served checkpoint's cosignatures fresh (rampart repo refresh,
+ * refresh-timestamp): asks the witnesses of log/witnesses to cosign again
+ * the checkpoint of log/cosigned (C2SP tlog-witness, old size == its size)
+ * and, at quorum, writes log/cosigned and public/log/checkpoint with the
+ * new cosignatures.  Nothing to do (0) without a log, witnesses or a
+ * cosigned checkpoint.  ENOQUORUM (too few: nothing is written), EFORMAT,
+ * EIO, ENOMEM. */
+int rrepo_log_recosign(rampart_repo *r) RAMPART_MUST_USE;
 
 /* ---- repo_log_serve.c ---- */
 /* Copies the log (tiles from the size public/log/checkpoint has, then the
@@ -77,6 +95,15 @@ int rrepo_log_witness(rampart_repo *r) RAMPART_MUST_USE;
  * entries [from, size) beside their targets of the roles `pending` lists.
  * EIO, EFORMAT, ENOMEM. */
 int rrepo_log_serve(rampart_repo *r, const json_t *pending_roles, uint64_t from) RAMPART_MUST_USE;
+/* Writes every tlog-proof file missing beside the served targets `targets`
+ * of `role` (a target logged in the served checkpoint whose
+ * <path>.tlog-proof or <hash>.<name>.tlog-proof is not there), with the
+ * inclusion proof computed from the tiles of log/ and checked against the
+ * served checkpoint, which it carries; *written counts the files.  Nothing
+ * to do without a log.  EFORMAT (the tiles do not prove a target's entry),
+ * EIO, EPATH, ENOMEM. */
+int rrepo_log_missing_proofs(rampart_repo *r, const char *role, const json_t *targets,
+                             size_t *written) RAMPART_MUST_USE;
 /* The size of the log the last completed publish served (log/served;
  * 0 when none).  EFORMAT, EIO. */
 int rrepo_log_served(rampart_repo *r, uint64_t *size) RAMPART_MUST_USE;

@@ -84,8 +84,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The entry of target `path` of `role` at `version`. */
-static int build_entry(rampart_repo *r, const char *role, const char *path, const json_t *t, int64_t version, rbuf *out)
+int rrepo_log_entry_of(rampart_repo *r, const char *role, const char *path, const json_t *t, int64_t version, rbuf *out)
 {
     tlog_entry_hash h[TLOG_ENTRY_MAX_HASHES];
     size_t nh = 0;
@@ -128,7 +127,7 @@ static int already_logged(rampart_repo *r, const char *role, const char *path, c
     rbuf want, have;
     rbuf_init(&want, TLOG_ENTRY_MAX);
     rbuf_init(&have, TLOG_ENTRY_MAX);
-    int rc = build_entry(r, role, path, t, ver, &want);
+    int rc = rrepo_log_entry_of(r, role, path, t, ver, &want);
     if (rc == 0)
         rc = rrepo_log_entry(r, size, (uint64_t)idx, &have);
     if (rc == 0)
@@ -207,7 +206,7 @@ static int assign_role(rampart_repo *r, const char *name, uint64_t size, uint64_
         if (rc != 0 || yes)
             continue;
         rbuf_reset(&en);
-        rc = build_entry(r, name, paths[i], t, rrepo_version(ro), &en);
+        rc = rrepo_log_entry_of(r, name, paths[i], t, rrepo_version(ro), &en);
         if (rc == 0 && rlog_batch_add(b, en.data, en.len) != 0)
             rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
         if (rc == 0)

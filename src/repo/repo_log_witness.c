@@ -4,6 +4,7 @@
  * tlog/witreq.c, the HTTP POST is the caller's (rampart_repo_set_witness_post). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "repo/repo_log.h"
 #include "tlog/policy.h"
@@ -91,7 +92,9 @@ static int ask(wctx *w, const tlog_policy_witness *wit, rbuf *lines, bool *got)
     return 0;
 }
 
-static int cosign(rampart_repo *r, const tlog_policy *p, wctx *w, rbuf *out)
+/* Asks every witness of `p`; below the quorum ENOQUORUM, whose message
+ * ends with `after` (what that leaves served). */
+static int cosign(rampart_repo *r, const tlog_policy *p, wctx *w, rbuf *out, const char *after)
 {
     bool witnessed[TLOG_POLICY_MAX] = {false};
     size_t have = 0;
@@ -108,9 +111,8 @@ static int cosign(rampart_repo *r, const tlog_policy *p, wctx *w, rbuf *out)
      * the cosignatures do not meet the quorum. */
     if (rc == 0 && !tlog_policy_quorum(p, witnessed))
         rc = rrepo_fail(r, RAMPART_ENOQUORUM, "log",
-                        "witness quorum not met: %zu of %zu witness(es) cosigned the checkpoint of size %llu; "
-                        "nothing was published (the log keeps its entries: publish again when the witnesses answer)",
-                        have, p->nwit, (unsigned long long)w->cp->size);
+                        "witness quorum not met: %zu of %zu witness(es) cosigned the checkpoint of size %llu; %s", have,
+                        p->nwit, (unsigned long long)w->cp->size, after);
     return rc;
 }
 
@@ -145,7 +147,8 @@ int rrepo_log_witness(rampart_repo *r)
     if (rc == 0) {
         *w = (wctx){.r = r, .note = &note, .cp = &cp, .old = cos.size <= cp.size ? cos.size : 0};
         tlog_memtree_init(&w->tree);
-        rc = cosign(r, p, w, &out);
+        rc = cosign(r, p, w, &out,
+                    "nothing was published (the log keeps its entries: publish again when the witnesses answer)");
         tlog_memtree_free(&w->tree);
     }
     rampart_free(w);
@@ -154,6 +157,72 @@ int rrepo_log_witness(rampart_repo *r)
         rc = rfs_write_atomic(fd, RLOG_COSIGNED, out.data, out.len, 0644, &r->err);
 out:
     tlog_policy_free(p);
+    rbuf_free(&note);
+    rbuf_free(&pol);
+    rbuf_free(&out);
+    return rc;
+}
+
+int rrepo_log_recosign(rampart_repo *r)
+{
+    if (!rrepo_log_enabled(r))
+        return 0;
+    tlog_checkpoint cos = {0};
+    rbuf cosigned, note, pol, out;
+    rbuf_init(&cosigned, TLOG_NOTE_MAX);
+    rbuf_init(&note, TLOG_NOTE_MAX);
+    rbuf_init(&pol, TLOG_POLICY_MAX_BYTES);
+    rbuf_init(&out, TLOG_NOTE_MAX);
+    tlog_policy *p = NULL;
+    wctx *w = NULL;
+    int fd, pub = -1;
+    int rc = rrepo_log_head(r, RLOG_COSIGNED, &cos, &cosigned);
+    if (rc == 0)
+        rc = rrepo_log_dir(r, &fd);
+    if (rc != 0 || cos.size == 0)
+        goto out;
+    rc = rfs_read_file(fd, RLOG_WITNESSES, &pol, &r->err);
+    if (rc == RAMPART_ENOTFOUND) {
+        /* No witnesses: the log's own signature does not age. */
+        rc = 0;
+        goto out;
+    }
+    if (rc == 0 && tlog_policy_parse(&p, pol.data, pol.len, &r->err) != 0)
+        rc = rrepo_fail(r, RAMPART_EFORMAT, "log", "log/" RLOG_WITNESSES ": %s", r->err.message);
+    /* The checkpoint served, as the log signed it: its old cosignatures are
+     * replaced, not carried next to the new ones. */
+    if (rc == 0)
+        rc = rrepo_log_signed_only(r, &cosigned, &note);
+    if (rc == 0 && (w = rampart_calloc(1, sizeof(*w))) == NULL)
+        rc = rrepo_fail(r, RAMPART_ENOMEM, NULL, "out of memory");
+    if (rc == 0) {
+        /* C2SP tlog-witness: the old size may equal the checkpoint's size
+         * (an empty proof); a witness that stored that size and root
+         * cosigns it again, with a new timestamp. */
+        *w = (wctx){.r = r, .note = &note, .cp = &cos, .old = cos.size};
+        tlog_memtree_init(&w->tree);
+        rc = cosign(r, p, w, &out,
+                    "the timestamp was renewed, the served checkpoint keeps its older cosignatures "
+                    "(they age towards the endpoints' maximum age: refresh again when the witnesses answer)");
+        tlog_memtree_free(&w->tree);
+    }
+    if (rc == 0)
+        rc = rfs_write_atomic(fd, RLOG_COSIGNED, out.data, out.len, 0644, &r->err);
+    /* Same size: no tile changes, the checkpoint alone is served anew (a
+     * crash before this line is repaired by the next refresh or publish,
+     * which rewrites public/log/ from log/). */
+    if (rc == 0)
+        rc = rfs_open_subdir(r->fds[RDIR_PUBLIC], RLOG_DIR, true, 0755, &pub, &r->err);
+    if (rc == 0)
+        rc = rfs_write_atomic(pub, RLOG_CHECKPOINT, out.data, out.len, 0644, &r->err);
+    if (rc == 0)
+        rrepo_notice(r, "transparency log: the checkpoint of size %llu cosigned again", (unsigned long long)cos.size);
+out:
+    if (pub >= 0)
+        close(pub);
+    rampart_free(w);
+    tlog_policy_free(p);
+    rbuf_free(&cosigned);
     rbuf_free(&note);
     rbuf_free(&pol);
     rbuf_free(&out);

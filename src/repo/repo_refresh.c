@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "repo/repo_internal.h"
+#include "repo/repo_log.h"
 #include "util/fs.h"
 #include "util/rtime.h"
 #include "util/banned.h"
@@ -140,7 +141,10 @@ int rampart_repo_refresh(rampart_repo *r, const char *role, rampart_publish_resu
     if (role == NULL || (!snapshot && strcmp(role, "timestamp") != 0))
         return rrepo_fail(r, RAMPART_EINVAL, role, "only timestamp and snapshot are refreshed");
     int rc = refresh_open(r, role);
-    return rc == 0 ? refresh_online(r, snapshot, res) : rc;
+    if (rc == 0)
+        rc = refresh_online(r, snapshot, res);
+    /* The log's cosignatures age like the timestamp: renewed with it. */
+    return rc == 0 ? rrepo_log_recosign(r) : rc;
 }
 
 /* ---- rampart_repo_renew: every role inside its renewal window ---- */
@@ -410,5 +414,9 @@ int rampart_repo_renew(rampart_repo *r, const rampart_renew_options *o, rampart_
     rlist_free(&done);
     if (rc == 0 && res != NULL)
         *res = out;
+    /* The log's cosignatures age like the timestamp: renewed with it (a
+     * refusal of the witnesses fails the command after the renewal). */
+    if (rc == 0 && out.timestamp_renewed)
+        rc = rrepo_log_recosign(r);
     return rc;
 }

@@ -400,6 +400,10 @@ int rrepo_serve_targets(rampart_repo *r, const char *role, const json_t *targets
         if ((rc = serve_one(r, &ty, role, path, t, mode, since)) != 0)
             break;
     }
+    /* The tlog-proof files beside them (a transparency log): rebuilt when
+     * missing, so an offline endpoint never finds a target without one. */
+    if (rc == 0)
+        rc = rrepo_log_missing_proofs(r, role, targets, &ty.written);
     if (ty.notices > MAX_NOTICES)
         rrepo_notice(r, "... and %zu more damaged served target(s) of '%s' replaced", ty.notices - MAX_NOTICES, role);
     if (replaced != NULL)
@@ -534,6 +538,32 @@ static int repair_roles(rampart_repo *r, tally *ty, const json_t *meta)
     return rc;
 }
 
+/* With a transparency log, the quick check also looks for the tlog-proof
+ * files beside every served target (a few stat calls each) and rebuilds
+ * the missing ones: an offline endpoint needs one for each target. */
+static int repair_proofs(rampart_repo *r, tally *ty, const json_t *meta)
+{
+    const char *fname;
+    json_t *m;
+    int rc = 0;
+    json_object_foreach((json_t *)meta, fname, m)
+    {
+        char name[RREPO_NAME_MAX + 16];
+        if (rc != 0 || !meta_role(r, fname, name, sizeof(name)))
+            continue;
+        rbuf bytes;
+        json_t *md = NULL;
+        if (rrepo_published_role(r, name, json_integer_value(json_object_get(m, "version")), &bytes, &md) != 0) {
+            rerr_clear(&r->err); /* said by the full check, which rebuilds it */
+            continue;
+        }
+        rc = rrepo_log_missing_proofs(r, name, json_object_get(json_object_get(md, "signed"), "targets"), &ty->written);
+        json_decref(md);
+        rbuf_free(&bytes);
+    }
+    return rc;
+}
+
 /* Every published root, and root.json as the newest. */
 static int repair_roots(rampart_repo *r, tally *ty, int64_t newest, bool full, bool *ok)
 {
@@ -637,6 +667,8 @@ int rrepo_repair(rampart_repo *r, bool full, size_t *fixed)
     bool ok = false;
     if (rc == 0 && !full && !created)
         rc = quick_ok(r, meta, snapv, &snapb, &tsb, newest_root, &ok);
+    if (rc == 0 && ok && rrepo_log_enabled(r))
+        rc = repair_proofs(r, &ty, meta);
     if (rc == 0 && !ok) {
         /* The order of a publish: targets and roles, roots, snapshot, then
          * the timestamp that makes them visible. */

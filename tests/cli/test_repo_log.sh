@@ -3,7 +3,13 @@
 # "Publishing format"): `rampart repo log`, the entries, tiles, checkpoint
 # and tlog-proof files publish writes, the "rampart_log" custom metadata,
 # log key rotation, and witnesses at publish (quorum met, a witness down or
-# refusing, quorum not met: the previous release stays served byte for byte).
+# refusing, quorum not met: the previous release stays served byte for byte),
+# and `repo refresh-timestamp` / `repo refresh` asking the witnesses to cosign
+# the served checkpoint again across simulated days (faketime; the witness
+# doubles' clocks moved with STATE.offset), below quorum RAMPART_ENOQUORUM
+# with the checkpoint served unchanged and the timestamp still renewed; the
+# tlog-proof files rebuilt by the next publish after public/ was deleted or
+# one went missing, never from damaged tiles.
 # key types: ed25519 ecdsa rsa
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
@@ -12,6 +18,14 @@ source "$here/lib/tlog.sh"
 : "${RAMPART:?}" "${TLOG_CHECK:?}"
 cd "$T_WORK" || exit 1
 python3 -c 'import cryptography' 2>/dev/null || t_skip "python3 cryptography (the witness double) is missing"
+command -v faketime >/dev/null || t_skip "faketime is not installed"
+
+# at OFFSET CMD...: CMD with the clock moved by OFFSET (faketime, e.g. +2d)
+at() {
+    local off=$1
+    shift
+    env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" faketime -f "$off" "$@"
+}
 
 repo=$T_WORK/repo
 r_init "$repo" || t_bad "init"
@@ -177,5 +191,124 @@ rm -rf "$repo/public/log"
 t_run "publish rebuilds public/log" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
 t_same "checkpoint rebuilt" "$repo/public/log/checkpoint" "$repo/log/cosigned"
 t_run "tiles rebuilt" 0 - l_check_log "$repo/public/log"
+
+# --- the tlog-proof files are rebuilt: public/ deleted, one proof missing ---
+proofs() { (cd "$repo/public/targets" && find . -name '*.tlog-proof' | sort); }
+# check_proofs NAME: every target's <path>.tlog-proof verifies for its own
+# entry and carries the served checkpoint
+check_proofs() {
+    local ok=1 path idx
+    "$RAMPART" repo list "$repo" --json >list.json
+    python3 -c 'import json,sys
+for x in json.load(open(sys.argv[1]))["targets"]: print(x["path"], x["custom"]["rampart_log"]["index"])' list.json >idx.txt
+    while read -r path idx; do
+        l_entry "$repo/public/log" "$idx" >entry.bin
+        "$TLOG_CHECK" proof wpolicy "$repo/public/targets/$path.tlog-proof" entry.bin >check.out 2>&1 || {
+            ok=0
+            echo "    | $path: $(cat check.out)"
+        }
+    done <idx.txt
+    [ "$(wc -l <idx.txt)" = 6 ] && [ $ok = 1 ] && t_ok "$1" || t_bad "$1"
+}
+proofs >proofs.before
+[ "$(wc -l <proofs.before)" = 12 ] && t_ok "12 proof files (6 targets, path and hash names)" || t_bad "$(cat proofs.before)"
+rm -rf "$repo/public"
+# shellcheck disable=SC2046
+t_run "publish after public/ was deleted" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+grep -q "rebuilt .* missing file(s) of public/" "$T_WORK/err" && t_ok "public/ rebuilt" || t_bad "$(cat "$T_WORK/err")"
+proofs >proofs.after
+t_same "every proof file is back" proofs.after proofs.before
+check_proofs "every rebuilt proof verifies for its target's entry"
+cmp -s <(sed '1,/^$/d' "$repo/public/targets/a.txt.tlog-proof") "$repo/public/log/checkpoint" &&
+    t_ok "a rebuilt proof carries the served checkpoint" || t_bad "$(cat "$repo/public/targets/a.txt.tlog-proof")"
+cmp -s "$repo/public/targets/a.txt.tlog-proof" "$repo/public/targets/$sha_a.a.txt.tlog-proof" &&
+    t_ok "the consistent-snapshot proof is the same file" || t_bad "consistent-snapshot proof differs"
+cp "$repo/public/targets/dir/b.txt.tlog-proof" b.proof
+rm "$repo/public/targets/a.txt.tlog-proof" "$repo/public/targets/$sha_a.a.txt.tlog-proof"
+# shellcheck disable=SC2046
+t_run "publish with one target's proofs missing" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+grep -q "rebuilt 2 missing tlog-proof file(s) of 'targets' from the repository's log" "$T_WORK/err" &&
+    t_ok "2 proof files rebuilt" || t_bad "$(cat "$T_WORK/err")"
+proofs >proofs.after
+t_same "the missing proofs are back" proofs.after proofs.before
+check_proofs "every proof verifies after the partial rebuild"
+t_same "a proof that was there is left as it was" "$repo/public/targets/dir/b.txt.tlog-proof" b.proof
+# the repository's own tiles damaged: no proof is written from them
+rm "$repo/public/targets/a.txt.tlog-proof"
+cp "$repo/log/tile/0/000.p/6" tile.bak
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[40]^=1; open(sys.argv[1],"wb").write(b)' \
+    "$repo/log/tile/0/000.p/6"
+# shellcheck disable=SC2046
+t_run "a proof from damaged tiles is refused" 1 RAMPART_EFORMAT \
+    "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+grep -q "the log's tiles do not prove the entry of target 'a.txt' at index 0" "$T_WORK/err" &&
+    t_ok "the target and index are named" || t_bad "$(cat "$T_WORK/err")"
+t_absent "no proof written from damaged tiles" "$repo/public/targets/a.txt.tlog-proof"
+cp tile.bak "$repo/log/tile/0/000.p/6"
+# shellcheck disable=SC2046
+t_run "publish once the tiles are back" 0 - "$RAMPART" repo publish "$repo" $(keys) --key "$(K log2 key)"
+check_proofs "every proof verifies again"
+
+# --- refresh keeps the cosignatures fresh (docs/transparency.md, operator's guide) ---
+day=86400
+ts_version() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["signed"]["version"])' \
+    "$repo/public/metadata/timestamp.json"; }
+sigs() { sed -n '/^$/,$p' "$1" | grep '^— '; }
+cp "$repo/public/log/checkpoint" cp0
+t_run "2 days later the cosignatures are stale for a 1-day maximum age" 1 - \
+    at +2d env TLOG_CHECK_MAX_AGE=$day "$TLOG_CHECK" checkpoint wpolicy "$repo/public/log/checkpoint"
+grep -qx "checkpoint: RAMPART_ESTALE" "$T_WORK/out" && t_ok "stale: RAMPART_ESTALE" || t_bad "$(cat "$T_WORK/out")"
+echo $((2 * day)) >w1.state.offset
+echo $((2 * day)) >w2.state.offset
+v0=$(ts_version)
+t_run "refresh-timestamp at +2d" 0 - at +2d "$RAMPART" repo refresh-timestamp "$repo" --key "$(K timestamp key)"
+grep -q "transparency log: the checkpoint of size 6 cosigned again" "$T_WORK/err" && t_ok "re-cosigning noticed" ||
+    t_bad "$(cat "$T_WORK/err")"
+[ "$(tail -1 w1.state.log)" = "old 6 size 6" ] && [ "$(tail -1 w2.state.log)" = "old 6 size 6" ] &&
+    t_ok "witnesses asked with old size = size 6" || t_bad "requests: $(tail -1 w1.state.log), $(tail -1 w2.state.log)"
+[ "$(ts_version)" = $((v0 + 1)) ] && t_ok "timestamp renewed" || t_bad "timestamp version $(ts_version)"
+t_run "the served checkpoint is fresh again" 0 - \
+    at +2d env TLOG_CHECK_MAX_AGE=$day "$TLOG_CHECK" checkpoint wpolicy "$repo/public/log/checkpoint"
+grep -qx "size 6 cosignatures 2" "$T_WORK/out" && t_ok "size 6, 2 fresh cosignatures" || t_bad "$(cat "$T_WORK/out")"
+t_same "served checkpoint = recorded after refresh" "$repo/public/log/checkpoint" "$repo/log/cosigned"
+sed '/^$/,$d' cp0 >text0
+sed '/^$/,$d' "$repo/public/log/checkpoint" >text1
+t_same "the checkpoint text is unchanged" text1 text0
+[ "$(sigs cp0 | grep '^— example\.com/log ')" = "$(sigs "$repo/public/log/checkpoint" | grep '^— example\.com/log ')" ] &&
+    t_ok "the log's signature is unchanged" || t_bad "log signature changed"
+[ "$(sigs "$repo/public/log/checkpoint" | wc -l)" = 3 ] && t_ok "3 signature lines: the log's and 2 new cosignatures" ||
+    t_bad "$(cat "$repo/public/log/checkpoint")"
+sigs cp0 | grep '^— w' >old.cos
+sigs "$repo/public/log/checkpoint" | grep -F -x -f old.cos && t_bad "an old cosignature is still served" ||
+    t_ok "no old cosignature served"
+
+# below quorum: the command fails, the checkpoint served stays, the timestamp is renewed
+w_stop 2
+cp "$repo/public/log/checkpoint" cp1
+echo $((4 * day)) >w1.state.offset
+v1=$(ts_version)
+t_run "refresh-timestamp with 1 of 3 witnesses" 1 RAMPART_ENOQUORUM \
+    at +4d "$RAMPART" repo refresh-timestamp "$repo" --key "$(K timestamp key)"
+grep -q "the timestamp was renewed, the served checkpoint keeps its older cosignatures" "$T_WORK/err" &&
+    t_ok "the message says what was left" || t_bad "$(cat "$T_WORK/err")"
+t_same "checkpoint served unchanged below quorum" "$repo/public/log/checkpoint" cp1
+t_same "log/cosigned unchanged below quorum" "$repo/log/cosigned" cp1
+[ "$(ts_version)" = $((v1 + 1)) ] && t_ok "timestamp renewed all the same" || t_bad "timestamp version $(ts_version)"
+t_run "stale again 2 days later" 1 - \
+    at +4d env TLOG_CHECK_MAX_AGE=$day "$TLOG_CHECK" checkpoint wpolicy "$repo/public/log/checkpoint"
+grep -qx "checkpoint: RAMPART_ESTALE" "$T_WORK/out" && t_ok "stale: RAMPART_ESTALE" || t_bad "$(cat "$T_WORK/out")"
+
+# `repo refresh` (the renewal for cron) re-cosigns when it renews the timestamp
+echo $((5 * day)) >w1.state.offset
+echo $((5 * day)) >w2.state.offset
+w_start w2.example 2 "$vkey2" || exit 1
+sed -i "s|^witness w2 .*|witness w2 ${W_VKEY[2]} ${W_URL[2]}|" witnesses
+"$RAMPART" repo log "$repo" --witnesses witnesses >/dev/null
+t_run "repo refresh at +5d" 0 - at +5d "$RAMPART" repo refresh "$repo" --key "$(K snapshot key)" --key "$(K timestamp key)"
+grep -q "renewed snapshot version" "$T_WORK/out" && t_ok "snapshot and timestamp renewed" || t_bad "$(cat "$T_WORK/out")"
+t_run "fresh after repo refresh" 0 - \
+    at +5d env TLOG_CHECK_MAX_AGE=$day "$TLOG_CHECK" checkpoint wpolicy "$repo/public/log/checkpoint"
+grep -qx "size 6 cosignatures 2" "$T_WORK/out" && t_ok "size 6, 2 fresh cosignatures" || t_bad "$(cat "$T_WORK/out")"
+t_run "log still whole" 0 - l_check_log "$repo/public/log"
 
 t_done

@@ -11,7 +11,8 @@ whose consistency proof verifies (else 422); stores the size and root in
 STATE_FILE before answering.  Writes its port to PORT_FILE once listening
 and its vkey to PORT_FILE.vkey.  MODE: ok (default), 403 (answers 403 to
 everything), badsig (cosigns with a wrong signature).  Every request is
-appended to STATE_FILE.log (old size and checkpoint size).  Test keys
+appended to STATE_FILE.log (old size and checkpoint size).  The seconds in
+STATE_FILE.offset, when it exists, are added to the cosignatures' time.  Test keys
 only: it holds no secret of the tests.
 """
 import base64, hashlib, http.server, os, struct, sys, time
@@ -68,6 +69,15 @@ def verify_consistency(m, n, old_root, new_root, proof):
         fn >>= 1
         sn >>= 1
     return sn == 0 and fr == old_root and sr == new_root
+
+
+def clock_offset():
+    """Seconds in STATE_FILE.offset, if any: tests that simulate days move
+    the double's clock with the repository's (faketime)."""
+    try:
+        return int(open(state_file + ".offset").read())
+    except FileNotFoundError:
+        return 0
 
 
 def load():
@@ -136,7 +146,7 @@ class H(http.server.BaseHTTPRequestHandler):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, state_file)
-        t = int(time.time())
+        t = int(time.time()) + clock_offset()
         sig = key.sign(b"cosignature/v1\ntime %d\n" % t + text)
         if mode == "badsig":
             sig = bytes([sig[0] ^ 1]) + sig[1:]

@@ -34,6 +34,14 @@ static int fail(const char *what, int rc)
     return 1;
 }
 
+/* TLOG_CHECK_MAX_AGE: the newest cosignature's maximum age in seconds
+ * (0, the default: unchecked), as an endpoint's log_max_age. */
+static int64_t max_age(void)
+{
+    const char *s = getenv("TLOG_CHECK_MAX_AGE");
+    return s != NULL ? (int64_t)strtoll(s, NULL, 10) : 0;
+}
+
 static int verify_cp(const char *polpath, const unsigned char *note, size_t n, rampart_tlog_checkpoint *cp)
 {
     size_t pn = 0;
@@ -41,7 +49,7 @@ static int verify_cp(const char *polpath, const unsigned char *note, size_t n, r
     rampart_tlog_policy *p = NULL;
     int rc = pol != NULL ? rampart_tlog_policy_parse(&p, pol, pn, NULL) : RAMPART_EIO;
     if (rc == 0)
-        rc = rampart_tlog_verify_checkpoint(p, note, n, (int64_t)time(NULL), 0, cp, NULL);
+        rc = rampart_tlog_verify_checkpoint(p, note, n, (int64_t)time(NULL), max_age(), cp, NULL);
     rampart_tlog_policy_free(p);
     free(pol);
     return rc;
