@@ -7,10 +7,14 @@
 # rotation and a new key, a freeze, another provenance builder and source),
 # a blocking anomaly holding the update
 # until `rampart agent ack`; sd_notify's READY/WATCHDOG/STOPPING datagrams
-# and a clean stop on SIGTERM; configuration errors.
+# and a clean stop on SIGTERM; configuration errors; the transparency log
+# (log_policy, log_max_age): a logged release installs, an unlogged one,
+# a checkpoint without quorum, a stale one and a shrunk log are refused
+# with their attack class.
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/repo.sh"
+source "$here/lib/witness.sh"
 : "${RAMPART:?}"
 cd "$T_WORK" || exit 1
 
@@ -34,6 +38,7 @@ printf '#!/bin/sh\n[ -f "$RAMPART_INSTALL_DIR/bin/app" ] && ! grep -q 1.1.0 "$RA
 printf '#!/bin/sh\necho "$RAMPART_ANOMALY $RAMPART_ANOMALY_ID" >>"%s/anomalies.txt"\n' "$T_WORK" >onanomaly
 chmod +x health onanomaly
 
+TRUST=$T_WORK/repo/public/metadata/1.root.json
 conf() { # NAME [extra lines...]: a configuration for agent NAME
     local n=$1
     shift
@@ -42,7 +47,7 @@ conf() { # NAME [extra lines...]: a configuration for agent NAME
         echo "metadata_dir = $T_WORK/$n/md"
         echo "metadata_url = $U/metadata/"
         echo "target_url = $U/targets/"
-        echo "trusted_root = $T_WORK/repo/public/metadata/1.root.json"
+        echo "trusted_root = $TRUST"
         echo "follow = app/app-*.tar.gz"
         echo "install_dir = $T_WORK/$n/app"
         echo "state_dir = $T_WORK/$n/state"
@@ -55,6 +60,7 @@ conf() { # NAME [extra lines...]: a configuration for agent NAME
 }
 agent() { "$RAMPART" agent --config "$@"; }
 kinds() { "$RAMPART" audit show --dir "$1/audit" | cut -d' ' -f3- | sed 's/ message=.*//'; }
+full() { "$RAMPART" audit show --dir "$1/audit" | cut -d' ' -f3-; }
 active() { readlink "$1/app/current"; }
 
 # ---------------------------------------------------------------- install, nothing to do, health revert
@@ -244,4 +250,100 @@ sed -e "s|/var/lib/rampart|$T_WORK/ex|" -e "s|https://updates.example.com|http:/
 t_run "the example configuration" 1 RAMPART_ENET agent ex.conf --once
 "$RAMPART" audit show --dir ex/audit | grep -q "^1 .* error code=RAMPART_ENET message=" && t_ok "example: the failed refresh recorded" ||
     t_bad "example: $("$RAMPART" audit show --dir ex/audit)"
+
+# ---------------------------------------------------------------- the transparency log: log_policy, log_max_age
+# A logged repository (docs/transparency.md) whose checkpoints a witness
+# (`rampart witness serve`) cosigns at publish; the agents' witness policy
+# names the log and that witness.
+r_stop
+r_init lrepo || t_bad "lrepo init"
+w_keys || t_bad "log and witness keys"
+"$RAMPART" repo log lrepo --init --origin example.com/log --key "$T_WORK/log.pub" >lvkey 2>&1 || t_bad "repo log --init"
+[ "$(cat lvkey)" = "$LOG_VKEY" ] && t_ok "log: the repository's vkey" || t_bad "vkey $(cat lvkey) != $LOG_VKEY"
+w_start wst || t_bad "the witness did not start: $(cat "$T_WORK/w.err")"
+printf 'witness w1 %s http://127.0.0.1:%s\nquorum w1\n' "$W_VKEY" "$W_PORT" >lwitnesses
+"$RAMPART" repo log lrepo --witnesses lwitnesses >/dev/null 2>&1 || t_bad "repo log --witnesses"
+printf 'log %s\nwitness w1 %s\nquorum w1\n' "$LOG_VKEY" "$W_VKEY" >lpolicy
+chmod 0644 lpolicy
+lpublish() {
+    "$RAMPART" repo publish lrepo --key "$(K root key)" --key "$(K targets key)" --key "$(K snapshot key)" \
+        --key "$(K timestamp key)" --key "$T_WORK/log.key" >/dev/null 2>&1 || t_bad "publish lrepo"
+}
+ladd() { "$RAMPART" repo add lrepo "$1" --path "$2" --custom "{\"version\":\"$3\"}" >/dev/null 2>&1 || t_bad "add $2"; }
+ladd app-1.0.0.tar.gz app/app-1.0.0.tar.gz 1.0.0
+lpublish
+r_serve lrepo/public || exit 1
+U="http://127.0.0.1:$R_PORT"
+TRUST=$T_WORK/lrepo/public/metadata/1.root.json
+conf L "log_policy = $T_WORK/lpolicy"
+t_run "log: a logged release installs" 0 - agent L.conf --once
+[ "$(active L)" = versions/1.0.0 ] && t_ok "log: 1.0.0 active" || t_bad "active $(active L)"
+[ "$(kinds L)" = "installed target=app/app-1.0.0.tar.gz version=1.0.0 sha256=$(sha256sum app-1.0.0.tar.gz | cut -d' ' -f1)" ] &&
+    t_ok "log: recorded as installed" || t_bad "records: $(kinds L)"
+t_same "log: the verified checkpoint is stored" L/md/tlog/checkpoint lrepo/public/log/checkpoint
+# An unlogged release: signed with every online key, but the log served
+# does not hold it (a repository, or whoever holds its keys, keeping a
+# release out of the public log).
+cp -r lrepo/public/log oldlog
+mkrel app-2.0.0.tar.gz 2.0.0
+ladd app-2.0.0.tar.gz app/app-2.0.0.tar.gz 2.0.0
+lpublish
+mv lrepo/public/log newlog && cp -r oldlog lrepo/public/log
+t_run "log: an unlogged release is refused" 1 RAMPART_ENOTLOGGED agent L.conf --once
+[ "$(kinds L | tail -1)" = "refused attack=unlogged-release code=RAMPART_ENOTLOGGED" ] &&
+    t_ok "log: recorded as refused/unlogged-release" || t_bad "records: $(kinds L)"
+"$RAMPART" audit show --dir L/audit --json | tail -1 >lrec
+python3 - lrec <<'PY' && t_ok "log: the refusal's exact record" || t_bad "record: $(cat lrec)"
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+want = {"kind": "refused", "attack": "unlogged-release", "code": "RAMPART_ENOTLOGGED",
+        "message": "target 'app/app-2.0.0.tar.gz' is not in the log: entry 1 is past the end of a log of 1 entries"}
+got = {k: r[k] for k in r if k in ("kind", "attack", "code", "message", "target", "version", "anomaly")}
+assert got == want, got
+assert r["seq"] == 2, r
+PY
+[ "$(active L)" = versions/1.0.0 ] && t_ok "log: 1.0.0 stays" || t_bad "active $(active L)"
+rm -rf lrepo/public/log && mv newlog lrepo/public/log
+t_run "log: once logged, the release installs" 0 - agent L.conf --once
+[ "$(active L)" = versions/2.0.0 ] && t_ok "log: 2.0.0 active" || t_bad "active $(active L)"
+# split view: the log served now is smaller than the checkpoint this
+# endpoint verified and stored (a view that cannot extend the one seen)
+mv lrepo/public/log newlog && cp -r oldlog lrepo/public/log
+t_run "split view: the log shrank" 1 RAMPART_ESPLITVIEW agent L.conf --once
+full L | tail -2 | sed 's/ id=[0-9a-f]\{12\} / id=ID /' >lsv
+printf '%s\n' "anomaly anomaly=split-view id=ID message=the repository showed two views that cannot both be honest" \
+    "refused attack=split-view code=RAMPART_ESPLITVIEW message=the log shrank from 2 to 1 entries" >lsv.want
+t_same "split view: the anomaly and the refusal, exact" lsv lsv.want
+ls L/md/tlog/split-view-*.txt >/dev/null 2>&1 && t_ok "split view: evidence kept" || t_bad "no split-view evidence"
+[ "$(active L)" = versions/2.0.0 ] && t_ok "split view: 2.0.0 stays" || t_bad "active $(active L)"
+rm -rf lrepo/public/log && mv newlog lrepo/public/log
+t_run "log: the audit log verifies" 0 - "$RAMPART" audit verify --dir L/audit
+# a policy whose quorum is another witness: the checkpoint is refused
+printf 'log %s\nwitness w1 %s\nquorum w1\n' "$LOG_VKEY" \
+    "$("$RAMPART" witness vkey --name witness.example/w1 --key other.key)" >qpolicy
+chmod 0644 qpolicy
+conf Q "log_policy = $T_WORK/qpolicy"
+t_run "log: no quorum" 1 RAMPART_ENOQUORUM agent Q.conf --once
+[ "$(full Q)" = "refused attack=unlogged-release code=RAMPART_ENOQUORUM message=checkpoint of 'example.com/log' is cosigned by 0 witnesses: no quorum" ] &&
+    t_ok "log: no quorum recorded as refused/unlogged-release" || t_bad "records: $(kinds Q)"
+[ -e Q/app/current ] && t_bad "log: no quorum installed something" || t_ok "log: nothing installed without a quorum"
+# log_max_age: a checkpoint cosigned longer ago is a freeze
+conf M "log_policy = $T_WORK/lpolicy" "log_max_age = 1"
+sleep 2
+t_run "log: a cosignature older than log_max_age" 1 RAMPART_ESTALE agent M.conf --once
+full M >mk
+grep -qx "refused attack=freeze code=RAMPART_ESTALE message=the newest cosignature of 'example.com/log' is [0-9]* s old, over 1 s" mk &&
+    t_ok "log: recorded as refused/freeze" || t_bad "records: $(cat mk)"
+conf M2 "log_policy = $T_WORK/lpolicy" "log_max_age = 86400"
+t_run "log: within log_max_age" 0 - agent M2.conf --once
+[ "$(active M2)" = versions/2.0.0 ] && t_ok "log: log_max_age 86400 installs" || t_bad "active $(active M2)"
+# the policy file says what to trust: S74's rule, and it must parse
+chmod 0664 lpolicy
+t_run "S74: a group-writable log_policy" 1 RAMPART_EPATH agent L.conf --once
+chmod 0644 lpolicy
+printf 'bogus line\n' >badpolicy
+chmod 0644 badpolicy
+conf BP "log_policy = $T_WORK/badpolicy"
+t_run "log: a policy that does not parse" 1 RAMPART_EFORMAT agent BP.conf --once
+w_stop || t_bad "witness stop"
 t_done
