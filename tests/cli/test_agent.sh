@@ -3,9 +3,11 @@
 # and served on loopback (docs/agent.md): --once installs the newest
 # followed release and records it; a failing health check reverts and is
 # recorded; a signed release below the highest installed is refused and
-# recorded as refused/downgrade; channel anomalies end to end (a root
-# rotation and a new key, a freeze, another provenance builder and source),
-# a blocking anomaly holding the update
+# recorded as refused/downgrade; every channel anomaly end to end, each
+# record checked whole (a root rotation and a new key, a freeze, another
+# provenance builder and source, a version jump, the same version with new
+# bytes, a lowered threshold, a changed expiry window, a split view of the
+# log), a blocking anomaly holding the update
 # until `rampart agent ack`; sd_notify's READY/WATCHDOG/STOPPING datagrams
 # and a clean stop on SIGTERM; configuration errors; the transparency log
 # (log_policy, log_max_age): a logged release installs, an unlogged one,
@@ -61,6 +63,23 @@ conf() { # NAME [extra lines...]: a configuration for agent NAME
 agent() { "$RAMPART" agent --config "$@"; }
 kinds() { "$RAMPART" audit show --dir "$1/audit" | cut -d' ' -f3- | sed 's/ message=.*//'; }
 full() { "$RAMPART" audit show --dir "$1/audit" | cut -d' ' -f3-; }
+# anomalies NAME: agent NAME's anomaly records, every member but the time
+# and chain: "anomaly anomaly=KIND id=ID message=MESSAGE", where ID stands
+# for an id that is the first 12 hex digits of SHA-256("KIND\nDETAIL")
+# (docs/agent.md, "Anomalies"; the detail is the message without the
+# blocking note); a wrong id is printed as BADID:the id.
+anomalies() {
+    "$RAMPART" audit show --dir "$1/audit" --kind anomaly --json | python3 -c '
+import hashlib, json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    extra = sorted(set(r) - {"v", "seq", "time", "prev", "kind", "anomaly", "id", "message"})
+    detail = r["message"].split(" (blocking: ")[0]
+    want = hashlib.sha256(("%s\n%s" % (r["anomaly"], detail)).encode()).hexdigest()[:12]
+    rid = "ID" if r["id"] == want else "BADID:" + r["id"]
+    print("%s anomaly=%s id=%s message=%s%s" % (r["kind"], r["anomaly"], rid, r["message"], "".join(" EXTRA:" + k for k in extra)))
+'
+}
 active() { readlink "$1/app/current"; }
 
 # ---------------------------------------------------------------- install, nothing to do, health revert
@@ -107,10 +126,12 @@ publish
 rm -f anomalies.txt
 t_run "root rotation: held" 1 RAMPART_EHELD agent B.conf --once
 "$RAMPART" audit show --dir B/audit --kind anomaly >an
-grep -q "anomaly=root-rotation .*message=root rotated from version 1 to 2 (blocking: updates held until" an &&
-    t_ok "root rotation: recorded, blocking" || t_bad "anomalies: $(cat an)"
-grep -q "anomaly=new-key .*message=role 'targets' has a new key " an && t_ok "new key: recorded" ||
-    t_bad "anomalies: $(cat an)"
+anomalies B >an.b
+[ "$(wc -l <an.b)" = 2 ] && t_ok "B: two anomalies" || t_bad "anomalies: $(cat an.b)"
+grep -qxF "anomaly anomaly=root-rotation id=ID message=root rotated from version 1 to 2 (blocking: updates held until \`rampart agent ack\`)" an.b &&
+    t_ok "root rotation: the exact record, blocking" || t_bad "anomalies: $(cat an.b)"
+grep -qxE "anomaly anomaly=new-key id=ID message=role 'targets' has a new key [0-9a-f]{16}" an.b &&
+    t_ok "new key: the exact record" || t_bad "anomalies: $(cat an.b)"
 [ "$(cut -d' ' -f1 anomalies.txt | sort | tr '\n' ' ')" = "new-key root-rotation " ] && t_ok "anomaly hook ran for each" ||
     t_bad "hook: $(cat anomalies.txt 2>/dev/null)"
 id=$(grep -o 'anomaly=root-rotation id=[0-9a-f]*' an | cut -d= -f3)
@@ -131,8 +152,8 @@ conf F "freeze_after = 1"
 t_run "F: first run" 0 - agent F.conf --once
 sleep 2
 t_run "no new timestamp: a freeze anomaly, not blocking" 0 - agent F.conf --once
-"$RAMPART" audit show --dir F/audit --kind anomaly | grep -q "anomaly=freeze .*message=no new timestamp for [0-9]* seconds (since version " &&
-    t_ok "freeze: recorded" || t_bad "freeze: $("$RAMPART" audit show --dir F/audit)"
+anomalies F | grep -qxE "anomaly anomaly=freeze id=ID message=no new timestamp for [0-9]+ seconds \(since version [0-9]+\)" &&
+    t_ok "freeze: the exact record" || t_bad "freeze: $(anomalies F)"
 sleep 2
 t_run "freeze: raised once" 0 - agent F.conf --once
 [ "$("$RAMPART" audit show --dir F/audit --kind anomaly | wc -l)" = 1 ] && t_ok "freeze: one record" ||
@@ -211,11 +232,70 @@ t_run "P: a release with provenance (learnt)" 0 - agent P.conf --once
     --provenance a14.att >/dev/null 2>&1 || t_bad "add 1.4.0 with provenance"
 publish
 t_run "P: another builder and source" 0 - agent P.conf --once
-"$RAMPART" audit show --dir P/audit --kind anomaly >pan
-grep -q "anomaly=provenance-builder .*message=provenance names builder 'https://elsewhere.example/builder' instead of 'https://ci.example/builder'" pan &&
-    t_ok "provenance-builder: recorded" || t_bad "provenance: $(cat pan)"
-grep -q "anomaly=provenance-source .*message=provenance names source 'git+https://git.example/fork' instead of 'git+https://git.example/app'" pan &&
-    t_ok "provenance-source: recorded" || t_bad "provenance: $(cat pan)"
+anomalies P >pan
+printf '%s\n' "anomaly anomaly=provenance-builder id=ID message=provenance names builder 'https://elsewhere.example/builder' instead of 'https://ci.example/builder'" \
+    "anomaly anomaly=provenance-source id=ID message=provenance names source 'git+https://git.example/fork' instead of 'git+https://git.example/app'" >pan.want
+t_same "provenance-builder and provenance-source: the exact records" pan pan.want
+
+# ---------------------------------------------------------------- version-jump, same-version-new-bytes
+# Each anomaly record checked whole (its id is 12 hex digits of SHA-256 of
+# the name and the detail, docs/agent.md "Anomalies").
+conf J "max_version_jump = 1"
+t_run "J: first run learns the channel (1.4.0)" 0 - agent J.conf --once
+[ "$(active J)" = versions/1.4.0 ] && t_ok "J: 1.4.0 active" || t_bad "active $(active J)"
+mkrel app-3.1.0.tar.gz 3.1.0
+add app-3.1.0.tar.gz app/app-3.1.0.tar.gz 3.1.0
+publish
+t_run "version jump: not blocking, installs" 0 - agent J.conf --once
+[ "$(anomalies J)" = "anomaly anomaly=version-jump id=ID message=target 'app/app-3.1.0.tar.gz' version 3.1.0 jumps 2 major versions" ] &&
+    t_ok "version-jump: the exact record" || t_bad "anomalies: $(anomalies J)"
+[ "$(active J)" = versions/3.1.0 ] && t_ok "version jump: 3.1.0 active" || t_bad "active $(active J)"
+# the same path and version re-published with other bytes
+mkdir -p src-3.1.0b/bin && printf '#!/bin/sh\necho app 3.1.0 rebuilt\n' >src-3.1.0b/bin/app && chmod +x src-3.1.0b/bin/app
+tar -C src-3.1.0b -czf app-3.1.0b.tar.gz bin
+"$RAMPART" repo add repo app-3.1.0b.tar.gz --path app/app-3.1.0.tar.gz --custom '{"version":"3.1.0"}' --replace >/dev/null 2>&1 ||
+    t_bad "replace 3.1.0"
+publish
+t_run "same version, new bytes: not blocking" 0 - agent J.conf --once
+anomalies J | tail -1 >jan
+[ "$(cat jan)" = "anomaly anomaly=same-version-new-bytes id=ID message=target 'app/app-3.1.0.tar.gz' version 3.1.0 has other bytes than before" ] &&
+    t_ok "same-version-new-bytes: the exact record" || t_bad "anomalies: $(anomalies J)"
+[ "$(anomalies J | wc -l)" = 2 ] && t_ok "J: two anomalies in all" || t_bad "anomalies: $(anomalies J)"
+[ "$(active J)" = versions/3.1.0 ] && cmp -s J/app/current/bin/app src-3.1.0/bin/app &&
+    t_ok "same version: the installed 3.1.0 is not replaced" || t_bad "active $(active J)"
+
+# ---------------------------------------------------------------- lowered-threshold, expiry-window
+publish2() { # with both targets keys (threshold 2)
+    "$RAMPART" repo publish repo --key "$(K root key)" --key "$(K targets key)" --key "$(K targets2 key)" \
+        --key "$(K snapshot key)" --key "$(K timestamp key)" >/dev/null 2>&1 || t_bad "publish (2 targets keys)"
+}
+"$RAMPART" repo rotate repo --role targets --threshold 2 >/dev/null 2>&1 || t_bad "rotate: targets threshold 2"
+publish2
+conf T
+t_run "T: first run learns threshold 2" 0 - agent T.conf --once
+rootv=$(ls repo/public/metadata/ | sed -n 's/^\([0-9]*\)\.root\.json$/\1/p' | sort -n | tail -1)
+"$RAMPART" repo rotate repo --role targets --threshold 1 >/dev/null 2>&1 || t_bad "rotate: targets threshold 1"
+publish
+t_run "lowered threshold: not blocking" 0 - agent T.conf --once
+anomalies T >tan
+printf '%s\n' "anomaly anomaly=root-rotation id=ID message=root rotated from version $rootv to $((rootv + 1))" \
+    "anomaly anomaly=lowered-threshold id=ID message=role 'targets': threshold lowered from 2 to 1" >tan.want
+t_same "lowered-threshold: the exact records (with the root rotation that carried it)" tan tan.want
+# expiry window: the snapshot role re-signed with a 30-day period instead of 7
+"$RAMPART" repo rotate repo --role snapshot --expires 30 >/dev/null 2>&1 || t_bad "rotate: snapshot expires 30"
+printf 'x\n' >x.txt
+"$RAMPART" repo add repo x.txt --path other/x.txt >/dev/null 2>&1 || t_bad "add other/x.txt"
+publish
+t_run "expiry window: not blocking" 0 - agent T.conf --once
+anomalies T | tail -n +3 >tex
+sed -n 's/.*from \([0-9]*\)s to \([0-9]*\)s$/\1 \2/p' tex >tex.n
+read -r w0 w1 <tex.n
+[ "$(sed 's/from [0-9]*s to [0-9]*s/from Ns to Ms/' tex)" = "anomaly anomaly=expiry-window id=ID message=role 'snapshot': expiry window changed from Ns to Ms" ] &&
+    t_ok "expiry-window: the exact record, the only one" || t_bad "anomalies: $(cat tex)"
+# the windows: about 7 and 30 days (a few seconds of the test's own time less)
+[ "${w0:-0}" -gt $((7 * 86400 - 600)) ] && [ "${w0:-0}" -le $((7 * 86400)) ] &&
+    [ "${w1:-0}" -gt $((30 * 86400 - 600)) ] && [ "${w1:-0}" -le $((30 * 86400)) ] &&
+    t_ok "expiry-window: from 7 days to 30 days" || t_bad "windows: ${w0:-} ${w1:-}"
 
 # ---------------------------------------------------------------- configuration errors
 printf 'metadata_dir = x\nfollw = y\n' >bad1.conf
@@ -310,7 +390,8 @@ t_run "log: once logged, the release installs" 0 - agent L.conf --once
 # endpoint verified and stored (a view that cannot extend the one seen)
 mv lrepo/public/log newlog && cp -r oldlog lrepo/public/log
 t_run "split view: the log shrank" 1 RAMPART_ESPLITVIEW agent L.conf --once
-full L | tail -2 | sed 's/ id=[0-9a-f]\{12\} / id=ID /' >lsv
+anomalies L >lsv
+full L | tail -1 >>lsv
 printf '%s\n' "anomaly anomaly=split-view id=ID message=the repository showed two views that cannot both be honest" \
     "refused attack=split-view code=RAMPART_ESPLITVIEW message=the log shrank from 2 to 1 entries" >lsv.want
 t_same "split view: the anomaly and the refusal, exact" lsv lsv.want
