@@ -756,24 +756,64 @@ int rampart_agent_run(rampart_agent *ag, volatile sig_atomic_t *stop)
     return rc == RAMPART_EIO ? rc : 0;
 }
 
+/* Releases held anomaly i: removed from the held list, an "ack" record,
+ * the state saved (one anomaly at a time, so that a crash between two
+ * leaves each either held or acknowledged and recorded). */
+static int ack_index(rampart_agent *ag, size_t i)
+{
+    agent_held h = ag->st.held[i];
+    memmove(&ag->st.held[i], &ag->st.held[i + 1], (ag->st.nheld - i - 1) * sizeof(h));
+    ag->st.nheld--;
+    char msg[sizeof(h.detail) + 32];
+    (void)snprintf(msg, sizeof(msg), "acknowledged: %s", h.detail);
+    rec_args r = {.kind = "ack", .anomaly = h.kind, .id = h.id, .message = msg};
+    int rc = record(ag, &r);
+    return rc != 0 ? rc : save_state(ag);
+}
+
 int rampart_agent_ack(rampart_agent *ag, const char *id)
 {
     if (ag == NULL || id == NULL)
         return RAMPART_EINVAL;
     rerr_clear(&ag->err);
-    for (size_t i = 0; i < ag->st.nheld; i++) {
-        if (strcmp(ag->st.held[i].id, id) != 0)
-            continue;
-        agent_held h = ag->st.held[i];
-        memmove(&ag->st.held[i], &ag->st.held[i + 1], (ag->st.nheld - i - 1) * sizeof(h));
-        ag->st.nheld--;
-        char msg[sizeof(h.detail) + 32];
-        (void)snprintf(msg, sizeof(msg), "acknowledged: %s", h.detail);
-        rec_args r = {.kind = "ack", .anomaly = h.kind, .id = h.id, .message = msg};
-        int rc = record(ag, &r);
-        return rc != 0 ? rc : save_state(ag);
-    }
+    for (size_t i = 0; i < ag->st.nheld; i++)
+        if (strcmp(ag->st.held[i].id, id) == 0)
+            return ack_index(ag, i);
     char safe[64];
     rampart_sanitize(safe, sizeof(safe), id, strlen(id));
     return rerr_set(&ag->err, RAMPART_ENOTFOUND, NULL, "no held anomaly '%s'", safe);
+}
+
+int rampart_agent_ack_all(rampart_agent *ag, size_t *count)
+{
+    if (ag == NULL)
+        return RAMPART_EINVAL;
+    rerr_clear(&ag->err);
+    size_t n = 0;
+    int rc = 0;
+    while (rc == 0 && ag->st.nheld > 0) {
+        rc = ack_index(ag, 0);
+        n += rc == 0;
+    }
+    if (count != NULL)
+        *count = n;
+    return rc;
+}
+
+size_t rampart_agent_held_count(const rampart_agent *ag)
+{
+    return ag != NULL ? ag->st.nheld : 0;
+}
+
+int rampart_agent_held_at(const rampart_agent *ag, size_t i, const char **id, const char **kind, const char **detail)
+{
+    if (ag == NULL || i >= ag->st.nheld)
+        return RAMPART_EINVAL;
+    if (id != NULL)
+        *id = ag->st.held[i].id;
+    if (kind != NULL)
+        *kind = ag->st.held[i].kind;
+    if (detail != NULL)
+        *detail = ag->st.held[i].detail;
+    return 0;
 }

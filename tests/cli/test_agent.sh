@@ -273,6 +273,10 @@ publish2() { # with both targets keys (threshold 2)
 publish2
 conf T
 t_run "T: first run learns threshold 2" 0 - agent T.conf --once
+conf H "block = root-rotation,lowered-threshold"
+conf H2 "block = all"
+t_run "H: first run" 0 - agent H.conf --once
+t_run "H2: first run" 0 - agent H2.conf --once
 rootv=$(ls repo/public/metadata/ | sed -n 's/^\([0-9]*\)\.root\.json$/\1/p' | sort -n | tail -1)
 "$RAMPART" repo rotate repo --role targets --threshold 1 >/dev/null 2>&1 || t_bad "rotate: targets threshold 1"
 publish
@@ -281,6 +285,60 @@ anomalies T >tan
 printf '%s\n' "anomaly anomaly=root-rotation id=ID message=root rotated from version $rootv to $((rootv + 1))" \
     "anomaly anomaly=lowered-threshold id=ID message=role 'targets': threshold lowered from 2 to 1" >tan.want
 t_same "lowered-threshold: the exact records (with the root rotation that carried it)" tan tan.want
+
+# ---------------------------------------------------------------- ack: several held anomalies
+# One ack releases one anomaly; the update stays held while another is,
+# and every message names the oldest still held.
+idof() { "$RAMPART" audit show --dir "$1/audit" --kind anomaly --json | python3 -c '
+import json, sys
+print([json.loads(l)["id"] for l in sys.stdin if json.loads(l)["anomaly"] == sys.argv[1]][-1])' "$2"; }
+t_run "H: two blocking anomalies hold the update" 1 RAMPART_EHELD agent H.conf --once
+rid=$(idof H root-rotation)
+lid=$(idof H lowered-threshold)
+grep -qF "update held by anomaly $rid (root-rotation): root rotated from version $rootv to $((rootv + 1)); acknowledge with \`rampart agent ack $rid\`" "$T_WORK/err" &&
+    t_ok "H: held names the oldest" || t_bad "H: $(cat "$T_WORK/err")"
+anomalies H | tail -2 >han
+printf '%s\n' "anomaly anomaly=root-rotation id=ID message=root rotated from version $rootv to $((rootv + 1)) (blocking: updates held until \`rampart agent ack\`)" \
+    "anomaly anomaly=lowered-threshold id=ID message=role 'targets': threshold lowered from 2 to 1 (blocking: updates held until \`rampart agent ack\`)" >han.want
+t_same "H: both anomalies recorded, blocking" han han.want
+t_run "H: ack the second" 0 - agent H.conf ack "$lid"
+printf '%s\n' "acknowledged $lid" \
+    "still held by 1 anomaly; next: $rid (root-rotation): root rotated from version $rootv to $((rootv + 1))" >hack.want
+t_same "H: ack names the anomaly still held" "$T_WORK/out" hack.want
+t_run "H: the same id again" 1 RAMPART_ENOTFOUND agent H.conf ack "$lid"
+grep -qF "no held anomaly '$lid'" "$T_WORK/err" && t_ok "H: an acknowledged id is no longer held" || t_bad "$(cat "$T_WORK/err")"
+t_run "H: still held by the other" 1 RAMPART_EHELD agent H.conf --once
+grep -qF "update held by anomaly $rid (root-rotation)" "$T_WORK/err" && t_ok "H: held names the remaining one" ||
+    t_bad "H: $(cat "$T_WORK/err")"
+t_run "H: ack the last" 0 - agent H.conf ack "$rid"
+printf '%s\n' "acknowledged $rid" "no anomaly holds the update" >hack2.want
+t_same "H: nothing held any more" "$T_WORK/out" hack2.want
+"$RAMPART" audit show --dir H/audit --kind ack | cut -d' ' -f3- >hacks
+printf '%s\n' "ack anomaly=lowered-threshold id=$lid message=acknowledged: role 'targets': threshold lowered from 2 to 1" \
+    "ack anomaly=root-rotation id=$rid message=acknowledged: root rotated from version $rootv to $((rootv + 1))" >hacks.want
+t_same "H: one ack record per anomaly, in the order acknowledged" hacks hacks.want
+t_run "H: released" 0 - agent H.conf --once
+# ack --all: every held anomaly, one ack record each, oldest first
+t_run "H2: held" 1 RAMPART_EHELD agent H2.conf --once
+rid2=$(idof H2 root-rotation)
+lid2=$(idof H2 lowered-threshold)
+t_run "H2: ack --all" 0 - agent H2.conf ack --all
+printf '%s\n' "acknowledged 2 held anomalies" "no anomaly holds the update" >hall.want
+t_same "H2: ack --all says how many" "$T_WORK/out" hall.want
+"$RAMPART" audit show --dir H2/audit --kind ack | cut -d' ' -f3- >h2acks
+printf '%s\n' "ack anomaly=root-rotation id=$rid2 message=acknowledged: root rotated from version $rootv to $((rootv + 1))" \
+    "ack anomaly=lowered-threshold id=$lid2 message=acknowledged: role 'targets': threshold lowered from 2 to 1" >h2acks.want
+t_same "H2: one ack record per anomaly" h2acks h2acks.want
+t_run "H2: released" 0 - agent H2.conf --once
+t_run "H2: ack --all with nothing held" 0 - agent H2.conf ack --all
+printf '%s\n' "acknowledged 0 held anomalies" "no anomaly holds the update" >hnone.want
+t_same "H2: nothing to acknowledge" "$T_WORK/out" hnone.want
+[ "$("$RAMPART" audit show --dir H2/audit --kind ack | wc -l)" = 2 ] && t_ok "H2: no record for an empty ack --all" ||
+    t_bad "acks: $("$RAMPART" audit show --dir H2/audit --kind ack)"
+t_run "ack without an id" 2 - agent H2.conf ack
+t_run "ack --all with an id" 2 - agent H2.conf ack --all "$rid2"
+t_run "--all without ack" 2 - agent H2.conf --all --once
+t_run "H2: the audit log verifies" 0 - "$RAMPART" audit verify --dir H2/audit
 # expiry window: the snapshot role re-signed with a 30-day period instead of 7
 "$RAMPART" repo rotate repo --role snapshot --expires 30 >/dev/null 2>&1 || t_bad "rotate: snapshot expires 30"
 printf 'x\n' >x.txt
