@@ -355,6 +355,40 @@ read -r w0 w1 <tex.n
     [ "${w1:-0}" -gt $((30 * 86400 - 600)) ] && [ "${w1:-0}" -le $((30 * 86400)) ] &&
     t_ok "expiry-window: from 7 days to 30 days" || t_bad "windows: ${w0:-} ${w1:-}"
 
+# ---------------------------------------------------------------- the agent killed at random moments
+# Each round a fresh endpoint's first cycle (bootstrap, refresh, download,
+# install, health check, record) is killed with SIGKILL at a random moment
+# (0 to 0.8 s); then: no version or a complete 3.1.0 is active, the audit
+# log verifies or ends in a torn line (never tampered), and the next cycle
+# finishes with 3.1.0 active and complete and a log that verifies.
+akills=40
+[ -n "${RAMPART_UNDER_VALGRIND:-}" ] && akills=4
+abad=0 akilled=0 unrec=0
+for i in $(seq 1 $akills); do
+    rm -rf KA KA.conf
+    conf KA
+    "$RAMPART" agent --config KA.conf --once >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '0.%03d' $((RANDOM % 800)))"
+    kill -9 $pid 2>/dev/null && akilled=$((akilled + 1))
+    wait $pid 2>/dev/null
+    if [ -e KA/app/current ] && { [ "$(active KA)" != versions/3.1.0 ] || ! diff -r src-3.1.0b KA/app/current/ >/dev/null; }; then
+        abad=$((abad + 1)); echo "agent kill $i: active $(active KA) incomplete"
+    fi
+    if [ -e KA/audit ] && ! "$RAMPART" audit verify --dir KA/audit >/dev/null 2>kv.err && ! grep -qE 'RAMPART_E(TORN|NOTFOUND)' kv.err; then
+        abad=$((abad + 1)); echo "agent kill $i: $(cat kv.err)"
+    fi
+    "$RAMPART" agent --config KA.conf --once >/dev/null 2>ka.err || { abad=$((abad + 1)); echo "agent kill $i: next cycle: $(cat ka.err)"; }
+    [ "$(active KA)" = versions/3.1.0 ] && diff -r src-3.1.0b KA/app/current/ >/dev/null ||
+        { abad=$((abad + 1)); echo "agent kill $i: after the next cycle $(active KA)"; }
+    "$RAMPART" audit verify --dir KA/audit >/dev/null 2>&1 || { abad=$((abad + 1)); echo "agent kill $i: the log does not verify"; }
+    n=$("$RAMPART" audit show --dir KA/audit --kind installed | wc -l)
+    [ "$n" = 1 ] || { unrec=$((unrec + 1)); echo "agent kill $i: $n installed records"; }
+done
+[ $abad = 0 ] && t_ok "$akills agent cycles killed at random ($akilled before the end): always a complete version, a log that verifies, a clean next cycle" ||
+    t_bad "agent kills: $abad failures"
+echo "# agent kills: $unrec rounds without exactly one installed record"
+
 # ---------------------------------------------------------------- configuration errors
 printf 'metadata_dir = x\nfollw = y\n' >bad1.conf
 t_run "unknown key" 1 RAMPART_EFORMAT agent bad1.conf --once
