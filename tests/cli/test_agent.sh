@@ -11,7 +11,8 @@
 # until `rampart agent ack`; sd_notify's READY/WATCHDOG/STOPPING datagrams
 # and a clean stop on SIGTERM; configuration errors; the transparency log
 # (log_policy, log_max_age): a logged release installs, an unlogged one,
-# a checkpoint without quorum, a stale one and a shrunk log are refused
+# a checkpoint without quorum, a stale one, a shrunk log and (log_offline)
+# another release's proof are refused
 # with their attack class.
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
@@ -510,6 +511,20 @@ grep -qx "refused attack=freeze code=RAMPART_ESTALE message=the newest cosignatu
 conf M2 "log_policy = $T_WORK/lpolicy" "log_max_age = 86400"
 t_run "log: within log_max_age" 0 - agent M2.conf --once
 [ "$(active M2)" = versions/2.0.0 ] && t_ok "log: log_max_age 86400 installs" || t_bad "active $(active M2)"
+# log_offline: the inclusion proven from the .tlog-proof served beside the
+# release, the log itself out of reach (its folder no longer served)
+conf LO "log_policy = $T_WORK/lpolicy" "log_offline = yes"
+mv lrepo/public/log hidden-log
+t_run "log_offline: installs from the tlog-proof" 0 - agent LO.conf --once
+[ "$(active LO)" = versions/2.0.0 ] && t_ok "log_offline: 2.0.0 active" || t_bad "active $(active LO)"
+for f in lrepo/public/targets/app/*app-2.0.0.tar.gz.tlog-proof; do
+    cp lrepo/public/targets/app/app-1.0.0.tar.gz.tlog-proof "$f"
+done
+conf LO2 "log_policy = $T_WORK/lpolicy" "log_offline = yes"
+t_run "log_offline: another release's proof" 1 RAMPART_ENOTLOGGED agent LO2.conf --once
+[ "$(kinds LO2)" = "refused attack=unlogged-release code=RAMPART_ENOTLOGGED" ] &&
+    t_ok "log_offline: recorded as refused/unlogged-release" || t_bad "records: $(kinds LO2)"
+mv hidden-log lrepo/public/log
 # the policy file says what to trust: S74's rule, and it must parse
 chmod 0664 lpolicy
 t_run "S74: a group-writable log_policy" 1 RAMPART_EPATH agent L.conf --once
