@@ -72,6 +72,27 @@ RAMPART_API int rampart_agent_run(rampart_agent *ag, volatile sig_atomic_t *stop
  */
 RAMPART_API int rampart_agent_ack(rampart_agent *ag, const char *id) RAMPART_MUST_USE;
 
+/**
+ * Acknowledges every held anomaly, oldest first, with one "ack" record
+ * each (docs/agent.md, "Acknowledging").  *count (may be NULL) is set to
+ * the number acknowledged, 0 when none was held (not an error).  On a
+ * failure the ones before stay acknowledged and recorded, the rest held.
+ * Errors: RAMPART_EIO, RAMPART_EINVAL.
+ */
+RAMPART_API int rampart_agent_ack_all(rampart_agent *ag, size_t *count) RAMPART_MUST_USE;
+
+/** The number of anomalies holding the update (0 for NULL). */
+RAMPART_API size_t rampart_agent_held_count(const rampart_agent *ag) RAMPART_MUST_USE;
+
+/**
+ * Held anomaly `i` (0 the oldest, the one a held cycle names): its id, its
+ * name ("root-rotation", ...) and its detail, strings valid until
+ * the agent's held list changes (any pointer may be NULL).
+ * Errors: RAMPART_EINVAL (no such index).
+ */
+RAMPART_API int rampart_agent_held_at(const rampart_agent *ag, size_t i, const char **id, const char **kind,
+                                      const char **detail) RAMPART_MUST_USE;
+
 /** Detail of the last error on this agent. */
 RAMPART_API const rampart_error *rampart_agent_last_error(const rampart_agent *ag) RAMPART_MUST_USE;
 

@@ -35,6 +35,7 @@ struct rampart_agent {
     rampart_audit *audit;
     rampart_installer *inst;
     rampart_prov_policy *prov;
+    rbuf log_policy; /* the witness policy's bytes (log_policy), when set */
     int statefd;
     agent_state st;
 };
@@ -145,6 +146,14 @@ static int open_all(rampart_agent *ag, const char *config_path)
         rc = make_installer(ag);
     if (rc == 0 && ag->cfg.provenance_policy != NULL)
         rc = rampart_prov_policy_load(&ag->prov, ag->cfg.provenance_policy, &ag->err);
+    /* The witness policy says which log checkpoints to trust: read under
+     * the trusted root's rule; the client parses it. */
+    if (rc == 0 && ag->cfg.log_policy != NULL) {
+        rbuf_free(&ag->log_policy);
+        rc = read_private(ag->cfg.log_policy, 64u << 10, &ag->log_policy, &ag->err);
+        if (rc == 0 && ag->log_policy.len == 0)
+            rc = rerr_set(&ag->err, RAMPART_EFORMAT, NULL, "the log_policy file '%s' is empty", ag->cfg.log_policy);
+    }
     if (rc == 0)
         rc = load_state(ag);
     return rc;
@@ -158,6 +167,7 @@ int rampart_agent_new(rampart_agent **out, const char *config_path, rampart_erro
     if (ag == NULL)
         return rerr_set(err, RAMPART_ENOMEM, NULL, "out of memory");
     ag->statefd = -1;
+    rbuf_init(&ag->log_policy, 0);
     int rc = open_all(ag, config_path);
     if (rc != 0) {
         if (err != NULL)
@@ -177,6 +187,7 @@ void rampart_agent_free(rampart_agent *ag)
     rampart_audit_free(ag->audit);
     rampart_installer_free(ag->inst);
     rampart_prov_policy_free(ag->prov);
+    rbuf_free(&ag->log_policy);
     if (ag->statefd >= 0)
         close(ag->statefd);
     agent_config_free(&ag->cfg);
@@ -218,6 +229,12 @@ static int make_client(rampart_agent *ag, rampart_client **out)
     o.target_url_count = c->nturls;
     o.ca_file = c->ca_file;
     o.allow_insecure_http = c->allow_insecure_http;
+    if (c->log_policy != NULL) {
+        o.log_policy = ag->log_policy.data;
+        o.log_policy_len = ag->log_policy.len;
+    }
+    o.log_max_age = c->log_max_age_s;
+    o.log_offline = c->log_offline;
     rampart_client *cl = NULL;
     int rc = rampart_client_new(&cl, &o, &ag->err);
     if (rc == 0 && ag->prov != NULL && (rc = rampart_client_set_provenance_policy(cl, ag->prov)) != 0)
@@ -329,8 +346,11 @@ static const char *sha256_of(const rampart_target *t)
 }
 
 /* The newest target (SemVer precedence of custom "version") whose path
- * matches `follow` ('*' stays within one path component). */
-static int newest(rampart_agent *ag, rampart_client *c, rampart_target **out, char *version, size_t cap)
+ * matches `follow` ('*' stays within one path component).  *listing is set
+ * when the client refused the listing itself: with a witness policy every
+ * target under the prefix must be logged (docs/agent.md, "The transparency
+ * log"), so one unlogged release fails the whole listing. */
+static int newest(rampart_agent *ag, rampart_client *c, rampart_target **out, char *version, size_t cap, bool *listing)
 {
     const char *follow = ag->cfg.follow;
     char prefix[AGENT_VALUE_MAX + 1];
@@ -339,6 +359,7 @@ static int newest(rampart_agent *ag, rampart_client *c, rampart_target **out, ch
     prefix[pn] = '\0';
     rampart_target_iter *it = NULL;
     int rc = rampart_target_iter_new(&it, c, prefix);
+    *listing = rc != 0;
     if (rc != 0)
         return rerr_set(&ag->err, rc, NULL, "%s", rampart_client_last_error(c)->message);
     rampart_target *best = NULL, *t = NULL;
@@ -600,8 +621,11 @@ static int after_refresh(rampart_agent *ag, rampart_client *c)
 {
     rampart_target *t = NULL;
     char version[64];
-    int rc = newest(ag, c, &t, version, sizeof(version));
+    bool listing = false;
+    int rc = newest(ag, c, &t, version, sizeof(version), &listing);
     int found = rc;
+    char found_msg[sizeof(ag->err.message)];
+    (void)snprintf(found_msg, sizeof(found_msg), "%s", ag->err.message);
     mon_view *v = rampart_calloc(1, sizeof(*v));
     if (v == NULL) {
         rampart_target_free(t);
@@ -609,6 +633,9 @@ static int after_refresh(rampart_agent *ag, rampart_client *c)
     }
     v->now = now_s();
     v->fresh = 1;
+    /* docs/transparency.md step 2: the log's split view surfaces in the
+     * target search, after a refresh that succeeded. */
+    v->refresh_code = found == RAMPART_ESPLITVIEW ? found : 0;
     view_of(ag, c, v->now, v);
     if (found == 0) {
         mon_target *mt = &v->s.targets[v->s.ntargets++];
@@ -619,6 +646,15 @@ static int after_refresh(rampart_agent *ag, rampart_client *c)
     }
     rc = monitor(ag, v);
     rampart_free(v);
+    if (rc == 0 && listing) {
+        /* The client refused the listing (a log check, its network): a
+         * refusal with its attack class, or an error, like a refresh's. */
+        bool security = rampart_error_kind(found) == RAMPART_KIND_SECURITY;
+        rec_args r = {.kind = security ? "refused" : "error", .code = found, .message = found_msg};
+        rc = record(ag, &r);
+        if (rc == 0)
+            rc = rerr_set(&ag->err, found, NULL, "%s", found_msg);
+    }
     if (rc == 0)
         rc = held(ag);
     if (rc == 0)
@@ -720,24 +756,64 @@ int rampart_agent_run(rampart_agent *ag, volatile sig_atomic_t *stop)
     return rc == RAMPART_EIO ? rc : 0;
 }
 
+/* Releases held anomaly i: removed from the held list, an "ack" record,
+ * the state saved (one anomaly at a time, so that a crash between two
+ * leaves each either held or acknowledged and recorded). */
+static int ack_index(rampart_agent *ag, size_t i)
+{
+    agent_held h = ag->st.held[i];
+    memmove(&ag->st.held[i], &ag->st.held[i + 1], (ag->st.nheld - i - 1) * sizeof(h));
+    ag->st.nheld--;
+    char msg[sizeof(h.detail) + 32];
+    (void)snprintf(msg, sizeof(msg), "acknowledged: %s", h.detail);
+    rec_args r = {.kind = "ack", .anomaly = h.kind, .id = h.id, .message = msg};
+    int rc = record(ag, &r);
+    return rc != 0 ? rc : save_state(ag);
+}
+
 int rampart_agent_ack(rampart_agent *ag, const char *id)
 {
     if (ag == NULL || id == NULL)
         return RAMPART_EINVAL;
     rerr_clear(&ag->err);
-    for (size_t i = 0; i < ag->st.nheld; i++) {
-        if (strcmp(ag->st.held[i].id, id) != 0)
-            continue;
-        agent_held h = ag->st.held[i];
-        memmove(&ag->st.held[i], &ag->st.held[i + 1], (ag->st.nheld - i - 1) * sizeof(h));
-        ag->st.nheld--;
-        char msg[sizeof(h.detail) + 32];
-        (void)snprintf(msg, sizeof(msg), "acknowledged: %s", h.detail);
-        rec_args r = {.kind = "ack", .anomaly = h.kind, .id = h.id, .message = msg};
-        int rc = record(ag, &r);
-        return rc != 0 ? rc : save_state(ag);
-    }
+    for (size_t i = 0; i < ag->st.nheld; i++)
+        if (strcmp(ag->st.held[i].id, id) == 0)
+            return ack_index(ag, i);
     char safe[64];
     rampart_sanitize(safe, sizeof(safe), id, strlen(id));
     return rerr_set(&ag->err, RAMPART_ENOTFOUND, NULL, "no held anomaly '%s'", safe);
+}
+
+int rampart_agent_ack_all(rampart_agent *ag, size_t *count)
+{
+    if (ag == NULL)
+        return RAMPART_EINVAL;
+    rerr_clear(&ag->err);
+    size_t n = 0;
+    int rc = 0;
+    while (rc == 0 && ag->st.nheld > 0) {
+        rc = ack_index(ag, 0);
+        n += rc == 0;
+    }
+    if (count != NULL)
+        *count = n;
+    return rc;
+}
+
+size_t rampart_agent_held_count(const rampart_agent *ag)
+{
+    return ag != NULL ? ag->st.nheld : 0;
+}
+
+int rampart_agent_held_at(const rampart_agent *ag, size_t i, const char **id, const char **kind, const char **detail)
+{
+    if (ag == NULL || i >= ag->st.nheld)
+        return RAMPART_EINVAL;
+    if (id != NULL)
+        *id = ag->st.held[i].id;
+    if (kind != NULL)
+        *kind = ag->st.held[i].kind;
+    if (detail != NULL)
+        *detail = ag->st.held[i].detail;
+    return 0;
 }

@@ -22,7 +22,7 @@ enum { HOOK_PRE, HOOK_POST, HOOK_HEALTH, HOOK_ANOMALY, HOOK_COUNT };
 
 typedef struct agent_config {
     char *metadata_dir, *trusted_root, *follow, *install_dir, *state_dir, *audit_dir, *audit_name;
-    char *provenance_policy, *ca_file, *journal_socket;
+    char *provenance_policy, *ca_file, *journal_socket, *log_policy;
     char *murls[AGENT_MAX_URLS], *turls[AGENT_MAX_URLS];
     size_t nmurls, nturls;
     char *hookbuf[HOOK_COUNT];
@@ -31,6 +31,8 @@ typedef struct agent_config {
     unsigned hook_timeout_s;
     unsigned poll_interval_s, jitter_s, backoff_max_s;
     int journal, allow_insecure_http, allow_downgrade;
+    unsigned log_max_age_s;    /* 0: the client's default (RAMPART_LOG_MAX_AGE_DEFAULT) */
+    int log_offline;           /* 1: inclusion from the tlog-proof beside each target */
     unsigned block;            /* bit set of anomaly kinds that hold the update (1u << enum mon_kind) */
     unsigned max_version_jump; /* major versions; 0: no check */
     unsigned freeze_after_s;   /* 0: no check */
@@ -104,7 +106,7 @@ typedef struct mon_state {
 
 typedef struct mon_view {
     long long now;
-    int refresh_code; /* the refresh's result: RAMPART_ESPLITVIEW is an anomaly */
+    int refresh_code; /* the refresh's (or the log check's) result: RAMPART_ESPLITVIEW is an anomaly */
     int fresh;        /* 1: the refresh succeeded and the rest of the view is filled */
     mon_state s;      /* root_version, roles, timestamp_version, targets[0..1], builder, source */
 } mon_view;

@@ -27,6 +27,7 @@ static const struct key_row {
     {"provenance_policy", V_STR, offsetof(agent_config, provenance_policy), 0, 0, 0},
     {"ca_file", V_STR, offsetof(agent_config, ca_file), 0, 0, 0},
     {"journal_socket", V_STR, offsetof(agent_config, journal_socket), 0, 0, 0},
+    {"log_policy", V_STR, offsetof(agent_config, log_policy), 0, 0, 0},
     {"metadata_url", V_URL, 0, 0, 0, 0},
     {"target_url", V_URL, 0, 0, 0, 1},
     {"pre_install", V_HOOK, 0, 0, 0, HOOK_PRE},
@@ -41,9 +42,11 @@ static const struct key_row {
     {"max_version_jump", V_NUM, offsetof(agent_config, max_version_jump), 0, 1000000, 0},
     {"freeze_after", V_NUM, offsetof(agent_config, freeze_after_s), 0, 365 * 86400, 0},
     {"expiry_tolerance", V_NUM, offsetof(agent_config, expiry_tolerance_s), 0, 365 * 86400, 0},
+    {"log_max_age", V_NUM, offsetof(agent_config, log_max_age_s), 1, 365 * 86400, 0},
     {"journal", V_BOOL, offsetof(agent_config, journal), 0, 0, 0},
     {"allow_insecure_http", V_BOOL, offsetof(agent_config, allow_insecure_http), 0, 0, 0},
     {"allow_downgrade", V_BOOL, offsetof(agent_config, allow_downgrade), 0, 0, 0},
+    {"log_offline", V_BOOL, offsetof(agent_config, log_offline), 0, 0, 0},
     {"block", V_BLOCK, offsetof(agent_config, block), 0, 0, 0},
 };
 
@@ -57,7 +60,7 @@ void agent_config_free(agent_config *c)
 {
     drop(&c->metadata_dir), drop(&c->trusted_root), drop(&c->follow), drop(&c->install_dir);
     drop(&c->state_dir), drop(&c->audit_dir), drop(&c->audit_name), drop(&c->provenance_policy);
-    drop(&c->ca_file), drop(&c->journal_socket);
+    drop(&c->ca_file), drop(&c->journal_socket), drop(&c->log_policy);
     for (size_t i = 0; i < AGENT_MAX_URLS; i++) {
         rampart_free(c->murls[i]);
         rampart_free(c->turls[i]);

@@ -3,14 +3,21 @@
 # and served on loopback (docs/agent.md): --once installs the newest
 # followed release and records it; a failing health check reverts and is
 # recorded; a signed release below the highest installed is refused and
-# recorded as refused/downgrade; channel anomalies end to end (a root
-# rotation and a new key, a freeze, another provenance builder and source),
-# a blocking anomaly holding the update
+# recorded as refused/downgrade; every channel anomaly end to end, each
+# record checked whole (a root rotation and a new key, a freeze, another
+# provenance builder and source, a version jump, the same version with new
+# bytes, a lowered threshold, a changed expiry window, a split view of the
+# log), a blocking anomaly holding the update
 # until `rampart agent ack`; sd_notify's READY/WATCHDOG/STOPPING datagrams
-# and a clean stop on SIGTERM; configuration errors.
+# and a clean stop on SIGTERM; configuration errors; the transparency log
+# (log_policy, log_max_age): a logged release installs, an unlogged one,
+# a checkpoint without quorum, a stale one, a shrunk log and (log_offline)
+# another release's proof are refused
+# with their attack class.
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/repo.sh"
+source "$here/lib/witness.sh"
 : "${RAMPART:?}"
 cd "$T_WORK" || exit 1
 
@@ -34,6 +41,7 @@ printf '#!/bin/sh\n[ -f "$RAMPART_INSTALL_DIR/bin/app" ] && ! grep -q 1.1.0 "$RA
 printf '#!/bin/sh\necho "$RAMPART_ANOMALY $RAMPART_ANOMALY_ID" >>"%s/anomalies.txt"\n' "$T_WORK" >onanomaly
 chmod +x health onanomaly
 
+TRUST=$T_WORK/repo/public/metadata/1.root.json
 conf() { # NAME [extra lines...]: a configuration for agent NAME
     local n=$1
     shift
@@ -42,7 +50,7 @@ conf() { # NAME [extra lines...]: a configuration for agent NAME
         echo "metadata_dir = $T_WORK/$n/md"
         echo "metadata_url = $U/metadata/"
         echo "target_url = $U/targets/"
-        echo "trusted_root = $T_WORK/repo/public/metadata/1.root.json"
+        echo "trusted_root = $TRUST"
         echo "follow = app/app-*.tar.gz"
         echo "install_dir = $T_WORK/$n/app"
         echo "state_dir = $T_WORK/$n/state"
@@ -55,6 +63,24 @@ conf() { # NAME [extra lines...]: a configuration for agent NAME
 }
 agent() { "$RAMPART" agent --config "$@"; }
 kinds() { "$RAMPART" audit show --dir "$1/audit" | cut -d' ' -f3- | sed 's/ message=.*//'; }
+full() { "$RAMPART" audit show --dir "$1/audit" | cut -d' ' -f3-; }
+# anomalies NAME: agent NAME's anomaly records, every member but the time
+# and chain: "anomaly anomaly=KIND id=ID message=MESSAGE", where ID stands
+# for an id that is the first 12 hex digits of SHA-256("KIND\nDETAIL")
+# (docs/agent.md, "Anomalies"; the detail is the message without the
+# blocking note); a wrong id is printed as BADID:the id.
+anomalies() {
+    "$RAMPART" audit show --dir "$1/audit" --kind anomaly --json | python3 -c '
+import hashlib, json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    extra = sorted(set(r) - {"v", "seq", "time", "prev", "kind", "anomaly", "id", "message"})
+    detail = r["message"].split(" (blocking: ")[0]
+    want = hashlib.sha256(("%s\n%s" % (r["anomaly"], detail)).encode()).hexdigest()[:12]
+    rid = "ID" if r["id"] == want else "BADID:" + r["id"]
+    print("%s anomaly=%s id=%s message=%s%s" % (r["kind"], r["anomaly"], rid, r["message"], "".join(" EXTRA:" + k for k in extra)))
+'
+}
 active() { readlink "$1/app/current"; }
 
 # ---------------------------------------------------------------- install, nothing to do, health revert
@@ -101,10 +127,12 @@ publish
 rm -f anomalies.txt
 t_run "root rotation: held" 1 RAMPART_EHELD agent B.conf --once
 "$RAMPART" audit show --dir B/audit --kind anomaly >an
-grep -q "anomaly=root-rotation .*message=root rotated from version 1 to 2 (blocking: updates held until" an &&
-    t_ok "root rotation: recorded, blocking" || t_bad "anomalies: $(cat an)"
-grep -q "anomaly=new-key .*message=role 'targets' has a new key " an && t_ok "new key: recorded" ||
-    t_bad "anomalies: $(cat an)"
+anomalies B >an.b
+[ "$(wc -l <an.b)" = 2 ] && t_ok "B: two anomalies" || t_bad "anomalies: $(cat an.b)"
+grep -qxF "anomaly anomaly=root-rotation id=ID message=root rotated from version 1 to 2 (blocking: updates held until \`rampart agent ack\`)" an.b &&
+    t_ok "root rotation: the exact record, blocking" || t_bad "anomalies: $(cat an.b)"
+grep -qxE "anomaly anomaly=new-key id=ID message=role 'targets' has a new key [0-9a-f]{16}" an.b &&
+    t_ok "new key: the exact record" || t_bad "anomalies: $(cat an.b)"
 [ "$(cut -d' ' -f1 anomalies.txt | sort | tr '\n' ' ')" = "new-key root-rotation " ] && t_ok "anomaly hook ran for each" ||
     t_bad "hook: $(cat anomalies.txt 2>/dev/null)"
 id=$(grep -o 'anomaly=root-rotation id=[0-9a-f]*' an | cut -d= -f3)
@@ -125,8 +153,8 @@ conf F "freeze_after = 1"
 t_run "F: first run" 0 - agent F.conf --once
 sleep 2
 t_run "no new timestamp: a freeze anomaly, not blocking" 0 - agent F.conf --once
-"$RAMPART" audit show --dir F/audit --kind anomaly | grep -q "anomaly=freeze .*message=no new timestamp for [0-9]* seconds (since version " &&
-    t_ok "freeze: recorded" || t_bad "freeze: $("$RAMPART" audit show --dir F/audit)"
+anomalies F | grep -qxE "anomaly anomaly=freeze id=ID message=no new timestamp for [0-9]+ seconds \(since version [0-9]+\)" &&
+    t_ok "freeze: the exact record" || t_bad "freeze: $(anomalies F)"
 sleep 2
 t_run "freeze: raised once" 0 - agent F.conf --once
 [ "$("$RAMPART" audit show --dir F/audit --kind anomaly | wc -l)" = 1 ] && t_ok "freeze: one record" ||
@@ -205,11 +233,162 @@ t_run "P: a release with provenance (learnt)" 0 - agent P.conf --once
     --provenance a14.att >/dev/null 2>&1 || t_bad "add 1.4.0 with provenance"
 publish
 t_run "P: another builder and source" 0 - agent P.conf --once
-"$RAMPART" audit show --dir P/audit --kind anomaly >pan
-grep -q "anomaly=provenance-builder .*message=provenance names builder 'https://elsewhere.example/builder' instead of 'https://ci.example/builder'" pan &&
-    t_ok "provenance-builder: recorded" || t_bad "provenance: $(cat pan)"
-grep -q "anomaly=provenance-source .*message=provenance names source 'git+https://git.example/fork' instead of 'git+https://git.example/app'" pan &&
-    t_ok "provenance-source: recorded" || t_bad "provenance: $(cat pan)"
+anomalies P >pan
+printf '%s\n' "anomaly anomaly=provenance-builder id=ID message=provenance names builder 'https://elsewhere.example/builder' instead of 'https://ci.example/builder'" \
+    "anomaly anomaly=provenance-source id=ID message=provenance names source 'git+https://git.example/fork' instead of 'git+https://git.example/app'" >pan.want
+t_same "provenance-builder and provenance-source: the exact records" pan pan.want
+
+# ---------------------------------------------------------------- version-jump, same-version-new-bytes
+# Each anomaly record checked whole (its id is 12 hex digits of SHA-256 of
+# the name and the detail, docs/agent.md "Anomalies").
+conf J "max_version_jump = 1"
+t_run "J: first run learns the channel (1.4.0)" 0 - agent J.conf --once
+[ "$(active J)" = versions/1.4.0 ] && t_ok "J: 1.4.0 active" || t_bad "active $(active J)"
+mkrel app-3.1.0.tar.gz 3.1.0
+add app-3.1.0.tar.gz app/app-3.1.0.tar.gz 3.1.0
+publish
+t_run "version jump: not blocking, installs" 0 - agent J.conf --once
+[ "$(anomalies J)" = "anomaly anomaly=version-jump id=ID message=target 'app/app-3.1.0.tar.gz' version 3.1.0 jumps 2 major versions" ] &&
+    t_ok "version-jump: the exact record" || t_bad "anomalies: $(anomalies J)"
+[ "$(active J)" = versions/3.1.0 ] && t_ok "version jump: 3.1.0 active" || t_bad "active $(active J)"
+# the same path and version re-published with other bytes
+mkdir -p src-3.1.0b/bin && printf '#!/bin/sh\necho app 3.1.0 rebuilt\n' >src-3.1.0b/bin/app && chmod +x src-3.1.0b/bin/app
+tar -C src-3.1.0b -czf app-3.1.0b.tar.gz bin
+"$RAMPART" repo add repo app-3.1.0b.tar.gz --path app/app-3.1.0.tar.gz --custom '{"version":"3.1.0"}' --replace >/dev/null 2>&1 ||
+    t_bad "replace 3.1.0"
+publish
+t_run "same version, new bytes: not blocking" 0 - agent J.conf --once
+anomalies J | tail -1 >jan
+[ "$(cat jan)" = "anomaly anomaly=same-version-new-bytes id=ID message=target 'app/app-3.1.0.tar.gz' version 3.1.0 has other bytes than before" ] &&
+    t_ok "same-version-new-bytes: the exact record" || t_bad "anomalies: $(anomalies J)"
+[ "$(anomalies J | wc -l)" = 2 ] && t_ok "J: two anomalies in all" || t_bad "anomalies: $(anomalies J)"
+[ "$(active J)" = versions/3.1.0 ] && cmp -s J/app/current/bin/app src-3.1.0/bin/app &&
+    t_ok "same version: the installed 3.1.0 is not replaced" || t_bad "active $(active J)"
+
+# ---------------------------------------------------------------- lowered-threshold, expiry-window
+publish2() { # with both targets keys (threshold 2)
+    "$RAMPART" repo publish repo --key "$(K root key)" --key "$(K targets key)" --key "$(K targets2 key)" \
+        --key "$(K snapshot key)" --key "$(K timestamp key)" >/dev/null 2>&1 || t_bad "publish (2 targets keys)"
+}
+"$RAMPART" repo rotate repo --role targets --threshold 2 >/dev/null 2>&1 || t_bad "rotate: targets threshold 2"
+publish2
+conf T
+t_run "T: first run learns threshold 2" 0 - agent T.conf --once
+conf H "block = root-rotation,lowered-threshold"
+conf H2 "block = all"
+t_run "H: first run" 0 - agent H.conf --once
+t_run "H2: first run" 0 - agent H2.conf --once
+rootv=$(ls repo/public/metadata/ | sed -n 's/^\([0-9]*\)\.root\.json$/\1/p' | sort -n | tail -1)
+"$RAMPART" repo rotate repo --role targets --threshold 1 >/dev/null 2>&1 || t_bad "rotate: targets threshold 1"
+publish
+t_run "lowered threshold: not blocking" 0 - agent T.conf --once
+anomalies T >tan
+printf '%s\n' "anomaly anomaly=root-rotation id=ID message=root rotated from version $rootv to $((rootv + 1))" \
+    "anomaly anomaly=lowered-threshold id=ID message=role 'targets': threshold lowered from 2 to 1" >tan.want
+t_same "lowered-threshold: the exact records (with the root rotation that carried it)" tan tan.want
+
+# ---------------------------------------------------------------- ack: several held anomalies
+# One ack releases one anomaly; the update stays held while another is,
+# and every message names the oldest still held.
+idof() { "$RAMPART" audit show --dir "$1/audit" --kind anomaly --json | python3 -c '
+import json, sys
+print([json.loads(l)["id"] for l in sys.stdin if json.loads(l)["anomaly"] == sys.argv[1]][-1])' "$2"; }
+t_run "H: two blocking anomalies hold the update" 1 RAMPART_EHELD agent H.conf --once
+rid=$(idof H root-rotation)
+lid=$(idof H lowered-threshold)
+grep -qF "update held by anomaly $rid (root-rotation): root rotated from version $rootv to $((rootv + 1)); acknowledge with \`rampart agent ack $rid\`" "$T_WORK/err" &&
+    t_ok "H: held names the oldest" || t_bad "H: $(cat "$T_WORK/err")"
+anomalies H | tail -2 >han
+printf '%s\n' "anomaly anomaly=root-rotation id=ID message=root rotated from version $rootv to $((rootv + 1)) (blocking: updates held until \`rampart agent ack\`)" \
+    "anomaly anomaly=lowered-threshold id=ID message=role 'targets': threshold lowered from 2 to 1 (blocking: updates held until \`rampart agent ack\`)" >han.want
+t_same "H: both anomalies recorded, blocking" han han.want
+t_run "H: ack the second" 0 - agent H.conf ack "$lid"
+printf '%s\n' "acknowledged $lid" \
+    "still held by 1 anomaly; next: $rid (root-rotation): root rotated from version $rootv to $((rootv + 1))" >hack.want
+t_same "H: ack names the anomaly still held" "$T_WORK/out" hack.want
+t_run "H: the same id again" 1 RAMPART_ENOTFOUND agent H.conf ack "$lid"
+grep -qF "no held anomaly '$lid'" "$T_WORK/err" && t_ok "H: an acknowledged id is no longer held" || t_bad "$(cat "$T_WORK/err")"
+t_run "H: still held by the other" 1 RAMPART_EHELD agent H.conf --once
+grep -qF "update held by anomaly $rid (root-rotation)" "$T_WORK/err" && t_ok "H: held names the remaining one" ||
+    t_bad "H: $(cat "$T_WORK/err")"
+t_run "H: ack the last" 0 - agent H.conf ack "$rid"
+printf '%s\n' "acknowledged $rid" "no anomaly holds the update" >hack2.want
+t_same "H: nothing held any more" "$T_WORK/out" hack2.want
+"$RAMPART" audit show --dir H/audit --kind ack | cut -d' ' -f3- >hacks
+printf '%s\n' "ack anomaly=lowered-threshold id=$lid message=acknowledged: role 'targets': threshold lowered from 2 to 1" \
+    "ack anomaly=root-rotation id=$rid message=acknowledged: root rotated from version $rootv to $((rootv + 1))" >hacks.want
+t_same "H: one ack record per anomaly, in the order acknowledged" hacks hacks.want
+t_run "H: released" 0 - agent H.conf --once
+# ack --all: every held anomaly, one ack record each, oldest first
+t_run "H2: held" 1 RAMPART_EHELD agent H2.conf --once
+rid2=$(idof H2 root-rotation)
+lid2=$(idof H2 lowered-threshold)
+t_run "H2: ack --all" 0 - agent H2.conf ack --all
+printf '%s\n' "acknowledged 2 held anomalies" "no anomaly holds the update" >hall.want
+t_same "H2: ack --all says how many" "$T_WORK/out" hall.want
+"$RAMPART" audit show --dir H2/audit --kind ack | cut -d' ' -f3- >h2acks
+printf '%s\n' "ack anomaly=root-rotation id=$rid2 message=acknowledged: root rotated from version $rootv to $((rootv + 1))" \
+    "ack anomaly=lowered-threshold id=$lid2 message=acknowledged: role 'targets': threshold lowered from 2 to 1" >h2acks.want
+t_same "H2: one ack record per anomaly" h2acks h2acks.want
+t_run "H2: released" 0 - agent H2.conf --once
+t_run "H2: ack --all with nothing held" 0 - agent H2.conf ack --all
+printf '%s\n' "acknowledged 0 held anomalies" "no anomaly holds the update" >hnone.want
+t_same "H2: nothing to acknowledge" "$T_WORK/out" hnone.want
+[ "$("$RAMPART" audit show --dir H2/audit --kind ack | wc -l)" = 2 ] && t_ok "H2: no record for an empty ack --all" ||
+    t_bad "acks: $("$RAMPART" audit show --dir H2/audit --kind ack)"
+t_run "ack without an id" 2 - agent H2.conf ack
+t_run "ack --all with an id" 2 - agent H2.conf ack --all "$rid2"
+t_run "--all without ack" 2 - agent H2.conf --all --once
+t_run "H2: the audit log verifies" 0 - "$RAMPART" audit verify --dir H2/audit
+# expiry window: the snapshot role re-signed with a 30-day period instead of 7
+"$RAMPART" repo rotate repo --role snapshot --expires 30 >/dev/null 2>&1 || t_bad "rotate: snapshot expires 30"
+printf 'x\n' >x.txt
+"$RAMPART" repo add repo x.txt --path other/x.txt >/dev/null 2>&1 || t_bad "add other/x.txt"
+publish
+t_run "expiry window: not blocking" 0 - agent T.conf --once
+anomalies T | tail -n +3 >tex
+sed -n 's/.*from \([0-9]*\)s to \([0-9]*\)s$/\1 \2/p' tex >tex.n
+read -r w0 w1 <tex.n
+[ "$(sed 's/from [0-9]*s to [0-9]*s/from Ns to Ms/' tex)" = "anomaly anomaly=expiry-window id=ID message=role 'snapshot': expiry window changed from Ns to Ms" ] &&
+    t_ok "expiry-window: the exact record, the only one" || t_bad "anomalies: $(cat tex)"
+# the windows: about 7 and 30 days (a few seconds of the test's own time less)
+[ "${w0:-0}" -gt $((7 * 86400 - 600)) ] && [ "${w0:-0}" -le $((7 * 86400)) ] &&
+    [ "${w1:-0}" -gt $((30 * 86400 - 600)) ] && [ "${w1:-0}" -le $((30 * 86400)) ] &&
+    t_ok "expiry-window: from 7 days to 30 days" || t_bad "windows: ${w0:-} ${w1:-}"
+
+# ---------------------------------------------------------------- the agent killed at random moments
+# Each round a fresh endpoint's first cycle (bootstrap, refresh, download,
+# install, health check, record) is killed with SIGKILL at a random moment
+# (0 to 0.8 s); then: no version or a complete 3.1.0 is active, the audit
+# log verifies or ends in a torn line (never tampered), and the next cycle
+# finishes with 3.1.0 active and complete and a log that verifies.
+akills=40
+[ -n "${RAMPART_UNDER_VALGRIND:-}" ] && akills=4
+abad=0 akilled=0 unrec=0
+for i in $(seq 1 $akills); do
+    rm -rf KA KA.conf
+    conf KA
+    "$RAMPART" agent --config KA.conf --once >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '0.%03d' $((RANDOM % 800)))"
+    kill -9 $pid 2>/dev/null && akilled=$((akilled + 1))
+    wait $pid 2>/dev/null
+    if [ -e KA/app/current ] && { [ "$(active KA)" != versions/3.1.0 ] || ! diff -r src-3.1.0b KA/app/current/ >/dev/null; }; then
+        abad=$((abad + 1)); echo "agent kill $i: active $(active KA) incomplete"
+    fi
+    if [ -e KA/audit ] && ! "$RAMPART" audit verify --dir KA/audit >/dev/null 2>kv.err && ! grep -qE 'RAMPART_E(TORN|NOTFOUND)' kv.err; then
+        abad=$((abad + 1)); echo "agent kill $i: $(cat kv.err)"
+    fi
+    "$RAMPART" agent --config KA.conf --once >/dev/null 2>ka.err || { abad=$((abad + 1)); echo "agent kill $i: next cycle: $(cat ka.err)"; }
+    [ "$(active KA)" = versions/3.1.0 ] && diff -r src-3.1.0b KA/app/current/ >/dev/null ||
+        { abad=$((abad + 1)); echo "agent kill $i: after the next cycle $(active KA)"; }
+    "$RAMPART" audit verify --dir KA/audit >/dev/null 2>&1 || { abad=$((abad + 1)); echo "agent kill $i: the log does not verify"; }
+    n=$("$RAMPART" audit show --dir KA/audit --kind installed | wc -l)
+    [ "$n" = 1 ] || { unrec=$((unrec + 1)); echo "agent kill $i: $n installed records"; }
+done
+[ $abad = 0 ] && t_ok "$akills agent cycles killed at random ($akilled before the end): always a complete version, a log that verifies, a clean next cycle" ||
+    t_bad "agent kills: $abad failures"
+echo "# agent kills: $unrec rounds without exactly one installed record"
 
 # ---------------------------------------------------------------- configuration errors
 printf 'metadata_dir = x\nfollw = y\n' >bad1.conf
@@ -244,4 +423,115 @@ sed -e "s|/var/lib/rampart|$T_WORK/ex|" -e "s|https://updates.example.com|http:/
 t_run "the example configuration" 1 RAMPART_ENET agent ex.conf --once
 "$RAMPART" audit show --dir ex/audit | grep -q "^1 .* error code=RAMPART_ENET message=" && t_ok "example: the failed refresh recorded" ||
     t_bad "example: $("$RAMPART" audit show --dir ex/audit)"
+
+# ---------------------------------------------------------------- the transparency log: log_policy, log_max_age
+# A logged repository (docs/transparency.md) whose checkpoints a witness
+# (`rampart witness serve`) cosigns at publish; the agents' witness policy
+# names the log and that witness.
+r_stop
+r_init lrepo || t_bad "lrepo init"
+w_keys || t_bad "log and witness keys"
+"$RAMPART" repo log lrepo --init --origin example.com/log --key "$T_WORK/log.pub" >lvkey 2>&1 || t_bad "repo log --init"
+[ "$(cat lvkey)" = "$LOG_VKEY" ] && t_ok "log: the repository's vkey" || t_bad "vkey $(cat lvkey) != $LOG_VKEY"
+w_start wst || t_bad "the witness did not start: $(cat "$T_WORK/w.err")"
+printf 'witness w1 %s http://127.0.0.1:%s\nquorum w1\n' "$W_VKEY" "$W_PORT" >lwitnesses
+"$RAMPART" repo log lrepo --witnesses lwitnesses >/dev/null 2>&1 || t_bad "repo log --witnesses"
+printf 'log %s\nwitness w1 %s\nquorum w1\n' "$LOG_VKEY" "$W_VKEY" >lpolicy
+chmod 0644 lpolicy
+lpublish() {
+    "$RAMPART" repo publish lrepo --key "$(K root key)" --key "$(K targets key)" --key "$(K snapshot key)" \
+        --key "$(K timestamp key)" --key "$T_WORK/log.key" >/dev/null 2>&1 || t_bad "publish lrepo"
+}
+ladd() { "$RAMPART" repo add lrepo "$1" --path "$2" --custom "{\"version\":\"$3\"}" >/dev/null 2>&1 || t_bad "add $2"; }
+ladd app-1.0.0.tar.gz app/app-1.0.0.tar.gz 1.0.0
+lpublish
+r_serve lrepo/public || exit 1
+U="http://127.0.0.1:$R_PORT"
+TRUST=$T_WORK/lrepo/public/metadata/1.root.json
+conf L "log_policy = $T_WORK/lpolicy"
+t_run "log: a logged release installs" 0 - agent L.conf --once
+[ "$(active L)" = versions/1.0.0 ] && t_ok "log: 1.0.0 active" || t_bad "active $(active L)"
+[ "$(kinds L)" = "installed target=app/app-1.0.0.tar.gz version=1.0.0 sha256=$(sha256sum app-1.0.0.tar.gz | cut -d' ' -f1)" ] &&
+    t_ok "log: recorded as installed" || t_bad "records: $(kinds L)"
+t_same "log: the verified checkpoint is stored" L/md/tlog/checkpoint lrepo/public/log/checkpoint
+# An unlogged release: signed with every online key, but the log served
+# does not hold it (a repository, or whoever holds its keys, keeping a
+# release out of the public log).
+cp -r lrepo/public/log oldlog
+mkrel app-2.0.0.tar.gz 2.0.0
+ladd app-2.0.0.tar.gz app/app-2.0.0.tar.gz 2.0.0
+lpublish
+mv lrepo/public/log newlog && cp -r oldlog lrepo/public/log
+t_run "log: an unlogged release is refused" 1 RAMPART_ENOTLOGGED agent L.conf --once
+[ "$(kinds L | tail -1)" = "refused attack=unlogged-release code=RAMPART_ENOTLOGGED" ] &&
+    t_ok "log: recorded as refused/unlogged-release" || t_bad "records: $(kinds L)"
+"$RAMPART" audit show --dir L/audit --json | tail -1 >lrec
+python3 - lrec <<'PY' && t_ok "log: the refusal's exact record" || t_bad "record: $(cat lrec)"
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+want = {"kind": "refused", "attack": "unlogged-release", "code": "RAMPART_ENOTLOGGED",
+        "message": "target 'app/app-2.0.0.tar.gz' is not in the log: entry 1 is past the end of a log of 1 entries"}
+got = {k: r[k] for k in r if k in ("kind", "attack", "code", "message", "target", "version", "anomaly")}
+assert got == want, got
+assert r["seq"] == 2, r
+PY
+[ "$(active L)" = versions/1.0.0 ] && t_ok "log: 1.0.0 stays" || t_bad "active $(active L)"
+rm -rf lrepo/public/log && mv newlog lrepo/public/log
+t_run "log: once logged, the release installs" 0 - agent L.conf --once
+[ "$(active L)" = versions/2.0.0 ] && t_ok "log: 2.0.0 active" || t_bad "active $(active L)"
+# split view: the log served now is smaller than the checkpoint this
+# endpoint verified and stored (a view that cannot extend the one seen)
+mv lrepo/public/log newlog && cp -r oldlog lrepo/public/log
+t_run "split view: the log shrank" 1 RAMPART_ESPLITVIEW agent L.conf --once
+anomalies L >lsv
+full L | tail -1 >>lsv
+printf '%s\n' "anomaly anomaly=split-view id=ID message=the repository showed two views that cannot both be honest" \
+    "refused attack=split-view code=RAMPART_ESPLITVIEW message=the log shrank from 2 to 1 entries" >lsv.want
+t_same "split view: the anomaly and the refusal, exact" lsv lsv.want
+ls L/md/tlog/split-view-*.txt >/dev/null 2>&1 && t_ok "split view: evidence kept" || t_bad "no split-view evidence"
+[ "$(active L)" = versions/2.0.0 ] && t_ok "split view: 2.0.0 stays" || t_bad "active $(active L)"
+rm -rf lrepo/public/log && mv newlog lrepo/public/log
+t_run "log: the audit log verifies" 0 - "$RAMPART" audit verify --dir L/audit
+# a policy whose quorum is another witness: the checkpoint is refused
+printf 'log %s\nwitness w1 %s\nquorum w1\n' "$LOG_VKEY" \
+    "$("$RAMPART" witness vkey --name witness.example/w1 --key other.key)" >qpolicy
+chmod 0644 qpolicy
+conf Q "log_policy = $T_WORK/qpolicy"
+t_run "log: no quorum" 1 RAMPART_ENOQUORUM agent Q.conf --once
+[ "$(full Q)" = "refused attack=unlogged-release code=RAMPART_ENOQUORUM message=checkpoint of 'example.com/log' is cosigned by 0 witnesses: no quorum" ] &&
+    t_ok "log: no quorum recorded as refused/unlogged-release" || t_bad "records: $(kinds Q)"
+[ -e Q/app/current ] && t_bad "log: no quorum installed something" || t_ok "log: nothing installed without a quorum"
+# log_max_age: a checkpoint cosigned longer ago is a freeze
+conf M "log_policy = $T_WORK/lpolicy" "log_max_age = 1"
+sleep 2
+t_run "log: a cosignature older than log_max_age" 1 RAMPART_ESTALE agent M.conf --once
+full M >mk
+grep -qx "refused attack=freeze code=RAMPART_ESTALE message=the newest cosignature of 'example.com/log' is [0-9]* s old, over 1 s" mk &&
+    t_ok "log: recorded as refused/freeze" || t_bad "records: $(cat mk)"
+conf M2 "log_policy = $T_WORK/lpolicy" "log_max_age = 86400"
+t_run "log: within log_max_age" 0 - agent M2.conf --once
+[ "$(active M2)" = versions/2.0.0 ] && t_ok "log: log_max_age 86400 installs" || t_bad "active $(active M2)"
+# log_offline: the inclusion proven from the .tlog-proof served beside the
+# release, the log itself out of reach (its folder no longer served)
+conf LO "log_policy = $T_WORK/lpolicy" "log_offline = yes"
+mv lrepo/public/log hidden-log
+t_run "log_offline: installs from the tlog-proof" 0 - agent LO.conf --once
+[ "$(active LO)" = versions/2.0.0 ] && t_ok "log_offline: 2.0.0 active" || t_bad "active $(active LO)"
+for f in lrepo/public/targets/app/*app-2.0.0.tar.gz.tlog-proof; do
+    cp lrepo/public/targets/app/app-1.0.0.tar.gz.tlog-proof "$f"
+done
+conf LO2 "log_policy = $T_WORK/lpolicy" "log_offline = yes"
+t_run "log_offline: another release's proof" 1 RAMPART_ENOTLOGGED agent LO2.conf --once
+[ "$(kinds LO2)" = "refused attack=unlogged-release code=RAMPART_ENOTLOGGED" ] &&
+    t_ok "log_offline: recorded as refused/unlogged-release" || t_bad "records: $(kinds LO2)"
+mv hidden-log lrepo/public/log
+# the policy file says what to trust: S74's rule, and it must parse
+chmod 0664 lpolicy
+t_run "S74: a group-writable log_policy" 1 RAMPART_EPATH agent L.conf --once
+chmod 0644 lpolicy
+printf 'bogus line\n' >badpolicy
+chmod 0644 badpolicy
+conf BP "log_policy = $T_WORK/badpolicy"
+t_run "log: a policy that does not parse" 1 RAMPART_EFORMAT agent BP.conf --once
+w_stop || t_bad "witness stop"
 t_done

@@ -290,7 +290,29 @@ static void test_config(void)
     }
     CHECK_OK(conf(REQUIRED "block = all\n", &c, &e));
     CHECK_INT(c.block, (1u << MON_KIND_COUNT) - 1);
+    CHECK(c.log_policy == NULL);
+    CHECK_INT(c.log_max_age_s, 0); /* the client's default */
+    CHECK_INT(c.log_offline, 0);
     agent_config_free(&c);
+    /* the transparency-log keys (docs/agent.md, "Configuration") */
+    CHECK_OK(conf(REQUIRED "log_policy = /etc/rampart/tlog-policy\nlog_max_age = 86400\nlog_offline = yes\n", &c, &e));
+    CHECK_STR(c.log_policy, "/etc/rampart/tlog-policy");
+    CHECK_INT(c.log_max_age_s, 86400);
+    CHECK_INT(c.log_offline, 1);
+    agent_config_free(&c);
+    static const struct {
+        const char *text, *msg;
+    } badlog[] = {
+        {REQUIRED "log_max_age = 0\n", "configuration line 8: not a number in the allowed range"},
+        {REQUIRED "log_max_age = 31536001\n", "configuration line 8: not a number in the allowed range"},
+        {REQUIRED "log_offline = 1\n", "configuration line 8: not yes or no"},
+        {REQUIRED "log_policy = /a\nlog_policy = /b\n", "configuration line 9: a key given twice"},
+    };
+    for (size_t i = 0; i < sizeof(badlog) / sizeof(badlog[0]); i++) {
+        CHECK_RC(conf(badlog[i].text, &c, &e), RAMPART_EFORMAT);
+        CHECK_STR(e.message, badlog[i].msg);
+        agent_config_free(&c);
+    }
 }
 
 static void test_attack_classes(void)
@@ -309,6 +331,8 @@ static void test_attack_classes(void)
     CHECK_STR(rampart_attack_class(RAMPART_EPROVMISSING, NULL), "missing-provenance");
     CHECK_STR(rampart_attack_class(RAMPART_EPROVBUILDER, NULL), "forged-provenance");
     CHECK_STR(rampart_attack_class(RAMPART_ENOTLOGGED, NULL), "unlogged-release");
+    CHECK_STR(rampart_attack_class(RAMPART_ENOQUORUM, NULL), "unlogged-release");
+    CHECK_STR(rampart_attack_class(RAMPART_ESTALE, NULL), "freeze");
     CHECK(rampart_attack_class(RAMPART_ENET, NULL) == NULL);
     CHECK(rampart_attack_class(RAMPART_EIO, NULL) == NULL);
 }
