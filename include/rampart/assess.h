@@ -108,6 +108,8 @@ typedef struct rampart_assess_options {
     int deep;                  /**< Sparkle: download enclosures and verify their EdDSA signatures */
     size_t max_download_bytes; /**< cap per downloaded artifact; default 268435456 */
     const char *gpgv_path;     /**< default "/usr/bin/gpgv" */
+    int no_tls_probe;          /**< skip the Transport probe of https URLs (TLS-PROTOCOLS, TLS-CERT,
+                                    TLS-CIPHERS, TLS-HSTS, TLS-REDIRECTS); default: probe */
 } rampart_assess_options;
 
 #define RAMPART_ASSESS_OPTIONS_INIT                                                                                    \
