@@ -112,6 +112,11 @@ void rassess_url_origin(const rassess_url *u, char *out, size_t n)
 int rassess_url_resolve(const char *base, const char *loc, char *out, size_t n)
 {
     int k;
+    /* Another scheme (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":") is not followed. */
+    size_t sl = strspn(loc, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    if (sl > 0 && loc[sl] == ':' && isalpha((unsigned char)loc[0]) && strncmp(loc, "https://", 8) != 0 &&
+        strncmp(loc, "http://", 7) != 0)
+        return RAMPART_EFORMAT;
     if (strncmp(loc, "https://", 8) == 0 || strncmp(loc, "http://", 7) == 0) {
         k = snprintf(out, n, "%s", loc);
     } else {
