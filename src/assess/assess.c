@@ -228,8 +228,8 @@ static int tls_probe(rampart_assessment *a, const rampart_assess_options *o, con
  * untrusted or expired certificate, no common protocol) still has a
  * Transport to grade: kind "unreachable", the probe's checks only.  When
  * the probe finds nothing wrong the original error stands. */
-static int unreachable(rampart_assessment **out, const rampart_assess_options *o, const char *location,
-                       const rerr *why, rerr *e)
+static int unreachable(rampart_assessment **out, const rampart_assess_options *o, const char *location, const rerr *why,
+                       rerr *e)
 {
     rampart_assessment *a = NULL;
     int rc = new_assessment(&a, RASSESS_KIND_UNREACHABLE, location, clock_now(o), e);

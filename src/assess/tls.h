@@ -27,8 +27,8 @@ extern const rassess_rule rassess_tls_rules[TLS_NRULES];
 /* An http(s) URL split for the probe. */
 typedef struct rassess_url {
     bool https;
-    char host[RASSESS_HOST_MAX]; /* lower case, IPv6 without brackets */
-    unsigned port;               /* 443 / 80 when absent */
+    char host[RASSESS_HOST_MAX];  /* lower case, IPv6 without brackets */
+    unsigned port;                /* 443 / 80 when absent */
     char target[RASSESS_URL_MAX]; /* path and query, "/" when empty; no fragment */
 } rassess_url;
 
@@ -47,11 +47,11 @@ int rassess_url_resolve(const char *base, const char *loc, char *out, size_t n) 
 
 /* What the probe reads of an HTTP/1.x response head. */
 typedef struct rassess_http_head {
-    int status;                     /* 100..599 */
+    int status; /* 100..599 */
     bool has_location;
     char location[RASSESS_URL_MAX]; /* the first Location field */
     bool has_sts;
-    char sts[512];                  /* the first Strict-Transport-Security field (RFC 6797 §8.1) */
+    char sts[512]; /* the first Strict-Transport-Security field (RFC 6797 §8.1) */
 } rassess_http_head;
 
 /* Parses a status line and header fields up to the empty line ("\r\n\r\n"
@@ -62,8 +62,8 @@ int rassess_http_head_parse(const uint8_t *p, size_t n, rassess_http_head *out) 
 
 /* A Strict-Transport-Security value (RFC 6797 §6.1). */
 typedef struct rassess_hsts {
-    bool valid;              /* a max-age directive, every directive once, well formed */
-    int64_t max_age;         /* seconds (capped at 2^53) */
+    bool valid;      /* a max-age directive, every directive once, well formed */
+    int64_t max_age; /* seconds (capped at 2^53) */
     bool include_subdomains;
 } rassess_hsts;
 void rassess_hsts_parse(const char *v, rassess_hsts *out);
@@ -71,10 +71,10 @@ void rassess_hsts_parse(const char *v, rassess_hsts *out);
 /* What was learnt about one https origin. */
 typedef struct rassess_tls_origin {
     char origin[RASSESS_HOST_MAX + 16]; /* "https://host:port" */
-    int probe_rc;                        /* 0, or why the probe could not run */
+    int probe_rc;                       /* 0, or why the probe could not run */
     char probe_err[512];
     rtls_probe probe;
-    int head_rc;                         /* 0 when a response head from this origin was read */
+    int head_rc; /* 0 when a response head from this origin was read */
     char head_err[512];
     rassess_http_head head;
 } rassess_tls_origin;

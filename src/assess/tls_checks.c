@@ -11,9 +11,10 @@
 const rassess_rule rassess_tls_rules[TLS_NRULES] = {
     [TLS_R_PROTOCOLS] = {"TLS-PROTOCOLS", RQ_T, "TLS protocol versions the server accepts",
                          "Accept TLS 1.2 and TLS 1.3 only (nginx: ssl_protocols TLSv1.2 TLSv1.3)"},
-    [TLS_R_CERT] = {"TLS-CERT", RQ_T, "Server certificate: trust, host name, validity, key and signature",
-                    "Serve a certificate from a trusted CA that names the host, renewed at least 30 days before expiry, "
-                    "with an ECDSA P-256 or RSA >= 2048-bit key signed with SHA-256 or stronger"},
+    [TLS_R_CERT] =
+        {"TLS-CERT", RQ_T, "Server certificate: trust, host name, validity, key and signature",
+         "Serve a certificate from a trusted CA that names the host, renewed at least 30 days before expiry, "
+         "with an ECDSA P-256 or RSA >= 2048-bit key signed with SHA-256 or stronger"},
     [TLS_R_CIPHERS] = {"TLS-CIPHERS", RQ_T, "Cipher suites accepted on TLS 1.2 and below",
                        "Accept only suites with ephemeral key exchange (ECDHE) and AEAD encryption (AES-GCM, "
                        "ChaCha20-Poly1305)"},
@@ -206,8 +207,7 @@ int rassess_http_head_parse(const uint8_t *p, size_t n, rassess_http_head *out)
             if (copy_field(out->location, sizeof(out->location), v, vl) != 0)
                 return RAMPART_EFORMAT;
             out->has_location = true;
-        } else if (nl == 25 && strncasecmp((const char *)line, "strict-transport-security", 25) == 0 &&
-                   !out->has_sts) {
+        } else if (nl == 25 && strncasecmp((const char *)line, "strict-transport-security", 25) == 0 && !out->has_sts) {
             if (copy_field(out->sts, sizeof(out->sts), v, vl) != 0)
                 return RAMPART_EFORMAT;
             out->has_sts = true;
@@ -298,9 +298,9 @@ void rassess_hsts_parse(const char *v, rassess_hsts *out)
 /* ---- judging --------------------------------------------------------------------- */
 
 static const char *const VNAME[RTLS_NVERSIONS] = {"TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"};
-static const char *const CNAME[RTLS_NCLASSES] = {
-    "static RSA key exchange (no forward secrecy)", "CBC suites (no AEAD)", "NULL encryption",
-    "anonymous key exchange (no server authentication)"};
+static const char *const CNAME[RTLS_NCLASSES] = {"static RSA key exchange (no forward secrecy)", "CBC suites (no AEAD)",
+                                                 "NULL encryption",
+                                                 "anonymous key exchange (no server authentication)"};
 
 static void protocols(rassess_ev *v, const rtls_probe *p)
 {
@@ -324,8 +324,8 @@ static void protocols(rassess_ev *v, const rtls_probe *p)
     }
     /* Neither TLS 1.2 nor 1.3: SSL Labs caps at C ("no TLS 1.2"). */
     if (p->version[RTLS_V12] != RTLS_ACCEPTED && p->version[RTLS_V13] != RTLS_ACCEPTED)
-        rassess_note(v, RAMPART_CHECK_FAIL, accepted ? "neither TLS 1.2 nor TLS 1.3 accepted"
-                                                     : "no TLS version accepted by the probe");
+        rassess_note(v, RAMPART_CHECK_FAIL,
+                     accepted ? "neither TLS 1.2 nor TLS 1.3 accepted" : "no TLS version accepted by the probe");
 }
 
 static void ciphers(rassess_ev *v, const rtls_probe *p)
@@ -376,8 +376,8 @@ static void cert(rassess_ev *v, const rtls_cert *c, const char *host, int64_t no
     if (c->problems == 0)
         rassess_note(v, RAMPART_CHECK_PASS, "trusted");
     /* RFC 6125 §6: the name checked is the host of the URL (M in SSL Labs). */
-    rassess_note(v, c->name_ok ? RAMPART_CHECK_PASS : RAMPART_CHECK_CRITICAL, "%s %s", c->name_ok ? "names" : "does not name",
-                 host);
+    rassess_note(v, c->name_ok ? RAMPART_CHECK_PASS : RAMPART_CHECK_CRITICAL, "%s %s",
+                 c->name_ok ? "names" : "does not name", host);
     int64_t left = (c->not_after - now) / 86400;
     /* 30 days: CHECKS' warn threshold, the point where ACME clients renew
      * (Rampart's choice to warn there). */

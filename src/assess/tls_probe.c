@@ -140,8 +140,7 @@ static void walk(probe_run *r, rassess_chain *c)
     }
 }
 
-int rassess_tls_run(rampart_assessment *a, const rampart_assess_options *o, const char *const *urls, size_t n,
-                    rerr *e)
+int rassess_tls_run(rampart_assessment *a, const rampart_assess_options *o, const char *const *urls, size_t n, rerr *e)
 {
     probe_run r = {.o = o, .now = a->now, .n = 0};
     r.org = rampart_calloc(MAX_ORIGINS, sizeof(*r.org));

@@ -21,7 +21,9 @@
 #include "util/banned.h"
 
 /* Every TLS 1.3 suite OpenSSL 3 knows, so the server's choice shows. */
-#define ALL_TLS13 "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+#define ALL_TLS13                                                                                                      \
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_"   \
+    "CCM_8_SHA256"
 
 /* The cipher strings of the classes (OpenSSL's cipher-list syntax), at
  * security level 0 so that nothing is filtered out on our side. */
@@ -267,8 +269,7 @@ static int read_cert(const rtls_target *t, SSL *ssl, rtls_cert *c)
     if (loaded != 1) {
         vs.problems |= RTLS_CERT_UNTRUSTED;
         copy_str(vs.detail, sizeof(vs.detail), "the trust store cannot be read");
-    } else if (X509_STORE_CTX_init(sctx, store, leaf, chain) == 1 &&
-               X509_STORE_CTX_set_app_data(sctx, &vs) == 1) {
+    } else if (X509_STORE_CTX_init(sctx, store, leaf, chain) == 1 && X509_STORE_CTX_set_app_data(sctx, &vs) == 1) {
         X509_STORE_CTX_set_verify_cb(sctx, verify_cb);
         X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(sctx);
         X509_VERIFY_PARAM_set_time(vp, (time_t)t->now);
@@ -336,8 +337,8 @@ static int read_cert(const rtls_target *t, SSL *ssl, rtls_cert *c)
 }
 
 /* One handshake with [min, max] and `ciphers`: the answer, the suite. */
-static int try_one(const rtls_target *t, int min, int max, const char *ciphers, rtls_answer *ans, char *suite,
-                   size_t n, rtls_cert *cert, rerr *e)
+static int try_one(const rtls_target *t, int min, int max, const char *ciphers, rtls_answer *ans, char *suite, size_t n,
+                   rtls_cert *cert, rerr *e)
 {
     SSL_CTX *c = probe_ctx(min, max, ciphers);
     if (c == NULL) {
@@ -381,8 +382,7 @@ int rtls_probe_run(const rtls_target *t, rtls_probe *out, rerr *e)
                 hi = PROTO[v];
         }
     for (int k = 0; rc == 0 && hi >= 0 && k < RTLS_NCLASSES; k++)
-        rc = try_one(t, lo, hi, CLASS_LIST[k], &out->cls[k], out->cls_cipher[k], sizeof(out->cls_cipher[k]), NULL,
-                     e);
+        rc = try_one(t, lo, hi, CLASS_LIST[k], &out->cls[k], out->cls_cipher[k], sizeof(out->cls_cipher[k]), NULL, e);
     rcrypto_err_end();
     return rc;
 }

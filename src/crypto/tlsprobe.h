@@ -52,15 +52,15 @@ typedef enum rtls_answer {
 #define RTLS_CERT_OTHER 0x10u         /* any other verification error (see detail) */
 
 typedef struct rtls_cert {
-    bool present;      /* the server sent a certificate */
-    unsigned problems; /* RTLS_CERT_* bits; 0 = the chain verifies */
-    char detail[128];  /* the first verification error, in OpenSSL's words */
-    bool name_ok;      /* the leaf names the host (DNS name or IP address) */
+    bool present;                  /* the server sent a certificate */
+    unsigned problems;             /* RTLS_CERT_* bits; 0 = the chain verifies */
+    char detail[128];              /* the first verification error, in OpenSSL's words */
+    bool name_ok;                  /* the leaf names the host (DNS name or IP address) */
     int64_t not_before, not_after; /* the leaf's validity, seconds since the epoch */
-    char key_type[16]; /* "RSA", "RSA-PSS", "EC", "Ed25519", "Ed448", "DSA", "other" */
+    char key_type[16];             /* "RSA", "RSA-PSS", "EC", "Ed25519", "Ed448", "DSA", "other" */
     int key_bits;
-    char sig_alg[64];  /* the leaf's signature algorithm, e.g. "ecdsa-with-SHA256" */
-    char sig_hash[16]; /* its digest ("SHA256", "SHA1", "MD5"), "" when intrinsic (Ed25519) */
+    char sig_alg[64];               /* the leaf's signature algorithm, e.g. "ecdsa-with-SHA256" */
+    char sig_hash[16];              /* its digest ("SHA256", "SHA1", "MD5"), "" when intrinsic (Ed25519) */
     char subject[256], issuer[256]; /* one-line names (untrusted text) */
 } rtls_cert;
 
@@ -73,12 +73,12 @@ typedef struct rtls_probe {
 } rtls_probe;
 
 typedef struct rtls_target {
-    const char *host;       /* a DNS name or an IP literal (no brackets) */
+    const char *host; /* a DNS name or an IP literal (no brackets) */
     unsigned port;
-    const char *ca_file;    /* PEM bundle; NULL: the system store */
+    const char *ca_file; /* PEM bundle; NULL: the system store */
     long connect_timeout_ms;
-    long deadline_ms;       /* per connection, handshake and request included */
-    int64_t now;            /* the time certificates are verified at */
+    long deadline_ms; /* per connection, handshake and request included */
+    int64_t now;      /* the time certificates are verified at */
 } rtls_target;
 
 /* Probes every version and cipher class.  0 (the results in *out, even when

@@ -205,8 +205,8 @@ static void test_judge_origin(void)
     o->probe.cls[RTLS_CLS_NULL] = RTLS_UNSUPPORTED;
     CHECK_INT(judge(o, TLS_R_CIPHERS), RAMPART_CHECK_PASS);
     /* certificate */
-    static const unsigned crit[] = {RTLS_CERT_UNTRUSTED, RTLS_CERT_SELF_SIGNED | RTLS_CERT_UNTRUSTED,
-                                    RTLS_CERT_EXPIRED, RTLS_CERT_NOT_YET_VALID, RTLS_CERT_OTHER};
+    static const unsigned crit[] = {RTLS_CERT_UNTRUSTED, RTLS_CERT_SELF_SIGNED | RTLS_CERT_UNTRUSTED, RTLS_CERT_EXPIRED,
+                                    RTLS_CERT_NOT_YET_VALID, RTLS_CERT_OTHER};
     for (size_t i = 0; i < sizeof(crit) / sizeof(crit[0]); i++) {
         strong(o);
         o->probe.cert.problems = crit[i];
@@ -291,8 +291,8 @@ static void test_judge_chain(void)
     {
         rampart_assessment *a = mk();
         CHECK_OK(rassess_tls_judge_chain(a, c));
-        CHECK(strcmp(a->f[0].evidence, "https://a/x -301-> https://b/x; https://b/x -302-> http://c/x (https to http)") ==
-              0);
+        CHECK(strcmp(a->f[0].evidence,
+                     "https://a/x -301-> https://b/x; https://b/x -302-> http://c/x (https to http)") == 0);
         CHECK(strcmp(a->f[0].location, "https://a/x") == 0);
     }
     c->n = 2;
