@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -35,6 +37,37 @@ static const char *const CLASS_LIST[RTLS_NCLASSES] = {
 };
 
 static const int PROTO[RTLS_NVERSIONS] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
+
+/* OpenSSL writes to the socket with write(2): a server that resets the
+ * connection would raise SIGPIPE and kill the process.  The probe blocks
+ * it in the calling thread and drops one that it caused (the pattern of
+ * POSIX's "SIGPIPE and threads"; a SIGPIPE already pending is left). */
+typedef struct pipe_guard {
+    sigset_t old;
+    bool pending_before;
+} pipe_guard;
+
+static void pipe_block(pipe_guard *g)
+{
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    g->pending_before = sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE) == 1;
+    (void)pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+static void pipe_unblock(pipe_guard *g)
+{
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    if (!g->pending_before && sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE) == 1) {
+        struct timespec zero = {0, 0};
+        while (sigtimedwait(&set, NULL, &zero) == -1 && errno == EINTR) {
+        }
+    }
+    (void)pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
 
 static int64_t mono_ms(void)
 {
@@ -367,6 +400,8 @@ static int try_one(const rtls_target *t, int min, int max, const char *ciphers, 
 int rtls_probe_run(const rtls_target *t, rtls_probe *out, rerr *e)
 {
     *out = (rtls_probe){0};
+    pipe_guard pg;
+    pipe_block(&pg);
     rcrypto_err_begin();
     int rc = 0;
     /* Newest first, so that the certificate comes from the best handshake. */
@@ -384,11 +419,14 @@ int rtls_probe_run(const rtls_target *t, rtls_probe *out, rerr *e)
     for (int k = 0; rc == 0 && hi >= 0 && k < RTLS_NCLASSES; k++)
         rc = try_one(t, lo, hi, CLASS_LIST[k], &out->cls[k], out->cls_cipher[k], sizeof(out->cls_cipher[k]), NULL, e);
     rcrypto_err_end();
+    pipe_unblock(&pg);
     return rc;
 }
 
 int rtls_request(const rtls_target *t, const char *req, size_t req_len, rbuf *resp, rerr *e)
 {
+    pipe_guard pg;
+    pipe_block(&pg);
     rcrypto_err_begin();
     SSL_CTX *c = probe_ctx(TLS1_VERSION, TLS1_3_VERSION, "ALL:COMPLEMENTOFALL:@SECLEVEL=0");
     int rc = 0;
@@ -429,5 +467,6 @@ int rtls_request(const rtls_target *t, const char *req, size_t req_len, rbuf *re
     conn_close(&k);
     SSL_CTX_free(c);
     rcrypto_err_end();
+    pipe_unblock(&pg);
     return rc;
 }
