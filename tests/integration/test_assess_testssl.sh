@@ -13,6 +13,11 @@ source "$here/lib/common.sh"
 source "$here/lib/nginx.sh"
 : "${RAMPART:?}"
 cd "$T_WORK" || exit 1
+# testssl.sh judges the servers, not rampart: the release build runs it once
+# (about 5 to 10 minutes on 2 busy cores); rampart's probe runs under the
+# sanitizers and valgrind in tests/cli/test_assess_tls.sh.
+[ "${RAMPART_SANITIZE:-OFF}" = ON ] && t_skip "sanitizer build (the release build runs this test)"
+[ -n "${RAMPART_UNDER_VALGRIND:-}" ] && t_skip "under valgrind (the release build runs this test)"
 TESTSSL=$(command -v testssl || command -v testssl.sh) || t_skip "testssl.sh is not installed (scripts/bootstrap)"
 command -v faketime >/dev/null || t_skip "faketime is not installed (scripts/bootstrap)"
 
