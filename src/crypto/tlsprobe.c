@@ -182,7 +182,7 @@ static int drive(conn *k, int r, bool *timed_out)
         if (r > 0)
             return 1;
         int err = SSL_get_error(k->ssl, r);
-        short ev = err == SSL_ERROR_WANT_READ ? POLLIN : err == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+        short ev = (short)(err == SSL_ERROR_WANT_READ ? POLLIN : err == SSL_ERROR_WANT_WRITE ? POLLOUT : 0);
         if (ev == 0)
             return 0;
         int w = wait_fd(k->fd, ev, k->deadline);
@@ -237,7 +237,7 @@ static int64_t asn1_epoch(const ASN1_TIME *at)
     if (at == NULL || ASN1_TIME_to_tm(at, &tm) != 1)
         return 0;
     return rtime_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) * 86400 +
-           (int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+           (int64_t)tm.tm_hour * 3600 + (int64_t)tm.tm_min * 60 + tm.tm_sec;
 }
 
 typedef struct verify_state {
@@ -279,6 +279,52 @@ static int verify_cb(int ok, X509_STORE_CTX *sctx)
     if (vs->detail[0] == '\0')
         copy_str(vs->detail, sizeof(vs->detail), X509_verify_cert_error_string(err));
     return 1;
+}
+
+/* The leaf's validity, key and signature algorithm, and its names. */
+static void describe_leaf(X509 *leaf, rtls_cert *c)
+{
+    c->not_before = asn1_epoch(X509_get0_notBefore(leaf));
+    c->not_after = asn1_epoch(X509_get0_notAfter(leaf));
+    EVP_PKEY *pk = X509_get0_pubkey(leaf);
+    const char *kt = "other";
+    if (pk != NULL) {
+        switch (EVP_PKEY_get_base_id(pk)) {
+        case EVP_PKEY_RSA:
+            kt = "RSA";
+            break;
+        case EVP_PKEY_RSA_PSS:
+            kt = "RSA-PSS";
+            break;
+        case EVP_PKEY_EC:
+            kt = "EC";
+            break;
+        case EVP_PKEY_ED25519:
+            kt = "Ed25519";
+            break;
+        case EVP_PKEY_ED448:
+            kt = "Ed448";
+            break;
+        case EVP_PKEY_DSA:
+            kt = "DSA";
+            break;
+        default:
+            break;
+        }
+        c->key_bits = EVP_PKEY_get_bits(pk);
+    }
+    copy_str(c->key_type, sizeof(c->key_type), kt);
+    int signid = X509_get_signature_nid(leaf);
+    copy_str(c->sig_alg, sizeof(c->sig_alg), signid != NID_undef ? OBJ_nid2ln(signid) : "unknown");
+    int mdnid = NID_undef;
+    if (X509_get_signature_info(leaf, &mdnid, NULL, NULL, NULL) == 1 && mdnid != NID_undef)
+        copy_str(c->sig_hash, sizeof(c->sig_hash), OBJ_nid2sn(mdnid));
+    else if (signid == NID_ED25519 || signid == NID_ED448)
+        c->sig_hash[0] = '\0';
+    else
+        copy_str(c->sig_hash, sizeof(c->sig_hash), "unknown");
+    X509_NAME_oneline(X509_get_subject_name(leaf), c->subject, (int)sizeof(c->subject));
+    X509_NAME_oneline(X509_get_issuer_name(leaf), c->issuer, (int)sizeof(c->issuer));
 }
 
 /* Verifies the chain the server sent against the trust store, at t->now,
@@ -325,47 +371,7 @@ static int read_cert(const rtls_target *t, SSL *ssl, rtls_cert *c)
         c->name_ok = X509_check_ip_asc(leaf, t->host, 0) == 1;
     else
         c->name_ok = X509_check_host(leaf, t->host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
-    c->not_before = asn1_epoch(X509_get0_notBefore(leaf));
-    c->not_after = asn1_epoch(X509_get0_notAfter(leaf));
-    EVP_PKEY *pk = X509_get0_pubkey(leaf);
-    const char *kt = "other";
-    if (pk != NULL) {
-        switch (EVP_PKEY_get_base_id(pk)) {
-        case EVP_PKEY_RSA:
-            kt = "RSA";
-            break;
-        case EVP_PKEY_RSA_PSS:
-            kt = "RSA-PSS";
-            break;
-        case EVP_PKEY_EC:
-            kt = "EC";
-            break;
-        case EVP_PKEY_ED25519:
-            kt = "Ed25519";
-            break;
-        case EVP_PKEY_ED448:
-            kt = "Ed448";
-            break;
-        case EVP_PKEY_DSA:
-            kt = "DSA";
-            break;
-        default:
-            break;
-        }
-        c->key_bits = EVP_PKEY_get_bits(pk);
-    }
-    copy_str(c->key_type, sizeof(c->key_type), kt);
-    int signid = X509_get_signature_nid(leaf);
-    copy_str(c->sig_alg, sizeof(c->sig_alg), signid != NID_undef ? OBJ_nid2ln(signid) : "unknown");
-    int mdnid = NID_undef;
-    if (X509_get_signature_info(leaf, &mdnid, NULL, NULL, NULL) == 1 && mdnid != NID_undef)
-        copy_str(c->sig_hash, sizeof(c->sig_hash), OBJ_nid2sn(mdnid));
-    else if (signid == NID_ED25519 || signid == NID_ED448)
-        c->sig_hash[0] = '\0';
-    else
-        copy_str(c->sig_hash, sizeof(c->sig_hash), "unknown");
-    X509_NAME_oneline(X509_get_subject_name(leaf), c->subject, (int)sizeof(c->subject));
-    X509_NAME_oneline(X509_get_issuer_name(leaf), c->issuer, (int)sizeof(c->issuer));
+    describe_leaf(leaf, c);
     return 0;
 }
 
