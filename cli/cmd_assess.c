@@ -58,7 +58,8 @@ enum {
     O_DEEP,
     O_BASELINE,
     O_BATCH,
-    O_LOGPOL
+    O_LOGPOL,
+    O_NO_TLS_PROBE
 };
 
 struct assess_parse {
@@ -139,6 +140,9 @@ static int assess_opt(void *ctx, int id, const char *arg)
     case O_BATCH:
         p->a->batch = arg;
         return 0;
+    case O_NO_TLS_PROBE:
+        p->a->o.no_tls_probe = 1;
+        return 0;
     default: /* O_CA */
         p->a->o.ca_file = arg;
         return 0;
@@ -162,6 +166,8 @@ static const struct cli_opt assess_opts[] = {
     {"checksums", required_argument, O_SUMS, 0, "URL", "plain: the checksum file (default: found beside the file)"},
     {"signature", required_argument, O_SIG, 0, "URL", "plain: the signature (default: found beside the file)"},
     {"deep", no_argument, O_DEEP, 0, NULL, "Sparkle: download enclosures and verify their EdDSA signatures"},
+    {"no-tls-probe", no_argument, O_NO_TLS_PROBE, 0, NULL,
+     "skip the TLS probe of https URLs (protocols, certificate,\ncipher suites, HSTS, redirect hops)"},
     {"baseline", required_argument, O_BASELINE, 0, "OLD.json",
      "compare with an earlier --json report: what got better or worse\n(exit 1 also when a question got worse)"},
     {"batch", required_argument, O_BATCH, 0, "FILE",
@@ -173,7 +179,7 @@ static const struct cli_cmd assess_cmd = {
     "assess [--kind auto|tuf|apt|sparkle|plain] [--min-grade A-F] [--json | --sarif]\n"
     "              [--html FILE] [--root FILE] [--ca-file FILE] [--keyring FILE]\n"
     "              [--sparkle-key B64] [--minisign-key KEY] [--checksums URL] [--signature URL]\n"
-    "              [--deep] [--log-policy FILE] [--baseline OLD.json] URL|DIR|FILE\n"
+    "              [--deep] [--log-policy FILE] [--no-tls-probe] [--baseline OLD.json] URL|DIR|FILE\n"
     "       rampart assess --batch FILE [--kind KIND] [--min-grade A-F] [--json] [other options]",
     "Inspects the update channel at URL or in DIR and grades it from A to F on five questions:\n"
     "transport, signing, manifest verification, hashes and provenance, with the evidence\n"

@@ -116,6 +116,9 @@ typedef struct rampart_assess_options {
      *  proofs are then verified (docs/assess.md, TUF-TRANSPARENCY-LOG).
      *  NULL: a published log is read but its signatures are not verified. */
     const char *log_policy_file;
+    /** skip the Transport probe of https URLs (TLS-PROTOCOLS, TLS-CERT,
+     *  TLS-CIPHERS, TLS-HSTS, TLS-REDIRECTS); default 0: probe */
+    int no_tls_probe;
 } rampart_assess_options;
 
 #define RAMPART_ASSESS_OPTIONS_INIT                                                                                    \
@@ -135,6 +138,11 @@ typedef struct rampart_assess_options {
  * log policy file is not a C2SP tlog-policy), network
  * codes (RAMPART_ENET, RAMPART_ETLS, RAMPART_EINSECURE, timeouts) while
  * reaching the location, RAMPART_EIO, RAMPART_ENOMEM.  `err` may be NULL.
+ * Every https URL assessed is also probed for its TLS (protocol versions,
+ * certificate, cipher suites, HSTS, redirect hops; unless no_tls_probe): an
+ * https location whose handshake is refused then gives an assessment of
+ * kind "unreachable" with only those checks, instead of RAMPART_ETLS,
+ * when the probe finds what is wrong.
  */
 RAMPART_API int rampart_assessment_new(rampart_assessment **out, const char *location,
                                        const rampart_assess_options *opts, rampart_error *err) RAMPART_MUST_USE;
@@ -151,7 +159,8 @@ RAMPART_API char rampart_assessment_grade(const rampart_assessment *a, rampart_q
  *  not assessed are not counted. */
 RAMPART_API int rampart_assessment_meets(const rampart_assessment *a, char min_grade) RAMPART_MUST_USE;
 
-/** The channel kind found ("tuf"), owned by `a`. */
+/** The channel kind found ("tuf", "apt", "sparkle", "plain", or "unreachable"
+ *  when only the TLS probe could run), owned by `a`. */
 RAMPART_API const char *rampart_assessment_kind(const rampart_assessment *a) RAMPART_MUST_USE;
 
 /** The number of checks run. */

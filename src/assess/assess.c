@@ -8,6 +8,7 @@
 
 #include "assess/assess.h"
 #include "tlog/policy.h"
+#include "assess/tls.h"
 #include "util/fs.h"
 #include "util/rtime.h"
 #include "util/banned.h"
@@ -176,8 +177,9 @@ void rampart_assessment_free(rampart_assessment *a)
     rampart_free(a);
 }
 
-int rassess_run(rampart_assessment **out, const rassess_kind *k, const char *location, const rassess_input *in,
-                int64_t now, rerr *e)
+static int64_t clock_now(const rampart_assess_options *o);
+
+static int new_assessment(rampart_assessment **out, const char *kind, const char *location, int64_t now, rerr *e)
 {
     rampart_assessment *a = rampart_calloc(1, sizeof(*a));
     if (a == NULL)
@@ -190,14 +192,62 @@ int rassess_run(rampart_assessment **out, const rassess_kind *k, const char *loc
         rampart_free(a);
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     }
-    a->kind = k->name;
+    a->kind = kind;
     a->now = now;
-    int rc = k->run(a, in, e);
+    *out = a;
+    return 0;
+}
+
+int rassess_run(rampart_assessment **out, const rassess_kind *k, const char *location, const rassess_input *in,
+                int64_t now, rerr *e)
+{
+    rampart_assessment *a = NULL;
+    int rc = new_assessment(&a, k->name, location, now, e);
+    if (rc != 0)
+        return rc;
+    rc = k->run(a, in, e);
     if (rc != 0) {
         rampart_assessment_free(a);
         return rc;
     }
     rassess_grade(a);
+    *out = a;
+    return 0;
+}
+
+/* The Transport probe (docs/assess.md, "Transport: the TLS probe") of the
+ * https URLs the assessment was given: the location, and a plain
+ * download's checksum file and signature. */
+static int tls_probe(rampart_assessment *a, const rampart_assess_options *o, const char *location, rerr *e)
+{
+    const char *urls[3] = {location, o->checksums_url, o->signature_url};
+    int rc = rassess_tls_run(a, o, urls, 3, e);
+    rassess_grade(a);
+    return rc;
+}
+
+/* An https location that cannot be read because its TLS is refused (an
+ * untrusted or expired certificate, no common protocol) still has a
+ * Transport to grade: kind "unreachable", the probe's checks only.  When
+ * the probe finds nothing wrong the original error stands. */
+static int unreachable(rampart_assessment **out, const rampart_assess_options *o, const char *location, const rerr *why,
+                       rerr *e)
+{
+    rampart_assessment *a = NULL;
+    int rc = new_assessment(&a, RASSESS_KIND_UNREACHABLE, location, clock_now(o), e);
+    if (rc == 0)
+        rc = tls_probe(a, o, location, e);
+    bool found = false;
+    for (size_t i = 0; rc == 0 && i < a->n; i++)
+        found |= a->f[i].status != RAMPART_CHECK_PASS;
+    if (rc != 0 || !found) {
+        rampart_assessment_free(a);
+        if (rc != 0)
+            return rc;
+        if (e != NULL)
+            *e = *why;
+        return why->code;
+    }
     *out = a;
     return 0;
 }
@@ -308,7 +358,10 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                               : rasrc_dir_new(&meta, &targets, location, &e1);
     if (rc == RAMPART_ENOMEM)
         return rerr_set(err, rc, NULL, "out of memory");
-    /* A URL that cannot be reached (TLS, network) is an error whatever kind it is. */
+    /* A URL that cannot be reached (TLS, network) is an error whatever kind
+     * it is; a refused TLS handshake is still graded by the probe. */
+    if (rc == RAMPART_ETLS && !o.no_tls_probe && strncmp(location, "https://", 8) == 0)
+        return unreachable(out, &o, location, &e1, err);
     if (rc != 0 && rc != RAMPART_ENOTFOUND && is_url(location)) {
         if (err != NULL)
             *err = e1;
@@ -347,6 +400,13 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
         rc = pick_kind(&o, &in, location, &k, err);
     if (rc == 0)
         rc = rassess_run(out, k, location, &in, clock_now(&o), err);
+    if (rc == 0 && is_url(location) && !o.no_tls_probe) {
+        rc = tls_probe(*out, &o, location, err);
+        if (rc != 0) {
+            rampart_assessment_free(*out);
+            *out = NULL;
+        }
+    }
     for (size_t i = 0; i < 4; i++)
         rasrc_free(srcs[i]);
     return rc;

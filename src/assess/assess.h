@@ -154,6 +154,10 @@ typedef struct rassess_kind {
     size_t nrules;
 } rassess_kind;
 
+/* The kind of an https location whose TLS handshake was refused: only
+ * the Transport probe's checks are recorded. */
+#define RASSESS_KIND_UNREACHABLE "unreachable"
+
 extern const rassess_kind rassess_kind_tuf;
 extern const rassess_kind rassess_kind_apt;
 extern const rassess_kind rassess_kind_sparkle;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "assess/assess.h"
+#include "assess/tls.h"
 #include "rampart/version.h"
 #include "util/json.h"
 #include "util/rtime.h"
@@ -84,23 +85,36 @@ int rassess_report_json(const rampart_assessment *a, rbuf *out, rerr *e)
 
 /* ---- SARIF 2.1.0 ------------------------------------------------------------------ */
 
+static int sarif_rule_add(json_t *rules, const rassess_rule *r)
+{
+    json_t *o = json_pack("{s:s,s:{s:s},s:{s:s},s:{s:o*}}", "id", r->id, "shortDescription", "text", r->title, "help",
+                          "text", r->remedy, "properties", "questions", questions_of(r->questions));
+    return json_array_append_new(rules, o);
+}
+
+/* The kind's rules (none for an unreachable location), then the Transport
+ * probe's (assess/tls.h), which every kind shares. */
 static json_t *sarif_rules(const rassess_kind *k)
 {
     json_t *rules = json_array();
-    for (size_t i = 0; rules != NULL && i < k->nrules; i++) {
-        const rassess_rule *r = &k->rules[i];
-        json_t *o = json_pack("{s:s,s:{s:s},s:{s:s},s:{s:o*}}", "id", r->id, "shortDescription", "text", r->title,
-                              "help", "text", r->remedy, "properties", "questions", questions_of(r->questions));
-        if (json_array_append_new(rules, o) != 0) {
+    for (size_t i = 0; rules != NULL && k != NULL && i < k->nrules; i++)
+        if (sarif_rule_add(rules, &k->rules[i]) != 0) {
             json_decref(rules);
             return NULL;
         }
-    }
+    for (size_t i = 0; rules != NULL && i < TLS_NRULES; i++)
+        if (sarif_rule_add(rules, &rassess_tls_rules[i]) != 0) {
+            json_decref(rules);
+            return NULL;
+        }
     return rules;
 }
 
 static size_t rule_index(const rassess_kind *k, const rassess_rule *r)
 {
+    size_t nk = k != NULL ? k->nrules : 0;
+    if (r >= rassess_tls_rules && r < rassess_tls_rules + TLS_NRULES)
+        return nk + (size_t)(r - rassess_tls_rules);
     return (size_t)(r - k->rules);
 }
 
@@ -130,7 +144,7 @@ static const rassess_kind *kind_of(const rampart_assessment *a)
 int rassess_report_sarif(const rampart_assessment *a, rbuf *out, rerr *e)
 {
     const rassess_kind *k = kind_of(a);
-    if (k == NULL)
+    if (k == NULL && strcmp(a->kind, RASSESS_KIND_UNREACHABLE) != 0)
         return rerr_set(e, RAMPART_EINVAL, NULL, "unknown kind");
     json_t *results = json_array();
     for (size_t i = 0; results != NULL && i < a->n; i++)

@@ -100,20 +100,26 @@ PUBLISH_PREFIX="env $FAKETIME_ENV faketime -f -3d" mk expired yes "${STRONG[@]}"
 mk noprov no "${STRONG[@]}"
 
 # ---------------------------------------------------------------- strong, over HTTPS
-t_make_ca "$T_WORK/ca" || t_bad "test CA"
-nginx_start "$T_WORK/strong/public" "$T_WORK/ca/server.pem" "$T_WORK/ca/server.key" || t_bad "nginx"
+# Served strong (TLS 1.2 + 1.3, ECDHE + AEAD only, HSTS for a year, a
+# certificate with more than 30 days left), so that the TLS probe's checks
+# pass and Transport stays A (tests/cli/test_assess_tls.sh has the weak servers).
+t_make_ca "$T_WORK/ca" 400 || t_bad "test CA"
+NGINX_TLS='ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;' \
+    NGINX_EXTRA='add_header Strict-Transport-Security "max-age=31536000" always;' \
+    nginx_start "$T_WORK/strong/public" "$T_WORK/ca/server.pem" "$T_WORK/ca/server.key" || t_bad "nginx"
 T_CLEANUP+=(nginx_stop)
 URL=$NGINX_URL/
 assess "strong over https" 0 strong.json --ca-file "$T_WORK/ca/ca.pem" "$URL"
 expect "strong over https" strong.json "A A A A B" TUF-HTTPS=pass TUF-VERIFY=pass TUF-ROOT-THRESHOLD=pass \
     TUF-ONLINE-KEYS=pass TUF-KEY-TYPES=pass TUF-KEY-REUSE=pass TUF-EXPIRY=pass TUF-EXPIRY-WINDOW=pass \
     TUF-HASH-ALGORITHMS=pass TUF-CONSISTENT-SNAPSHOT=pass TUF-DELEGATIONS=pass TUF-SPEC-VERSION=pass \
-    TUF-PROVENANCE=pass TUF-SLSA-LEVEL=warn TUF-TRANSPARENCY-LOG=warn
+    TUF-PROVENANCE=pass TUF-SLSA-LEVEL=warn TUF-TRANSPARENCY-LOG=warn TLS-PROTOCOLS=pass TLS-CERT=pass \
+    TLS-CIPHERS=pass TLS-HSTS=pass TLS-REDIRECTS=pass
 valid_json strong.json "strong"
-python3 - strong.json <<'PY' && t_ok "strong: 15 checks, the builder named in the evidence" || t_bad "strong: checks"
+python3 - strong.json <<'PY' && t_ok "strong: 20 checks (15 TUF, 5 TLS), the builder named in the evidence" || t_bad "strong: checks"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert len(r["checks"]) == 15, len(r["checks"])
+assert len(r["checks"]) == 20, len(r["checks"])
 slsa = [c for c in r["checks"] if c["id"] == "TUF-SLSA-LEVEL"][0]
 assert "builder https://ci.example.com/builders/release@v1: SLSA level not determinable" in slsa["evidence"], slsa
 assert slsa["remedy"] != "" and [c for c in r["checks"] if c["id"] == "TUF-VERIFY"][0]["remedy"] == ""
@@ -121,7 +127,10 @@ PY
 t_run "strong: --min-grade A fails on the B" 1 - "$RAMPART" assess --min-grade A --ca-file "$T_WORK/ca/ca.pem" "$URL"
 t_run "strong: --min-grade C" 0 - "$RAMPART" assess --min-grade C --ca-file "$T_WORK/ca/ca.pem" "$URL"
 t_run "strong: the metadata URL itself" 0 - "$RAMPART" assess --ca-file "$T_WORK/ca/ca.pem" "${URL}metadata/"
-t_run "strong: untrusted certificate" 2 RAMPART_ETLS "$RAMPART" assess "$URL"
+# Without the test CA the handshake is refused: only the TLS probe grades it.
+assess "strong: untrusted certificate" 1 untrusted.json "$URL"
+expect "strong: untrusted certificate" untrusted.json "F - - - -" TLS-CERT=critical TLS-PROTOCOLS=pass
+t_run "strong: untrusted certificate, --no-tls-probe" 2 RAMPART_ETLS "$RAMPART" assess --no-tls-probe "$URL"
 
 # text report: the table first, then per question
 t_run "strong: text" 0 - "$RAMPART" assess --ca-file "$T_WORK/ca/ca.pem" "$URL"
@@ -228,7 +237,7 @@ log = json.load(open(sys.argv[2]))
 jsonschema.Draft4Validator(schema).validate(log)
 run = log["runs"][0]
 rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-assert len(rules) == 15 and len(set(rules)) == 15, rules
+assert len(rules) == 20 and len(set(rules)) == 20, rules  # 15 TUF checks, 5 TLS checks
 res = {r["ruleId"]: r for r in run["results"]}
 assert res["TUF-VERIFY"]["kind"] == "pass" and res["TUF-VERIFY"]["level"] == "none"
 assert res["TUF-PROVENANCE"]["kind"] == "fail" and res["TUF-PROVENANCE"]["level"] == "error"

@@ -52,6 +52,7 @@ assess() {
 }
 
 # sarif NAME NRULES ARGS...: --sarif valid against SARIF 2.1.0, one rule per check of the kind
+# and per TLS check (5, which every kind shares)
 SARIFS=0
 sarif() {
     local name=$1 nrules=$2
@@ -115,8 +116,12 @@ PY
 
 # ---------------------------------------------------------------- servers
 mkdir -p www
-t_make_ca "$T_WORK/ca" || t_bad "test CA"
-nginx_start "$T_WORK/www" "$T_WORK/ca/server.pem" "$T_WORK/ca/server.key" || t_bad "nginx"
+# Strong TLS (TLS 1.2 + 1.3, ECDHE + AEAD, HSTS for a year, 400 days left),
+# so that the TLS probe's checks pass and Transport grades the kind's own checks.
+t_make_ca "$T_WORK/ca" 400 || t_bad "test CA"
+NGINX_TLS='ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;' \
+    NGINX_EXTRA='add_header Strict-Transport-Security "max-age=31536000" always;' \
+    nginx_start "$T_WORK/www" "$T_WORK/ca/server.pem" "$T_WORK/ca/server.key" || t_bad "nginx"
 T_CLEANUP+=(nginx_stop)
 HTTPS=$NGINX_URL
 CA=(--ca-file "$T_WORK/ca/ca.pem")
@@ -176,7 +181,7 @@ evidence "apt strong" apt-strong.json APT-VALID-UNTIL "Valid-Until 7 day(s) afte
 kind "apt strong: detected" apt-strong.json apt
 t_run "apt strong: --min-grade D" 0 - "$RAMPART" assess --min-grade D "${CA[@]}" --keyring ed.gpg \
     "$HTTPS/apt-strong/dists/stable/"
-sarif "apt strong" 9 "${CA[@]}" --keyring ed.gpg "$HTTPS/apt-strong/dists/stable/"
+sarif "apt strong" 14 "${CA[@]}" --keyring ed.gpg "$HTTPS/apt-strong/dists/stable/"
 
 assess "apt strong, no keyring" 1 apt-nokey.json --kind apt www/apt-strong/dists/stable
 expect "apt strong, no keyring (folder: no transport)" apt-nokey.json "- B B A D" APT-SIGNED=warn APT-KEY=pass
@@ -256,7 +261,7 @@ assess "sparkle strong, --deep" 1 spk.json "${CA[@]}" --deep --sparkle-key "$SPK
 expect "sparkle strong, --deep" spk.json "A A A A D" SPK-FEED-HTTPS=pass SPK-SIGNATURE=pass SPK-ENCLOSURE=pass \
     SPK-VERSION=pass SPK-DEEP-VERIFY=pass SPK-PROVENANCE=fail
 evidence "sparkle strong" spk.json SPK-DEEP-VERIFY "item 1: EdDSA signature over $LEN bytes verifies"
-sarif "sparkle strong" 6 "${CA[@]}" "$HTTPS/spk/appcast.xml"
+sarif "sparkle strong" 11 "${CA[@]}" "$HTTPS/spk/appcast.xml"
 assess "sparkle strong, no --deep" 1 spk-shallow.json "${CA[@]}" "$HTTPS/spk/appcast.xml"
 expect "sparkle strong, no --deep (no download)" spk-shallow.json "A A A A D"
 assess "sparkle --deep, the wrong key" 1 spk-wrongkey.json "${CA[@]}" --deep --sparkle-key "$OTHER_PUB" \
@@ -297,7 +302,7 @@ evidence "plain strong" dl.json DL-SIGNATURE "minisign signature (pre-hashed, BL
 evidence "plain strong" dl.json DL-CHECKSUM "SHA256SUMS: SHA-256/512 of the download match"
 kind "plain strong: detected" dl.json plain
 kind "sparkle strong: detected" spk.json sparkle
-sarif "plain strong" 6 "${CA[@]}" "$HTTPS/dl/app-1.0.tgz"
+sarif "plain strong" 11 "${CA[@]}" "$HTTPS/dl/app-1.0.tgz"
 assess "plain: minisign key given as base64" 0 dl-b64.json "${CA[@]}" --minisign-key "$MINI_PUB" "$HTTPS/dl/app-1.0.tgz"
 expect "plain: minisign key given as base64" dl-b64.json "A A B A B" DL-SIGNATURE=pass
 assess "plain: no minisign key" 1 dl-nokey.json "${CA[@]}" "$HTTPS/dl/app-1.0.tgz"

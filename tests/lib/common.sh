@@ -65,15 +65,16 @@ t_skip() {
     exit 77
 }
 
-# t_make_ca DIR: a test CA and a server certificate for 127.0.0.1/localhost
+# t_make_ca DIR [DAYS]: a test CA and a server certificate for 127.0.0.1/localhost,
+# valid for DAYS days (default 2)
 t_make_ca() {
-    local d=$1
+    local d=$1 days=${2:-2}
     mkdir -p "$d"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days "$days" \
         -subj "/CN=Rampart test CA" -keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1 &&
     openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -subj "/CN=127.0.0.1" -keyout "$d/server.key" -out "$d/server.csr" >/dev/null 2>&1 &&
     printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' >"$d/ext.cnf" &&
-    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days "$days" \
         -extfile "$d/ext.cnf" -out "$d/server.pem" >/dev/null 2>&1
 }

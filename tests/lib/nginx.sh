@@ -7,7 +7,8 @@
 #   nginx_stop                        stops it and removes its state folder
 #
 # Extra server-block directives can be passed in NGINX_EXTRA (e.g. a
-# redirect location).  Nothing listens on anything but 127.0.0.1.
+# redirect location), and the TLS settings in NGINX_TLS (default
+# "ssl_protocols TLSv1.2 TLSv1.3;").  Nothing listens on anything but 127.0.0.1.
 
 nginx_bin() {
     if [ -x /usr/sbin/nginx ]; then echo /usr/sbin/nginx; else command -v nginx; fi
@@ -32,7 +33,7 @@ nginx_start() {
         local listen="listen 127.0.0.1:$NGINX_PORT;" tls=""
         if [ -n "$cert" ]; then
             listen="listen 127.0.0.1:$NGINX_PORT ssl;"
-            tls="ssl_certificate $cert; ssl_certificate_key $key; ssl_protocols TLSv1.2 TLSv1.3;"
+            tls="ssl_certificate $cert; ssl_certificate_key $key; ${NGINX_TLS:-ssl_protocols TLSv1.2 TLSv1.3;}"
             NGINX_URL="https://127.0.0.1:$NGINX_PORT"
         else
             NGINX_URL="http://127.0.0.1:$NGINX_PORT"
