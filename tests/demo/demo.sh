@@ -128,7 +128,9 @@ mkdir -p "$W/www"
 ln -s "$PUB" "$W/www/repo"
 mkdir -p "$W/www/evil"
 # /redirect/... answers with a redirect to plain http (an attacker downgrading the transport).
-# HSTS on every answer (TLS 1.2 and 1.3 only: tests/lib/nginx.sh).
+# HSTS on every answer, TLS 1.2 and 1.3 only, forward-secret AEAD suites
+# only (what TLS-PROTOCOLS, TLS-CIPHERS and TLS-HSTS of `rampart assess` ask).
+NGINX_TLS='ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;'
 NGINX_EXTRA='add_header Strict-Transport-Security "max-age=31536000" always;
         location /redirect/ { return 302 http://127.0.0.1:$server_port/repo/; }
         location /repo/ { disable_symlinks off; }'
