@@ -316,14 +316,10 @@ static int64_t clock_now(const rampart_assess_options *o)
     return t;
 }
 
-int rampart_assessment_new(rampart_assessment **out, const char *location, const rampart_assess_options *opts,
-                           rampart_error *err)
+/* The caller's options with the defaults filled in (a version 1 caller's
+ * struct ends before log_policy_file). */
+static rampart_assess_options options_of(const rampart_assess_options *opts)
 {
-    rerr_clear(err);
-    if (out == NULL || location == NULL || opts == NULL ||
-        (opts->version != 1 && opts->version != RAMPART_ASSESS_OPTIONS_VERSION))
-        return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments or options version");
-    /* A version 1 caller's struct ends before log_policy_file. */
     rampart_assess_options o = {0};
     if (opts->version == 1)
         memcpy(&o, opts, offsetof(rampart_assess_options, log_policy_file));
@@ -333,6 +329,35 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
         o.max_metadata_bytes = 5000000;
     if (o.max_documents == 0)
         o.max_documents = 512;
+    if (o.max_download_bytes == 0)
+        o.max_download_bytes = (size_t)256 << 20;
+    if (o.gpgv_path == NULL)
+        o.gpgv_path = "/usr/bin/gpgv";
+    return o;
+}
+
+/* Adds the Transport probe's checks of an https location to *out; on a
+ * failure *out is freed and set to NULL. */
+static int probe_transport(rampart_assessment **out, const rampart_assess_options *o, const char *location, rerr *err)
+{
+    if (!is_url(location) || o->no_tls_probe)
+        return 0;
+    int rc = tls_probe(*out, o, location, err);
+    if (rc != 0) {
+        rampart_assessment_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int rampart_assessment_new(rampart_assessment **out, const char *location, const rampart_assess_options *opts,
+                           rampart_error *err)
+{
+    rerr_clear(err);
+    if (out == NULL || location == NULL || opts == NULL ||
+        (opts->version != 1 && opts->version != RAMPART_ASSESS_OPTIONS_VERSION))
+        return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments or options version");
+    rampart_assess_options o = options_of(opts);
     RAMPART_AUTO(rbuf_free) rbuf root = {0};
     if (o.root_file != NULL) {
         int rc = read_root_file(o.root_file, &root, err);
@@ -345,10 +370,6 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
         if (rc != 0)
             return rc;
     }
-    if (o.max_download_bytes == 0)
-        o.max_download_bytes = (size_t)256 << 20;
-    if (o.gpgv_path == NULL)
-        o.gpgv_path = "/usr/bin/gpgv";
     /* A folder (TUF, apt) and, when the location names a file, its parent
      * folder (an appcast, a download); either may be missing. */
     rasrc *meta = NULL, *targets = NULL, *parent = NULL;
@@ -400,13 +421,8 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
         rc = pick_kind(&o, &in, location, &k, err);
     if (rc == 0)
         rc = rassess_run(out, k, location, &in, clock_now(&o), err);
-    if (rc == 0 && is_url(location) && !o.no_tls_probe) {
-        rc = tls_probe(*out, &o, location, err);
-        if (rc != 0) {
-            rampart_assessment_free(*out);
-            *out = NULL;
-        }
-    }
+    if (rc == 0)
+        rc = probe_transport(out, &o, location, err);
     for (size_t i = 0; i < 4; i++)
         rasrc_free(srcs[i]);
     return rc;

@@ -115,7 +115,8 @@ static size_t rule_index(const rassess_kind *k, const rassess_rule *r)
     size_t nk = k != NULL ? k->nrules : 0;
     if (r >= rassess_tls_rules && r < rassess_tls_rules + TLS_NRULES)
         return nk + (size_t)(r - rassess_tls_rules);
-    return (size_t)(r - k->rules);
+    /* Without a kind (an unreachable location) every finding is a TLS one. */
+    return k != NULL ? (size_t)(r - k->rules) : 0;
 }
 
 /* SARIF 2.1.0 §3.27.9/§3.27.10: a result that is not a failure has kind
