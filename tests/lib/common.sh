@@ -15,6 +15,31 @@ t_cleanup() {
 }
 trap t_cleanup EXIT
 
+# t_expect_run NAME STATUS [TEXT...] -- CMD...: runs CMD (its output in
+# $T_WORK/out) and passes NAME when it exits with STATUS and prints every
+# TEXT (fixed strings); otherwise fails NAME and shows the output.
+t_expect_run() {
+    local name=$1 want=$2 texts=()
+    shift 2
+    while [ "$1" != -- ]; do texts+=("$1"); shift; done
+    shift
+    "$@" >"$T_WORK/out" 2>&1
+    local got=$? text
+    if [ "$got" != "$want" ]; then
+        t_bad "$name: exit $got, expected $want"
+        sed 's/^/    | /' "$T_WORK/out"
+        return
+    fi
+    for text in "${texts[@]+"${texts[@]}"}"; do
+        if ! grep -qF -- "$text" "$T_WORK/out"; then
+            t_bad "$name: output lacks '$text'"
+            sed 's/^/    | /' "$T_WORK/out"
+            return
+        fi
+    done
+    t_ok "$name"
+}
+
 t_ok() { T_PASS=$((T_PASS + 1)); echo "ok - $*"; }
 t_bad() { T_FAIL=$((T_FAIL + 1)); echo "FAILED - $*"; }
 

@@ -19,22 +19,7 @@ expect() {
     local texts=()
     while [ "$1" != -- ]; do texts+=("$1"); shift; done
     shift
-    "$check" "$@" >"$T_WORK/out" 2>&1
-    local got=$?
-    if [ "$got" != "$want" ]; then
-        t_bad "$name: exit $got, expected $want"
-        sed 's/^/    | /' "$T_WORK/out"
-        return
-    fi
-    local text
-    for text in "${texts[@]+"${texts[@]}"}"; do
-        if ! grep -qF -- "$text" "$T_WORK/out"; then
-            t_bad "$name: output lacks '$text'"
-            sed 's/^/    | /' "$T_WORK/out"
-            return
-        fi
-    done
-    t_ok "$name"
+    t_expect_run "$name" "$want" "${texts[@]+"${texts[@]}"}" -- "$check" "$@"
 }
 
 tree=$T_WORK/tree

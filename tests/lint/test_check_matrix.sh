@@ -33,22 +33,7 @@ fresh() {
 expect() {
     local name=$1 dir=$2 want=$3
     shift 3
-    bash "$check" "$dir" >"$T_WORK/out" 2>&1
-    local got=$?
-    if [ "$got" != "$want" ]; then
-        t_bad "$name: exit $got, expected $want"
-        sed 's/^/    | /' "$T_WORK/out" | head -20
-        return
-    fi
-    local text
-    for text in "$@"; do
-        if ! grep -qF -- "$text" "$T_WORK/out"; then
-            t_bad "$name: output lacks '$text'"
-            sed 's/^/    | /' "$T_WORK/out" | head -20
-            return
-        fi
-    done
-    t_ok "$name"
+    t_expect_run "$name" "$want" "$@" -- bash "$check" "$dir"
 }
 
 d=$(fresh clean)

@@ -24,22 +24,7 @@ put() {
 expect() {
     local name=$1 tree=$2 want=$3
     shift 3
-    python3 "$check" "$tree" >"$T_WORK/out" 2>&1
-    local got=$?
-    if [ "$got" != "$want" ]; then
-        t_bad "$name: exit $got, expected $want"
-        sed 's/^/    | /' "$T_WORK/out"
-        return
-    fi
-    local text
-    for text in "$@"; do
-        if ! grep -qF -- "$text" "$T_WORK/out"; then
-            t_bad "$name: output lacks '$text'"
-            sed 's/^/    | /' "$T_WORK/out"
-            return
-        fi
-    done
-    t_ok "$name"
+    t_expect_run "$name" "$want" "$@" -- python3 "$check" "$tree"
 }
 
 clean_tree() {
