@@ -359,20 +359,19 @@ read -r w0 w1 <tex.n
 # ---------------------------------------------------------------- the agent killed at random moments
 # Each round a fresh endpoint's first cycle (bootstrap, refresh, download,
 # install, health check, record) is killed with SIGKILL at a random moment
-# (0 to 0.8 s); then: no version or a complete 3.1.0 is active, the audit
+# (t_kill_after in tests/lib/common.sh, its window adapting to the length of
+# a cycle); then: no version or a complete 3.1.0 is active, the audit
 # log verifies or ends in a torn line (never tampered), and the next cycle
 # finishes with 3.1.0 active and complete and a log that verifies.
 akills=40
 [ -n "${RAMPART_UNDER_VALGRIND:-}" ] && akills=4
 abad=0 akilled=0 unrec=0
+T_KILL_WINDOW=800
 for i in $(seq 1 $akills); do
     rm -rf KA KA.conf
     conf KA
     "$RAMPART" agent --config KA.conf --once >/dev/null 2>&1 &
-    pid=$!
-    sleep "$(printf '0.%03d' $((RANDOM % 800)))"
-    kill -9 $pid 2>/dev/null && akilled=$((akilled + 1))
-    wait $pid 2>/dev/null
+    t_kill_after $! && akilled=$((akilled + 1))
     if [ -e KA/app/current ] && { [ "$(active KA)" != versions/3.1.0 ] || ! diff -r src-3.1.0b KA/app/current/ >/dev/null; }; then
         abad=$((abad + 1)); echo "agent kill $i: active $(active KA) incomplete"
     fi

@@ -267,26 +267,24 @@ if [ "${RAMPART_HAS_CRASHPOINTS:-0}" = 1 ]; then
         t_bad "crash points: stopped at $n with status $st"
     flip
 fi
-# Random kills: SIGKILL at a random moment of an install (0 to 0.4 s; one
-# install takes about that long here), then the active version must be
-# complete; every twentieth time the next run must finish cleanly.  The
-# loop runs until $kills installs were killed before their end (at least
-# 200 random kills in the release build, the suite's crash-safety figure),
-# an install that finished first not counting, within at most 3 x $kills
-# rounds.  Under valgrind (20) and ASan (50) it is shortened, the point
-# there being memory errors, which the crash points above already drive
-# through every step of the install.
+# Random kills: SIGKILL at a random moment of an install (t_kill_after in
+# tests/lib/common.sh: the window adapts so that about half of the installs
+# are killed before their end), then the active version must be complete;
+# every twentieth time the next run must finish cleanly.  The loop runs until
+# $kills installs were killed before their end (200 in the release build, the
+# suite's crash-safety figure), an install that finished first not counting,
+# within at most 4 x $kills rounds.  Under valgrind (20) and ASan (50) it is
+# shortened, the point there being memory errors, which the crash points
+# above already drive through every step of the install.
 kills=${RAMPART_INSTALL_KILLS:-200}
 [ "${RAMPART_SANITIZE:-OFF}" = ON ] && kills=${RAMPART_INSTALL_KILLS:-50}
 [ -n "${RAMPART_UNDER_VALGRIND:-}" ] && kills=20
 bad=0 killed=0 i=0
-while [ $killed -lt "$kills" ] && [ $i -lt $((3 * kills)) ]; do
+T_KILL_WINDOW=400
+while [ $killed -lt "$kills" ] && [ $i -lt $((4 * kills)) ]; do
     i=$((i + 1))
     instx C $next --allow-downgrade >/dev/null 2>&1 &
-    pid=$!
-    sleep "$(printf '0.%03d' $((RANDOM % 400)))"
-    kill -9 $pid 2>/dev/null && killed=$((killed + 1))
-    wait $pid 2>/dev/null
+    t_kill_after $! && killed=$((killed + 1))
     complete C || { bad=$((bad + 1)); echo "kill $i: active $(active C) incomplete"; diff -r --no-dereference "want/$(active C | cut -d/ -f2)" C/current/ | head -5; }
     [ $((i % 20)) = 0 ] && { inst C $next --allow-downgrade >/dev/null 2>&1 || { bad=$((bad + 1)); echo "kill $i: next run failed"; }; }
     flip

@@ -40,6 +40,33 @@ t_expect_run() {
     t_ok "$name"
 }
 
+# Kill moments that fit the machine.  t_kill_after PID sleeps a random
+# moment drawn uniformly from 0 to T_KILL_WINDOW milliseconds, sends PID
+# SIGKILL and waits for it; it returns 0 when the kill ended the process and
+# 1 when the process had finished first (its exit status is then in
+# T_KILL_STATUS).  The window then adapts: a tenth
+# wider after a kill that landed, a tenth narrower after a run that finished,
+# so about half of the runs are interrupted whether the build is a release,
+# ASan or valgrind one and whether the machine is idle or loaded (a fixed
+# window made a loop's counts depend on the machine).  Set T_KILL_WINDOW
+# before the loop to a guess of one run's length.
+T_KILL_WINDOW=${T_KILL_WINDOW:-400}
+t_kill_after() {
+    local pid=$1 ms=$((RANDOM % (T_KILL_WINDOW + 1))) st=0
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || st=$?
+    T_KILL_STATUS=$st
+    if [ $st = 137 ]; then
+        T_KILL_WINDOW=$((T_KILL_WINDOW * 11 / 10 + 1))
+        [ $T_KILL_WINDOW -le 30000 ] || T_KILL_WINDOW=30000
+        return 0
+    fi
+    T_KILL_WINDOW=$((T_KILL_WINDOW * 9 / 10))
+    [ $T_KILL_WINDOW -ge 5 ] || T_KILL_WINDOW=5
+    return 1
+}
+
 t_ok() { T_PASS=$((T_PASS + 1)); echo "ok - $*"; }
 t_bad() { T_FAIL=$((T_FAIL + 1)); echo "FAILED - $*"; }
 
