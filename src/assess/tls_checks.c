@@ -95,19 +95,21 @@ int rassess_url_parse(const char *url, rassess_url *out)
         out->port = port;
     }
     size_t tl = strcspn(rest, "#");
+    /* fits: the whole URL is at most RASSESS_URL_MAX - 1 bytes (checked above) */
     if (tl == 0)
-        snprintf(out->target, sizeof(out->target), "/");
+        (void)snprintf(out->target, sizeof(out->target), "/");
     else if (rest[0] == '?')
-        snprintf(out->target, sizeof(out->target), "/%.*s", (int)tl, rest);
+        (void)snprintf(out->target, sizeof(out->target), "/%.*s", (int)tl, rest);
     else
-        snprintf(out->target, sizeof(out->target), "%.*s", (int)tl, rest);
+        (void)snprintf(out->target, sizeof(out->target), "%.*s", (int)tl, rest);
     return 0;
 }
 
 void rassess_url_origin(const rassess_url *u, char *out, size_t n)
 {
     bool v6 = strchr(u->host, ':') != NULL;
-    snprintf(out, n, "%s://%s%s%s:%u", u->https ? "https" : "http", v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
+    (void)snprintf(out, n, "%s://%s%s%s:%u", u->https ? "https" : "http", v6 ? "[" : "", u->host, v6 ? "]" : "",
+                   u->port);
 }
 
 int rassess_url_resolve(const char *base, const char *loc, char *out, size_t n)
@@ -250,7 +252,7 @@ void rassess_hsts_parse(const char *v, rassess_hsts *out)
                 if (s[vl] != '"')
                     bad = true;
                 if (vl < sizeof(val))
-                    snprintf(val, sizeof(val), "%.*s", (int)vl, s);
+                    (void)snprintf(val, sizeof(val), "%.*s", (int)vl, s);
                 else
                     bad = true;
                 s += vl + (s[vl] == '"');
@@ -258,7 +260,7 @@ void rassess_hsts_parse(const char *v, rassess_hsts *out)
                 while (tchar((unsigned char)s[vl]))
                     vl++;
                 if (vl < sizeof(val))
-                    snprintf(val, sizeof(val), "%.*s", (int)vl, s);
+                    (void)snprintf(val, sizeof(val), "%.*s", (int)vl, s);
                 else
                     bad = true;
                 s += vl;
@@ -448,9 +450,9 @@ int rassess_tls_judge_origin(rampart_assessment *a, const rassess_tls_origin *o)
         char host[RASSESS_HOST_MAX];
         rassess_url u;
         if (rassess_url_parse(o->origin, &u) == 0)
-            snprintf(host, sizeof(host), "%s", u.host);
+            (void)snprintf(host, sizeof(host), "%s", u.host);
         else
-            snprintf(host, sizeof(host), "?");
+            (void)snprintf(host, sizeof(host), "?");
         protocols(&v[TLS_R_PROTOCOLS], &o->probe);
         cert(&v[TLS_R_CERT], &o->probe.cert, host, a->now);
         ciphers(&v[TLS_R_CIPHERS], &o->probe);

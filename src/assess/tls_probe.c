@@ -48,14 +48,14 @@ static rassess_tls_origin *origin_of(probe_run *r, const rassess_url *u)
     if (r->n == MAX_ORIGINS)
         return NULL;
     rassess_tls_origin *g = &r->org[r->n++];
-    snprintf(g->origin, sizeof(g->origin), "%s", name);
+    (void)snprintf(g->origin, sizeof(g->origin), "%s", name);
     rtls_target t = target_of(r, u);
     rerr e = {0};
     g->probe_rc = rtls_probe_run(&t, &g->probe, &e);
     if (g->probe_rc != 0)
-        snprintf(g->probe_err, sizeof(g->probe_err), "%s", e.message);
+        (void)snprintf(g->probe_err, sizeof(g->probe_err), "%s", e.message);
     g->head_rc = RAMPART_ENOTFOUND;
-    snprintf(g->head_err, sizeof(g->head_err), "no request made");
+    (void)snprintf(g->head_err, sizeof(g->head_err), "no request made");
     return g;
 }
 
@@ -68,9 +68,9 @@ static int head(probe_run *r, const rassess_url *u, rassess_http_head *h, char *
     bool v6 = strchr(u->host, ':') != NULL;
     char hostport[RASSESS_HOST_MAX + 16];
     if (u->port == 443)
-        snprintf(hostport, sizeof(hostport), "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
+        (void)snprintf(hostport, sizeof(hostport), "%s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
     else
-        snprintf(hostport, sizeof(hostport), "%s%s%s:%u", v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
+        (void)snprintf(hostport, sizeof(hostport), "%s%s%s:%u", v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
     int rc = rbuf_appendf(&req,
                           "HEAD %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: rampart-assess\r\nAccept: */*\r\n"
                           "Connection: close\r\n\r\n",
@@ -80,13 +80,13 @@ static int head(probe_run *r, const rassess_url *u, rassess_http_head *h, char *
         rtls_target t = target_of(r, u);
         rc = rtls_request(&t, (const char *)req.data, req.len, &resp, &e);
         if (rc != 0)
-            snprintf(err, errn, "%s", e.message);
+            (void)snprintf(err, errn, "%s", e.message);
     } else {
-        snprintf(err, errn, "request too long");
+        (void)snprintf(err, errn, "request too long");
     }
     if (rc == 0 && rassess_http_head_parse(resp.data != NULL ? resp.data : (const uint8_t *)"", resp.len, h) != 0) {
         rc = RAMPART_EFORMAT;
-        snprintf(err, errn, "the answer is not an HTTP/1.x response head of at most %d bytes", HEAD_CAP);
+        (void)snprintf(err, errn, "the answer is not an HTTP/1.x response head of at most %d bytes", HEAD_CAP);
     }
     rbuf_free(&req);
     rbuf_free(&resp);
@@ -102,14 +102,14 @@ static void walk(probe_run *r, rassess_chain *c)
         const char *cur = c->url[c->n - 1];
         rassess_url u;
         if (rassess_url_parse(cur, &u) != 0) {
-            snprintf(c->stop, sizeof(c->stop), "not a URL the probe can follow");
+            (void)snprintf(c->stop, sizeof(c->stop), "not a URL the probe can follow");
             return;
         }
         if (!u.https)
             return; /* the hop is judged; nothing is asked over http */
         rassess_tls_origin *g = origin_of(r, &u);
         if (g == NULL) {
-            snprintf(c->stop, sizeof(c->stop), "more than %d origins: not followed further", MAX_ORIGINS);
+            (void)snprintf(c->stop, sizeof(c->stop), "more than %d origins: not followed further", MAX_ORIGINS);
             return;
         }
         rassess_http_head h;
@@ -117,23 +117,23 @@ static void walk(probe_run *r, rassess_chain *c)
         int rc = head(r, &u, &h, err, sizeof(err));
         if (g->head_rc != 0) {
             g->head_rc = rc;
-            snprintf(g->head_err, sizeof(g->head_err), "%s", err);
+            (void)snprintf(g->head_err, sizeof(g->head_err), "%s", err);
             if (rc == 0)
                 g->head = h;
         }
         if (rc != 0) {
-            snprintf(c->stop, sizeof(c->stop), "%.200s: %.256s", cur, err);
+            (void)snprintf(c->stop, sizeof(c->stop), "%.200s: %.256s", cur, err);
             return;
         }
         c->status[c->n - 1] = h.status;
         if (h.status < 300 || h.status > 399 || !h.has_location)
             return;
         if (c->n == RASSESS_MAX_HOPS + 1) {
-            snprintf(c->stop, sizeof(c->stop), "more than %d redirects", RASSESS_MAX_HOPS);
+            (void)snprintf(c->stop, sizeof(c->stop), "more than %d redirects", RASSESS_MAX_HOPS);
             return;
         }
         if (rassess_url_resolve(cur, h.location, c->url[c->n], sizeof(c->url[c->n])) != 0) {
-            snprintf(c->stop, sizeof(c->stop), "%.200s: redirect to a Location the probe cannot follow", cur);
+            (void)snprintf(c->stop, sizeof(c->stop), "%.200s: redirect to a Location the probe cannot follow", cur);
             return;
         }
         c->n++;
@@ -159,7 +159,7 @@ int rassess_tls_run(rampart_assessment *a, const rampart_assess_options *o, cons
             dup |= strcmp(chains[j].url[0], urls[i]) == 0;
         if (dup)
             continue;
-        snprintf(chains[nc].url[0], sizeof(chains[nc].url[0]), "%s", urls[i]);
+        (void)snprintf(chains[nc].url[0], sizeof(chains[nc].url[0]), "%s", urls[i]);
         walk(&r, &chains[nc]);
         nc++;
     }

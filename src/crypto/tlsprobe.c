@@ -100,7 +100,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 static int tcp_connect(const rtls_target *t, int *out, rerr *e)
 {
     char port[8];
-    snprintf(port, sizeof(port), "%u", t->port);
+    (void)snprintf(port, sizeof(port), "%u", t->port);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
     int g = getaddrinfo(t->host, port, &hints, &res);
     if (g != 0)
@@ -228,7 +228,7 @@ static int handshake(const rtls_target *t, SSL_CTX *c, conn *k, rerr *e)
 
 static void copy_str(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src != NULL ? src : "");
+    (void)snprintf(dst, n, "%s", src != NULL ? src : "");
 }
 
 static int64_t asn1_epoch(const ASN1_TIME *at)
