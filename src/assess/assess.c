@@ -173,8 +173,28 @@ void rampart_assessment_free(rampart_assessment *a)
         rampart_free(a->f[i].evidence);
         rampart_free(a->f[i].location);
     }
+    for (size_t i = 0; i < a->n_probe_url; i++)
+        rampart_free(a->probe_url[i]);
     rampart_free(a->location);
     rampart_free(a);
+}
+
+int rassess_probe_url_add(rampart_assessment *a, const char *url)
+{
+    if (strncmp(url, "https://", 8) != 0)
+        return 0;
+    for (size_t i = 0; i < a->n_probe_url; i++)
+        if (strcmp(a->probe_url[i], url) == 0)
+            return 0;
+    if (a->n_probe_url == RASSESS_MAX_PROBE_URLS)
+        return RAMPART_ETOOLARGE;
+    size_t n = strlen(url);
+    char *c = rampart_malloc(n + 1);
+    if (c == NULL)
+        return RAMPART_ENOMEM;
+    memcpy(c, url, n + 1);
+    a->probe_url[a->n_probe_url++] = c;
+    return 0;
 }
 
 static int64_t clock_now(const rampart_assess_options *o);
@@ -216,12 +236,15 @@ int rassess_run(rampart_assessment **out, const rassess_kind *k, const char *loc
 }
 
 /* The Transport probe (docs/assess.md, "Transport: the TLS probe") of the
- * https URLs the assessment was given: the location, and a plain
- * download's checksum file and signature. */
+ * https URLs involved: the location, a plain download's checksum file and
+ * signature, and the documents the kind found below the location. */
 static int tls_probe(rampart_assessment *a, const rampart_assess_options *o, const char *location, rerr *e)
 {
-    const char *urls[3] = {location, o->checksums_url, o->signature_url};
-    int rc = rassess_tls_run(a, o, urls, 3, e);
+    const char *urls[3 + RASSESS_MAX_PROBE_URLS] = {location, o->checksums_url, o->signature_url};
+    size_t n = 3;
+    for (size_t i = 0; i < a->n_probe_url; i++)
+        urls[n++] = a->probe_url[i];
+    int rc = rassess_tls_run(a, o, urls, n, e);
     rassess_grade(a);
     return rc;
 }

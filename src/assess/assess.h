@@ -46,8 +46,16 @@ typedef struct rassess_finding {
 /* Findings per assessment (a bound, not a target). */
 #define RASSESS_MAX_FINDINGS 256
 
+/* At most this many documents below the location (an appcast's
+ * enclosures) have their transport probed as well. */
+#define RASSESS_MAX_PROBE_URLS 8
+
 struct rampart_assessment {
     char *location;
+    /* https URLs of documents the channel serves below the location, which
+     * the Transport probe judges beside the location (distinct, in order). */
+    char *probe_url[RASSESS_MAX_PROBE_URLS];
+    size_t n_probe_url;
     const char *kind;
     int64_t now;
     size_t n;
@@ -74,6 +82,11 @@ void rassess_note(rassess_ev *v, rampart_check_status st, const char *fmt, ...) 
 void rassess_vnote(rassess_ev *v, rampart_check_status st, const char *fmt, va_list ap) RAMPART_PRINTF(3, 0);
 /* Records the check (evidence "none" when empty) and frees the evidence. */
 int rassess_emit(rampart_assessment *a, const rassess_rule *rule, rassess_ev *v, const char *location) RAMPART_MUST_USE;
+
+/* Adds url to a->probe_url: nothing when it is not https, already there,
+ * or RASSESS_MAX_PROBE_URLS are (then RAMPART_ETOOLARGE, nothing
+ * changed); 0 or RAMPART_ENOMEM. */
+int rassess_probe_url_add(rampart_assessment *a, const char *url) RAMPART_MUST_USE;
 
 /* Computes a->grades from the findings (docs/assess.md, "Grading"). */
 void rassess_grade(rampart_assessment *a);

@@ -33,6 +33,7 @@ static const rassess_rule RULES[SP_N] = {
 #define SP_DEEP_MAX 8
 
 typedef struct spk_ctx {
+    rampart_assessment *a;
     const rassess_input *in;
     spk_feed *f;
     char where[2048];
@@ -72,13 +73,20 @@ static void check_sig(spk_ctx *c, rassess_ev *v)
         rassess_note(v, RAMPART_CHECK_FAIL, "no enclosure in the appcast");
 }
 
+/* Also hands the https enclosure URLs to the Transport probe (the first
+ * RASSESS_MAX_PROBE_URLS distinct ones; the evidence says how many more). */
 static void check_encl(spk_ctx *c, rassess_ev *v)
 {
-    size_t ok = 0;
+    size_t ok = 0, unprobed = 0;
     for (size_t i = 0; i < c->f->n; i++) {
         const spk_item *it = &c->f->items[i];
         if (!it->has_enclosure)
             continue;
+        int rc = rassess_probe_url_add(c->a, it->url);
+        if (rc == RAMPART_ETOOLARGE)
+            unprobed++;
+        else if (rc != 0)
+            v->err = rc;
         if (!https(it->url))
             rassess_note(v, RAMPART_CHECK_FAIL, "item %zu: enclosure not https: %.200s", i + 1, it->url);
         else if (!it->has_length || !it->length_ok || it->length == 0)
@@ -88,6 +96,9 @@ static void check_encl(spk_ctx *c, rassess_ev *v)
     }
     if (ok > 0 || v->b.len == 0)
         rassess_note(v, RAMPART_CHECK_PASS, "%zu enclosure(s) over https with a length", ok);
+    if (unprobed > 0)
+        rassess_note(v, RAMPART_CHECK_PASS, "the transport of %zu more enclosure(s) not probed (the first %d are)",
+                     unprobed, RASSESS_MAX_PROBE_URLS);
 }
 
 static void check_version(spk_ctx *c, rassess_ev *v)
@@ -173,7 +184,7 @@ static int sparkle_run(rampart_assessment *a, const rassess_input *in, rerr *e)
     int rc = rasrc_get(in->parent, in->leaf, in->max_doc_bytes, &xml, e);
     if (rc != 0)
         return rc;
-    spk_ctx c = {.in = in, .f = rampart_calloc(1, sizeof(spk_feed))};
+    spk_ctx c = {.a = a, .in = in, .f = rampart_calloc(1, sizeof(spk_feed))};
     if (c.f == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     (void)snprintf(c.where, sizeof(c.where), "%s%s", in->parent->base, in->leaf);

@@ -3,7 +3,8 @@
 # "Transport: the TLS probe") against nginx on loopback, one fixture per
 # finding: a strong server (TLS 1.2 + 1.3, ECDHE + AEAD suites only, HSTS
 # for a year), TLS 1.0/1.1 and CBC/static-RSA suites also enabled, no HSTS,
-# a short HSTS, an https -> http redirect, a self-signed, an expired and a
+# a short HSTS, an https -> http redirect (of a checksum file and of an
+# appcast's enclosure), a self-signed, an expired and a
 # misnamed certificate; each with the Transport grade and the status of
 # every TLS check asserted exactly; the probe off (--no-tls-probe), plain
 # http (no probe) and the JSON and SARIF reports against their schemas.
@@ -73,7 +74,7 @@ expect() {
     local name=$1 json=$2 kind=$3 grades=$4
     shift 4
     local got
-    got=$(python3 - "$json" "$kind" "$grades" "$@" <<'PY'
+    got=$(python3 - "$json" "$kind" "$grades" "$@" 2>&1 <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 out = []
@@ -97,7 +98,7 @@ for i, s in want:
         out.append("%s is %s, expected %s" % (i, st, s))
 print("; ".join(out))
 PY
-)
+) || got="cannot read $json: ${got##*$'\n'}"
     if [ -z "$got" ]; then t_ok "$name: $kind, grades $grades, $*"; else t_bad "$name: $got"; fi
 }
 
@@ -180,7 +181,8 @@ expect "HSTS twice max-age" dup.json plain "B D D D D" DL-HTTPS=pass TLS-PROTOCO
 # /old/SHA256SUMS goes https -> http; /moved/... goes https -> https.
 serve strong "$STRONG_TLS" "$HSTS
         location = /old/SHA256SUMS { return 301 http://127.0.0.1:\$server_port/SHA256SUMS; }
-        location = /moved/app.tgz.minisig { return 302 /app.tgz.minisig; }"
+        location = /moved/app.tgz.minisig { return 302 /app.tgz.minisig; }
+        location = /old/App-1.zip { return 301 http://127.0.0.1:\$server_port/App-1.zip; }"
 assess "https -> http redirect" 0 redir.json --ca-file "$CA/ca.pem" --checksums "$U/old/SHA256SUMS" \
     --signature "$U/moved/app.tgz.minisig" "$U/app.tgz"
 expect "https -> http redirect" redir.json plain "D D D D D" DL-HTTPS=pass TLS-PROTOCOLS=pass TLS-CERT=pass \
@@ -201,6 +203,58 @@ for res in run["results"]:
     assert rules[res["ruleIndex"]] == res["ruleId"], res
 assert [r["properties"]["status"] for r in run["results"] if r["ruleId"] == "TLS-REDIRECTS"] == ["pass", "fail"]
 PY
+
+# An appcast's enclosures are documents of the channel too: the redirect
+# chain of each (the first 8 distinct https ones) is probed beside the
+# feed's, so an enclosure handed over to plain http fails TLS-REDIRECTS.
+# appcast FILE ITEM...: an RSS feed with the Sparkle namespace
+appcast() {
+    local f=$1
+    shift
+    {
+        echo '<?xml version="1.0" encoding="utf-8"?>'
+        echo '<rss version="2.0" xmlns:sparkle="http://www.andymatuschak.org/xml-namespaces/sparkle">'
+        echo '<channel><title>App</title>'
+        printf '%s\n' "$@"
+        echo '</channel></rss>'
+    } >"$f"
+}
+appcast www/appcast.xml "<item><sparkle:version>2</sparkle:version><enclosure url=\"$U/app.tgz\" length=\"8\"/></item>" \
+    "<item><sparkle:version>1</sparkle:version><enclosure url=\"$U/old/App-1.zip\" length=\"8\"/></item>"
+assess "appcast, enclosure -> http" 1 encl.json --ca-file "$CA/ca.pem" "$U/appcast.xml"
+expect "appcast, enclosure -> http" encl.json sparkle "D F A A D" TLS-PROTOCOLS=pass TLS-CERT=pass \
+    TLS-CIPHERS=pass TLS-HSTS=pass TLS-REDIRECTS=pass TLS-REDIRECTS=pass TLS-REDIRECTS=fail
+evidence "appcast, enclosure -> http" encl.json TLS-REDIRECTS "$U/old/App-1.zip -301-> http://127.0.0.1:${U##*:}/App-1.zip (https to http)"
+python3 - encl.json "$U" <<'PY' && t_ok "appcast, enclosure -> http: the feed and both enclosures probed" || t_bad "appcast: chains probed"
+import json, sys
+r = json.load(open(sys.argv[1]))
+u = sys.argv[2]
+got = [(c["location"], c["status"]) for c in r["checks"] if c["id"] == "TLS-REDIRECTS"]
+want = [(u + "/appcast.xml", "pass"), (u + "/app.tgz", "pass"), (u + "/old/App-1.zip", "fail")]
+if got != want:
+    print("   ", got)
+    sys.exit(1)
+PY
+# Ten distinct enclosures: the first 8 are probed, the evidence says so.
+items=()
+for n in $(seq 1 10); do items+=("<item><sparkle:version>$n</sparkle:version><enclosure url=\"$U/app.tgz?v=$n\" length=\"8\"/></item>"); done
+appcast www/many.xml "${items[@]}"
+assess "appcast, 10 enclosures" 1 many.json --ca-file "$CA/ca.pem" "$U/many.xml"
+python3 - many.json "$U" <<'PY' && t_ok "appcast, 10 enclosures: the feed and the first 8 enclosures probed" || t_bad "appcast, 10 enclosures"
+import json, sys
+r = json.load(open(sys.argv[1]))
+u = sys.argv[2]
+got = [(c["location"], c["status"]) for c in r["checks"] if c["id"] == "TLS-REDIRECTS"]
+want = [(u + "/many.xml", "pass")] + [(u + "/app.tgz?v=%d" % n, "pass") for n in range(1, 9)]
+if got != want:
+    print("   ", got)
+    sys.exit(1)
+PY
+evidence "appcast, 10 enclosures" many.json SPK-ENCLOSURE "the transport of 2 more enclosure(s) not probed (the first 8 are)"
+# With the probe off, no enclosure is probed either: Transport is the feed's
+# SPK-FEED-HTTPS alone (A), so the D above is the enclosure's redirect.
+assess "appcast, --no-tls-probe" 1 encl-np.json --no-tls-probe --ca-file "$CA/ca.pem" "$U/appcast.xml"
+expect "appcast, --no-tls-probe" encl-np.json sparkle "A F A A D"
 
 # ---------------------------------------------------------------- certificates that do not verify
 serve self "$STRONG_TLS" "$HSTS"
