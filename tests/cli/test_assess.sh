@@ -54,7 +54,7 @@ expect() {
     local name=$1 json=$2 grades=$3
     shift 3
     local got
-    got=$(python3 - "$json" "$grades" "$@" <<'PY'
+    got=$(python3 - "$json" "$grades" "$@" 2>&1 <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 g = r["grades"]
@@ -70,7 +70,7 @@ for want in sys.argv[3:]:
         out.append("%s is %s, expected %s (%s)" % (cid, st.get(cid), s, ev))
 print("; ".join(out))
 PY
-)
+) || got="cannot read $json: ${got##*$'\n'}"
     if [ -z "$got" ]; then t_ok "$name: grades $grades${*:+, $*}"; else t_bad "$name: $got"; fi
 }
 

@@ -44,7 +44,7 @@ publish() { "$RAMPART" repo publish "$1" "${SIGN[@]}" >/dev/null 2>&1 || t_bad "
 expect() {
     local name=$1 json=$2 got
     shift 2
-    got=$(python3 - "$json" "$@" <<'PY'
+    got=$(python3 - "$json" "$@" 2>&1 <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 st = {c["id"]: c["status"] for c in r["checks"]}
@@ -61,7 +61,7 @@ for want in sys.argv[2:]:
         out.append("%s is %s, expected %s (%s)" % (cid, st.get(cid), s, ev.get(cid)))
 print("; ".join(out))
 PY
-)
+) || got="cannot read $json: ${got##*$'\n'}"
     if [ -z "$got" ]; then t_ok "$name"; else t_bad "$name: $got"; fi
 }
 # assess NAME STATUS JSON_OUT ARGS...
