@@ -111,18 +111,12 @@ static int read_keyring(apt_set *s, rerr *e)
     const char *path = s->in->opts != NULL ? s->in->opts->keyring : NULL;
     if (path == NULL)
         return 0;
-    rbuf raw;
-    rbuf_init(&raw, PGP_MAX_INPUT);
-    int rc = rfs_read_file(AT_FDCWD, path, &raw, e);
-    if (rc != 0) {
-        rbuf_free(&raw);
-        return rc == RAMPART_ETOOLARGE ? rerr_set(e, rc, NULL, "%s: larger than %u bytes", path, PGP_MAX_INPUT) : rc;
-    }
+    int rc = rassess_keyring_read(path, &s->keyring, e);
+    if (rc != 0)
+        return rc;
     rerr e1 = {0};
-    if (pgp_dearmor(raw.data, raw.len, "PGP PUBLIC KEY BLOCK", &s->keyring, &e1) != 0 ||
-        pgp_read_keys(s->keyring.data, s->keyring.len, s->keys, PGP_MAX_KEYS, &s->nkeys, &e1) != 0)
+    if (pgp_read_keys(s->keyring.data, s->keyring.len, s->keys, PGP_MAX_KEYS, &s->nkeys, &e1) != 0)
         err_copy(s->key_err, sizeof(s->key_err), &e1);
-    rbuf_free(&raw);
     return 0;
 }
 
@@ -154,8 +148,8 @@ static int load(apt_set *s, rerr *e)
         return rc;
     /* gpgv verifies the bytes served, as apt does. */
     const rbuf *sig = s->has_inrel ? &s->inrel : &s->relgpg;
-    return rassess_gpgv(s->in->opts->gpgv_path, s->in->opts->keyring, sig->data, sig->len,
-                        s->has_inrel ? NULL : s->release.data, s->release.len, &s->gv, e);
+    return rassess_gpgv(s->in->opts->gpgv_path, &s->keyring, sig->data, sig->len, s->has_inrel ? NULL : s->release.data,
+                        s->release.len, &s->gv, e);
 }
 
 /* ---- checks ------------------------------------------------------------------- */

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "assess/gpgv.h"
+#include "assess/pgp.h"
+#include "util/fs.h"
 #include "util/banned.h"
 
 #define STATUS_MAX 65536
@@ -36,7 +38,8 @@ typedef struct child {
     int in, out, sig; /* parent ends: gpgv's stdin, its status output, the signature pipe */
 } child;
 
-static int spawn(child *c, const char *gpgv, const char *keyring, bool detached, rerr *e)
+/* Runs gpgv with the keyring of in-memory file `kfd` as its fd 4. */
+static int spawn(child *c, const char *gpgv, int kfd, bool detached, rerr *e)
 {
     int pin[2] = {-1, -1}, pout[2] = {-1, -1}, psig[2] = {-1, -1};
     /* Sockets for what gpgv reads, so that a write after gpgv stopped
@@ -48,11 +51,8 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
             close_fd(&fds[i]);
         return rerr_set(e, RAMPART_EIO, NULL, "cannot make pipes for gpgv");
     }
-    /* A keyring name without '/' would be looked up in gpgv's home folder. */
-    char kr[4096];
-    int k = snprintf(kr, sizeof(kr), "%s%s", strchr(keyring, '/') == NULL ? "./" : "", keyring);
     posix_spawn_file_actions_t fa;
-    int rc = k > 0 && (size_t)k < sizeof(kr) ? posix_spawn_file_actions_init(&fa) : EINVAL;
+    int rc = posix_spawn_file_actions_init(&fa);
     if (rc == 0) {
         int r2 = posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
         if (r2 == 0)
@@ -61,6 +61,8 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
             r2 = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
         if (r2 == 0)
             r2 = posix_spawn_file_actions_adddup2(&fa, psig[0], 3);
+        if (r2 == 0)
+            r2 = posix_spawn_file_actions_adddup2(&fa, kfd, 4);
         if (r2 == 0) {
             const char *argv[] = {gpgv,
                                   "--homedir",
@@ -69,7 +71,7 @@ static int spawn(child *c, const char *gpgv, const char *keyring, bool detached,
                                   "1",
                                   "--enable-special-filenames",
                                   "--keyring",
-                                  kr,
+                                  "/dev/fd/4",
                                   "--",
                                   "-&3",
                                   detached ? "-" : NULL,
@@ -197,12 +199,33 @@ static void read_status(const rbuf *s, gpgv_result *r)
     }
 }
 
-int rassess_gpgv(const char *gpgv, const char *keyring, const uint8_t *sig, size_t siglen, const uint8_t *data,
+int rassess_keyring_read(const char *path, rbuf *out, rerr *e)
+{
+    RAMPART_AUTO(rbuf_free) rbuf raw;
+    rbuf_init(&raw, PGP_MAX_INPUT);
+    int rc = rfs_read_file(AT_FDCWD, path, &raw, e);
+    if (rc != 0)
+        return rc == RAMPART_ETOOLARGE ? rerr_set(e, rc, NULL, "%s: larger than %u bytes", path, PGP_MAX_INPUT) : rc;
+    rbuf_reset(out);
+    if (pgp_dearmor(raw.data, raw.len, "PGP PUBLIC KEY BLOCK", out, NULL) == 0)
+        return 0;
+    rbuf_reset(out);
+    if (rbuf_append(out, raw.data, raw.len) != 0)
+        return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    return 0;
+}
+
+int rassess_gpgv(const char *gpgv, const rbuf *keyring, const uint8_t *sig, size_t siglen, const uint8_t *data,
                  size_t dlen, gpgv_result *r, rerr *e)
 {
     *r = (gpgv_result){0};
     child c = {.pid = -1, .in = -1, .out = -1, .sig = -1};
-    int rc = spawn(&c, gpgv, keyring, data != NULL, e);
+    int kfd = -1;
+    int rc = rfs_memfile("rampart-keyring", keyring->data, keyring->len, &kfd, e);
+    if (rc != 0)
+        return rc;
+    rc = spawn(&c, gpgv, kfd, data != NULL, e);
+    close_fd(&kfd);
     if (rc != 0)
         return rc;
     RAMPART_AUTO(rbuf_free) rbuf status;

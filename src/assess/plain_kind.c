@@ -10,6 +10,7 @@
 #include "assess/assess.h"
 #include "assess/gpgv.h"
 #include "assess/minisign.h"
+#include "assess/pgp.h"
 #include "assess/plain_sums.h"
 #include "crypto/hash.h"
 #include "prov/prov.h"
@@ -189,7 +190,11 @@ static void verify_sig(dl_set *s)
         return;
     }
     gpgv_result r;
-    if (rassess_gpgv(s->o->gpgv_path, s->o->keyring, s->sig.data, s->sig.len, data->data, data->len, &r, &e) != 0)
+    RAMPART_AUTO(rbuf_free) rbuf keyring;
+    rbuf_init(&keyring, PGP_MAX_INPUT);
+    if (rassess_keyring_read(s->o->keyring, &keyring, &e) != 0)
+        (void)snprintf(s->sig_note, sizeof(s->sig_note), "keyring: %s", e.message);
+    else if (rassess_gpgv(s->o->gpgv_path, &keyring, s->sig.data, s->sig.len, data->data, data->len, &r, &e) != 0)
         (void)snprintf(s->sig_note, sizeof(s->sig_note), "gpgv: %s", e.message);
     else if (r.valid)
         s->sig_verified = true, (void)snprintf(s->sig_note, sizeof(s->sig_note), "OpenPGP, verified (key %s)", r.fpr);

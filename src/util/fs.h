@@ -328,6 +328,12 @@ int rfs_remove_at(int dirfd, const char *name, rerr *e) RAMPART_MUST_USE;
  * descriptor.  The caller checks with fstat what it opened. */
 int rfs_open_read(int dirfd, const char *name, int *fd, rerr *e) RAMPART_MUST_USE;
 
+/* A file that lives in memory only (memfd_create, close-on-exec), holding
+ * `data`, its offset at 0: for a child program that wants a file name
+ * (/dev/fd/N) for bytes Rampart has already read and checked.  *fd is a
+ * new descriptor. */
+int rfs_memfile(const char *label, const void *data, size_t len, int *fd, rerr *e) RAMPART_MUST_USE;
+
 /* Opens the file at `path`, a path the operator named (symlinks on it are
  * followed, as the operator's shell would), to read, as rfs_open_read(). */
 int rfs_open_read_path(const char *path, int *fd, rerr *e) RAMPART_MUST_USE;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h> /* renameat */
 #include <string.h>
+#include <sys/mman.h> /* memfd_create */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -157,4 +158,21 @@ void rfs_dir_close(rfs_dir *dir)
         return;
     closedir(dir->d);
     rampart_free(dir);
+}
+
+int rfs_memfile(const char *label, const void *data, size_t len, int *fd, rerr *e)
+{
+    *fd = -1;
+    int m = memfd_create(label, MFD_CLOEXEC);
+    if (m < 0)
+        return rfs_fail_as(e, RAMPART_EIO, errno, "cannot make an in-memory file", label);
+    int rc = rfs_write_all(m, data, len, e);
+    if (rc == 0 && lseek(m, 0, SEEK_SET) != 0)
+        rc = rfs_fail_as(e, RAMPART_EIO, errno, "cannot rewind the in-memory file", label);
+    if (rc != 0) {
+        (void)close(m); /* never visible anywhere: nothing to lose */
+        return rc;
+    }
+    *fd = m;
+    return 0;
 }

@@ -140,6 +140,11 @@ RSA=$(gpg --with-colons --list-keys rsa@example.com 2>/dev/null | awk -F: '/^fpr
 ED=$(gpg --with-colons --list-keys ed@example.com 2>/dev/null | awk -F: '/^fpr/{print $10; exit}')
 gpg --export "$RSA" >rsa.gpg
 gpg --export "$ED" >ed.gpg
+# The same key ASCII-armored (an apt .asc keyring), and one whose armor is
+# damaged (a base64 line cut short: its CRC-24 no longer matches).
+gpg --export --armor "$ED" >ed.asc
+awk '/^$/ {body = 1; print; next} body && !cut && length($0) > 20 {print substr($0, 1, 20); cut = 1; next} {print}' \
+    ed.asc >ed-bad.asc
 [ -s rsa.gpg ] && [ -s ed.gpg ] || t_bad "gpg keys"
 
 # suite DIR [apt-ftparchive -o options...]: a one-package suite DIR/dists/stable/ with its Release
@@ -188,6 +193,16 @@ expect "apt strong, no keyring (folder: no transport)" apt-nokey.json "- B B A D
 assess "apt strong, the wrong keyring" 1 apt-wrongkey.json --keyring rsa.gpg www/apt-strong/dists/stable
 expect "apt strong, the wrong keyring" apt-wrongkey.json "- F F A D" APT-SIGNED=critical
 evidence "apt wrong keyring" apt-wrongkey.json APT-SIGNED "NO_PUBKEY"
+
+# An armored keyring, which gpgv cannot read by itself: Rampart removes the
+# armor and hands gpgv the binary keys.
+assess "apt, armored keyring" 1 apt-asc.json --keyring ed.asc www/apt-strong/dists/stable
+expect "apt, armored keyring" apt-asc.json "- A A A D" APT-SIGNED=pass APT-KEY=pass APT-SIGNED-BY=pass
+evidence "apt, armored keyring" apt-asc.json APT-SIGNED "InRelease verified by gpgv with the given keyring (key $ED)"
+assess "apt, damaged armored keyring" 1 apt-badasc.json --keyring ed-bad.asc www/apt-strong/dists/stable
+expect "apt, damaged armored keyring" apt-badasc.json "- F F A D" APT-SIGNED=critical
+evidence "apt, damaged armored keyring" apt-badasc.json APT-SIGNED "does not verify with the given keyring"
+t_run "apt, keyring missing" 2 RAMPART_ENOTFOUND "$RAMPART" assess --keyring no-such.gpg www/apt-strong/dists/stable
 
 assess "apt over http" 1 apt-http.json --keyring ed.gpg "$HTTP/apt-strong/dists/stable/"
 expect "apt over http" apt-http.json "D A A A D" APT-HTTPS=fail
@@ -349,6 +364,11 @@ assess "plain: OpenPGP .asc verified by gpgv" 1 dl-pgp.json --keyring ed.gpg dl-
 expect "plain: OpenPGP .asc verified by gpgv" dl-pgp.json "- B D D D" DL-SIGNATURE=pass
 assess "plain: OpenPGP .asc, the wrong keyring" 1 dl-pgp2.json --keyring rsa.gpg dl-pgp/app.bin
 expect "plain: OpenPGP .asc, the wrong keyring" dl-pgp2.json "- F D D D" DL-SIGNATURE=critical
+assess "plain: OpenPGP .asc, armored keyring" 1 dl-pgp3.json --keyring ed.asc dl-pgp/app.bin
+expect "plain: OpenPGP .asc, armored keyring" dl-pgp3.json "- B D D D" DL-SIGNATURE=pass
+assess "plain: OpenPGP .asc, keyring missing" 1 dl-pgp4.json --keyring no-such.gpg dl-pgp/app.bin
+expect "plain: OpenPGP .asc, keyring missing" dl-pgp4.json "- F D D D" DL-SIGNATURE=critical
+evidence "plain: keyring missing" dl-pgp4.json DL-SIGNATURE "keyring: "
 t_run "plain: a download that does not exist" 2 RAMPART_ENOTFOUND "$RAMPART" assess --kind plain dl-none/nothing.bin
 
 run_checks

@@ -1259,6 +1259,35 @@ static pid_t lock_holder(int d, int ready[2], int release[2])
     _exit(0);
 }
 
+/* rfs_memfile: the bytes, read from offset 0, twice through /dev/fd (as a
+ * child reopening it does), close-on-exec, and no name in any folder. */
+static void test_memfile(void)
+{
+    static const char data[] = "keyring\0bytes";
+    int fd = -1;
+    rerr e = {0};
+    CHECK_INT(rfs_memfile("test", data, sizeof(data), &fd, &e), 0);
+    CHECK(fd >= 0);
+    CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+    char got[64];
+    CHECK_INT((int)read(fd, got, sizeof(got)), (int)sizeof(data));
+    CHECK(memcmp(got, data, sizeof(data)) == 0);
+    char path[64];
+    (void)snprintf(path, sizeof(path), "/dev/fd/%d", fd);
+    for (int i = 0; i < 2; i++) {
+        int again = open(path, O_RDONLY | O_CLOEXEC);
+        CHECK(again >= 0);
+        CHECK_INT((int)read(again, got, sizeof(got)), (int)sizeof(data));
+        CHECK(memcmp(got, data, sizeof(data)) == 0);
+        (void)close(again);
+    }
+    (void)close(fd);
+    /* Empty is fine too. */
+    CHECK_INT(rfs_memfile("empty", "", 0, &fd, &e), 0);
+    CHECK_INT((int)read(fd, got, sizeof(got)), 0);
+    (void)close(fd);
+}
+
 static void test_lock(void)
 {
     int d = case_dir("lk");
@@ -1359,6 +1388,7 @@ int main(void)
     RUN(test_copy_to_tmp);
     RUN(test_list_and_remove);
     RUN(test_lock);
+    RUN(test_memfile);
     close(g_root_fd);
     if (nftw(g_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "test_fs: could not remove %s\n", g_root);
