@@ -124,7 +124,8 @@ int rasrc_parent_new(rasrc **out, const char **leaf, const char *location, const
 
 /* ---- kinds ----------------------------------------------------------------- */
 
-struct tlog_policy; /* tlog/policy.h */
+struct tlog_policy;    /* tlog/policy.h */
+struct rprov_builders; /* prov/prov.h */
 
 /* What a kind's assessment gets. */
 typedef struct rassess_input {
@@ -140,6 +141,7 @@ typedef struct rassess_input {
     const rampart_assess_options *opts;   /* keys and files given out of band */
     rasrc *log;                           /* TUF: the log beside the metadata (may be NULL) */
     const struct tlog_policy *log_policy; /* TUF: --log-policy, parsed; NULL when not given */
+    const struct rprov_builders *builders; /* TUF: --builders, parsed; NULL when not given */
 } rassess_input;
 
 typedef struct rassess_kind {
