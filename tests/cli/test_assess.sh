@@ -70,7 +70,7 @@ for want in sys.argv[3:]:
         out.append("%s is %s, expected %s (%s)" % (cid, st.get(cid), s, ev))
 print("; ".join(out))
 PY
-)
+) || got="${got:+$got; }cannot read the report $json"
     if [ -z "$got" ]; then t_ok "$name: grades $grades${*:+, $*}"; else t_bad "$name: $got"; fi
 }
 
