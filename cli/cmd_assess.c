@@ -164,7 +164,8 @@ static const struct cli_opt assess_opts[] = {
     {"log-policy", required_argument, O_LOGPOL, 0, "FILE",
      "TUF: a witness policy (C2SP tlog-policy) to verify the\nrepository's transparency log with"},
     {"builders", required_argument, O_BUILDERS, 0, "FILE",
-     "TUF: builders you have reviewed (id, SLSA level, keys); their\nattestations' signatures are verified (docs/assess.md)"},
+     "TUF: builders you have reviewed (id, SLSA level, keys); their\nattestations' signatures are verified "
+     "(docs/assess.md)"},
     {"ca-file", required_argument, O_CA, 0, "FILE", "CA bundle for HTTPS instead of the system store"},
     {"keyring", required_argument, O_KEYRING, 0, "FILE", "apt, plain: OpenPGP keyring (binary) to verify with gpgv"},
     {"sparkle-key", required_argument, O_SPK, 0, "B64", "Sparkle: the app's SUPublicEDKey (base64)"},

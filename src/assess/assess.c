@@ -395,8 +395,8 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                            rampart_error *err)
 {
     rerr_clear(err);
-    if (out == NULL || location == NULL || opts == NULL ||
-        opts->version < 1 || opts->version > RAMPART_ASSESS_OPTIONS_VERSION)
+    if (out == NULL || location == NULL || opts == NULL || opts->version < 1 ||
+        opts->version > RAMPART_ASSESS_OPTIONS_VERSION)
         return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments or options version");
     rampart_assess_options o = options_of(opts);
     RAMPART_AUTO(rbuf_free) rbuf root = {0};

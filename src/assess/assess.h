@@ -138,9 +138,9 @@ typedef struct rassess_input {
      * its folder and its name there; NULL when the location is a folder. */
     rasrc *parent;
     const char *leaf;
-    const rampart_assess_options *opts;   /* keys and files given out of band */
-    rasrc *log;                           /* TUF: the log beside the metadata (may be NULL) */
-    const struct tlog_policy *log_policy; /* TUF: --log-policy, parsed; NULL when not given */
+    const rampart_assess_options *opts;    /* keys and files given out of band */
+    rasrc *log;                            /* TUF: the log beside the metadata (may be NULL) */
+    const struct tlog_policy *log_policy;  /* TUF: --log-policy, parsed; NULL when not given */
     const struct rprov_builders *builders; /* TUF: --builders, parsed; NULL when not given */
 } rassess_input;
 

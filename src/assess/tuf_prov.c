@@ -103,9 +103,8 @@ static void declared_level(prov_tally *t, const rprov_builders *bs, const rprov_
     int rc = rprov_builder_signed(bs, b, env, &key);
     if (rc != 0) {
         t->forged++;
-        ta_note(&t->slsa, RAMPART_CHECK_FAIL,
-                "builder %.200s (declared L%d in the builders file): attestation %.*s %s", builder, b->level, apn,
-                (const char *)apath.p,
+        ta_note(&t->slsa, RAMPART_CHECK_FAIL, "builder %.200s (declared L%d in the builders file): attestation %.*s %s",
+                builder, b->level, apn, (const char *)apath.p,
                 rc == RAMPART_EPROVSIG ? "is not signed by a key declared for it (forged provenance)"
                                        : "could not be verified");
         return;

@@ -174,11 +174,11 @@ int rprov_keys_parse(const jdoc *d, jd_ref r, const char *what, char ***names, r
 #define RPROV_BUILDER_MAX_LEVEL 3 /* SLSA Build levels 1..3 */
 
 typedef struct rprov_builder {
-    char *id;      /* the builder.id; a prefix when it ends in '@' */
-    bool prefix;   /* matches every builder.id that starts with `id` */
-    int level;     /* the SLSA Build level the assessor grants, 1..3 */
-    size_t *keys;  /* indices into the file's keys, distinct */
-    size_t nkeys;  /* >= 1 */
+    char *id;     /* the builder.id; a prefix when it ends in '@' */
+    bool prefix;  /* matches every builder.id that starts with `id` */
+    int level;    /* the SLSA Build level the assessor grants, 1..3 */
+    size_t *keys; /* indices into the file's keys, distinct */
+    size_t nkeys; /* >= 1 */
 } rprov_builder;
 
 typedef struct rprov_builders {

@@ -79,13 +79,17 @@ static void refusals(void)
         rerr e = {0};
         int rc = parse_rc(text, NULL, &e);
         free(text);
-        if (rc != RAMPART_EFORMAT || strstr(e.message, bad[i].msg) == NULL ||
-            strncmp(e.message, "builders: ", 10) != 0)
+        if (rc != RAMPART_EFORMAT || strstr(e.message, bad[i].msg) == NULL || strncmp(e.message, "builders: ", 10) != 0)
             TH_FAIL("case %zu: %s \"%s\", expected RAMPART_EFORMAT \"%s\"", i, rampart_error_name(rc), e.message,
                     bad[i].msg);
     }
     static const char *const files[] = {
-        "[]", "{}", "not json", "{\"version\":1}", "{\"version\":1,\"keys\":{}}", "{\"keys\":{},\"builders\":[]}",
+        "[]",
+        "{}",
+        "not json",
+        "{\"version\":1}",
+        "{\"version\":1,\"keys\":{}}",
+        "{\"keys\":{},\"builders\":[]}",
         "{\"version\":1,\"keys\":{\"k\":{\"keytype\":\"ed25519\"}},\"builders\":[]}",
         "{\"version\":1,\"version\":1,\"keys\":{},\"builders\":[]}",
     };
@@ -109,12 +113,13 @@ static void refusals(void)
 
 static void matching(void)
 {
-    char *text = file_text("[{\"id\":\"https://ci.example.com/builders/release@\",\"level\":3,\"keys\":[\"ci\"]},"
-                           "{\"id\":\"https://ci.example.com/builders/release@v1/nightly@\",\"level\":1,"
-                           "\"keys\":[\"ci2\"]},"
-                           "{\"id\":\"https://ci.example.com/builders/release@v0\",\"level\":2,\"keys\":[\"ci2\",\"ci\"]},"
-                           "{\"id\":\"https://ci.example.com/exact\",\"level\":2,\"keys\":[\"ci2\"]}]",
-                           NULL);
+    char *text =
+        file_text("[{\"id\":\"https://ci.example.com/builders/release@\",\"level\":3,\"keys\":[\"ci\"]},"
+                  "{\"id\":\"https://ci.example.com/builders/release@v1/nightly@\",\"level\":1,"
+                  "\"keys\":[\"ci2\"]},"
+                  "{\"id\":\"https://ci.example.com/builders/release@v0\",\"level\":2,\"keys\":[\"ci2\",\"ci\"]},"
+                  "{\"id\":\"https://ci.example.com/exact\",\"level\":2,\"keys\":[\"ci2\"]}]",
+                  NULL);
     rprov_builders *bs = NULL;
     rerr e = {0};
     CHECK_OK(parse_rc(text, &bs, &e));
