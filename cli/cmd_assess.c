@@ -5,7 +5,7 @@
  *   rampart assess [--kind KIND] [--min-grade G] [--json | --sarif] [--html FILE]
  *                  [--root FILE] [--ca-file FILE] [--keyring FILE] [--sparkle-key B64]
  *                  [--minisign-key KEY|FILE] [--checksums URL|FILE] [--signature URL|FILE]
- *                  [--deep] [--log-policy FILE] [--baseline OLD.json] URL|DIR|FILE
+ *                  [--deep] [--log-policy FILE] [--builders FILE] [--baseline OLD.json] URL|DIR|FILE
  *   rampart assess --batch FILE [--kind KIND] [--min-grade G] [--json] [--ca-file FILE] ...
  */
 #include <stdbool.h>
@@ -59,7 +59,8 @@ enum {
     O_BASELINE,
     O_BATCH,
     O_LOGPOL,
-    O_NO_TLS_PROBE
+    O_NO_TLS_PROBE,
+    O_BUILDERS
 };
 
 struct assess_parse {
@@ -143,6 +144,9 @@ static int assess_opt(void *ctx, int id, const char *arg)
     case O_NO_TLS_PROBE:
         p->a->o.no_tls_probe = 1;
         return 0;
+    case O_BUILDERS:
+        p->a->o.builders_file = arg;
+        return 0;
     default: /* O_CA */
         p->a->o.ca_file = arg;
         return 0;
@@ -159,6 +163,9 @@ static const struct cli_opt assess_opts[] = {
     {"root", required_argument, O_ROOT, 0, "FILE", "TUF: a root obtained out of band (default: the channel's own)"},
     {"log-policy", required_argument, O_LOGPOL, 0, "FILE",
      "TUF: a witness policy (C2SP tlog-policy) to verify the\nrepository's transparency log with"},
+    {"builders", required_argument, O_BUILDERS, 0, "FILE",
+     "TUF: builders you have reviewed (id, SLSA level, keys); their\nattestations' signatures are verified "
+     "(docs/assess.md)"},
     {"ca-file", required_argument, O_CA, 0, "FILE", "CA bundle for HTTPS instead of the system store"},
     {"keyring", required_argument, O_KEYRING, 0, "FILE", "apt, plain: OpenPGP keyring (binary) to verify with gpgv"},
     {"sparkle-key", required_argument, O_SPK, 0, "B64", "Sparkle: the app's SUPublicEDKey (base64)"},
@@ -179,7 +186,8 @@ static const struct cli_cmd assess_cmd = {
     "assess [--kind auto|tuf|apt|sparkle|plain] [--min-grade A-F] [--json | --sarif]\n"
     "              [--html FILE] [--root FILE] [--ca-file FILE] [--keyring FILE]\n"
     "              [--sparkle-key B64] [--minisign-key KEY] [--checksums URL] [--signature URL]\n"
-    "              [--deep] [--log-policy FILE] [--no-tls-probe] [--baseline OLD.json] URL|DIR|FILE\n"
+    "              [--deep] [--log-policy FILE] [--builders FILE] [--no-tls-probe]\n"
+    "              [--baseline OLD.json] URL|DIR|FILE\n"
     "       rampart assess --batch FILE [--kind KIND] [--min-grade A-F] [--json] [other options]",
     "Inspects the update channel at URL or in DIR and grades it from A to F on five questions:\n"
     "transport, signing, manifest verification, hashes and provenance, with the evidence\n"

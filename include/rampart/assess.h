@@ -81,7 +81,7 @@ typedef enum rampart_report_format {
     RAMPART_REPORT_HTML = 3,  /**< one self-contained page */
 } rampart_report_format;
 
-#define RAMPART_ASSESS_OPTIONS_VERSION 2
+#define RAMPART_ASSESS_OPTIONS_VERSION 3
 
 /**
  * Options.  Start from RAMPART_ASSESS_OPTIONS_INIT; 0 / NULL means the
@@ -119,6 +119,17 @@ typedef struct rampart_assess_options {
     /** skip the Transport probe of https URLs (TLS-PROTOCOLS, TLS-CERT,
      *  TLS-CIPHERS, TLS-HSTS, TLS-REDIRECTS); default 0: probe */
     int no_tls_probe;
+
+    /* ---- since version 3 ---- */
+    /** TUF: the assessor's builders file (docs/assess.md, "Builders the
+     *  assessor has reviewed"): builder ids, the SLSA Build level the
+     *  assessing organisation grants each after its own review, and the
+     *  keys their attestations must be signed with.  TUF-SLSA-LEVEL then
+     *  verifies the signature of each sampled attestation naming such a
+     *  builder (a declared builder whose attestation no declared key signs
+     *  fails the check).  NULL: only the published table of builders is
+     *  used, and attestation signatures are not verified. */
+    const char *builders_file;
 } rampart_assess_options;
 
 #define RAMPART_ASSESS_OPTIONS_INIT                                                                                    \
@@ -130,12 +141,15 @@ typedef struct rampart_assess_options {
  * Assesses the channel at `location` (an http(s) URL or a local folder).
  * On success *out owns a new assessment (free with rampart_assessment_free):
  * findings about the channel, however bad, are results, not errors.
- * Options of version 1 (before log_policy_file) are accepted.
+ * Options of version 1 (before log_policy_file) and 2 (before
+ * builders_file) are accepted.
  * Errors (nothing could be assessed): RAMPART_EINVAL (bad options, an
  * unknown kind, a location that is neither a URL nor a folder),
  * RAMPART_ENOTFOUND (no channel of a known kind at the location: for TUF,
- * no root), RAMPART_EFORMAT (the --root file is not root metadata, or the
- * log policy file is not a C2SP tlog-policy), network
+ * no root), RAMPART_EFORMAT (the --root file is not root metadata, the
+ * log policy file is not a C2SP tlog-policy, or the builders file is not a
+ * valid builders file: the message says what is wrong), RAMPART_EUNSUPPORTED
+ * (a key of the builders file librampart cannot verify), network
  * codes (RAMPART_ENET, RAMPART_ETLS, RAMPART_EINSECURE, timeouts) while
  * reaching the location, RAMPART_EIO, RAMPART_ENOMEM.  `err` may be NULL.
  * Every https URL assessed is also probed for its TLS (protocol versions,

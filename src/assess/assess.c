@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "assess/assess.h"
+#include "prov/prov.h"
 #include "tlog/policy.h"
 #include "assess/tls.h"
 #include "util/fs.h"
@@ -313,6 +314,43 @@ static int read_log_policy(const char *path, tlog_policy **out, rerr *e)
     return 0;
 }
 
+static void builders_free_p(rprov_builders **p)
+{
+    rprov_builders_free(*p);
+}
+
+/* --builders: the assessor's builders file, at most RPROV_BUILDERS_MAX bytes. */
+static int read_builders(const char *path, rprov_builders **out, rerr *e)
+{
+    RAMPART_AUTO(rbuf_free) rbuf b;
+    rbuf_init(&b, RPROV_BUILDERS_MAX);
+    rerr pe = {0};
+    int rc = rfs_read_file(AT_FDCWD, path, &b, &pe);
+    if (rc == RAMPART_ETOOLARGE)
+        return rerr_set(e, rc, NULL, "builders file %s: larger than %u bytes", path, RPROV_BUILDERS_MAX);
+    if (rc != 0)
+        return rerr_set(e, rc, NULL, "builders file: %s", pe.message);
+    rc = rprov_builders_parse(out, b.data, b.len, &pe);
+    if (rc == RAMPART_ENOMEM)
+        return rerr_set(e, rc, NULL, "out of memory");
+    if (rc != 0)
+        return rerr_set(e, rc, NULL, "%s: %s", path, pe.message);
+    return 0;
+}
+
+/* The files given out of band: --root, --log-policy, --builders (each
+ * left empty / NULL when not given; the caller frees them). */
+static int read_given(const rampart_assess_options *o, rbuf *root, tlog_policy **pol, rprov_builders **builders,
+                      rerr *e)
+{
+    int rc = o->root_file != NULL ? read_root_file(o->root_file, root, e) : 0;
+    if (rc == 0 && o->log_policy_file != NULL)
+        rc = read_log_policy(o->log_policy_file, pol, e);
+    if (rc == 0 && o->builders_file != NULL)
+        rc = read_builders(o->builders_file, builders, e);
+    return rc;
+}
+
 static int pick_kind(const rampart_assess_options *o, const rassess_input *in, const char *location,
                      const rassess_kind **k, rerr *e)
 {
@@ -340,12 +378,15 @@ static int64_t clock_now(const rampart_assess_options *o)
 }
 
 /* The caller's options with the defaults filled in (a version 1 caller's
- * struct ends before log_policy_file). */
+ * struct ends before log_policy_file, a version 2 caller's before
+ * builders_file). */
 static rampart_assess_options options_of(const rampart_assess_options *opts)
 {
     rampart_assess_options o = {0};
     if (opts->version == 1)
         memcpy(&o, opts, offsetof(rampart_assess_options, log_policy_file));
+    else if (opts->version == 2)
+        memcpy(&o, opts, offsetof(rampart_assess_options, builders_file));
     else
         o = *opts;
     if (o.max_metadata_bytes == 0)
@@ -377,22 +418,16 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                            rampart_error *err)
 {
     rerr_clear(err);
-    if (out == NULL || location == NULL || opts == NULL ||
-        (opts->version != 1 && opts->version != RAMPART_ASSESS_OPTIONS_VERSION))
+    if (out == NULL || location == NULL || opts == NULL || opts->version < 1 ||
+        opts->version > RAMPART_ASSESS_OPTIONS_VERSION)
         return rerr_set(err, RAMPART_EINVAL, NULL, "bad arguments or options version");
     rampart_assess_options o = options_of(opts);
     RAMPART_AUTO(rbuf_free) rbuf root = {0};
-    if (o.root_file != NULL) {
-        int rc = read_root_file(o.root_file, &root, err);
-        if (rc != 0)
-            return rc;
-    }
     RAMPART_AUTO(tlog_policy_free) tlog_policy *pol = NULL;
-    if (o.log_policy_file != NULL) {
-        int rc = read_log_policy(o.log_policy_file, &pol, err);
-        if (rc != 0)
-            return rc;
-    }
+    RAMPART_AUTO(builders_free) rprov_builders *builders = NULL;
+    int grc = read_given(&o, &root, &pol, &builders, err);
+    if (grc != 0)
+        return grc;
     /* A folder (TUF, apt) and, when the location names a file, its parent
      * folder (an appcast, a download); either may be missing. */
     rasrc *meta = NULL, *targets = NULL, *parent = NULL;
@@ -436,7 +471,8 @@ int rampart_assessment_new(rampart_assessment **out, const char *location, const
                         .leaf = leaf,
                         .opts = &o,
                         .log = log,
-                        .log_policy = pol};
+                        .log_policy = pol,
+                        .builders = builders};
     const rassess_kind *k = NULL;
     if (rc == RAMPART_ENOMEM)
         rc = rerr_set(err, rc, NULL, "out of memory");

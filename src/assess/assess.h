@@ -137,7 +137,8 @@ int rasrc_parent_new(rasrc **out, const char **leaf, const char *location, const
 
 /* ---- kinds ----------------------------------------------------------------- */
 
-struct tlog_policy; /* tlog/policy.h */
+struct tlog_policy;    /* tlog/policy.h */
+struct rprov_builders; /* prov/prov.h */
 
 /* What a kind's assessment gets. */
 typedef struct rassess_input {
@@ -150,9 +151,10 @@ typedef struct rassess_input {
      * its folder and its name there; NULL when the location is a folder. */
     rasrc *parent;
     const char *leaf;
-    const rampart_assess_options *opts;   /* keys and files given out of band */
-    rasrc *log;                           /* TUF: the log beside the metadata (may be NULL) */
-    const struct tlog_policy *log_policy; /* TUF: --log-policy, parsed; NULL when not given */
+    const rampart_assess_options *opts;    /* keys and files given out of band */
+    rasrc *log;                            /* TUF: the log beside the metadata (may be NULL) */
+    const struct tlog_policy *log_policy;  /* TUF: --log-policy, parsed; NULL when not given */
+    const struct rprov_builders *builders; /* TUF: --builders, parsed; NULL when not given */
 } rassess_input;
 
 typedef struct rassess_kind {

@@ -36,7 +36,8 @@ const rassess_rule ta_rules[TA_NRULES] = {
     [TA_PROVENANCE] = {"TUF-PROVENANCE", RQ_P, "Targets with bound release provenance",
                        "Publish every release with its provenance (rampart repo add --provenance)"},
     [TA_SLSA] = {"TUF-SLSA-LEVEL", RQ_P, "SLSA build level of the builders named in provenance",
-                 "Build releases on a builder with a published SLSA Build level (L3: hosted, isolated)"},
+                 "Build releases on a builder with a published SLSA Build level (L3: hosted, isolated) or one the "
+                 "assessor has reviewed (--builders), each attestation signed by the builder it names"},
     [TA_TLOG] = {"TUF-TRANSPARENCY-LOG", RQ_P, "Releases recorded in a transparency log",
                  "Record each release in a transparency log cosigned by a quorum of independent witnesses, and "
                  "assess it with --log-policy FILE (the log's key and the witnesses you trust)"},

@@ -7,6 +7,7 @@
 
 #include "assess/tuf_assess.h"
 #include "client/url.h"
+#include "prov/prov.h"
 #include "rampart/provenance.h"
 #include "tuf/match.h"
 #include "util/fs.h"
@@ -16,7 +17,10 @@
 #define TA_MAX_ATTESTATIONS 8
 
 /* Builders whose SLSA Build level is published by their operator
- * (docs/assess.md lists the sources).  Matched as prefixes of builder.id. */
+ * (docs/assess.md lists the sources).  Matched as prefixes of builder.id.
+ * A claim: the attestation's signature is not verified for these (the
+ * assessor has no key of theirs); builders of the assessor's own builders
+ * file (--builders) come first and are verified (declared_level). */
 static const struct {
     const char *prefix;
     int level;
@@ -31,7 +35,7 @@ static const struct {
 typedef struct prov_tally {
     size_t targets, bound, broken, unread;
     size_t read;
-    size_t l3, lower, unknown, bad;
+    size_t l3, lower, unknown, bad, forged;
     ta_ev slsa;
 } prov_tally;
 
@@ -86,6 +90,34 @@ static void level_of(prov_tally *t, const char *builder)
     ta_note(&t->slsa, RAMPART_CHECK_WARN, "builder %.200s: SLSA level not determinable", builder);
 }
 
+/* A builder of the assessor's builders file (docs/assess.md, "Builders the
+ * assessor has reviewed"): its level counts only when a key declared for
+ * it signs the envelope (DSSE: a signature over PAE(payloadType, payload)
+ * by a trusted key); otherwise the attestation claims a builder that did
+ * not sign it, which is forged provenance (fail). */
+static void declared_level(prov_tally *t, const rprov_builders *bs, const rprov_builder *b, const rampart_dsse *env,
+                           const char *builder, rslice apath)
+{
+    int apn = (int)(apath.n < 200 ? apath.n : 200);
+    const char *key = NULL;
+    int rc = rprov_builder_signed(bs, b, env, &key);
+    if (rc != 0) {
+        t->forged++;
+        ta_note(&t->slsa, RAMPART_CHECK_FAIL, "builder %.200s (declared L%d in the builders file): attestation %.*s %s",
+                builder, b->level, apn, (const char *)apath.p,
+                rc == RAMPART_EPROVSIG ? "is not signed by a key declared for it (forged provenance)"
+                                       : "could not be verified");
+        return;
+    }
+    if (b->level >= 3)
+        t->l3++;
+    else
+        t->lower++;
+    ta_note(&t->slsa, b->level >= 3 ? RAMPART_CHECK_PASS : RAMPART_CHECK_WARN,
+            "builder %.200s: SLSA Build L%d (declared in the builders file; attestation %.*s signed by its key '%s')",
+            builder, b->level, apn, (const char *)apath.p, key);
+}
+
 /* The metadata that lists attestation `apath` bound by a target of role
  * `ri` (-1: targets): the same role, or, for a TAP 15 hash bin, the bin the
  * attestation's own path hashes to (where a client would look it up). */
@@ -112,8 +144,10 @@ static const tuf_md *attestation_md(const ta_set *s, int ri, rslice apath, tuf_t
 }
 
 /* Reads the attestation of one bound target and the builder it names.
- * The envelope's signature is not checked here: the assessor has no
- * builder key; `rampart verify-provenance` does that with a policy. */
+ * The envelope's signature is checked only for a builder of the
+ * assessor's builders file (the keys come from there); for the others
+ * the assessor has no builder key, and `rampart verify-provenance` does
+ * that with a policy. */
 static void read_attestation(ta_set *s, const tuf_md *md, const tuf_targetfile *atf, rslice apath, prov_tally *t)
 {
     tuf_targetfile tf = *atf;
@@ -141,6 +175,8 @@ static void read_attestation(ta_set *s, const tuf_md *md, const tuf_targetfile *
         t->bad++;
         ta_note(&t->slsa, RAMPART_CHECK_FAIL, "attestation %.*s: %s", (int)(apath.n < 200 ? apath.n : 200),
                 (const char *)apath.p, rc != 0 ? (e.code != 0 ? e.message : "cannot be read") : "names no builder");
+    } else if (rprov_builders_find(s->in->builders, builder) != NULL) {
+        declared_level(t, s->in->builders, rprov_builders_find(s->in->builders, builder), env, builder, apath);
     } else {
         level_of(t, builder);
     }

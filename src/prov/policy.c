@@ -192,33 +192,34 @@ static int parse_rule(const rampart_prov_policy *p, const jdoc *d, jd_ref r, rpr
     return rc;
 }
 
-static int parse_keys(rampart_prov_policy *p, const jdoc *d, jd_ref r, rerr *e)
+int rprov_keys_parse(const jdoc *d, jd_ref r, const char *what, char ***names, rkey ***keys, size_t *nkeys, rerr *e)
 {
     size_t n = jdoc_count(d, r);
     if (jdoc_type(d, r) != JD_OBJECT)
-        return FAIL(e, "\"keys\" is not an object");
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s: \"keys\" is not an object", what);
     if (n > RPROV_POLICY_MAX_KEYS)
-        return FAIL(e, "more than %d keys", RPROV_POLICY_MAX_KEYS);
+        return rerr_set(e, RAMPART_EFORMAT, NULL, "%s: more than %d keys", what, RPROV_POLICY_MAX_KEYS);
     if (n == 0)
         return 0;
-    if ((p->keys = rampart_calloc(n, sizeof(rkey *))) == NULL ||
-        (p->key_names = rampart_calloc(n, sizeof(char *))) == NULL)
+    if ((*keys = rampart_calloc(n, sizeof(rkey *))) == NULL || (*names = rampart_calloc(n, sizeof(char *))) == NULL)
         return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
     for (jd_ref k = jdoc_first(d, r); k != JD_NONE; k = jdoc_next_key(d, k)) {
         rslice name = jdoc_str(d, k);
         jd_ref v = jdoc_value(k), kv = jdoc_get(d, v, "keyval");
         jd_ref kt = jdoc_get(d, v, "keytype"), sc = jdoc_get(d, v, "scheme"), pub = jdoc_get(d, kv, "public");
         if (name.n == 0 || name.n > 128)
-            return FAIL(e, "key names must have 1 to 128 bytes");
-        if ((p->key_names[p->nkeys] = dup_slice(name)) == NULL)
+            return rerr_set(e, RAMPART_EFORMAT, NULL, "%s: key names must have 1 to 128 bytes", what);
+        if (((*names)[*nkeys] = dup_slice(name)) == NULL)
             return rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
-        p->nkeys++;
+        (*nkeys)++;
+        const char *kn = (*names)[*nkeys - 1];
         if (jdoc_type(d, kt) != JD_STRING || jdoc_type(d, sc) != JD_STRING || jdoc_type(d, pub) != JD_STRING)
-            return FAIL(e, "key '%s' is not a TUF key (keytype, scheme, keyval.public)", p->key_names[p->nkeys - 1]);
+            return rerr_set(e, RAMPART_EFORMAT, NULL, "%s: key '%s' is not a TUF key (keytype, scheme, keyval.public)",
+                            what, kn);
         rerr ke = {0};
-        int rc = rkey_from_tuf(&p->keys[p->nkeys - 1], jdoc_str(d, kt), jdoc_str(d, sc), jdoc_str(d, pub), &ke);
+        int rc = rkey_from_tuf(&(*keys)[*nkeys - 1], jdoc_str(d, kt), jdoc_str(d, sc), jdoc_str(d, pub), &ke);
         if (rc != 0)
-            return rerr_set(e, rc, NULL, "policy: key '%s': %s", p->key_names[p->nkeys - 1], ke.message);
+            return rerr_set(e, rc, NULL, "%s: key '%s': %s", what, kn, ke.message);
     }
     return 0;
 }
@@ -298,7 +299,7 @@ static int parse_policy(rampart_prov_policy *p, const jdoc *d, rerr *e)
         return FAIL(e, "\"version\" must be 1");
     if (def == JD_NONE)
         return FAIL(e, "\"default\" is required");
-    int rc = keys != JD_NONE ? parse_keys(p, d, keys, e) : 0;
+    int rc = keys != JD_NONE ? rprov_keys_parse(d, keys, "policy", &p->key_names, &p->keys, &p->nkeys, e) : 0;
     if (rc == 0)
         rc = parse_rule(p, d, def, &p->def, 0, true, e);
     if (rc != 0)

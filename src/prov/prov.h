@@ -4,6 +4,7 @@
  *   dsse.c       DSSE envelopes: strict parse, PAE, threshold verification
  *   statement.c  in-toto Statement v1 and the SLSA Provenance v1 predicate
  *   policy.c     the policy file and the choice of a rule for a path
+ *   builders.c   the assessor's builders file of `rampart assess --builders`
  *   verify.c     judging an attestation by a rule (rampart_prov_verify)
  *   attest.c     creating and signing attestations (rampart_attest)
  * and by the client's download hook (src/client/prov_check.c) and the
@@ -16,6 +17,7 @@
 #include "keys/keys.h"
 #include "rampart/provenance.h"
 #include "util/buf.h"
+#include "util/jdoc.h"
 
 /* Bounds on untrusted input. */
 #define RDSSE_MAX_SIGS 16
@@ -154,6 +156,54 @@ typedef struct rprov_eff {
 
 /* The effective rule for target path `path`. */
 void rprov_policy_select(const rampart_prov_policy *p, const char *path, rprov_eff *out);
+
+/* The "keys" member of a policy or builders file, `r`: an object of NAME:
+ * TUF key (keytype, scheme, keyval.public), at most RPROV_POLICY_MAX_KEYS,
+ * names of 1 to 128 bytes.  Fills *names, *keys (arrays of the object's
+ * size) and *nkeys as it goes, so that the caller frees what was set on
+ * any failure.  EFORMAT (messages start with `what`), EUNSUPPORTED (a key
+ * librampart cannot verify), ENOMEM. */
+int rprov_keys_parse(const jdoc *d, jd_ref r, const char *what, char ***names, rkey ***keys, size_t *nkeys,
+                     rerr *e) RAMPART_MUST_USE;
+
+/* ---- the assessor's builders file (builders.c; docs/assess.md,
+ * "Builders the assessor has reviewed") ---- */
+
+#define RPROV_BUILDERS_MAX (1u << 20) /* bytes of the file */
+#define RPROV_BUILDERS_MAX_BUILDERS 64
+#define RPROV_BUILDER_MAX_LEVEL 3 /* SLSA Build levels 1..3 */
+
+typedef struct rprov_builder {
+    char *id;     /* the builder.id; a prefix when it ends in '@' */
+    bool prefix;  /* matches every builder.id that starts with `id` */
+    int level;    /* the SLSA Build level the assessor grants, 1..3 */
+    size_t *keys; /* indices into the file's keys, distinct */
+    size_t nkeys; /* >= 1 */
+} rprov_builder;
+
+typedef struct rprov_builders {
+    char **key_names;
+    rkey **keys;
+    size_t nkeys;
+    rprov_builder *b;
+    size_t n;
+} rprov_builders;
+
+/* Parses a builders file (strict: every member known, every builder with
+ * an id, a level and keys of the file; ids distinct).  EFORMAT,
+ * EUNSUPPORTED (a key librampart cannot verify), ENOMEM. */
+int rprov_builders_parse(rprov_builders **out, const void *json, size_t len, rerr *e) RAMPART_MUST_USE;
+void rprov_builders_free(rprov_builders *b);
+
+/* The declared builder for `builder_id`: the one whose id is equal, else
+ * the longest prefix id it starts with; NULL when none is declared. */
+const rprov_builder *rprov_builders_find(const rprov_builders *bs, const char *builder_id);
+
+/* Whether a key declared for `b` signs envelope `env` (DSSE, over its
+ * PAE): 0 with *key_name (owned by `bs`) the first such key; EPROVSIG when
+ * none does; ENOMEM, ECRYPTO. */
+int rprov_builder_signed(const rprov_builders *bs, const rprov_builder *b, const rampart_dsse *env,
+                         const char **key_name) RAMPART_MUST_USE;
 
 /* ---- verification (verify.c) ---- */
 

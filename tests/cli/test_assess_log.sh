@@ -116,6 +116,102 @@ assert r["grades"]["provenance"] == "B", r["grades"]
 assert [c["status"] for c in r["checks"] if c["id"] == "TUF-SLSA-LEVEL"] == ["warn"]
 PY
 
+# ---------------------------------------------------------------- the assessor's builders file
+# (docs/assess.md, "Builders the assessor has reviewed"): the builder the
+# attestations name, declared by the assessing organisation with a level
+# and keys; TUF-SLSA-LEVEL then verifies each attestation's signature.
+# builders FILE ID LEVEL KEYNAME...: a builders file declaring ID with the keys named (from r_keys)
+builders() {
+    local f=$1 id=$2 level=$3 k keys="" names=""
+    shift 3
+    for k in "$@"; do
+        keys+="${keys:+,}\"$k\": $(cat "$(K "$k" pub)")"
+        names+="${names:+,}\"$k\""
+    done
+    printf '{"version": 1, "keys": {%s},\n "builders": [{"id": "%s", "level": %s, "keys": [%s]}]}\n' \
+        "$keys" "$id" "$level" "$names" >"$f"
+}
+SL=TUF-SLSA-LEVEL
+B1=https://ci.example.com/builders/release@v1
+# grades NAME JSON "T S M H P": the five grades
+grades() {
+    python3 - "$2" "$3" <<'PY' && t_ok "$1: grades $3" || t_bad "$1: grades $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["grades"])' "$2")"
+import json, sys
+g = json.load(open(sys.argv[1]))["grades"]
+sys.exit(" ".join(g[q] for q in ("transport", "signing", "manifest", "hashes", "provenance")) != sys.argv[2])
+PY
+}
+builders b3.builders "https://ci.example.com/builders/release@" 3 builder
+assess "builders: declared L3 (prefix), signed by its key" 0 b3.json --min-grade A --log-policy policy \
+    --builders b3.builders logged
+expect "builders: declared L3, signed: pass" b3.json $SL=pass $TL=pass \
+    "~$SL=builder $B1: SLSA Build L3 (declared in the builders file; attestation l1.tgz.intoto.jsonl signed by its key 'builder')"
+grades "builders: declared L3, signed" b3.json "- A A A A"
+python3 - b3.json <<'PY' && t_ok "builders: declared L3, signed: no remedy" || t_bad "builders: remedy"
+import json, sys
+c = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "TUF-SLSA-LEVEL"][0]
+assert c["remedy"] == "" and c["evidence"].count("SLSA Build L3 (declared") == 2, c
+PY
+builders bexact.builders "$B1" 3 other builder
+assess "builders: declared L3 (exact id, two keys, the second signs)" 0 bexact.json --log-policy policy \
+    --builders bexact.builders logged
+expect "builders: exact id: pass, the signing key named" bexact.json $SL=pass "~$SL=signed by its key 'builder'"
+builders bother.builders "$B1" 3 other
+assess "builders: declared L3, attestations signed by another key" 1 bother.json --log-policy policy \
+    --builders bother.builders logged
+expect "builders: signed by another key: fail, forged" bother.json $SL=fail $TL=pass \
+    "~$SL=builder $B1 (declared L3 in the builders file): attestation l1.tgz.intoto.jsonl is not signed by a key declared for it (forged provenance)"
+grades "builders: signed by another key" bother.json "- A A A D"
+builders b2.builders "https://ci.example.com/builders/release@" 2 builder
+assess "builders: declared L2" 0 b2.json --log-policy policy --builders b2.builders logged
+expect "builders: declared L2: warn" b2.json $SL=warn \
+    "~$SL=builder $B1: SLSA Build L2 (declared in the builders file; attestation l1.tgz.intoto.jsonl signed by its key 'builder')"
+grades "builders: declared L2" b2.json "- A A A B"
+t_run "builders: declared L2, --min-grade A" 1 - "$RAMPART" assess --min-grade A --log-policy policy \
+    --builders b2.builders logged
+# builders not declared fall back to the published table: another builder,
+# an id without '@' (exact, so not a prefix), a prefix of another version
+for id in https://ci.other.example/b@ https://ci.example.com/builders/release https://ci.example.com/builders/release@v2; do
+    builders bnot.builders "$id" 3 builder
+    assess "builders: $id not the builder named" 0 bnot.json --log-policy policy --builders bnot.builders logged
+    expect "builders: $id: the published table, not determinable" bnot.json $SL=warn \
+        "~$SL=builder $B1: SLSA level not determinable"
+done
+# an unsigned attestation naming a declared builder
+"$RAMPART" repo init unsig "${STRONG[@]}" >/dev/null || t_bad "init unsig"
+printf 'release u\n' >u.tgz
+"$RAMPART" attest --key "$(K builder key)" --builder-id "$B1" --out u.signed u.tgz >/dev/null || t_bad "attest u"
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); e["signatures"]=[]; print(json.dumps(e))' u.signed >u.att
+"$RAMPART" repo add unsig u.tgz --provenance u.att >/dev/null && publish unsig || t_bad "add u"
+assess "builders: unsigned attestation" 1 unsig.json --builders b3.builders unsig
+expect "builders: unsigned attestation: fail" unsig.json $SL=fail \
+    "~$SL=attestation u.tgz.intoto.jsonl is not signed by a key declared for it (forged provenance)"
+assess "builders: unsigned attestation, no builders file" 0 unsig-nob.json unsig
+expect "builders: unsigned attestation, no builders file: not verified, warn" unsig-nob.json $SL=warn \
+    "~$SL=builder $B1: SLSA level not determinable"
+# the file is the assessor's configuration: every fault is an error (exit 2)
+t_run "builders: missing file" 2 RAMPART_ENOTFOUND "$RAMPART" assess --builders nope.json logged
+grep -q "builders file: cannot open 'nope.json'" "$T_WORK/err" && t_ok "builders: missing file: said" ||
+    t_bad "builders: missing: $(cat "$T_WORK/err")"
+printf '{"version": 1, "keys": {}, ' >trunc.json
+t_run "builders: not JSON" 2 RAMPART_EFORMAT "$RAMPART" assess --builders trunc.json logged
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); f["builders"][0]["threshold"]=1; print(json.dumps(f))' \
+    b3.builders >unknown.json
+t_expect_run "builders: unknown member" 2 "unknown.json: builders: unknown member 'threshold' in builders[0]" \
+    "[RAMPART_EFORMAT]" -- "$RAMPART" assess --builders unknown.json logged
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); f["builders"][0]["level"]=4; print(json.dumps(f))' \
+    b3.builders >level4.json
+t_expect_run "builders: level 4" 2 "builders[0].level must be an SLSA Build level from 1 to 3" "[RAMPART_EFORMAT]" -- \
+    "$RAMPART" assess --builders level4.json logged
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); f["builders"][0]["keys"]=["nobody"]; print(json.dumps(f))' \
+    b3.builders >nokey.json
+t_expect_run "builders: unknown key name" 2 "builders[0].keys names 'nobody', which is not in \"keys\"" \
+    "[RAMPART_EFORMAT]" -- "$RAMPART" assess --builders nokey.json logged
+python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); del f["version"]; print(json.dumps(f))' b3.builders >nover.json
+t_expect_run "builders: no version" 2 '"version" must be 1' "[RAMPART_EFORMAT]" -- \
+    "$RAMPART" assess --builders nover.json logged
+t_run "builders: no file name" 2 - "$RAMPART" assess logged --builders
+
 # below quorum: the assessor's organisation wants all three witnesses
 sed 's/^group two 2 /group two 3 /' policy >all3
 assess "below quorum" 1 below.json --log-policy all3 --min-grade B logged
@@ -165,6 +261,15 @@ python3 - https.json "$NGINX_URL/log/" <<'PY' && t_ok "over https: the log's loc
 import json, sys
 c = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "TUF-TRANSPARENCY-LOG"][0]
 assert c["location"] == sys.argv[2], c
+PY
+# with the assessor's builders file too: every check passes, A on all five
+assess "policy with quorum and builders, over https" 0 httpsb.json --min-grade A --ca-file "$T_WORK/ca/ca.pem" \
+    --log-policy policy --builders b3.builders "$NGINX_URL/"
+grades "policy with quorum and builders, over https" httpsb.json "A A A A A"
+python3 - httpsb.json <<'PY' && t_ok "over https with builders: every check passes" || t_bad "https builders: $(cat httpsb.json)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [c["id"] for c in r["checks"] if c["status"] != "pass"] == [], r["checks"]
 PY
 
 # bad policies are usage errors of the assessor, not findings

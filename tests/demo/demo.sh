@@ -369,14 +369,22 @@ sc_forged_provenance() {
 }
 
 # What a procurement team would see: `rampart assess` of the vendor's
-# channel over HTTPS, with the endpoint organisation's witness policy
-# (docs/assess.md).  Every check passes but TUF-SLSA-LEVEL: the vendor's
-# build service is a key on this machine, whose SLSA Build level nobody
-# publishes, so Provenance is B (docs/assess.md, "The demo").
-ASSESS_GRADES="A A A A B"
+# channel over HTTPS, with the endpoint organisation's witness policy and
+# its builders file (docs/assess.md).  The vendor's build service is a key
+# on this machine, whose SLSA Build level nobody publishes: the endpoint
+# organisation's security team has reviewed it and declares it Build L3 in
+# its own builders file, with its public key, so TUF-SLSA-LEVEL passes only
+# because every sampled attestation verifies with that key (docs/assess.md,
+# "Builders the assessor has reviewed", and "The demo").  Every check
+# passes: A on all five questions.
+ASSESS_GRADES="A A A A A"
 sc_assess() {
-    step "assess: the vendor's channel graded on the five questions (HTTPS, the endpoint's witness policy)"
-    local args=(--ca-file "$W/ca.pem" --log-policy "$W/endpoint-tlog.policy" "$NGINX_URL/repo/")
+    step "assess: the vendor's channel graded on the five questions (HTTPS, the endpoint's witness policy and reviewed builders)"
+    printf '{"version": 1,\n "keys": {"vendor-ci": %s},\n "builders": [{"id": "%s", "level": 3, "keys": ["vendor-ci"]}]}\n' \
+        "$(cat "$K/builder.pub")" "${BUILDER%@*}@" >"$E/builders.json"
+    say "  the endpoint's security team reviewed the vendor's build service: ${BUILDER%@*}@ declared SLSA Build L3 ($E/builders.json)"
+    local args=(--min-grade A --ca-file "$W/ca.pem" --log-policy "$W/endpoint-tlog.policy" --builders "$E/builders.json"
+        "$NGINX_URL/repo/")
     "$RAMPART" assess --json "${args[@]}" >"$W/assess.json" 2>"$W/assess.err"
     local rc=$? got
     [ $quiet -eq 1 ] || "$RAMPART" assess "${args[@]}" 2>&1 | sed -n '4,9p'
@@ -384,8 +392,10 @@ sc_assess() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 g = " ".join(r["grades"][q] for q in ("transport", "signing", "manifest", "hashes", "provenance"))
-bad = ["%s %s" % (c["id"], c["status"]) for c in r["checks"]
-       if c["status"] != ("warn" if c["id"] == "TUF-SLSA-LEVEL" else "pass")]
+bad = ["%s %s" % (c["id"], c["status"]) for c in r["checks"] if c["status"] != "pass"]
+slsa = [c["evidence"] for c in r["checks"] if c["id"] == "TUF-SLSA-LEVEL"]
+if not slsa or "declared in the builders file; attestation" not in slsa[0]:
+    bad.append("TUF-SLSA-LEVEL not verified with the builders file")
 print(g if not bad and g == sys.argv[2] else "GRADES %s; %s" % (g, ", ".join(bad) or "-"))
 PY
 )

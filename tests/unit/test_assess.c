@@ -361,7 +361,9 @@ static void test_log_unverified(void)
              "verified (no --log-policy given");
 }
 
-/* Options of version 1 (before log_policy_file) are still accepted. */
+/* Options of version 1 (before log_policy_file) and 2 (before
+ * builders_file) are still accepted; a version 2 caller's struct ends
+ * before builders_file, which is then never read. */
 static void test_options_versions(void)
 {
     rampart_assess_options o = RAMPART_ASSESS_OPTIONS_INIT;
@@ -369,8 +371,18 @@ static void test_options_versions(void)
     rampart_error e;
     o.version = 1;
     CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_ENOTFOUND);
-    o.version = 3;
+    o.version = 4;
     CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_EINVAL);
+    o.version = 0;
+    CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_EINVAL);
+    o.builders_file = "/nonexistent/builders.json";
+    o.version = 2;
+    CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_ENOTFOUND);
+    CHECK(strstr(e.message, "builders file") == NULL);
+    o.version = 3;
+    CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_ENOTFOUND);
+    CHECK(strstr(e.message, "builders file: cannot open") != NULL);
+    o.builders_file = NULL;
     o.version = RAMPART_ASSESS_OPTIONS_VERSION;
     o.log_policy_file = "/nonexistent/policy";
     CHECK_RC(rampart_assessment_new(&a, "/nonexistent/channel", &o, &e), RAMPART_ENOTFOUND);
