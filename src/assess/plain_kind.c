@@ -59,6 +59,7 @@ typedef struct dl_set {
     bool prov_found;
     int prov_rc;
     char prov_err[600];
+    rprov_declared prov_by; /* its builder in the assessor's --builders file */
 } dl_set;
 
 static int fetch_given(dl_set *s, const char *ref, rbuf *out, rerr *e)
@@ -235,7 +236,7 @@ static void load_prov(dl_set *s)
         return;
     s->prov_found = true;
     rerr e = {0};
-    s->prov_rc = rprov_check_unsigned(b.data, b.len, &s->d, &e);
+    s->prov_rc = rprov_check_declared(b.data, b.len, &s->d, s->in->builders, &s->prov_by, &e);
     if (s->prov_rc != 0)
         (void)snprintf(s->prov_err, sizeof(s->prov_err), "%s", e.message);
 }
@@ -318,10 +319,22 @@ static void check_prov(dl_set *s, rassess_ev *v)
         rassess_note(v, RAMPART_CHECK_FAIL, "no %s.intoto.jsonl", s->in->leaf);
     else if (s->prov_rc != 0)
         rassess_note(v, RAMPART_CHECK_FAIL, "%s.intoto.jsonl: %s", s->in->leaf, s->prov_err);
-    else
+    else if (s->prov_by.b == NULL)
         rassess_note(v, RAMPART_CHECK_WARN,
                      "%s.intoto.jsonl: an SLSA statement about this file (builder signature not verified)",
                      s->in->leaf);
+    /* A builder the assessor declared (--builders) counts only when a key
+     * declared for it signs the envelope; else the provenance is forged. */
+    else if (s->prov_by.sig_rc != 0)
+        rassess_note(v, RAMPART_CHECK_FAIL, "%s.intoto.jsonl: builder %.200s (declared L%d in the builders file) %s",
+                     s->in->leaf, s->prov_by.builder_id, s->prov_by.b->level,
+                     s->prov_by.sig_rc == RAMPART_EPROVSIG ? "did not sign it: forged provenance"
+                                                           : "could not be verified");
+    else
+        rassess_note(v, s->prov_by.b->level >= 3 ? RAMPART_CHECK_PASS : RAMPART_CHECK_WARN,
+                     "%s.intoto.jsonl: an SLSA statement about this file by builder %.200s, SLSA Build L%d (declared "
+                     "in the builders file; signed by its key '%s')",
+                     s->in->leaf, s->prov_by.builder_id, s->prov_by.b->level, s->prov_by.key_name);
 }
 
 static int load(dl_set *s, rerr *e)

@@ -222,4 +222,21 @@ int rprov_hash_file(const char *path, rprov_digests *out, rerr *e) RAMPART_MUST_
  * EPROVSUBJECT, ENOMEM. */
 int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d, rerr *e) RAMPART_MUST_USE;
 
+/* What rprov_check_declared found of the statement that passed. */
+typedef struct rprov_declared {
+    char builder_id[512];     /* its runDetails.builder.id ("" when none) */
+    const rprov_builder *b;   /* the declared builder of that id (owned by bs); NULL when none */
+    const char *key_name;     /* a declared key that signs its envelope (owned by bs); NULL when none */
+    int sig_rc;               /* rprov_builder_signed's result when b != NULL */
+} rprov_declared;
+
+/* rprov_check_unsigned, and for the envelope that passes, the builder it
+ * names looked up in the assessor's builders file `bs` (may be NULL) and,
+ * when declared there, whether a key declared for it signs the envelope
+ * (*out; docs/assess.md, "Builders the assessor has reviewed").  The codes
+ * of rprov_check_unsigned; a signature that does not verify is no error
+ * (out->sig_rc says it). */
+int rprov_check_declared(const uint8_t *env, size_t len, const rprov_digests *d, const rprov_builders *bs,
+                         rprov_declared *out, rerr *e) RAMPART_MUST_USE;
+
 #endif

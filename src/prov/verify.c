@@ -262,7 +262,21 @@ typedef struct judge_ctx {
     const rampart_prov_policy *p;
     const rampart_prov_artifact *a;
     const rprov_digests *want;
+    const rprov_builders *bs; /* rprov_check_declared: the builders file */
+    rprov_declared *declared; /* rprov_check_declared: what it found */
 } judge_ctx;
+
+/* rprov_check_declared's look-up, for the envelope that passed. */
+static int judge_declared(const judge_ctx *c, const rampart_dsse *d, const rampart_statement *s)
+{
+    rprov_declared *v = c->declared;
+    const char *id = rampart_statement_builder_id(s);
+    (void)snprintf(v->builder_id, sizeof(v->builder_id), "%s", id != NULL ? id : "");
+    v->b = id != NULL && c->bs != NULL ? rprov_builders_find(c->bs, id) : NULL;
+    v->key_name = NULL;
+    v->sig_rc = v->b != NULL ? rprov_builder_signed(c->bs, v->b, d, &v->key_name) : 0;
+    return v->sig_rc == RAMPART_ENOMEM ? RAMPART_ENOMEM : 0;
+}
 
 static int judge_one(const judge_ctx *c, const uint8_t *env, size_t len, rampart_statement **out, rerr *e)
 {
@@ -272,6 +286,11 @@ static int judge_one(const judge_ctx *c, const uint8_t *env, size_t len, rampart
         in_rule(e, rc, c->f->name);
     if (rc == 0)
         rc = c->f != NULL ? judge(c->f, c->p, c->a, c->want, d, out, e) : judge_payload(d, c->want, NULL, out, e);
+    if (rc == 0 && c->declared != NULL && judge_declared(c, d, *out) != 0) {
+        rampart_statement_free(*out);
+        *out = NULL;
+        rc = rerr_set(e, RAMPART_ENOMEM, NULL, "out of memory");
+    }
     rampart_dsse_free(d);
     return rc;
 }
@@ -382,6 +401,17 @@ int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d,
     return rc;
 }
 
+int rprov_check_declared(const uint8_t *env, size_t len, const rprov_digests *d, const rprov_builders *bs,
+                         rprov_declared *out, rerr *e)
+{
+    *out = (rprov_declared){0};
+    judge_ctx c = {.want = d, .bs = bs, .declared = out};
+    rampart_statement *s = NULL;
+    int rc = judge_attestation(&c, env, len, &s, e);
+    rampart_statement_free(s);
+    return rc;
+}
+
 int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifact *a, const void *envelope, size_t len,
                         rampart_statement **statement, rampart_error *err)
 {
@@ -397,7 +427,7 @@ int rampart_prov_verify(const rampart_prov_policy *p, const rampart_prov_artifac
         rc = rerr_set(err, RAMPART_EPROVMISSING, f.name,
                       "policy rule '%s' requires provenance for '%s', and it has no attestation", f.name, a->path);
     if (rc == 0 && f.provenance != RAMPART_PROV_NONE && envelope != NULL) {
-        judge_ctx c = {&f, p, a, &want};
+        judge_ctx c = {.f = &f, .p = p, .a = a, .want = &want};
         rc = judge_attestation(&c, envelope, len, &s, err);
     }
     if (rc != 0)

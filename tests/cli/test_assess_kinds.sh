@@ -326,6 +326,42 @@ assess "plain: the wrong minisign key" 1 dl-wrongkey.json "${CA[@]}" --minisign-
 expect "plain: the wrong minisign key" dl-wrongkey.json "A F D B B" DL-SIGNATURE=critical
 evidence "plain wrong key" dl-wrongkey.json DL-SIGNATURE "signed by another minisign key"
 
+# The assessor's builders file (docs/assess.md, "Builders the assessor has
+# reviewed"): a provenance whose builder is declared there counts only when
+# a key declared for it signs the envelope.
+mkdir -p dl-prov
+cp www/dl/app-1.0.tgz www/dl/SHA256SUMS www/dl/SHA256SUMS.minisig dl-prov/
+"$RAMPART" key generate --no-passphrase bk >/dev/null 2>&1 && "$RAMPART" key generate --no-passphrase ok >/dev/null 2>&1 ||
+    t_bad "builder keys"
+"$RAMPART" attest --key bk.key --builder-id https://ci.example.com/b@v1 --out dl-prov/app-1.0.tgz.intoto.jsonl \
+    dl-prov/app-1.0.tgz >/dev/null 2>&1 || t_bad "attest with bk"
+# dlbuilders FILE ID LEVEL KEY: a builders file declaring ID at LEVEL with KEY.pub
+dlbuilders() {
+    printf '{"version": 1, "keys": {"%s": %s},\n "builders": [{"id": "%s", "level": %s, "keys": ["%s"]}]}\n' \
+        "$4" "$(cat "$4.pub")" "$2" "$3" "$4" >"$1"
+}
+dlbuilders l3.builders "https://ci.example.com/b@" 3 bk
+assess "plain: provenance by a declared L3 builder, signed" 0 dl-b3.json --minisign-key mini.pub --builders l3.builders \
+    dl-prov/app-1.0.tgz
+expect "plain: provenance by a declared L3 builder, signed" dl-b3.json "- A B A A" DL-PROVENANCE=pass
+evidence "plain: declared L3" dl-b3.json DL-PROVENANCE \
+    "by builder https://ci.example.com/b@v1, SLSA Build L3 (declared in the builders file; signed by its key 'bk')"
+dlbuilders l2.builders "https://ci.example.com/b@v1" 2 bk
+assess "plain: declared L2" 0 dl-b2.json --minisign-key mini.pub --builders l2.builders dl-prov/app-1.0.tgz
+expect "plain: declared L2" dl-b2.json "- A B A B" DL-PROVENANCE=warn
+evidence "plain: declared L2" dl-b2.json DL-PROVENANCE "SLSA Build L2 (declared in the builders file"
+dlbuilders other.builders "https://ci.example.com/b@" 3 ok
+assess "plain: declared builder, signed by another key" 1 dl-bo.json --minisign-key mini.pub --builders other.builders \
+    dl-prov/app-1.0.tgz
+expect "plain: declared builder, signed by another key" dl-bo.json "- A B A D" DL-PROVENANCE=fail
+evidence "plain: another key" dl-bo.json DL-PROVENANCE \
+    "builder https://ci.example.com/b@v1 (declared L3 in the builders file) did not sign it: forged provenance"
+dlbuilders undeclared.builders "https://ci.example.com/other@" 3 bk
+assess "plain: builder not declared" 0 dl-bu.json --minisign-key mini.pub --builders undeclared.builders \
+    dl-prov/app-1.0.tgz
+expect "plain: builder not declared" dl-bu.json "- A B A B" DL-PROVENANCE=warn
+evidence "plain: not declared" dl-bu.json DL-PROVENANCE "(builder signature not verified)"
+
 # over http; checksums on another origin (https) than the download (http)
 cp www/dl/app-1.0.tgz www/dl2/
 (cd www/dl2 && sha256sum app-1.0.tgz >app-1.0.tgz.sha256)
