@@ -224,10 +224,10 @@ int rprov_check_unsigned(const uint8_t *env, size_t len, const rprov_digests *d,
 
 /* What rprov_check_declared found of the statement that passed. */
 typedef struct rprov_declared {
-    char builder_id[512];     /* its runDetails.builder.id ("" when none) */
-    const rprov_builder *b;   /* the declared builder of that id (owned by bs); NULL when none */
-    const char *key_name;     /* a declared key that signs its envelope (owned by bs); NULL when none */
-    int sig_rc;               /* rprov_builder_signed's result when b != NULL */
+    char builder_id[512];   /* its runDetails.builder.id ("" when none) */
+    const rprov_builder *b; /* the declared builder of that id (owned by bs); NULL when none */
+    const char *key_name;   /* a declared key that signs its envelope (owned by bs); NULL when none */
+    int sig_rc;             /* rprov_builder_signed's result when b != NULL */
 } rprov_declared;
 
 /* rprov_check_unsigned, and for the envelope that passes, the builder it
