@@ -11,7 +11,8 @@
 #   6. adding one more target, and
 #   7. publishing that: one bin, the snapshot and the timestamp re-signed;
 # then prints the ratios (add + publish) / (cp -r + sync) and
-# (add + publish) / (cp -r).  With RUNS=n (default 1) it repeats 1-7 n
+# (add + publish) / (cp -r) of wall times, the same of CPU seconds (user +
+# system, which a shared machine moves less), and the one-target re-publish.  With RUNS=n (default 1) it repeats 1-7 n
 # times and prints the median of each.
 # Usage: bench/bench_repo.sh [TARGETS [BINS]]    (default 1000000 16384)
 # Env: RAMPART (default build/release/cli/rampart), BENCH_DIR (work folder,
@@ -106,5 +107,11 @@ for k in ["cp", "cpsync", "init", "add", "publish", "add1", "publish1", "refresh
 ap = med["add"][0] + med["publish"][0]
 print("(add + publish) / (cp -r + sync) = %.2f" % (ap / med["cpsync"][0]))
 print("(add + publish) / (cp -r)        = %.2f" % (ap / med["cp"][0]))
+# CPU (user + system): what a shared machine changes least.
+cpu = {k: v[1] + v[2] for k, v in med.items()}
+apc = cpu["add"] + cpu["publish"]
+print("CPU seconds: add %.2f + publish %.2f = %.2f; cp -r %.2f, cp -r + sync %.2f" %
+      (cpu["add"], cpu["publish"], apc, cpu["cp"], cpu["cpsync"]))
+print("CPU (add + publish) / (cp -r)    = %.2f" % (apc / max(cpu["cp"], 0.01)))
 print("republish of 1 target (add 1 + publish): %.2f s" % (med["add1"][0] + med["publish1"][0]))
 PY

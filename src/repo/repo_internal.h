@@ -84,6 +84,7 @@ struct rampart_repo {
     rampart_witness_post_fn witness_post; /* rampart_repo_set_witness_post */
     void *witness_ctx;
     bool no_reflink;                             /* FICLONE failed once: the file system cannot share blocks */
+    bool no_openat2;                             /* rfs_create_below unsupported: folders walked */
     signed char serve_mode;                      /* a served file created 0644: 1, less (umask): -1, unknown: 0 */
     void (*notice)(void *ctx, const char *line); /* rampart_repo_set_notice */
     void *notice_ctx;

@@ -348,6 +348,18 @@ int rfs_open_folder(int dirfd, const char *name, int *fd, rerr *e) RAMPART_MUST_
  * before the caller's own sync; rfs_create_excl() is the durable one-shot. */
 int rfs_create_new(int dirfd, const char *name, mode_t mode, int *fd, rerr *e) RAMPART_MUST_USE;
 
+/* rfs_create_new() of a file several folders below `dirfd` in one system
+ * call: `path` (checked with rfs_confine_check) is resolved by the kernel
+ * beneath `dirfd` without following any symlink, at any component
+ * (openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), so it is confined as
+ * rfs_open_parent() walking it folder by folder would be, without an open
+ * and a close per folder.  Creates no folder.  Errors: EEXIST (the name is
+ * taken), ENOTFOUND (a folder on the way is missing), EPATH (a symlink or
+ * a file on the way, an unsafe path), EUNSUPPORTED (the kernel has no
+ * openat2, or a filter refused it: walk with rfs_open_parent() instead),
+ * EIO. */
+int rfs_create_below(int dirfd, const char *path, mode_t mode, int *fd, rerr *e) RAMPART_MUST_USE;
+
 /* rename(2) of `from` in `fromdir` over `to` in `todir`: files the caller
  * holds, so any failure is EIO. */
 int rfs_rename(int fromdir, const char *from, int todir, const char *to, rerr *e) RAMPART_MUST_USE;

@@ -7,10 +7,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h> /* renameat */
 #include <string.h>
 #include <sys/mman.h> /* memfd_create */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/fs_internal.h"
@@ -60,6 +62,46 @@ int rfs_create_new(int dirfd, const char *name, mode_t mode, int *fd, rerr *e)
     if (errno == EEXIST)
         return rerr_set(e, RAMPART_EEXIST, NULL, "'%s' already exists", name);
     return fail_keep(e, 0, errno, "cannot create", name);
+}
+
+int rfs_create_below(int dirfd, const char *path, mode_t mode, int *fd, rerr *e)
+{
+    if (path == NULL || fd == NULL || (mode & ~(mode_t)0777) != 0)
+        return rerr_set(e, RAMPART_EINVAL, NULL, "rfs_create_below: bad argument");
+    *fd = -1;
+    if (rfs_confine_check(path, strlen(path), RFS_MAX_DEPTH) != 0)
+        return rerr_set(e, RAMPART_EPATH, NULL, "unsafe name '%s'", path);
+    /* openat2(2): RESOLVE_BENEATH refuses any step out of dirfd (an
+     * absolute path, "..", a magic link), RESOLVE_NO_SYMLINKS any symlink,
+     * the last component's included (ELOOP), as O_NOFOLLOW would. */
+    struct open_how how = {
+        .flags = (uint64_t)(O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC),
+        .mode = (uint64_t)mode,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    long got;
+    do
+        got = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    while (got < 0 && errno == EINTR);
+    if (got >= 0) {
+        *fd = (int)got;
+        return 0;
+    }
+    int err = errno;
+    switch (err) {
+    case EEXIST:
+        return rerr_set(e, RAMPART_EEXIST, NULL, "'%s' already exists", path);
+    case ENOSYS: /* before Linux 5.6 */
+    case EPERM:  /* a seccomp filter that does not know it */
+    case E2BIG:  /* a struct open_how the kernel does not know */
+        return fail_keep(e, RAMPART_EUNSUPPORTED, err, "cannot create (openat2)", path);
+    case ELOOP: /* a symlink on the way */
+    case EXDEV: /* a step out of dirfd */
+    case ENOTDIR:
+        return fail_keep(e, RAMPART_EPATH, err, "cannot create", path);
+    default:
+        return fail_keep(e, 0, err, "cannot create", path);
+    }
 }
 
 int rfs_rename(int fromdir, const char *from, int todir, const char *to, rerr *e)
