@@ -249,7 +249,8 @@ static void test_state_roundtrip(void)
     CHECK_OK(agent_state_format(&a, &buf));
     CHECK(strstr((const char *)buf.data,
                  ",\"installing\":{\"target\":\"app/app-2.0.0.tar.gz\",\"version\":\"2.0.0\",\"previous\":\"1.0.0\","
-                 "\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000007\",\"seq\":41},") != NULL);
+                 "\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000007\",\"seq\":41},") !=
+          NULL);
     CHECK_OK(agent_state_parse(buf.data, buf.len, &b, NULL));
     CHECK_INT(memcmp(&a.installing, &b.installing, sizeof(a.installing)), 0);
     rbuf_free(&buf);
@@ -263,16 +264,18 @@ static void test_state_roundtrip(void)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char doc[512];
-        (void)snprintf(doc, sizeof(doc),
-                       "{\"v\":1,\"known\":0,\"root_version\":0,\"timestamp_version\":0,\"timestamp_seen\":0,"
-                       "\"freeze_raised\":0,\"roles\":[],\"targets\":[],\"builder\":\"\",\"source\":\"\",\"refused\":\"\",%s,"
-                       "\"held\":[]}",
-                       bad[i]);
+        (void)snprintf(
+            doc, sizeof(doc),
+            "{\"v\":1,\"known\":0,\"root_version\":0,\"timestamp_version\":0,\"timestamp_seen\":0,"
+            "\"freeze_raised\":0,\"roles\":[],\"targets\":[],\"builder\":\"\",\"source\":\"\",\"refused\":\"\",%s,"
+            "\"held\":[]}",
+            bad[i]);
         CHECK_RC(agent_state_parse((const uint8_t *)doc, strlen(doc), &b, NULL), RAMPART_EFORMAT);
-        (void)snprintf(doc, sizeof(doc),
-                       "{\"v\":1,\"known\":0,\"root_version\":0,\"timestamp_version\":0,\"timestamp_seen\":0,"
-                       "\"freeze_raised\":0,\"roles\":[],\"targets\":[],\"builder\":\"\",\"source\":\"\",\"refused\":\"\","
-                       "\"held\":[]}");
+        (void)snprintf(
+            doc, sizeof(doc),
+            "{\"v\":1,\"known\":0,\"root_version\":0,\"timestamp_version\":0,\"timestamp_seen\":0,"
+            "\"freeze_raised\":0,\"roles\":[],\"targets\":[],\"builder\":\"\",\"source\":\"\",\"refused\":\"\","
+            "\"held\":[]}");
         CHECK_OK(agent_state_parse((const uint8_t *)doc, strlen(doc), &b, NULL));
     }
 }
