@@ -33,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(rc2 == 0);
     FUZZ_CHECK(b.mon.nroles == a.mon.nroles && b.mon.ntargets == a.mon.ntargets && b.nheld == a.nheld);
     FUZZ_CHECK(b.mon.root_version == a.mon.root_version && b.mon.timestamp_seen == a.mon.timestamp_seen);
+    FUZZ_CHECK(b.installing.seq == a.installing.seq &&
+               (b.installing.version[0] != '\0') == (a.installing.version[0] != '\0'));
     rbuf_free(&out);
     return 0;
 }

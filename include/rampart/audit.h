@@ -135,6 +135,17 @@ RAMPART_API const rampart_error *rampart_audit_last_error(const rampart_audit *a
 /** The verifier key of the log's signing key, "name+id+base64" (owned by `a`). */
 RAMPART_API const char *rampart_audit_vkey(const rampart_audit *a) RAMPART_MUST_USE;
 
+/**
+ * The number of records in the log (the sequence number of the last one,
+ * 0 when empty), sealed "torn" records included: what the log held when
+ * it was opened plus this handle's appends.  A caller that must later find
+ * out whether a record was written after some moment notes this number at
+ * that moment and looks only at the records after it (rampart_audit_read);
+ * the update agent does so for an install a crash interrupted
+ * (docs/agent.md, "Crash safety").  0 for NULL.
+ */
+RAMPART_API uint64_t rampart_audit_records(const rampart_audit *a) RAMPART_MUST_USE;
+
 /** Closes the log and releases its lock.  NULL-safe. */
 RAMPART_API void rampart_audit_free(rampart_audit *a);
 

@@ -81,6 +81,93 @@ static int save_state(rampart_agent *ag)
     return rc;
 }
 
+/* ---- an install a crash interrupted (docs/agent.md, "Crash safety") ----------------------- */
+
+#define RECOVERED "recovered: "
+
+/* What the log holds of one install's outcome, after the moment it began. */
+typedef struct outcome {
+    uint64_t after;
+    const char *version, *sha256;
+    bool done;          /* installed, reverted, hook-failed, refused, error or interrupted */
+    bool health_failed; /* health-failed without the reverted that follows it */
+} outcome;
+
+static int visit_outcome(void *ctx, const rampart_audit_entry *e)
+{
+    outcome *o = ctx;
+    static const char *const ends[] = {"installed", "reverted", "hook-failed", "refused", "error", "interrupted"};
+    if (e->seq <= o->after || e->version == NULL || e->sha256 == NULL || strcmp(e->version, o->version) != 0 ||
+        strcmp(e->sha256, o->sha256) != 0)
+        return 0;
+    if (strcmp(e->kind, "health-failed") == 0)
+        o->health_failed = true;
+    for (size_t i = 0; i < RAMPART_ARRAY_LEN(ends); i++)
+        o->done = o->done || strcmp(e->kind, ends[i]) == 0;
+    return 0;
+}
+
+/* The record an interrupted install `m` still needs, by what the log and
+ * the install folder show, into *r (r->kind NULL: none). */
+static int missing_record(rampart_agent *ag, const agent_installing *m, rec_args *r, char *msg, size_t cap)
+{
+    outcome o = {.version = m->version, .sha256 = m->sha256};
+    /* A log with fewer records than when the install began was replaced
+     * (moved aside after tampering): all of it comes after. */
+    o.after = (uint64_t)m->seq <= rampart_audit_records(ag->audit) ? (uint64_t)m->seq : 0;
+    int rc = rampart_audit_read(ag->cfg.audit_dir, visit_outcome, &o, &ag->err);
+    if (rc != 0 || o.done)
+        return rc; /* its outcome was recorded before the crash: nothing twice */
+    *r = (rec_args){.target = m->target, .version = m->version, .sha256 = m->sha256};
+    r->previous = m->previous[0] != '\0' ? m->previous : NULL;
+    if (o.health_failed) {
+        /* The installer reverts before it returns: after health-failed, the
+         * revert is done. */
+        r->kind = "reverted";
+        r->message = RECOVERED "the previous version is active again";
+        return 0;
+    }
+    /* The installer's own recovery runs first: a switch whose checks had
+     * not passed is undone, so the new version is active only when it was
+     * installed and passed its checks. */
+    char *cur = NULL;
+    rc = rampart_installer_current(ag->inst, &cur, NULL);
+    if (rc != 0 && rc != RAMPART_ENOTFOUND)
+        return rerr_set(&ag->err, rc, NULL, "%s", rampart_installer_last_error(ag->inst)->message);
+    if (cur != NULL && strcmp(cur, m->version) == 0) {
+        r->kind = "installed";
+        r->message = RECOVERED "installed before the agent stopped, recorded when it started again";
+    } else {
+        r->kind = "interrupted";
+        (void)snprintf(msg, cap,
+                       RECOVERED "the agent stopped during this install, before recording its outcome; %s is active",
+                       cur != NULL ? cur : "no version");
+        r->message = msg;
+    }
+    rampart_string_free(cur);
+    return 0;
+}
+
+/* An install the state still shows under way was interrupted by a crash:
+ * its outcome is recorded now, once (never when the log has it already),
+ * before anything else happens, and the state cleared. */
+static int recover_install(rampart_agent *ag)
+{
+    agent_installing *m = &ag->st.installing;
+    if (m->version[0] == '\0')
+        return 0;
+    rec_args r = {.kind = NULL};
+    char msg[160];
+    int rc = missing_record(ag, m, &r, msg, sizeof(msg));
+    if (rc == 0 && r.kind != NULL)
+        rc = record(ag, &r);
+    RFS_CRASHPOINT("agent: recovered record written, before the state");
+    if (rc != 0)
+        return rc;
+    memset(m, 0, sizeof(*m));
+    return save_state(ag);
+}
+
 /* ---- set-up ------------------------------------------------------------------------------ */
 
 static int read_path(const char *path, size_t max, rbuf *out, rerr *e)
@@ -156,6 +243,8 @@ static int open_all(rampart_agent *ag, const char *config_path)
     }
     if (rc == 0)
         rc = load_state(ag);
+    if (rc == 0)
+        rc = recover_install(ag);
     return rc;
 }
 
@@ -571,13 +660,31 @@ static int install(rampart_agent *ag, rampart_client *c, const rampart_target *t
     const char *path = rampart_target_path(t);
     const char *sha = sha256_of(t);
     char key[sizeof(ag->st.refused)];
-    int rc = rampart_installer_download_install(ag->inst, c, t);
+    /* The install under way, saved before anything changes: a crash from
+     * here until its outcome is recorded leaves it for recover_install. */
+    agent_installing *m = &ag->st.installing;
+    rampart_sanitize(m->target, sizeof(m->target), path, strlen(path));
+    (void)snprintf(m->version, sizeof(m->version), "%s", version);
+    (void)snprintf(m->previous, sizeof(m->previous), "%s", current != NULL ? current : "");
+    (void)snprintf(m->sha256, sizeof(m->sha256), "%s", sha);
+    m->seq = (long long)rampart_audit_records(ag->audit);
+    int rc = save_state(ag);
+    if (rc != 0) {
+        memset(m, 0, sizeof(*m));
+        return rc;
+    }
+    RFS_CRASHPOINT("agent: install under way saved, before the installer");
+    rc = rampart_installer_download_install(ag->inst, c, t);
+    RFS_CRASHPOINT("agent: installer done, before its record");
     const rampart_error *ie = rampart_installer_last_error(ag->inst);
     char msg[sizeof(ie->message)];
     (void)snprintf(msg, sizeof(msg), "%s", ie->message);
     (void)snprintf(key, sizeof(key), "%d %s %s %s", rc, path, version, sha);
-    if (rc != 0 && strcmp(key, ag->st.refused) == 0) /* recorded already */
-        return rerr_set(&ag->err, rc, NULL, "%s", msg);
+    if (rc != 0 && strcmp(key, ag->st.refused) == 0) { /* recorded already */
+        memset(m, 0, sizeof(*m));
+        int src = save_state(ag);
+        return src != 0 ? src : rerr_set(&ag->err, rc, NULL, "%s", msg);
+    }
     rec_args r = {.target = path, .version = version, .previous = current, .sha256 = sha, .code = rc};
     int wrc = 0;
     if (rc == 0) {
@@ -586,6 +693,7 @@ static int install(rampart_agent *ag, rampart_client *c, const rampart_target *t
         r.kind = "health-failed";
         r.message = msg;
         wrc = record(ag, &r);
+        RFS_CRASHPOINT("agent: health-failed recorded, before reverted");
         r.kind = "reverted";
         r.code = 0;
         r.message = "the previous version is active again";
@@ -600,7 +708,9 @@ static int install(rampart_agent *ag, rampart_client *c, const rampart_target *t
         wrc = record(ag, &r);
     if (wrc != 0)
         return wrc;
+    RFS_CRASHPOINT("agent: outcome recorded, before the state");
     (void)snprintf(ag->st.refused, sizeof(ag->st.refused), "%s", rc != 0 ? key : "");
+    memset(m, 0, sizeof(*m));
     wrc = save_state(ag);
     if (wrc != 0)
         return wrc;

@@ -147,11 +147,23 @@ typedef struct agent_held {
 
 #define AGENT_MAX_HELD 32
 
+/* The install under way (docs/agent.md, "Crash safety"): saved before the
+ * installer starts, cleared once its outcome is recorded; one found when
+ * the agent starts was interrupted, and its outcome is recorded then. */
+typedef struct agent_installing {
+    char target[MON_TEXT_MAX];
+    char version[64]; /* "" when no install is under way */
+    char previous[64];
+    char sha256[65];
+    long long seq; /* the audit log's records when it began: its outcome comes after */
+} agent_installing;
+
 typedef struct agent_state {
     mon_state mon;
     size_t nheld;
     agent_held held[AGENT_MAX_HELD];
     char refused[MON_TEXT_MAX + 64 + 65 + 16]; /* "code path version sha256" of the last refusal */
+    agent_installing installing;
 } agent_state;
 
 int agent_state_parse(const uint8_t *p, size_t n, agent_state *out, rerr *e) RAMPART_MUST_USE;

@@ -1,7 +1,7 @@
 /*
  * state.c - the agent's state file (state_dir/state.json): what the monitor
- * saw, the held anomalies and the last refusal.  Written by the agent only
- * (atomically), read back strictly.  No I/O here.
+ * saw, the held anomalies, the last refusal and the install under way.
+ * Written by the agent only (atomically), read back strictly.  No I/O here.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -37,6 +37,29 @@ static int put_role(rbuf *b, const mon_role *r)
     for (size_t k = 0; rc == 0 && k < r->nkeys; k++)
         rc = rbuf_appendf(b, "%s\"%s\"", k > 0 ? "," : "", r->keys[k]);
     return rc == 0 ? rbuf_append_str(b, "]}") : rc;
+}
+
+/* ,"installing":{...}: present only while an install is under way. */
+static int put_installing(rbuf *b, const agent_installing *in)
+{
+    int rc = rbuf_append_str(b, ",\"installing\":{");
+    if (rc == 0)
+        rc = put_str(b, "target", in->target);
+    if (rc == 0)
+        rc = rbuf_append_byte(b, ',');
+    if (rc == 0)
+        rc = put_str(b, "version", in->version);
+    if (rc == 0)
+        rc = rbuf_append_byte(b, ',');
+    if (rc == 0)
+        rc = put_str(b, "previous", in->previous);
+    if (rc == 0)
+        rc = rbuf_append_byte(b, ',');
+    if (rc == 0)
+        rc = put_str(b, "sha256", in->sha256);
+    if (rc == 0)
+        rc = rbuf_appendf(b, ",\"seq\":%lld}", in->seq);
+    return rc;
 }
 
 int agent_state_format(const agent_state *s, rbuf *b)
@@ -81,6 +104,9 @@ int agent_state_format(const agent_state *s, rbuf *b)
         rc = rbuf_append_byte(b, ',');
     if (rc == 0)
         rc = put_str(b, "refused", s->refused);
+    const agent_installing *in = &s->installing;
+    if (rc == 0 && in->version[0] != '\0')
+        rc = put_installing(b, in);
     if (rc == 0)
         rc = rbuf_append_str(b, ",\"held\":[");
     for (size_t i = 0; rc == 0 && i < s->nheld; i++) {
@@ -194,6 +220,21 @@ int agent_state_parse(const uint8_t *p, size_t n, agent_state *s, rerr *e)
     get_str(&r, root, "builder", m->builder, sizeof(m->builder));
     get_str(&r, root, "source", m->source, sizeof(m->source));
     get_str(&r, root, "refused", s->refused, sizeof(s->refused));
+    /* "installing": optional (absent when no install is under way, and in
+     * the state files of agents that did not write it). */
+    jd_ref inst = r.rc == 0 ? jdoc_get(d, root, "installing") : JD_NONE;
+    if (inst != JD_NONE && jdoc_type(d, inst) != JD_OBJECT)
+        r.rc = rerr_set(e, RAMPART_EFORMAT, NULL, "agent state: \"installing\" is not an object");
+    if (r.rc == 0 && inst != JD_NONE) {
+        agent_installing *in = &s->installing;
+        get_str(&r, inst, "target", in->target, sizeof(in->target));
+        get_str(&r, inst, "version", in->version, sizeof(in->version));
+        get_str(&r, inst, "previous", in->previous, sizeof(in->previous));
+        get_str(&r, inst, "sha256", in->sha256, sizeof(in->sha256));
+        in->seq = get_int(&r, inst, "seq");
+        if (r.rc == 0 && (in->version[0] == '\0' || in->seq < 0))
+            r.rc = rerr_set(e, RAMPART_EFORMAT, NULL, "agent state: \"installing\" has no version or a negative seq");
+    }
     jd_ref held = get_array(&r, root, "held", AGENT_MAX_HELD);
     for (jd_ref o = held != JD_NONE ? jdoc_first(d, held) : JD_NONE; r.rc == 0 && o != JD_NONE; o = jdoc_next(d, o)) {
         agent_held *h = &s->held[s->nheld++];

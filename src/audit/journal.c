@@ -33,7 +33,7 @@ static int field(rbuf *b, const char *name, const char *value)
 static int priority(const audit_rec *r)
 {
     if (strcmp(r->kind, "refused") == 0 || strcmp(r->kind, "anomaly") == 0 || strcmp(r->kind, "health-failed") == 0 ||
-        strcmp(r->kind, "torn") == 0)
+        strcmp(r->kind, "torn") == 0 || strcmp(r->kind, "interrupted") == 0)
         return LOG_WARNING;
     return LOG_INFO;
 }

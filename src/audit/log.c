@@ -348,3 +348,8 @@ const char *rampart_audit_vkey(const rampart_audit *a)
 {
     return a != NULL ? a->vkey : NULL;
 }
+
+uint64_t rampart_audit_records(const rampart_audit *a)
+{
+    return a != NULL ? a->scan.records : 0;
+}

@@ -236,7 +236,48 @@ static void test_state_roundtrip(void)
     CHECK_INT(memcmp(&a.mon, &b.mon, sizeof(a.mon)), 0);
     CHECK_STR(b.held[0].detail, "a \"quoted\" \\ detail");
     CHECK_RC(agent_state_parse((const uint8_t *)"{\"v\":2}", 7, &b, NULL), RAMPART_EFORMAT);
+    /* no install under way: no "installing" member, and none read back */
+    CHECK(strstr((const char *)buf.data, "installing") == NULL);
+    CHECK_STR(b.installing.version, "");
+    /* an install under way (docs/agent.md, "Crash safety") */
+    (void)snprintf(a.installing.target, sizeof(a.installing.target), "app/app-2.0.0.tar.gz");
+    (void)snprintf(a.installing.version, sizeof(a.installing.version), "2.0.0");
+    (void)snprintf(a.installing.previous, sizeof(a.installing.previous), "1.0.0");
+    (void)snprintf(a.installing.sha256, sizeof(a.installing.sha256), "%064d", 7);
+    a.installing.seq = 41;
+    buf.len = 0;
+    CHECK_OK(agent_state_format(&a, &buf));
+    CHECK(strstr((const char *)buf.data,
+                 ",\"installing\":{\"target\":\"app/app-2.0.0.tar.gz\",\"version\":\"2.0.0\",\"previous\":\"1.0.0\","
+                 "\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000007\",\"seq\":41},") !=
+          NULL);
+    CHECK_OK(agent_state_parse(buf.data, buf.len, &b, NULL));
+    CHECK_INT(memcmp(&a.installing, &b.installing, sizeof(a.installing)), 0);
     rbuf_free(&buf);
+    /* a damaged "installing" is refused, not taken as none */
+    static const char *const bad[] = {
+        "\"installing\":[]",
+        "\"installing\":{\"target\":\"t\",\"version\":\"\",\"previous\":\"\",\"sha256\":\"\",\"seq\":1}",
+        "\"installing\":{\"target\":\"t\",\"version\":\"1.0.0\",\"previous\":\"\",\"sha256\":\"\",\"seq\":-1}",
+        "\"installing\":{\"target\":\"t\",\"version\":\"1.0.0\",\"previous\":\"\",\"sha256\":\"\"}",
+        "\"installing\":{\"target\":\"t\",\"version\":1,\"previous\":\"\",\"sha256\":\"\",\"seq\":1}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char doc[512];
+        (void)snprintf(
+            doc, sizeof(doc),
+            "{\"v\":1,\"known\":0,\"root_version\":0,\"timestamp_version\":0,\"timestamp_seen\":0,"
+            "\"freeze_raised\":0,\"roles\":[],\"targets\":[],\"builder\":\"\",\"source\":\"\",\"refused\":\"\",%s,"
+            "\"held\":[]}",
+            bad[i]);
+        CHECK_RC(agent_state_parse((const uint8_t *)doc, strlen(doc), &b, NULL), RAMPART_EFORMAT);
+        (void)snprintf(
+            doc, sizeof(doc),
+            "{\"v\":1,\"known\":0,\"root_version\":0,\"timestamp_version\":0,\"timestamp_seen\":0,"
+            "\"freeze_raised\":0,\"roles\":[],\"targets\":[],\"builder\":\"\",\"source\":\"\",\"refused\":\"\","
+            "\"held\":[]}");
+        CHECK_OK(agent_state_parse((const uint8_t *)doc, strlen(doc), &b, NULL));
+    }
 }
 
 static int conf(const char *text, agent_config *c, rerr *e)
