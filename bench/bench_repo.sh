@@ -14,14 +14,25 @@
 # (add + publish) / (cp -r) of wall times, the same of CPU seconds (user +
 # system, which a shared machine moves less), and the one-target re-publish.  With RUNS=n (default 1) it repeats 1-7 n
 # times and prints the median of each.
+#
+# No step runs right after a mass deletion: every step of a run writes to
+# new names under run.N/, removed only after the run.  ext4 without a
+# journal (this project's CI machines) skips recently freed inodes when it
+# allocates new ones, and scans past every one of them at each creation:
+# creating a million files within 60 s of deleting a million (360 s while
+# their inode table blocks are dirty) took 4x the system time here.  So
+# after removing a run's files the script syncs and waits SETTLE seconds
+# (default 370) before the next run, and before the first when it removed
+# leftovers of an earlier invocation.
 # Usage: bench/bench_repo.sh [TARGETS [BINS]]    (default 1000000 16384)
 # Env: RAMPART (default build/release/cli/rampart), BENCH_DIR (work folder,
-# default a new one under /tmp; removed unless KEEP=1), RUNS.
+# default a new one under /tmp; removed unless KEEP=1), RUNS, SETTLE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 T=${1:-1000000}
 BINS=${2:-16384}
 RUNS=${RUNS:-1}
+SETTLE=${SETTLE:-370}
 RAMPART=${RAMPART:-$here/build/release/cli/rampart}
 W=${BENCH_DIR:-$(mktemp -d /tmp/rampart-bench-repo.XXXXXX)}
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
@@ -35,11 +46,21 @@ done
 keys=()
 for k in root targets snapshot timestamp bins; do keys+=(--key "$W/keys/$k.key"); done
 
+# settle: after a mass deletion, lets the file system's freed inodes age
+# (see the header) so that the next step is timed as on a disk at rest.
+settle() {
+    sync
+    echo "  (waiting ${SETTLE} s after removing files: freed inodes must age on ext4 without a journal)"
+    sleep "$SETTLE"
+}
 if [ -f "$W/in.count" ] && [ "$(cat "$W/in.count")" = "$T" ]; then
     echo "reusing the $T input files in $W/in"
 else
     echo "generating $T input files..."
-    rm -rf "$W/in"
+    if [ -e "$W/in" ]; then
+        rm -rf "$W/in"
+        settle
+    fi
     python3 - "$W/in" "$T" <<'PY'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
@@ -67,30 +88,36 @@ step() {
     echo "$key $e $u $s" >>"$R"
 }
 
+if compgen -G "$W/run.*" >/dev/null || [ -e "$W/repo" ]; then
+    rm -rf "$W"/run.* "$W/repo" "$W/copy" "$W/one.txt"
+    settle
+fi
 for run in $(seq 1 "$RUNS"); do
     echo "run $run:"
-    rm -rf "$W/repo" "$W/one.txt" "$W/copy"
+    D=$W/run.$run
+    if [ "$run" -gt 1 ]; then
+        rm -rf "$W/run.$((run - 1))"
+        settle
+    fi
+    mkdir -p "$D"
     sync
-    step cp "cp -r" cp -r "$W/in" "$W/copy"
-    rm -rf "$W/copy"
+    step cp "cp -r" cp -r "$W/in" "$D/copy"
     sync
-    step cpsync "cp -r + sync" sh -c 'cp -r "$1" "$2" && sync' sh "$W/in" "$W/copy"
-    rm -rf "$W/copy"
-    sync
-    step init "init ($BINS bins)" "$RAMPART" repo init "$W/repo" --root-key "$W/keys/root.pub" \
+    step cpsync "cp -r + sync" sh -c 'cp -r "$1" "$2" && sync' sh "$W/in" "$D/copy2"
+    step init "init ($BINS bins)" "$RAMPART" repo init "$D/repo" --root-key "$W/keys/root.pub" \
         --targets-key "$W/keys/targets.pub" --snapshot-key "$W/keys/snapshot.pub" \
         --timestamp-key "$W/keys/timestamp.pub" --bins "$BINS" --bins-key "$W/keys/bins.pub"
     sync
-    step add "add $T targets" "$RAMPART" repo add "$W/repo" "$W/in" --path pkgs
-    step publish "publish (first)" "$RAMPART" repo publish "$W/repo" "${keys[@]}"
-    echo "one more" >"$W/one.txt"
-    step add1 "add 1 target" "$RAMPART" repo add "$W/repo" "$W/one.txt" --path pkgs/extra/one.txt
-    step publish1 "publish (1 bin + snapshot + timestamp)" "$RAMPART" repo publish "$W/repo" "${keys[@]}"
-    step refresh "refresh-timestamp" "$RAMPART" repo refresh-timestamp "$W/repo" "${keys[@]}"
+    step add "add $T targets" "$RAMPART" repo add "$D/repo" "$W/in" --path pkgs
+    step publish "publish (first)" "$RAMPART" repo publish "$D/repo" "${keys[@]}"
+    echo "one more" >"$D/one.txt"
+    step add1 "add 1 target" "$RAMPART" repo add "$D/repo" "$D/one.txt" --path pkgs/extra/one.txt
+    step publish1 "publish (1 bin + snapshot + timestamp)" "$RAMPART" repo publish "$D/repo" "${keys[@]}"
+    step refresh "refresh-timestamp" "$RAMPART" repo refresh-timestamp "$D/repo" "${keys[@]}"
 done
-m=$W/repo/public/metadata
+m=$D/repo/public/metadata
 echo "metadata files: $(find "$m" -type f | wc -l), snapshot $(stat -c %s "$m"/2.snapshot.json) bytes, a bin ~$(stat -c %s "$(find "$m" -name '1.bins-*.json' | head -1)") bytes"
-echo "target files: $(find "$W/repo/public/targets" -type f | wc -l)"
+echo "target files: $(find "$D/repo/public/targets" -type f | wc -l)"
 
 # Medians over the runs (wall, user, sys) and the ratios of the medians.
 python3 - "$R" "$RUNS" <<'PY'
