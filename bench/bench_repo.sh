@@ -16,14 +16,15 @@
 # times and prints the median of each.
 #
 # No step runs right after a mass deletion: every step of a run writes to
-# new names under run.N/, removed only after the run.  ext4 without a
-# journal (this project's CI machines) skips recently freed inodes when it
-# allocates new ones, and scans past every one of them at each creation:
-# creating a million files within 60 s of deleting a million (360 s while
-# their inode table blocks are dirty) took 4x the system time here.  So
-# after removing a run's files the script syncs and waits SETTLE seconds
-# (default 370) before the next run, and before the first when it removed
-# leftovers of an earlier invocation.
+# new names under run.N/, and the runs' files are removed only at the end,
+# when the disk has the inodes and space for all runs (about 4 x TARGETS
+# files per run); otherwise each run's files are removed before the next.
+# ext4 without a journal (this project's CI machines) skips recently freed
+# inodes when it allocates new ones, and scans past every one of them at
+# each creation: creating a million files within 60 s of deleting a
+# million (360 s while their inode table blocks are dirty) took 4x the
+# system time here.  So after removing files the script syncs and waits
+# SETTLE seconds (default 370) before the next timed step.
 # Usage: bench/bench_repo.sh [TARGETS [BINS]]    (default 1000000 16384)
 # Env: RAMPART (default build/release/cli/rampart), BENCH_DIR (work folder,
 # default a new one under /tmp; removed unless KEEP=1), RUNS, SETTLE.
@@ -92,10 +93,19 @@ if compgen -G "$W/run.*" >/dev/null || [ -e "$W/repo" ]; then
     rm -rf "$W"/run.* "$W/repo" "$W/copy" "$W/one.txt"
     settle
 fi
+# Room for every run side by side: inodes and 1 KiB blocks (a small file
+# takes a 4 KiB block; folders and metadata are small next to that).
+need_inodes=$((RUNS * (4 * T + 20000)))
+read -r free_inodes free_kb < <(df --output=iavail,avail -k "$W" | awk 'NR == 2 {print $1, $2}')
+keep_runs=1
+if [ "$need_inodes" -gt "$free_inodes" ] || [ $((need_inodes * 4)) -gt "$free_kb" ]; then
+    keep_runs=0
+    echo "  (not room for $RUNS runs side by side: each run's files are removed before the next)"
+fi
 for run in $(seq 1 "$RUNS"); do
     echo "run $run:"
     D=$W/run.$run
-    if [ "$run" -gt 1 ]; then
+    if [ "$run" -gt 1 ] && [ "$keep_runs" = 0 ]; then
         rm -rf "$W/run.$((run - 1))"
         settle
     fi
