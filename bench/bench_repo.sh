@@ -22,7 +22,7 @@
 # ext4 without a journal (this project's CI machines) skips recently freed
 # inodes when it allocates new ones, and scans past every one of them at
 # each creation: creating a million files within 60 s of deleting a
-# million (360 s while their inode table blocks are dirty) took 4x the
+# million (360 s while their inode table blocks are dirty) took 2-5x the
 # system time here.  So after removing files the script syncs and waits
 # SETTLE seconds (default 370) before the next timed step.
 # Usage: bench/bench_repo.sh [TARGETS [BINS]]    (default 1000000 16384)
