@@ -51,18 +51,32 @@ static int spawn(child *c, const char *gpgv, int kfd, bool detached, rerr *e)
             close_fd(&fds[i]);
         return rerr_set(e, RAMPART_EIO, NULL, "cannot make pipes for gpgv");
     }
+    /* The child's 0, 1, 3 and 4 are made by dup2 in this order, so no
+     * source may be one of the numbers set before it: a keyring that was
+     * the process's fd 3 (any free low number, e.g. under valgrind) would
+     * be replaced by the signature before being copied to 4, and gpgv
+     * would read the signature as its keyring (NO_PUBKEY).  So the child
+     * gets copies numbered 10 and up. */
+    int src[4] = {pin[0], pout[1], psig[0], kfd}, hi[4] = {-1, -1, -1, -1};
+    int rc = 0;
+    for (int i = 0; i < 4 && rc == 0; i++) {
+        hi[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10);
+        if (hi[i] < 0)
+            rc = errno != 0 ? errno : EBADF;
+    }
     posix_spawn_file_actions_t fa;
-    int rc = posix_spawn_file_actions_init(&fa);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_init(&fa);
     if (rc == 0) {
-        int r2 = posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
+        int r2 = posix_spawn_file_actions_adddup2(&fa, hi[0], 0);
         if (r2 == 0)
-            r2 = posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
+            r2 = posix_spawn_file_actions_adddup2(&fa, hi[1], 1);
         if (r2 == 0)
             r2 = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
         if (r2 == 0)
-            r2 = posix_spawn_file_actions_adddup2(&fa, psig[0], 3);
+            r2 = posix_spawn_file_actions_adddup2(&fa, hi[2], 3);
         if (r2 == 0)
-            r2 = posix_spawn_file_actions_adddup2(&fa, kfd, 4);
+            r2 = posix_spawn_file_actions_adddup2(&fa, hi[3], 4);
         if (r2 == 0) {
             const char *argv[] = {gpgv,
                                   "--homedir",
@@ -82,6 +96,8 @@ static int spawn(child *c, const char *gpgv, int kfd, bool detached, rerr *e)
         posix_spawn_file_actions_destroy(&fa);
         rc = r2;
     }
+    for (int i = 0; i < 4; i++)
+        close_fd(&hi[i]);
     close_fd(&pin[0]);
     close_fd(&pout[1]);
     close_fd(&psig[0]);
