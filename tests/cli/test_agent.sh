@@ -402,8 +402,19 @@ kcheck() {
 # saved (state.json "installing") and 3.1.0 active with no pending switch:
 # [recovered installed]; saved otherwise: [recovered interrupted,
 # installed]; not saved: [installed].
+# The points before the install under way is saved (the bootstrap, the
+# refresh and the download: over half of them) all leave [installed]; under the
+# sanitizers (the CI build with crash points, where each agent run takes
+# seconds) one in RAMPART_CRASH_STRIDE of them (default 3, from a random
+# offset printed below, so that three runs cover them all) is tested; from
+# the first point that leaves an install under way saved, every point is.
 if [ "${RAMPART_HAS_CRASHPOINTS:-0}" = 1 ]; then
-    n=1 cbad=0 mark=0 pdone=0 ci=0 cr=0 cx=0
+    stride=1
+    [ "${RAMPART_SANITIZE:-OFF}" = ON ] && stride=3
+    stride=${RAMPART_CRASH_STRIDE:-$stride}
+    [[ "$stride" =~ ^[1-9][0-9]?$ ]] || { t_bad "RAMPART_CRASH_STRIDE wants 1 to 99, not '$stride'"; stride=1; }
+    n=$((1 + RANDOM % stride)) last=0 tested=0 cbad=0 mark=0 pdone=0 ci=0 cr=0 cx=0
+    [ "$stride" = 1 ] || echo "# crash points before the install: one in $stride, from point $n"
     while :; do
         rm -rf KC KC.conf
         conf KC
@@ -420,11 +431,22 @@ if [ "${RAMPART_HAS_CRASHPOINTS:-0}" = 1 ]; then
         agent KC.conf --once >/dev/null 2>kc.err || { cbad=$((cbad + 1)); echo "$(cat crash.err): next cycle: $(cat kc.err)"; }
         got=$(kcheck KC "$(cat crash.err)") || { cbad=$((cbad + 1)); got=-; }
         [ "$got" = "$want" ] || { [ "$got" = - ] || { cbad=$((cbad + 1)); echo "$(cat crash.err): history $got, expected $want"; }; }
-        case $got in i) ci=$((ci + 1)) ;; r) cr=$((cr + 1)) ;; x) cx=$((cx + 1)) ;; esac
-        n=$((n + 1))
+        # From the install's start on, every point: at the first point
+        # sampled there (the mark, or an install under way left saved), back
+        # to the first point skipped before it (this one is then counted
+        # when its turn comes again: the points just before the mark can
+        # leave the install saved too).
+        if [ "$stride" != 1 ] && { [ $mark != 0 ] || [ $want != i ]; }; then
+            stride=1 n=$last
+        else
+            case $got in i) ci=$((ci + 1)) ;; r) cr=$((cr + 1)) ;; x) cx=$((cx + 1)) ;; esac
+            tested=$((tested + 1))
+        fi
+        last=$n
+        n=$((n + stride))
     done
     [ $st = 0 ] && [ $cbad = 0 ] && [ $mark -gt 1 ] && [ $cr -ge 1 ] && [ $cx -ge 1 ] &&
-        t_ok "crash points: $((n - 1)) points of a first cycle ($ci [installed], $cr [recovered installed], $cx [recovered interrupted, installed]): one installed record each, a log that verifies" ||
+        t_ok "crash points: $tested of $((n - 1)) points of a first cycle ($ci [installed], $cr [recovered installed], $cx [recovered interrupted, installed]): one installed record each, a log that verifies" ||
         t_bad "crash points: $cbad failures, stopped at $n with status $st ($ci/$cr/$cx)"
     # The recovery itself crashed: the first cycle ended after the switch,
     # before its record; the next one ended at each of its points up to the
